@@ -1,0 +1,3 @@
+from qam.cli import main
+
+main()

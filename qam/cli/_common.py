@@ -1,0 +1,107 @@
+"""What every command shares: the global options, opening the store, output, the error route."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer.exceptions import Abort, TyperException
+from typer.core import TyperGroup
+
+from qam.errors import QamError
+
+
+@dataclass
+class Options:
+    """The root options (`qam --db PATH --as NAME ...`), set once per run by the root callback."""
+
+    db: Path | None = None
+    actor: str | None = None
+
+
+options = Options()
+
+
+def db_path() -> Path:
+    from qam.paths import default_db_path
+
+    return options.db or default_db_path()
+
+
+def actor() -> str:
+    from qam.paths import current_user
+
+    return current_user(options.actor)
+
+
+def open_store(create: bool = True):
+    """The store for this run, created and migrated if need be."""
+    from qam.store import Store
+
+    return Store.open(db_path(), create=create)
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout and nothing else (the `--json` contract)."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str]], title: str | None = None,
+                empty: str = "Nothing to show.") -> None:
+    """A readable table; `columns` pairs a row key with its heading."""
+    if not rows:
+        typer.echo(empty)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for _, heading in columns:
+        table.add_column(heading, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if row.get(key) is None else str(row.get(key)) for key, _ in columns])
+    Console(soft_wrap=False).print(table)
+
+
+def fail(message: str) -> None:
+    """Print the one `Error:` line and stop with exit 1."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+class QamGroup(TyperGroup):
+    """The root group: the one place where errors become an `Error:` line and an exit code.
+
+    QamError -> exit 1 with its message; Ctrl-C -> exit 130 with a short note (anything
+    already saved stays saved); anything unexpected -> exit 1 with one line, never a traceback.
+    Usage errors stay click's: a usage line and exit 2.
+    """
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except QamError as err:
+            fail(str(err))
+        except (KeyboardInterrupt, Abort):
+            typer.echo("\nStopped. Everything already confirmed as saved is kept.", err=True)
+            raise typer.Exit(130) from None
+        except (TyperException, typer.Exit):
+            raise  # usage errors (exit 2) and deliberate exits keep their own handling
+        except BrokenPipeError:
+            raise typer.Exit(0) from None  # output piped into `head`: the reader left, not an error
+        except OSError as err:
+            name = f" {err.filename}" if getattr(err, "filename", None) else ""
+            fail(f"cannot use{name}: {err.strerror or err}.")
+        except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+            fail(f"an unexpected {type(err).__name__} stopped QAM ({err}); nothing more was written. "
+                 "Please report this with the command you ran.")
+
+
+def new_app(help_text: str) -> typer.Typer:
+    """A command group with QAM's conventions."""
+    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False, rich_markup_mode=None)

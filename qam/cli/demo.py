@@ -1,0 +1,57 @@
+"""`qam init` and `qam demo`: setting up a store, and the whole job on example data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qam.cli._common import actor, open_store
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+
+
+def init(
+    force_name: Annotated[str | None, typer.Option("--force-name", help="The home force's name, as its register spells it.")] = None,
+) -> None:
+    """Create or upgrade the store and record the home force's name.
+
+    Example: qam init --force-name "Westshire Police"
+    """
+    from qam.initialise import initialise
+
+    with open_store() as store:
+        result = initialise(store, actor=actor(), force_name=force_name)
+        path = store.path
+    typer.echo(f"Store ready at {path}.")
+    if result.force_name:
+        typer.echo(f"Home force: {result.force_name}.")
+    if result.sets_loaded:
+        typer.echo(f"Question sets loaded: {', '.join(result.sets_loaded)}.")
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and every report.")] = Path("qam-demo"),
+    scale: Annotated[int | None, typer.Option("--scale", min=1, help="Make N findings, for load tests.")] = None,
+) -> None:
+    """Run the whole job on the shipped example force and write every report to --out.
+
+    Builds a fresh store from the example data in plans/, plans the programme, simulates
+    fieldwork on two laptops, merges it, and writes the reports and an index page.
+
+    Example: qam demo --out qam-demo
+    """
+    from qam import demo as demo_run
+
+    from qam.cli._common import options
+
+    result = demo_run.run(out, actor=actor(), scale=scale, db=options.db,
+                          progress=lambda name: typer.echo(f"- {name}"))
+    for step in result.steps:
+        typer.echo(f"  {step['name']}: {step['summary']}")
+    typer.echo(f"Demo store: {result.store_path}")
+    typer.echo(f"Open {result.index} in a browser to see the reports.")

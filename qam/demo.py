@@ -1,0 +1,108 @@
+"""`qam demo`: the main job, end to end, on the shipped example force.
+
+Each capability adds one step function here; `run` calls them in the order a force works:
+set up, register, plan, fieldwork, reports. A step returns a one-line summary for the user
+and may add reports to the index page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from qam import __version__
+from qam.paths import data_dir
+
+DEMO_FORCE = "Westshire Police"
+
+
+@dataclass
+class DemoContext:
+    """Shared between steps: the open store, where to write, who is acting, how big."""
+
+    store: object
+    out: Path
+    actor: str
+    scale: int | None
+    plans: Path
+    reports: list[dict] = field(default_factory=list)  # {"title", "href"} for the index page
+    facts: dict = field(default_factory=dict)  # what a step leaves for a later one
+
+
+@dataclass
+class DemoResult:
+    """What the demo did, step by step, and where its index page is."""
+
+    store_path: Path
+    index: Path
+    steps: list[dict]
+
+
+def _step_setup(ctx: DemoContext) -> str:
+    from qam.initialise import initialise
+
+    result = initialise(ctx.store, actor=ctx.actor, force_name=DEMO_FORCE)
+    return f"Store created for {result.force_name}; question sets loaded: {', '.join(result.sets_loaded)}."
+
+
+def _step_register(ctx: DemoContext) -> str:
+    return "Register: not built yet (issue 3)."
+
+
+def _step_planner(ctx: DemoContext) -> str:
+    return "Programme planner: not built yet (issue 4)."
+
+
+def _step_fieldwork(ctx: DemoContext) -> str:
+    return "Fieldwork capture and merge: not built yet (issue 5)."
+
+
+def _step_reports(ctx: DemoContext) -> str:
+    return "Reports: not built yet (issue 6)."
+
+
+STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
+    ("Set up the store", _step_setup),
+    ("Load the register and outcomes", _step_register),
+    ("Plan the 18-month programme", _step_planner),
+    ("Capture fieldwork on two laptops and merge", _step_fieldwork),
+    ("Write the reports", _step_reports),
+]
+
+
+def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = None,
+        progress: Callable[[str], None] | None = None) -> DemoResult:
+    """Build a fresh demo store from the shipped example data and write every report to `out`."""
+    from qam import question_sets
+    from qam.reports.render import render, write_atomic
+    from qam.store import Store
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = Path(db) if db else out / "qam-demo.db"
+    # The demo always starts from nothing, so repeated runs give the same programme.
+    for suffix in ("", "-wal", "-shm"):
+        stale = Path(f"{store_path}{suffix}")
+        if stale.exists():
+            stale.unlink()
+    steps = []
+    with Store.open(store_path) as store:
+        ctx = DemoContext(store=store, out=out, actor=actor, scale=scale, plans=data_dir("plans"))
+        for name, step in STEPS:
+            if progress:
+                progress(name)
+            steps.append({"name": name, "summary": step(ctx)})
+        html = render(
+            "index.html",
+            force_name=DEMO_FORCE,
+            store_path=str(store_path),
+            steps=steps,
+            reports=ctx.reports,
+            question_sets=question_sets.shipped(),
+            qam_version=__version__,
+            generated=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
+        )
+    index = write_atomic(out / "index.html", html)
+    return DemoResult(store_path=store_path, index=index, steps=steps)

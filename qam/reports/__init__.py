@@ -1,0 +1,1 @@
+"""Reports: jinja2 rendering of the HTML that leaders read (templates live in reports/)."""

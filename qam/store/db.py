@@ -1,0 +1,217 @@
+"""The one class that owns the SQLite store: opening, pragmas, migrations, transactions.
+
+Every connection QAM opens goes through `Store.open`, so every connection gets the same
+pragmas (WAL, synchronous=FULL, foreign keys, a busy timeout, trusted_schema off) and every
+write goes through `Store.transaction`, which takes the write lock up front with
+BEGIN IMMEDIATE: sqlite-utils' `atomic()` begins a deferred transaction, which fails with
+"database is locked" when two writers upgrade at once instead of waiting its turn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from qam.errors import StoreError
+
+# "QAM1" as a big-endian int: marks a file as a QAM store (PRAGMA application_id).
+APPLICATION_ID = 0x51414D31
+BUSY_TIMEOUT_MS = 15_000
+_SQLITE_HEADER = b"SQLite format 3\x00"
+# Folders that sync to the cloud or sit on another machine: SQLite's locking is not safe there.
+_SYNCED_FOLDER_MARKERS = ("onedrive", "sharepoint", "dropbox", "google drive", "icloud")
+
+
+def _check_location(path: Path) -> None:
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        raise StoreError(
+            f"{path} is on a network share; keep the store on this laptop's own disk "
+            "(SQLite cannot lock files safely over a network). Use --db or QAM_DB."
+        )
+    lowered = text.lower()
+    for marker in _SYNCED_FOLDER_MARKERS:
+        if marker in lowered:
+            raise StoreError(
+                f"{path} is inside a synced folder ({marker}); a sync client can copy a store "
+                "half-written. Keep it on the local disk and move work with `qam sync export`."
+            )
+
+
+def _check_file(path: Path) -> bool:
+    """Refuse files that are not SQLite before SQLite sees them. Returns True if the file exists."""
+    if not path.exists():
+        return False
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a QAM store; give the store file's path with --db.")
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreError(
+            f"{path} is an empty file, not a valid QAM store; remove it or choose another path with --db."
+        )
+    with path.open("rb") as fh:
+        header = fh.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise StoreError(f"{path} is not a valid QAM store (not an SQLite database); check the --db path.")
+    return True
+
+
+class Store:
+    """An open QAM store. Use `Store.open(path)`; close with `close()` or a `with` block."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True, migrate: bool = True) -> "Store":
+        """Open (and create or migrate) the store at `path`, refusing anything that is not ours."""
+        from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+        path = Path(path).expanduser()
+        _check_location(path)
+        exists = _check_file(path)
+        if not exists:
+            if not create:
+                raise StoreError(f"No QAM store at {path}; run `qam init` first or pass --db.")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(f"Cannot create the folder for the store {path}: {err.strerror}.") from err
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot open the store {path}: {err}.") from err
+        store = cls(path, conn)
+        try:
+            store._configure()
+            store._check_identity(exists)
+            if migrate:
+                store._migrate(MIGRATIONS, SCHEMA_VERSION)
+        except sqlite3.DatabaseError as err:
+            conn.close()
+            raise StoreError(_explain(err, path)) from err
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _configure(self) -> None:
+        execute = self.conn.execute
+        execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(
+                f"{self.path} cannot use write-ahead logging (got {mode}); "
+                "keep the store on a local disk in a folder you can write to."
+            )
+        execute("PRAGMA synchronous = FULL")
+        execute("PRAGMA foreign_keys = ON")
+        execute("PRAGMA trusted_schema = OFF")
+
+    def _check_identity(self, existed: bool) -> None:
+        from qam.store.migrations import SCHEMA_VERSION
+
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if app_id == 0 and not has_tables:
+            return  # a new, empty database: ours to initialise
+        if app_id != APPLICATION_ID:
+            raise StoreError(
+                f"{self.path} is an SQLite database but not a QAM store; "
+                "choose another path with --db (QAM will not write into another program's file)."
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer QAM (schema {version}, this QAM knows {SCHEMA_VERSION}); "
+                "upgrade QAM with `pip install --upgrade qam` before opening it."
+            )
+
+    def _migrate(self, migrations: sqlite_utils.Migrations, schema_version: int) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current == schema_version and not migrations.pending(self.db):
+            return
+        with self.transaction():
+            migrations.apply(self.db)
+            self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version = {schema_version}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken with BEGIN IMMEDIATE; nested calls join the outer one."""
+        if self.conn.in_transaction:
+            yield self.db
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise StoreError(_explain(err, self.path)) from err
+        try:
+            yield self.db
+        except BaseException:
+            # SQLite may already have rolled back (disk full, I/O error); don't mask the cause.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(_explain(err, self.path)) from err
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A store-wide setting (the home force's name, ...)."""
+        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO setting(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    def pragma(self, name: str):
+        """The value of one PRAGMA on this connection (tests check every connection's settings)."""
+        return self.conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _explain(err: sqlite3.Error, path: Path) -> str:
+    """Turn an SQLite error into a sentence a reviewer can act on."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return (
+            f"The store {path} is busy with another QAM command that has held it for over "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was written. Wait for it to finish and run this again."
+        )
+    if "full" in text:
+        return f"The disk holding {path} is full; nothing was written. Free some space and run this again."
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"Cannot write to {path} (read-only file or folder); check its permissions or use --db."
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        return f"{path} is not a valid QAM store (corrupt or not a database); restore it from a backup or use --db."
+    if "disk i/o" in text:
+        return f"A disk error stopped the write to {path}; nothing was written. Check the disk and try again."
+    return f"The store {path} reported: {err}. Nothing was written."
