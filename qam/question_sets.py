@@ -281,9 +281,12 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
         source = item.get("source")
         if source is not None and not isinstance(source, str):
             raise QuestionSetError(f"{where}: 'source' must be text.")
-        methods = _string_list(item.get("methods"), where, "methods", METHODS)
-        enablers = _string_list(item.get("enablers"), where, "enablers", ENABLERS)
-        question_themes = _string_list(item.get("themes"), where, "themes", tuple(known_themes))
+        def listed(key, allowed=None, path=path, qid=qid, item=item):
+            return _string_list(item.get(key), _where(name, lines, path + (key,), qid), key, allowed)
+
+        methods = listed("methods", METHODS)
+        enablers = listed("enablers", ENABLERS)
+        question_themes = listed("themes", tuple(known_themes))
         questions.append(
             Question(
                 id=qid,
@@ -291,9 +294,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
                 text=item["text"].strip(),
                 graded=graded,
                 pillar=pillar,
-                diagnostics=_string_list(item.get("diagnostics"), where, "diagnostics"),
-                characteristics=_string_list(item.get("characteristics"), where, "characteristics"),
-                probes=_string_list(item.get("probes"), where, "probes"),
+                diagnostics=listed("diagnostics"),
+                characteristics=listed("characteristics"),
+                probes=listed("probes"),
                 methods=methods,
                 enablers=enablers,
                 themes=question_themes,

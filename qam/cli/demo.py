@@ -46,7 +46,6 @@ def demo(
     Example: qam demo --out qam-demo
     """
     from qam import demo as demo_run
-
     from qam.cli._common import options
 
     result = demo_run.run(out, actor=actor(), scale=scale, db=options.db,

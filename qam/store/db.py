@@ -89,8 +89,10 @@ class Store:
             raise StoreError(f"Cannot open the store {path}: {err}.") from err
         store = cls(path, conn)
         try:
-            store._configure()
+            # Identity first: a foreign file must not even be switched to WAL.
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             store._check_identity(exists)
+            store._configure()
             if migrate:
                 store._migrate(MIGRATIONS, SCHEMA_VERSION)
         except sqlite3.DatabaseError as err:

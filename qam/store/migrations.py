@@ -62,8 +62,10 @@ def m001_core(db: sqlite_utils.Database) -> None:
 
 # Each capability registers its migrations when its module is imported; the order here is
 # the order they apply in, so append new modules at the end.
-from qam.store import register as _register  # noqa: E402,F401
-from qam.store import planner as _planner  # noqa: E402,F401
-from qam.store import fieldwork as _fieldwork  # noqa: E402,F401
+# isort: off
+from qam.store import register as _register  # noqa: E402,F401,I001
+from qam.store import planner as _planner  # noqa: E402,F401,I001
+from qam.store import fieldwork as _fieldwork  # noqa: E402,F401,I001
+# isort: on
 
 SCHEMA_VERSION = len(MIGRATIONS._migrations)

@@ -1,0 +1,114 @@
+"""The command tree: every group present, help with an example, one error route, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from qam.cli import app
+from qam.docs import _walk
+
+DESIGN_GROUPS = {"init", "demo", "sets", "recs", "outcomes", "sme", "plan", "reviews", "capture",
+                 "findings", "sync", "report", "audit", "db"}
+
+
+def _all_commands():
+    root = typer.main.get_command(app)
+    return [(" ".join(path[1:]), command) for path, command, _ in _walk(root, ["qam"])]
+
+
+def test_help_lists_every_design_group(qam):
+    result = qam("--help")
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert DESIGN_GROUPS <= listed
+
+
+@pytest.mark.parametrize("name,command", _all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help_with_an_example(name, command, qam):
+    assert command.help and command.help.strip(), f"qam {name} has no help"
+    assert "Example: qam" in command.help or "Example: QAM_" in command.help, f"qam {name} has no example"
+    result = qam(*name.split(), "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error_without_traceback():
+    result = subprocess.run([sys.executable, "-m", "qam", "no-such-command"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_version(qam):
+    result = qam("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("qam ")
+
+
+def test_sets_list_json_shows_at_least_two_sets(qam):
+    result = qam("sets", "list", "--json")
+    assert result.exit_code == 0
+    sets = json.loads(result.stdout)
+    assert len(sets) >= 2 and {"peel-2018", "paf-2023"} <= {s["id"] for s in sets}
+
+
+def test_sets_show_json_has_the_design_shape(qam):
+    document = json.loads(qam("sets", "show", "paf-2023", "--json").stdout)
+    assert document["id"] == "paf-2023" and document["title"]
+    assert all({"id", "text"} <= set(q) for q in document["questions"])
+
+
+def test_sets_validate_reports_errors_on_one_line(qam, tmp_path):
+    bad = tmp_path / "bad-set.yaml"
+    bad.write_text("id: bad-set\nversion: 1\ntitle: x\nframework: paf\nscale: ten_tier\nquestions: []\n")
+    result = qam("sets", "validate", str(bad))
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "line 5" in lines[0]
+
+
+def test_sets_validate_accepts_a_shipped_file(qam):
+    from qam.question_sets import shipped_paths
+
+    result = qam("sets", "validate", str(shipped_paths()[0]), "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["valid"] is True
+
+
+def test_a_store_error_is_one_line_and_writes_nothing(qam, tmp_path):
+    foreign = tmp_path / "foreign.db"
+    foreign.write_bytes(b"not sqlite" * 20)
+    result = qam("--db", str(foreign), "init")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert foreign.read_bytes() == b"not sqlite" * 20
+
+
+def test_db_path_follows_flag_then_env(qam, tmp_path, db_path):
+    assert qam("db", "path").stdout.strip() == str(db_path)
+    assert qam("--db", str(tmp_path / "x.db"), "db", "path").stdout.strip() == str(tmp_path / "x.db")
+
+
+def test_init_records_force_name_in_the_trail(qam):
+    result = qam("init", "--force-name", "Westshire Police")
+    assert result.exit_code == 0 and "Westshire Police" in result.stdout
+    events = json.loads(qam("audit", "log", "--json").stdout)
+    assert any(e["entity"] == "setting" and json.loads(e["new"]) == "Westshire Police" for e in events)
+    again = qam("init")
+    assert again.exit_code == 0 and "Question sets loaded" not in again.stdout
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from qam.cli import app\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "heavy = [m for m in ('pandas', 'jinja2', 'ortools', 'openpyxl', 'matplotlib', 'questionary', 'sqlite_utils', 'yaml') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

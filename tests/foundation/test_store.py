@@ -1,0 +1,134 @@
+"""The store: migrations from an empty file, pragmas on every connection, refusing what is not ours."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from qam.errors import StoreError
+from qam.store import APPLICATION_ID, Store
+from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+
+def test_migrates_an_empty_file_to_the_current_schema(tmp_path):
+    path = tmp_path / "new.db"
+    with Store.open(path) as store:
+        assert store.pragma("user_version") == SCHEMA_VERSION
+        assert store.pragma("application_id") == APPLICATION_ID
+        applied = [m.name for m in MIGRATIONS.applied(store.db)]
+        assert applied[0] == "m001_core"
+        assert applied == [m.name for m in MIGRATIONS._migrations]
+        assert {"setting", "audit_log", "question_set"} <= set(store.db.table_names())
+
+
+def test_reopening_does_not_migrate_again(tmp_path):
+    path = tmp_path / "s.db"
+    Store.open(path).close()
+    with Store.open(path) as store:
+        assert len(MIGRATIONS.applied(store.db)) == len(MIGRATIONS._migrations)
+
+
+def test_every_connection_gets_the_reliability_pragmas(tmp_path):
+    path = tmp_path / "p.db"
+    for _ in range(2):  # a new store and a reopened one
+        with Store.open(path) as store:
+            assert store.pragma("journal_mode") == "wal"
+            assert store.pragma("synchronous") == 2  # FULL
+            assert store.pragma("foreign_keys") == 1
+            assert store.pragma("busy_timeout") >= 5000
+            assert store.pragma("trusted_schema") == 0
+
+
+def test_refuses_a_zero_byte_file_and_leaves_it_alone(tmp_path):
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    with pytest.raises(StoreError, match="empty file"):
+        Store.open(path)
+    assert path.read_bytes() == b""
+
+
+def test_refuses_random_bytes(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not a database at all" * 50)
+    with pytest.raises(StoreError, match="not a valid QAM store"):
+        Store.open(path)
+
+
+def test_refuses_a_truncated_store(tmp_path):
+    path = tmp_path / "t.db"
+    with Store.open(path) as store:
+        store.set_setting("force_name", "Westshire Police")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = path.read_bytes()
+    path.write_bytes(data[:100] + b"\x00" * 10)
+    with pytest.raises(StoreError):
+        Store.open(path)
+
+
+def test_refuses_a_foreign_sqlite_file_without_writing_to_it(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a QAM store"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_refuses_a_store_from_a_newer_qam(tmp_path):
+    path = tmp_path / "newer.db"
+    with Store.open(path) as store:
+        store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    with pytest.raises(StoreError, match="newer QAM"):
+        Store.open(path)
+
+
+def test_refuses_synced_and_network_folders(tmp_path):
+    with pytest.raises(StoreError, match="synced folder"):
+        Store.open(tmp_path / "OneDrive - Westshire Police" / "qam.db")
+    with pytest.raises(StoreError, match="network share"):
+        Store.open("//fileserver/qa/qam.db")
+
+
+def test_a_failed_transaction_writes_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.conn.execute("INSERT INTO setting VALUES ('a', '1')")
+            raise RuntimeError("boom")
+    assert store.setting("a") is None
+
+
+def test_transactions_take_the_write_lock_up_front(tmp_path):
+    """BEGIN IMMEDIATE: a second writer waits for its turn instead of failing on upgrade."""
+    path = tmp_path / "lock.db"
+    first = Store.open(path)
+    second = Store.open(path)
+    second.conn.execute("PRAGMA busy_timeout = 50")
+    with first.transaction():
+        with pytest.raises(StoreError, match="busy"):
+            with second.transaction():
+                pass
+    with second.transaction():
+        second.conn.execute("INSERT INTO setting VALUES ('ok', '1')")
+    assert first.setting("ok") == "1"
+    first.close()
+    second.close()
+
+
+def test_disk_full_gives_a_clear_error_and_keeps_earlier_data(tmp_path):
+    path = tmp_path / "full.db"
+    with Store.open(path) as store:
+        store.set_setting("kept", "yes")
+        pages = store.pragma("page_count")
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises((StoreError, sqlite3.OperationalError)) as info:
+            with store.transaction():
+                for i in range(2000):
+                    store.conn.execute("INSERT INTO setting VALUES (?, ?)", [f"k{i}", "x" * 500])
+        assert "full" in str(info.value).lower()
+        assert store.setting("kept") == "yes"
+        assert store.setting("k0") is None
+        assert store.integrity_ok()

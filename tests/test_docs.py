@@ -1,0 +1,47 @@
+"""Project-wide checks that run with the suite: the README reference, Quick start, ruff."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_command_reference_is_current():
+    result = subprocess.run([sys.executable, "-m", "qam.docs", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_quick_start_holds_exactly_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = re.split(r"^#+ *quick ?start", text, flags=re.I | re.M)[1]
+    block = section.split("```")[1]
+    commands = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    assert "qam demo" in commands[0] and "pytest" in commands[1]
+
+
+def test_ci_runs_the_quick_start_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 -m pytest" in ci
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install '.[test]' installs it)")
+    result = subprocess.run([ruff, "check", "qam", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_no_template_or_code_turns_autoescape_off_or_marks_user_data_safe():
+    for path in list((ROOT / "qam").rglob("*.py")):
+        assert "autoescape=False" not in path.read_text(encoding="utf-8"), path
+    for path in (ROOT / "reports").rglob("*.html"):
+        assert "|safe" not in path.read_text(encoding="utf-8").replace(" ", ""), path
