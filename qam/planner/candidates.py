@@ -1,0 +1,292 @@
+"""Candidate reviews: imported from a CSV, or derived from what the force expects and must fix.
+
+Derived candidates come from four inputs, and each says why it exists:
+
+- the inspection calendar: a review of the theme in a window ending weeks before the
+  inspection, unless an imported candidate already prepares for it;
+- areas of interest (OPCC scrutiny, the Police and Crime Plan, ...), unless a candidate's
+  `source` already names the AOI;
+- outstanding high-risk register items, grouped by theme, where no candidate covers the theme;
+- areas the home force was last graded requires improvement or inadequate in: candidates of
+  that theme get one more priority point (a review of the theme is derived if none exists).
+
+Re-deriving replaces every derived candidate and leaves imported rows as the person wrote
+them (`base_priority`), so running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from qam.errors import ImportFileError
+from qam.planner.calendar import add_months
+from qam.planner.csvfile import check_slug, parse_date, parse_int, read_rows, refuse, split_list
+from qam.vocabulary import (
+    AOI_SOURCE_LABELS,
+    AOI_SOURCES,
+    INSPECTION_KINDS,
+    METHODS,
+    OUTSTANDING_STATUSES,
+)
+
+CANDIDATE_COLUMNS = ("id", "title", "theme", "unit", "days", "team_size", "earliest", "latest", "priority")
+CANDIDATE_OPTIONAL = ("inspection", "source", "methods")
+INSPECTION_COLUMNS = ("id", "title", "kind", "theme", "expected")
+AOI_COLUMNS = ("id", "title", "theme", "source", "priority", "raised")
+THEMES_FILE = "question_sets/themes.yaml"
+FORCE_WIDE = "Force-wide"
+DEFAULT_METHODS = ["document_analysis", "interview", "focus_group"]
+# How far ahead of an inspection its preparatory review happens: time to act on what it finds.
+PREP_WINDOW_MONTHS = 8
+PREP_LEAD_WEEKS = 8
+INSPECTION_PRIORITY = {"peel": 5, "joint": 4, "thematic": 4}
+LOW_GRADES = ("requires_improvement", "inadequate")
+# Published PEEL area names -> the force's theme slugs (first keyword found wins).
+AREA_THEMES = (
+    ("vulnerab", "vulnerability"), ("investigat", "investigation"), ("responding", "response"),
+    ("treating the public", "public_treatment"), ("fairness and respect", "public_treatment"),
+    ("preventing", "prevention"), ("offenders", "offender_management"),
+    ("workforce", "workforce_wellbeing"), ("leadership", "leadership"),
+    ("strategic planning", "value_for_money"), ("recording data", "crime_recording"),
+    ("crime data", "crime_recording"), ("serious and organised", "serious_organised_crime"),
+)
+
+
+def _themes() -> dict[str, str]:
+    from qam.question_sets import themes
+
+    return themes()
+
+
+def _parse_candidate(n: int, row: dict, themes: dict) -> dict:
+    where = f"row {n}:"
+    cid = row.get("id", "")
+    if not cid:
+        raise ValueError(f"{where} id is empty; give each candidate an id such as R18")
+    for col in ("title", "unit"):
+        if not row.get(col):
+            raise ValueError(f"{where} {col} is empty for {cid}")
+    theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
+    days = parse_int(row["days"], f"{where} days", 1)
+    team = parse_int(row["team_size"], f"{where} team_size", 1)
+    priority = parse_int(row["priority"], f"{where} priority", 1, 5)
+    earliest = parse_date(row["earliest"], f"{where} earliest")
+    latest = parse_date(row["latest"], f"{where} latest")
+    if earliest > latest:
+        raise ValueError(f"{where} earliest {earliest} is after latest {latest}; swap them or widen the window")
+    methods = [check_slug(m, METHODS, f"{where} method", "method", "DESIGN.md (interview, focus_group, ...)")
+               for m in split_list(row.get("methods", ""))]
+    return {"id": cid, "title": row["title"], "theme": theme, "unit": row["unit"], "days": days,
+            "team_size": team, "earliest": earliest.isoformat(), "latest": latest.isoformat(),
+            "priority": priority, "base_priority": priority, "inspection": row.get("inspection") or None,
+            "source": row.get("source") or None, "methods": methods or list(DEFAULT_METHODS),
+            "origin": "import", "why": None}
+
+
+def parse_candidate_file(path: Path) -> list[dict]:
+    """Every candidate in the file, or ImportFileError naming each bad row."""
+    rows = read_rows(path, CANDIDATE_COLUMNS, CANDIDATE_OPTIONAL)
+    if not rows:
+        raise ImportFileError(f"{path} has no candidate rows under its header; nothing was imported.")
+    themes, errors, out, seen = _themes(), [], [], {}
+    for n, row in rows:
+        try:
+            cand = _parse_candidate(n, row, themes)
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        if cand["id"] in seen:
+            errors.append(f"row {n}: id {cand['id']} is already used on row {seen[cand['id']]}; ids must be unique")
+            continue
+        seen[cand["id"]] = n
+        out.append(cand)
+    refuse(path, errors, "candidates")
+    return out
+
+
+def parse_inspection_file(path: Path) -> list[dict]:
+    rows = read_rows(path, INSPECTION_COLUMNS)
+    themes, errors, out = _themes(), [], []
+    for n, row in rows:
+        where = f"row {n}:"
+        try:
+            if not row["id"] or not row["title"]:
+                raise ValueError(f"{where} id and title must not be empty")
+            kind = check_slug(row["kind"], INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint")
+            theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
+            expected = parse_date(row["expected"], f"{where} expected")
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        out.append({"id": row["id"], "title": row["title"], "kind": kind, "theme": theme,
+                    "expected": expected.isoformat()})
+    refuse(path, errors, "inspection calendar")
+    return out
+
+
+def parse_aoi_file(path: Path) -> list[dict]:
+    rows = read_rows(path, AOI_COLUMNS)
+    themes, errors, out = _themes(), [], []
+    for n, row in rows:
+        where = f"row {n}:"
+        try:
+            if not row["id"] or not row["title"]:
+                raise ValueError(f"{where} id and title must not be empty")
+            theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
+            source = check_slug(row["source"], AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES))
+            priority = parse_int(row["priority"], f"{where} priority", 1, 5)
+            raised = parse_date(row["raised"], f"{where} raised").isoformat() if row["raised"] else None
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        out.append({"id": row["id"], "title": row["title"], "theme": theme, "source": source,
+                    "priority": priority, "raised": raised})
+    refuse(path, errors, "areas of interest")
+    return out
+
+
+def area_theme(area: str) -> str | None:
+    lowered = area.lower()
+    for keyword, theme in AREA_THEMES:
+        if keyword in lowered:
+            return theme
+    return None
+
+
+def _month(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%B %Y")
+
+
+def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high_risk: list[dict],
+           outcomes: list[dict]) -> tuple[list[dict], dict[str, tuple[int, str]]]:
+    """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure."""
+    themes = _themes()
+    by_inspection = {i["id"]: i for i in inspections}
+    by_aoi = {a["id"]: a for a in aois}
+    risky: dict[str, list[str]] = {}
+    for item in high_risk:
+        risky.setdefault(item["theme"], []).append(item["ref"])
+    low: dict[str, str] = {}
+    for outcome in outcomes:
+        theme = area_theme(outcome["area"])
+        if theme and outcome["grade"] in LOW_GRADES and theme not in low:
+            grade = outcome["grade"].replace("_", " ").capitalize()
+            low[theme] = f"'{outcome['area']}' was last graded {grade}"
+
+    derived: list[dict] = []
+    for insp in inspections:
+        if any(c.get("inspection") == insp["id"] for c in imported):
+            continue
+        expected = date.fromisoformat(insp["expected"])
+        derived.append(_derived(
+            f"INS-{insp['id']}", f"Readiness for {insp['title']}", insp["theme"],
+            INSPECTION_PRIORITY.get(insp["kind"], 4), "inspection",
+            f"{insp['kind']} inspection {insp['id']} expected {_month(insp['expected'])}; "
+            f"window ends {PREP_LEAD_WEEKS} weeks before it",
+            earliest=add_months(expected, -PREP_WINDOW_MONTHS),
+            latest=expected - timedelta(weeks=PREP_LEAD_WEEKS), inspection=insp["id"]))
+    for aoi in aois:
+        if any(aoi["id"] in (c.get("source") or "").split() or f"AOI {aoi['id']}" in (c.get("source") or "")
+               for c in imported):
+            continue
+        raised = date.fromisoformat(aoi["raised"]) if aoi["raised"] else None
+        derived.append(_derived(
+            f"AOI-{aoi['id']}", aoi["title"], aoi["theme"], aoi["priority"], "aoi",
+            f"area of interest {aoi['id']} raised by {AOI_SOURCE_LABELS[aoi['source']]}"
+            + (f" on {raised.isoformat()}" if raised else ""),
+            earliest=raised, latest=add_months(raised, 12) if raised else None,
+            source=f"AOI {aoi['id']}"))
+    covered = {c["theme"] for c in imported} | {c["theme"] for c in derived}
+    for theme, refs in sorted(risky.items()):
+        if theme not in covered and theme in themes:
+            derived.append(_derived(
+                f"REG-{theme}", f"{themes[theme]}: progress on outstanding high-risk register items",
+                theme, 4, "register", f"{len(refs)} outstanding high-risk register item(s): {', '.join(refs)}",
+                source="; ".join(refs)))
+            covered.add(theme)
+    for theme, text in sorted(low.items()):
+        if theme not in covered and theme in themes:
+            derived.append(_derived(f"GRADE-{theme}", f"{themes[theme]}: deep dive after a low grade",
+                                    theme, 4, "outcome", text))
+            covered.add(theme)
+
+    adjustments: dict[str, tuple[int, str]] = {}
+    for cand in imported + derived:
+        why = [cand["why"]] if cand.get("why") else ["imported from the candidates file"]
+        if cand.get("source") and cand["origin"] == "import":
+            why.append(f"source: {cand['source']}")
+        insp = by_inspection.get(cand.get("inspection") or "")
+        if insp and cand["origin"] == "import":
+            why.append(f"prepares for {insp['id']} ({insp['kind']}, expected {_month(insp['expected'])})")
+        for token in (cand.get("source") or "").replace(";", " ").split():
+            if token in by_aoi and cand["origin"] == "import":
+                aoi = by_aoi[token]
+                why.append(f"AOI {token} from {AOI_SOURCE_LABELS[aoi['source']]}")
+        if cand["theme"] in risky and cand["origin"] != "register":
+            why.append(f"tests outstanding high-risk item(s) {', '.join(risky[cand['theme']])}")
+        priority = cand["base_priority"]
+        if cand["theme"] in low:
+            if cand["origin"] != "outcome":
+                priority = min(5, priority + 1)
+            why.append(f"{low[cand['theme']]}" + (f": priority raised from {cand['base_priority']} to {priority}"
+                                                  if priority != cand["base_priority"] else ""))
+        text = "; ".join(why)
+        if cand["origin"] == "import":
+            adjustments[cand["id"]] = (priority, text)
+        else:
+            cand["priority"], cand["why"] = priority, text
+    return derived, adjustments
+
+
+def _derived(cid: str, title: str, theme: str, priority: int, origin: str, why: str, *,
+             earliest: date | None = None, latest: date | None = None, inspection: str | None = None,
+             source: str | None = None) -> dict:
+    return {"id": cid, "title": title, "theme": theme, "unit": FORCE_WIDE, "days": 3, "team_size": 2,
+            "earliest": earliest.isoformat() if earliest else None,
+            "latest": latest.isoformat() if latest else None, "priority": priority,
+            "base_priority": priority, "inspection": inspection, "source": source,
+            "methods": list(DEFAULT_METHODS), "origin": origin, "why": why}
+
+
+def refresh(store) -> list[dict]:
+    """Re-derive candidates from everything in the store; returns every candidate."""
+    from qam.store import planner as sp
+
+    force = store.setting("force_name") or ""
+    derived, adjustments = derive(
+        sp.candidates(store, origin="import"), sp.inspections(store), sp.areas_of_interest(store),
+        sp.outstanding_high_risk_items(store, OUTSTANDING_STATUSES), sp.latest_outcomes(store, force))
+    sp.replace_derived(store, derived, adjustments)
+    return sp.candidates(store)
+
+
+def import_candidates(store, path: Path) -> dict:
+    from qam.store import planner as sp
+
+    rows = parse_candidate_file(path)
+    with store.transaction():
+        added, updated = sp.upsert_candidates(store, rows)
+        everything = refresh(store)
+    return {"added": added, "updated": updated, "total": len(everything),
+            "derived": sum(1 for c in everything if c["origin"] != "import")}
+
+
+def import_inspections(store, path: Path) -> dict:
+    from qam.store import planner as sp
+
+    rows = parse_inspection_file(path)
+    with store.transaction():
+        sp.upsert_inspections(store, rows)
+        everything = refresh(store)
+    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == "inspection")}
+
+
+def import_aois(store, path: Path) -> dict:
+    from qam.store import planner as sp
+
+    rows = parse_aoi_file(path)
+    with store.transaction():
+        sp.upsert_areas_of_interest(store, rows)
+        everything = refresh(store)
+    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == "aoi")}

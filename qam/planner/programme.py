@@ -1,0 +1,223 @@
+"""The planner's main job: solve the programme from the store, steer it, accept it.
+
+These functions are what the CLI, the interactive session and the demo call. The latest
+proposal is kept in the store (`plan_proposal`), so `qam plan export` and `qam plan accept`
+work from what the person last saw, and accepting writes `review` and `review_team` in one
+transaction with an audit event per review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from qam.errors import NotFoundError, RefusedError
+from qam.planner.calendar import add_months, is_working_day
+from qam.planner.model import Instance, build_instance
+
+
+@dataclass
+class Settings:
+    """How to solve: `qam plan solve [--start] [--months] [--cap-days] [--year-start] [--time-limit]`."""
+
+    start: str
+    months: int = 18
+    cap_days: int = 10
+    year_start: tuple[int, int] = (4, 1)
+    time_limit: float = 20.0
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["year_start"] = f"{self.year_start[0]:02d}-{self.year_start[1]:02d}"
+        return d
+
+
+def _refuse_bad_settings(settings: Settings) -> None:
+    if settings.months < 1 or settings.months > 60:
+        raise RefusedError(f"--months {settings.months} is outside 1 to 60; the programme usually looks 18 months ahead.")
+    if settings.cap_days < 1:
+        raise RefusedError(f"--cap-days {settings.cap_days} must be at least 1 (the force's cap is usually 10).")
+    if settings.time_limit <= 0:
+        raise RefusedError("--time-limit must be more than 0 seconds.")
+
+
+def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list[dict]]:
+    """The instance to solve, plus the SME and candidate rows it was built from.
+
+    Reviews already in fieldwork or reported are fixed history: their candidates are not
+    re-planned and their days count against their teams' caps.
+    """
+    from qam.planner import candidates as cand_mod
+    from qam.planner.pool import abstraction_used
+    from qam.store import planner as sp
+
+    smes = sp.smes(store)
+    if not smes:
+        raise RefusedError("The SME pool is empty; import it first with `qam sme import plans/sme.csv`.")
+    cands = cand_mod.refresh(store)
+    if not cands:
+        raise RefusedError("There are no candidate reviews; import them with `qam plan import plans/candidates.csv`.")
+    started = [r for r in sp.reviews(store) if r["status"] != "planned"]
+    done = {r["id"] for r in started}
+    used = {(sid, y): d for sid, by in abstraction_used(started, settings.year_start).items() for y, d in by.items()}
+    open_cands = [c for c in cands if c["id"] not in done]
+    inst = build_instance(smes, open_cands, sp.inspections(store), start=date.fromisoformat(settings.start),
+                          months=settings.months, cap_days=settings.cap_days, year_start=settings.year_start,
+                          pins=sp.pins(store), exclusions=sp.exclusions(store), used=used)
+    return inst, smes, open_cands
+
+
+def result_document(inst: Instance, sol) -> dict:
+    """The `qam plan solve --json` document: scheduled in start order, unscheduled with reasons."""
+    from qam.planner.reasons import explain
+
+    days = inst.horizon.days
+    by_id = {c.id: c for c in inst.candidates}
+    scheduled = [
+        {"review": rid, "start": days[s].isoformat(), "end": days[s + by_id[rid].days - 1].isoformat(),
+         "team": list(sol.teams[rid])}
+        for rid, s in sorted(sol.starts.items(), key=lambda kv: (kv[1], kv[0]))
+    ]
+    reasons = explain(inst, sol)
+    unscheduled = [{"review": c.id, "reason": reasons[c.id]}
+                   for c in sorted(inst.candidates, key=lambda c: (-c.priority, c.id)) if c.id in reasons]
+    return {"scheduled": scheduled, "unscheduled": unscheduled}
+
+
+def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> dict:
+    """Solve, save the proposal, and return {"result", "stats", "proposal_id"}."""
+    from qam.planner.solver import solve
+    from qam.store import planner as sp
+
+    _refuse_bad_settings(settings)
+    inst, _, _ = load_instance(store, settings)
+    sol = solve(inst, time_limit=settings.time_limit, progress=progress)
+    result = result_document(inst, sol)
+    stats = {"priority": sol.priority, "priority_bound": sol.priority_bound, "optimal": sol.optimal,
+             "status": sol.status, "seconds": round(sol.seconds, 2), "candidates": len(inst.candidates),
+             "horizon_end": add_months(inst.horizon.start, settings.months).isoformat()}
+    proposal_id = sp.save_proposal(store, actor=actor, settings=settings.to_dict(),
+                                   result={**result, "stats": stats})
+    return {"result": result, "stats": stats, "proposal_id": proposal_id}
+
+
+def latest(store) -> dict:
+    """The latest proposal, or a message saying to solve first."""
+    from qam.store import planner as sp
+
+    proposal = sp.latest_proposal(store)
+    if proposal is None:
+        raise NotFoundError("There is no proposal yet; run `qam plan solve` first.")
+    return proposal
+
+
+def proposal_rows(store, proposal: dict) -> list[dict]:
+    """The proposal's scheduled reviews with their candidates' titles, themes, units and why."""
+    from qam.store import planner as sp
+
+    cands = {c["id"]: c for c in sp.candidates(store)}
+    out = []
+    for item in proposal["result"]["scheduled"]:
+        c = cands.get(item["review"], {})
+        out.append({"id": item["review"], "title": c.get("title", item["review"]), "theme": c.get("theme"),
+                    "unit": c.get("unit"), "start": item["start"], "end": item["end"], "days": c.get("days"),
+                    "team": item["team"], "methods": c.get("methods", []), "inspection": c.get("inspection"),
+                    "priority": c.get("priority"), "why": c.get("why"), "question_set": "paf-2023",
+                    "status": "proposed"})
+    return out
+
+
+def accept(store, *, actor: str) -> dict:
+    """Make the latest proposal the programme: reviews, teams and an audit event for each."""
+    from qam.store import audit
+    from qam.store import planner as sp
+
+    proposal = latest(store)
+    rows = proposal_rows(store, proposal)
+    if not rows:
+        raise RefusedError("The latest proposal schedules no reviews; add SMEs or widen windows and solve again.")
+    with store.transaction():
+        changes = sp.write_programme(store, proposal["id"], rows)
+        for row in changes["added"]:
+            audit.append_event(store, actor=actor, entity="review", entity_id=row["id"], action="planned",
+                               new=_event(row), reason=f"plan accepted (proposal {proposal['id']})")
+        for old, row in changes["updated"]:
+            audit.append_event(store, actor=actor, entity="review", entity_id=row["id"], action="planned",
+                               old=_event(old), new=_event(row),
+                               reason=f"plan accepted (proposal {proposal['id']})")
+        for old in changes["removed"]:
+            audit.append_event(store, actor=actor, entity="review", entity_id=old["id"], action="unplanned",
+                               old=_event(old), reason=f"not in the accepted proposal {proposal['id']}")
+    return {"proposal_id": proposal["id"], "added": [r["id"] for r in changes["added"]],
+            "updated": [r["id"] for _, r in changes["updated"]], "removed": [r["id"] for r in changes["removed"]],
+            "kept": [r["id"] for r in changes["kept"]], "reviews": [r["id"] for r in rows]}
+
+
+def _event(row: dict) -> dict:
+    return {"start": row["start"], "end": row["end"], "team": list(row["team"]), "unit": row["unit"],
+            "theme": row["theme"]}
+
+
+def pin(store, review_id: str, day: str | None) -> str:
+    """Pin a candidate to a start date (a working day inside its window), or clear the pin."""
+    from qam.store import planner as sp
+
+    cands = {c["id"]: c for c in sp.candidates(store)}
+    if review_id not in cands:
+        raise NotFoundError(f"No candidate review {review_id}; see `qam plan candidates` for the ids.")
+    if day is None:
+        sp.set_pin(store, review_id, None)
+        return f"{review_id} is no longer pinned."
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        raise RefusedError(f"'{day}' is not a date written year first, like 2027-06-14.") from None
+    if not is_working_day(when):
+        raise RefusedError(f"{when:%A %d %B %Y} is not a working day (weekend or bank holiday); pin a working day.")
+    c = cands[review_id]
+    if (c["earliest"] and day < c["earliest"]) or (c["latest"] and day > c["latest"]):
+        raise RefusedError(
+            f"{day} is outside {review_id}'s window ({c['earliest']} to {c['latest']}); pin a date inside "
+            "it, or change the window in the candidates file and import it again.")
+    sp.set_pin(store, review_id, when.isoformat())
+    return f"{review_id} is pinned to start on {when:%A %d %B %Y}; the next solve keeps it there if a team can be found."
+
+
+def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = False) -> str:
+    """Leave an SME out of every review (or one), or put them back."""
+    from qam.store import planner as sp
+
+    if sme_id not in sp.sme_ids(store):
+        raise NotFoundError(f"No SME {sme_id} in the pool; see `qam sme list` for the ids.")
+    if review_id and review_id not in sp.candidate_ids(store):
+        raise NotFoundError(f"No candidate review {review_id}; see `qam plan candidates` for the ids.")
+    sp.set_exclusion(store, sme_id, review_id or "", excluded=not undo)
+    scope = f"review {review_id}" if review_id else "every review"
+    if undo:
+        return f"{sme_id} is back in the pool for {scope}."
+    return f"{sme_id} is excluded from {scope}; the next solve plans without them."
+
+
+def steer(store) -> dict:
+    """The pins and exclusions the next solve will apply."""
+    from qam.store import planner as sp
+
+    return {"pins": sp.pins(store),
+            "exclusions": [{"sme": s, "review": r or None} for s, r in sp.exclusions(store)]}
+
+
+def programme_or_proposal(store) -> tuple[str, list[dict]]:
+    """("programme", accepted reviews) if a plan was accepted, else ("proposal", latest proposal's)."""
+    from qam.store import planner as sp
+
+    accepted = sp.reviews(store)
+    if accepted:
+        return "programme", accepted
+    return "proposal", proposal_rows(store, latest(store))
+
+
+def reviews_list(store) -> list[dict]:
+    """The accepted programme's reviews (id, title, theme, unit, start, end, team, ...)."""
+    from qam.store import planner as sp
+
+    return sp.reviews(store)
