@@ -1,19 +1,100 @@
-"""`qam capture`: the reviewer's guided capture (its capability lands with issue 5)."""
+"""`qam capture`: the reviewer's guided capture, and its twin without prompts (`--answers`).
+
+The flow lives here and asks through `qam.cli.prompts`; every answer is saved through
+`qam.fieldwork.capture.record_answer` the moment it is complete, so a dead battery costs at
+most the answer being typed, and rerunning `qam capture` offers to resume where it stopped.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from qam.errors import NotYetAvailable
+from qam.cli._common import actor, open_store
 
 
 def register(app: typer.Typer) -> None:
     app.command("capture")(capture)
 
 
-def capture() -> None:
-    """Capture findings for a review, question by question (not built yet: issue 5).
+def capture(
+    review: Annotated[str | None, typer.Argument(help="The review's id (else you choose; your own assignments first).")] = None,
+    method: Annotated[str | None, typer.Option("--method", help="interview, focus_group, direct_observation, participant_observation, document_analysis or survey.")] = None,
+    answers: Annotated[str | None, typer.Option("--answers", help="Capture without prompts from a JSON-lines FILE, or - for stdin.")] = None,
+    finalise: Annotated[str | None, typer.Option("--finalise", help="Lock the session with this id (corrections then need a reason).")] = None,
+    document: Annotated[Path | None, typer.Option("--document", help="For document_analysis: the document read (its title and SHA-256 are kept, not its content).")] = None,
+    sessions: Annotated[bool, typer.Option("--sessions", help="List capture sessions (unfinished first) and stop.")] = False,
+) -> None:
+    """Capture findings for a review, question by question; each answer is saved as you give it.
+
+    Stop at any time (choose "Stop", or Ctrl-C): rerun `qam capture` to resume at the first
+    unanswered question. `--answers FILE` runs without prompts and prints `saved <finding id>`
+    after each commit.
 
     Example: qam capture R03 --method direct_observation
     """
-    raise NotYetAvailable("`qam capture` is not built yet (issue 5).")
+    from qam.fieldwork import capture as fw
+
+    who = actor()
+    with open_store() as store:
+        if finalise:
+            session = fw.finalise(store, finalise, who)
+            count = len(fw.answered(store, session["id"]))
+            typer.echo(f"Session {session['id']} finalised: {count} findings locked. "
+                       "Correct one with `qam findings correct ID --notes ... --reason ...`.")
+            return
+        if sessions:
+            _print_sessions(store, fw)
+            return
+        if answers is not None:
+            _run_answers(store, fw, answers, who)
+            return
+        if not sys.stdin.isatty():
+            typer.echo("Error: guided capture needs a terminal; use --answers FILE (or -) to capture "
+                       "from JSON lines.", err=True)
+            raise typer.Exit(1)
+        from qam.cli import prompts
+        from qam.fieldwork.guided import guided
+
+        guided(store, who, prompts, review=review, method=method, document=document)
+
+
+def _run_answers(store, fw, source: str, who: str) -> None:
+    from qam.errors import ImportFileError
+
+    def saved(finding: dict) -> None:
+        sys.stdout.write(f"saved {finding['id']}\n")
+        sys.stdout.flush()
+
+    if source == "-":
+        count = fw.capture_answers(store, sys.stdin, actor=who, on_saved=saved)
+    else:
+        path = Path(source)
+        try:
+            fh = path.open(encoding="utf-8")
+        except FileNotFoundError:
+            raise ImportFileError(f"{path}: no such file; check the --answers path.") from None
+        with fh:
+            try:
+                count = fw.capture_answers(store, fh, actor=who, on_saved=saved)
+            except UnicodeDecodeError as err:
+                raise ImportFileError(f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8.") from None
+    typer.echo(f"{count} answers saved.", err=True)
+
+
+def _print_sessions(store, fw) -> None:
+    from qam.cli._common import print_table
+    from qam.store import fieldwork as db
+
+    rows = []
+    for s in sorted(db.sessions(store), key=lambda s: (s["finalised_at"] is not None, s["created_at"])):
+        rows.append({"id": s["id"], "review": s["review_id"], "method": s["method"],
+                     "held_on": s["held_on"], "reviewer": s["reviewer"],
+                     "answers": len(fw.answered(store, s["id"])),
+                     "state": "finalised" if s["finalised_at"] else "open"})
+    print_table(rows, [("id", "Session"), ("review", "Review"), ("method", "Method"),
+                       ("held_on", "Held on"), ("reviewer", "Reviewer"), ("answers", "Answers"),
+                       ("state", "State")], empty="No capture sessions yet.")

@@ -1,27 +1,123 @@
-"""`qam findings`: What the evidence shows, question by question (its capability lands with issue 5)."""
+"""`qam findings`: what the evidence shows, question by question."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("What the evidence shows, question by question.\n\nExample: qam findings list --help")
+import typer
+
+from qam.cli._common import actor, new_app, open_store, print_json, print_table
+
+app = new_app("What the evidence shows, question by question.\n\nExample: qam findings list --search handover")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """Not built yet: arrives with issue 5.
+def list_cmd(
+    review: Annotated[str | None, typer.Option("--review", help="Only this review's findings.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Words to find in the notes and concerns.")] = None,
+    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include versions replaced by a later answer or correction.")] = False,
+    json_: JsonFlag = False,
+) -> None:
+    """List findings (the current version of each), newest last.
 
-    Example: qam findings list
+    Example: qam findings list --review R03 --search "risk assessment" --json
     """
-    raise NotYetAvailable("`qam findings list` is not built yet (issue 5).")
+    from qam.fieldwork import capture as fw
+
+    with open_store() as store:
+        if review:
+            fw.get_review(store, review)
+        rows = fw.list_findings(store, review_id=review, search=search, include_superseded=all_versions)
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        r["short"] = r["id"][:8]
+        r["gp"] = "yes" if r["good_practice"] else ""
+        r["grade_text"] = r["grade"] or "not assessed"
+        r["note"] = (r["notes"] or "").replace("\n", " ")[:70]
+    print_table(rows, [("short", "Id"), ("review_id", "Review"), ("question_id", "Question"),
+                       ("method", "Method"), ("grade_text", "Grade"), ("gp", "Good practice"),
+                       ("note", "Notes")], empty="No findings match.")
 
 
 @app.command("show")
-def show_cmd() -> None:
-    """Not built yet: arrives with issue 5.
+def show_cmd(
+    finding_id: Annotated[str, typer.Argument(help="The finding's id (as printed by `saved ...`).")],
+    json_: JsonFlag = False,
+) -> None:
+    """Show one finding in full, with its links and what replaced it.
 
-    Example: qam findings show
+    Example: qam findings show 3f0c9a2e-... --json
     """
-    raise NotYetAvailable("`qam findings show` is not built yet (issue 5).")
+    from qam.fieldwork import capture as fw
+    from qam.store import fieldwork as db
 
+    with open_store() as store:
+        row = fw.get_finding(store, finding_id)
+        row["superseded_by"] = db.superseded_by(store, row["id"])
+        session = db.session(store, row["session_id"])
+    row["session"] = {k: session[k] for k in ("held_on", "place", "participants", "head_count",
+                                              "document_title", "document_hash", "finalised_at")}
+    if json_:
+        print_json(row)
+        return
+    for key in ("id", "review_id", "question_id", "method", "grade", "good_practice", "sources",
+                "concerns", "participant_role", "participant_unit", "reviewer", "created_at",
+                "supersedes", "superseded_by", "links", "responses", "grade_counts"):
+        value = row.get(key)
+        if value not in (None, [], ""):
+            typer.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
+    if row["session"]["document_title"]:
+        typer.echo(f"Document: {row['session']['document_title']} (sha256 {row['session']['document_hash']})")
+    typer.echo("Notes:")
+    typer.echo(row["notes"])
+
+
+@app.command("correct")
+def correct_cmd(
+    finding_id: Annotated[str, typer.Argument(help="The finding to correct.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is corrected (kept in the trail).")],
+    notes: Annotated[str | None, typer.Option("--notes", help="The corrected notes.")] = None,
+    grade: Annotated[str | None, typer.Option("--grade", help="The corrected grade, or 'not_assessed'.")] = None,
+    good_practice: Annotated[bool | None, typer.Option("--good-practice/--no-good-practice", help="Mark or unmark as good practice.")] = None,
+    sources: Annotated[int | None, typer.Option("--sources", help="The corrected number of sources.")] = None,
+    link: Annotated[list[str] | None, typer.Option("--link", help="Register refs to link instead (repeat).")] = None,
+) -> None:
+    """Correct a finding: a new version that replaces it, with your reason in the trail.
+
+    Example: qam findings correct 3f0c9a2e-... --notes "Six of eight records..." --reason "miscounted the records"
+    """
+    from qam.fieldwork import capture as fw
+
+    with open_store() as store:
+        row = fw.correct(store, finding_id, actor=actor(), reason=reason, notes=notes,
+                         grade=None if grade == "not_assessed" else grade,
+                         clear_grade=grade == "not_assessed", good_practice=good_practice,
+                         sources=sources, links=link)
+    typer.echo(f"Saved. Finding {row['id']} corrects {row['supersedes']}.")
+
+
+@app.command("import-survey")
+def import_survey_cmd(
+    review: Annotated[str, typer.Argument(help="The review the survey belongs to.")],
+    file: Annotated[Path, typer.Argument(help="A CSV: one row a response, a column per question id.")],
+    held_on: Annotated[str | None, typer.Option("--held-on", help="When the survey closed, YYYY-MM-DD (default today).")] = None,
+) -> None:
+    """Import survey responses: one finding per question column, with counts and the grade spread.
+
+    A cell holding a grade slug (good, adequate, ...) counts towards that grade; any other text
+    is kept in the finding's notes. Columns that are not question ids (respondent, role, unit,
+    submitted) are allowed; role and unit are summarised, never names.
+
+    Example: qam findings import-survey R03 custody-survey.csv
+    """
+    from qam.fieldwork.survey import import_survey
+
+    with open_store() as store:
+        result = import_survey(store, review, file, actor=actor(), held_on=held_on)
+    typer.echo(f"{file.name}: {result['responses']} responses -> {len(result['findings'])} findings saved "
+               f"(session {result['session']}).")

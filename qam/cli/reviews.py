@@ -1,18 +1,60 @@
-"""`qam reviews`: The programme's reviews (its capability lands with issue 5)."""
+"""`qam reviews`: the programme's reviews, as fieldwork sees them."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from typing import Annotated
 
-app = new_app("The programme's reviews.\n\nExample: qam reviews list --help")
+import typer
+
+from qam.cli._common import actor, new_app, open_store, print_json, print_table
+
+app = new_app("The programme's reviews: list them, or add one for fieldwork.\n\nExample: qam reviews list --json")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """Not built yet: arrives with issue 5.
+def list_cmd(json_: JsonFlag = False) -> None:
+    """List the reviews: id, theme, unit, dates, question set and team.
 
-    Example: qam reviews list
+    Example: qam reviews list --json
     """
-    raise NotYetAvailable("`qam reviews list` is not built yet (issue 5).")
+    from qam.fieldwork import capture as fw
 
+    with open_store() as store:
+        rows = fw.list_reviews(store)
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        r["team_text"] = ", ".join(r["team"])
+    print_table(rows, [("id", "Id"), ("title", "Title"), ("theme", "Theme"), ("unit", "Unit"),
+                       ("start", "Start"), ("end", "End"), ("question_set", "Question set"),
+                       ("status", "Status"), ("team_text", "Team")],
+                empty="No reviews yet: accept a plan (`qam plan`), import the programme's bundle "
+                      "(`qam sync import FILE`) or add one (`qam reviews add`).")
+
+
+@app.command("add")
+def add_cmd(
+    review_id: Annotated[str, typer.Argument(help="The review's id, e.g. R-CUSTODY-01.")],
+    title: Annotated[str, typer.Option("--title", help="What the review looks at.")],
+    theme: Annotated[str, typer.Option("--theme", help="A theme slug, e.g. custody.")],
+    unit: Annotated[str, typer.Option("--unit", help="The BCU or department reviewed.")],
+    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    question_set: Annotated[str, typer.Option("--question-set", help="The question set answered.")] = "paf-2023",
+    method: Annotated[list[str] | None, typer.Option("--method", help="A method the review uses (repeat; default all).")] = None,
+    team: Annotated[list[str] | None, typer.Option("--team", help="An SME id or name on the team (repeat).")] = None,
+) -> None:
+    """Add a review without the planner (a reviewer's own review, or a test).
+
+    Example: qam reviews add R-CUST-01 --title "Custody handovers" --theme custody --unit "Eastern BCU" --start 2025-06-02 --end 2025-06-13
+    """
+    from qam.fieldwork import capture as fw
+
+    with open_store() as store:
+        row = fw.add_review(store, review_id=review_id, title=title, theme=theme, unit=unit, start=start,
+                            end=end, actor=actor(), question_set=question_set, methods=method or (),
+                            team=team or ())
+    typer.echo(f"Review {row['id']} added ({row['theme']}, {row['unit']}, {row['start']} to {row['end']}).")

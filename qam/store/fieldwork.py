@@ -1,3 +1,460 @@
-"""Store queries and migrations for the fieldwork capability (filled in by its issue)."""
+"""Store queries and migrations for fieldwork: sessions, findings, links, and what sync merges.
+
+Findings are never changed in place (a trigger refuses it): a revised answer or a correction
+is a new row whose `supersedes` names the one it replaces. That is what lets a laptop's work
+merge by UUID without ever overwriting anything, and what keeps "Saved." true forever.
+"""
 
 from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+
+import sqlite_utils
+
+from qam.store.db import Store
+from qam.store.migrations import MIGRATIONS
+
+SESSION_COLUMNS = (
+    "id", "review_id", "method", "held_on", "place", "participants", "head_count", "reviewer",
+    "question_set", "question_set_version", "finalised_at", "created_at", "document_title",
+    "document_hash",
+)
+FINDING_COLUMNS = (
+    "id", "session_id", "review_id", "question_set", "question_set_version", "question_id",
+    "method", "notes", "grade", "good_practice", "concerns", "sources", "participant_role",
+    "participant_unit", "reviewer", "created_at", "supersedes", "responses", "grade_counts",
+)
+REVIEW_COLUMNS = (
+    "id", "title", "theme", "unit", "start", "end", "days", "question_set", "methods",
+    "inspection", "status",
+)
+REGISTER_COLUMNS = (
+    "id", "ref", "text", "type", "scope", "status", "theme", "owner", "report_title",
+    "report_published", "report_url", "risk", "impact", "due", "extra", "updated_at",
+)
+DECISION_COLUMNS = (
+    "id", "item_ref", "old_status", "new_status", "reason", "evidence", "approver", "actor",
+    "decided_at", "source", "event_id",
+)
+CONFLICT_COLUMNS = (
+    "id", "item_ref", "old_status", "decision_ids", "statuses", "detected_at", "resolved_by",
+    "resolved_at",
+)
+
+
+@MIGRATIONS(name="m004_fieldwork")
+def m004_fieldwork(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE capture_session (
+            id TEXT PRIMARY KEY, review_id TEXT NOT NULL, method TEXT NOT NULL, held_on TEXT,
+            place TEXT, participants TEXT NOT NULL DEFAULT '[]', head_count INTEGER,
+            reviewer TEXT NOT NULL, question_set TEXT NOT NULL,
+            question_set_version INTEGER NOT NULL, finalised_at TEXT, created_at TEXT NOT NULL,
+            document_title TEXT, document_hash TEXT)"""
+    )
+    db.execute("CREATE INDEX capture_session_review ON capture_session(review_id)")
+    db.execute(
+        """CREATE TABLE finding (
+            id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES capture_session(id),
+            review_id TEXT NOT NULL, question_set TEXT NOT NULL,
+            question_set_version INTEGER NOT NULL, question_id TEXT NOT NULL,
+            method TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '', grade TEXT,
+            good_practice INTEGER NOT NULL DEFAULT 0, concerns TEXT, sources INTEGER,
+            participant_role TEXT, participant_unit TEXT, reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL, supersedes TEXT, responses INTEGER, grade_counts TEXT)"""
+    )
+    db.execute("CREATE INDEX finding_session ON finding(session_id)")
+    db.execute("CREATE INDEX finding_review ON finding(review_id)")
+    db.execute("CREATE INDEX finding_supersedes ON finding(supersedes)")
+    db.execute(
+        "CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding BEGIN SELECT RAISE(ABORT, "
+        "'a finding is never changed in place; record a correction with qam findings correct'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding BEGIN SELECT RAISE(ABORT, "
+        "'a finding is never deleted; record a correction with qam findings correct'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER capture_session_locked BEFORE UPDATE ON capture_session "
+        "WHEN OLD.finalised_at IS NOT NULL BEGIN SELECT RAISE(ABORT, "
+        "'this capture session is finalised and locked'); END"
+    )
+    db.execute(
+        "CREATE TABLE finding_link (finding_id TEXT NOT NULL REFERENCES finding(id), "
+        "item_ref TEXT NOT NULL, PRIMARY KEY (finding_id, item_ref))"
+    )
+    # Kept in sync by insert_finding, not by triggers: with trusted_schema=OFF SQLite refuses
+    # to touch a virtual table from a trigger. Findings are insert-only, so inserts suffice.
+    db["finding"].enable_fts(["notes", "concerns"], create_triggers=False, tokenize="porter")
+    db.execute(
+        """CREATE TABLE register_conflict (
+            id TEXT PRIMARY KEY, item_ref TEXT NOT NULL, old_status TEXT, decision_ids TEXT NOT NULL,
+            statuses TEXT NOT NULL, detected_at TEXT NOT NULL, resolved_by TEXT, resolved_at TEXT)"""
+    )
+    # Which store made each status decision: two decisions are concurrent only across stores.
+    db.execute("CREATE TABLE decision_origin (decision_id TEXT PRIMARY KEY, store_id TEXT NOT NULL)")
+    # Trail events merged from other stores: the original event id -> the local wrapper event.
+    db.execute(
+        "CREATE TABLE synced_event (original_event_id TEXT PRIMARY KEY, local_event_id TEXT NOT NULL, "
+        "store_id TEXT)"
+    )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _rows(store: Store, sql: str, params: Iterable = ()) -> list[dict]:
+    cur = store.conn.execute(sql, list(params))
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur]
+
+
+def table_exists(store: Store, name: str) -> bool:
+    return store.conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+    ).fetchone() is not None
+
+
+def table_columns(store: Store, name: str) -> list[str]:
+    return [r[1] for r in store.conn.execute(f'PRAGMA table_info("{name}")')]
+
+
+def _insert(store: Store, table: str, row: dict, *, ignore: bool = False) -> bool:
+    cols = list(row)
+    verb = "INSERT OR IGNORE" if ignore else "INSERT"
+    sql = f'{verb} INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES ({", ".join("?" * len(cols))})'
+    return store.conn.execute(sql, [row[c] for c in cols]).rowcount > 0
+
+
+def store_id(store: Store) -> str:
+    """This store's identity for sync (a UUID made once, kept in `setting`)."""
+    value = store.setting("store_id")
+    if value:
+        return value
+    with store.transaction():
+        value = store.setting("store_id")
+        if not value:
+            value = str(uuid.uuid4())
+            store.conn.execute("INSERT INTO setting(key, value) VALUES ('store_id', ?)", [value])
+    return value
+
+
+# ----------------------------------------------------------------------------- reviews
+
+def insert_review(store: Store, review: dict, team: Iterable[str] = ()) -> None:
+    """A review made outside the planner (`qam reviews add`, the demo, tests)."""
+    with store.transaction():
+        row = {c: review.get(c) for c in REVIEW_COLUMNS}
+        if not isinstance(row["methods"], str):
+            row["methods"] = json.dumps(row["methods"] or [])
+        _insert(store, "review", row)
+        for sme_id in team:
+            _insert(store, "review_team", {"review_id": review["id"], "sme_id": sme_id}, ignore=True)
+
+
+def review(store: Store, review_id: str) -> dict | None:
+    rows = _rows(store, f'SELECT {", ".join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review WHERE id = ?', [review_id])
+    return rows[0] if rows else None
+
+
+def reviews(store: Store) -> list[dict]:
+    return _rows(store, f'SELECT {", ".join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review ORDER BY start, id')
+
+
+def review_team(store: Store, review_id: str) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT sme_id FROM review_team WHERE review_id = ? ORDER BY sme_id", [review_id])]
+
+
+def reviews_assigned_to(store: Store, who: str) -> list[str]:
+    """Ids of reviews whose team holds an SME whose id or name matches `who` (case-insensitive)."""
+    if not table_exists(store, "sme"):
+        return [r[0] for r in store.conn.execute(
+            "SELECT review_id FROM review_team WHERE lower(sme_id) = lower(?)", [who])]
+    return [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT t.review_id FROM review_team t LEFT JOIN sme s ON s.id = t.sme_id "
+        "WHERE lower(t.sme_id) = lower(?) OR lower(s.name) = lower(?)", [who, who])]
+
+
+# ----------------------------------------------------------------------------- question sets
+
+def latest_set_body(store: Store, set_id: str) -> tuple[int, str] | None:
+    row = store.conn.execute(
+        "SELECT version, body FROM question_set WHERE id = ? ORDER BY version DESC LIMIT 1", [set_id]
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def set_body(store: Store, set_id: str, version: int) -> str | None:
+    row = store.conn.execute(
+        "SELECT body FROM question_set WHERE id = ? AND version = ?", [set_id, version]).fetchone()
+    return row[0] if row else None
+
+
+# ----------------------------------------------------------------------------- sessions
+
+def insert_session(store: Store, session: dict) -> None:
+    with store.transaction():
+        row = {c: session.get(c) for c in SESSION_COLUMNS}
+        row["participants"] = json.dumps(session.get("participants") or [], ensure_ascii=False)
+        _insert(store, "capture_session", row)
+
+
+def session(store: Store, session_id: str) -> dict | None:
+    rows = _rows(store, "SELECT * FROM capture_session WHERE id = ?", [session_id])
+    return _decode_session(rows[0]) if rows else None
+
+
+def _decode_session(row: dict) -> dict:
+    row = dict(row)
+    row["participants"] = json.loads(row["participants"] or "[]")
+    return row
+
+
+def sessions(store: Store, *, review_id: str | None = None, reviewer: str | None = None,
+             unfinished: bool = False) -> list[dict]:
+    where, params = [], []
+    if review_id:
+        where.append("review_id = ?")
+        params.append(review_id)
+    if reviewer:
+        where.append("reviewer = ?")
+        params.append(reviewer)
+    if unfinished:
+        where.append("finalised_at IS NULL")
+    sql = "SELECT * FROM capture_session" + (" WHERE " + " AND ".join(where) if where else "")
+    return [_decode_session(r) for r in _rows(store, sql + " ORDER BY created_at, id", params)]
+
+
+def finalise_session(store: Store, session_id: str, at: str) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE capture_session SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
+            [at, session_id])
+
+
+# ----------------------------------------------------------------------------- findings
+
+def insert_finding(store: Store, finding: dict, links: Iterable[str] = ()) -> None:
+    with store.transaction():
+        _insert(store, "finding", {c: finding.get(c) for c in FINDING_COLUMNS})
+        _index(store, [finding["id"]])
+        for ref in links:
+            _insert(store, "finding_link", {"finding_id": finding["id"], "item_ref": ref}, ignore=True)
+
+
+def _index(store: Store, ids: list[str]) -> None:
+    """Add findings to the full-text index (same transaction as the insert)."""
+    store.conn.executemany(
+        "INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, concerns "
+        "FROM finding WHERE id = ?", [[i] for i in ids])
+
+
+def bulk_insert_findings(store: Store, findings: list[dict], links: list[tuple[str, str]]) -> None:
+    """Many findings in one transaction with executemany (load tests, survey imports)."""
+    cols = FINDING_COLUMNS
+    sql = f"INSERT INTO finding ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    with store.transaction():
+        before = store.conn.execute("SELECT coalesce(max(rowid), 0) FROM finding").fetchone()[0]
+        store.conn.executemany(sql, ([f.get(c) for c in cols] for f in findings))
+        store.conn.execute("INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, "
+                           "concerns FROM finding WHERE rowid > ?", [before])
+        store.conn.executemany(
+            "INSERT OR IGNORE INTO finding_link (finding_id, item_ref) VALUES (?, ?)", links)
+
+
+def _finding_select(current_only: bool) -> str:
+    sql = ("SELECT f.*, (SELECT json_group_array(item_ref) FROM (SELECT item_ref FROM finding_link l "
+           "WHERE l.finding_id = f.id ORDER BY item_ref)) AS links FROM finding f")
+    if current_only:
+        sql += " WHERE NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = f.id)"
+    return sql
+
+
+def _decode_finding(row: dict) -> dict:
+    row = dict(row)
+    row["links"] = json.loads(row.get("links") or "[]")
+    row["good_practice"] = bool(row["good_practice"])
+    if row.get("grade_counts"):
+        row["grade_counts"] = json.loads(row["grade_counts"])
+    return row
+
+
+def finding(store: Store, finding_id: str) -> dict | None:
+    rows = _rows(store, _finding_select(False) + " WHERE f.id = ?", [finding_id])
+    return _decode_finding(rows[0]) if rows else None
+
+
+def findings(store: Store, *, review_id: str | None = None, session_id: str | None = None,
+             search: str | None = None, current_only: bool = True,
+             good_practice: bool | None = None) -> list[dict]:
+    sql = _finding_select(current_only)
+    where, params = [], []
+    if review_id:
+        where.append("f.review_id = ?")
+        params.append(review_id)
+    if session_id:
+        where.append("f.session_id = ?")
+        params.append(session_id)
+    if good_practice is not None:
+        where.append("f.good_practice = ?")
+        params.append(int(good_practice))
+    if search:
+        where.append("f.rowid IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH ?)")
+        params.append(search)
+    if where:
+        sql += (" AND " if current_only else " WHERE ") + " AND ".join(where)
+    sql += " ORDER BY f.review_id, f.created_at, f.id"
+    return [_decode_finding(r) for r in _rows(store, sql, params)]
+
+
+def superseded_by(store: Store, finding_id: str) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM finding WHERE supersedes = ? ORDER BY created_at", [finding_id])]
+
+
+def finding_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM finding").fetchone()[0]
+
+
+# ----------------------------------------------------------------------------- register (read-only)
+
+def register_items(store: Store) -> list[dict]:
+    """Register items on contract columns ([] before the register capability exists)."""
+    if not table_exists(store, "register_item"):
+        return []
+    cols = [c for c in REGISTER_COLUMNS if c in set(table_columns(store, "register_item"))]
+    return _rows(store, f"SELECT {', '.join(cols)} FROM register_item ORDER BY ref")
+
+
+def register_refs(store: Store) -> set[str]:
+    if not table_exists(store, "register_item"):
+        return set()
+    return {r[0] for r in store.conn.execute("SELECT ref FROM register_item")}
+
+
+def set_item_status(store: Store, ref: str, status: str, at: str) -> None:
+    cols = set(table_columns(store, "register_item"))
+    with store.transaction():
+        if "updated_at" in cols:
+            store.conn.execute("UPDATE register_item SET status = ?, updated_at = ? WHERE ref = ?",
+                               [status, at, ref])
+        else:
+            store.conn.execute("UPDATE register_item SET status = ? WHERE ref = ?", [status, ref])
+
+
+def item_status(store: Store, ref: str) -> str | None:
+    row = store.conn.execute("SELECT status FROM register_item WHERE ref = ?", [ref]).fetchone()
+    return row[0] if row else None
+
+
+# ----------------------------------------------------------------------------- decisions and conflicts
+
+def decisions(store: Store, item_ref: str | None = None) -> list[dict]:
+    if not table_exists(store, "status_decision"):
+        return []
+    cols = [c for c in DECISION_COLUMNS if c in set(table_columns(store, "status_decision"))]
+    sql = (f"SELECT {', '.join('d.' + c for c in cols)}, o.store_id AS origin FROM status_decision d "
+           "LEFT JOIN decision_origin o ON o.decision_id = d.id")
+    params = []
+    if item_ref:
+        sql += " WHERE d.item_ref = ?"
+        params.append(item_ref)
+    return _rows(store, sql + " ORDER BY d.decided_at, d.id", params)
+
+
+def insert_decision(store: Store, decision: dict, origin: str) -> None:
+    cols = set(table_columns(store, "status_decision"))
+    with store.transaction():
+        _insert(store, "status_decision", {c: decision.get(c) for c in DECISION_COLUMNS if c in cols})
+        _insert(store, "decision_origin", {"decision_id": decision["id"], "store_id": origin}, ignore=True)
+
+
+def conflicts(store: Store, *, open_only: bool = False) -> list[dict]:
+    sql = f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM register_conflict"
+    if open_only:
+        sql += " WHERE resolved_by IS NULL"
+    rows = _rows(store, sql + " ORDER BY item_ref, detected_at")
+    for r in rows:
+        r["decision_ids"] = json.loads(r["decision_ids"])
+        r["statuses"] = json.loads(r["statuses"])
+    return rows
+
+
+def insert_conflict(store: Store, conflict: dict) -> bool:
+    row = {c: conflict.get(c) for c in CONFLICT_COLUMNS}
+    for key in ("decision_ids", "statuses"):
+        if not isinstance(row[key], str):
+            row[key] = json.dumps(row[key])
+    with store.transaction():
+        return _insert(store, "register_conflict", row, ignore=True)
+
+
+def resolve_conflict(store: Store, conflict_id: str, decision_id: str, at: str) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE register_conflict SET resolved_by = ?, resolved_at = ? WHERE id = ? "
+            "AND resolved_by IS NULL", [decision_id, at, conflict_id])
+
+
+def resolving_decision_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute(
+        "SELECT resolved_by FROM register_conflict WHERE resolved_by IS NOT NULL")}
+
+
+# ----------------------------------------------------------------------------- sync
+
+def table_rows(store: Store, table: str, columns: Iterable[str]) -> list[dict]:
+    """Every row of one table on the given columns (absent columns read as NULL)."""
+    if not table_exists(store, table):
+        return []
+    have = set(table_columns(store, table))
+    select = ", ".join(f'"{c}"' if c in have else f'NULL AS "{c}"' for c in columns)
+    return _rows(store, f'SELECT {select} FROM "{table}" ORDER BY rowid')
+
+
+def row_by_key(store: Store, table: str, columns: Iterable[str], key: dict) -> dict | None:
+    have = set(table_columns(store, table))
+    select = ", ".join(f'"{c}"' if c in have else f'NULL AS "{c}"' for c in columns)
+    where = " AND ".join(f'"{k}" = ?' for k in key)
+    rows = _rows(store, f'SELECT {select} FROM "{table}" WHERE {where}', key.values())
+    return rows[0] if rows else None
+
+
+def insert_row(store: Store, table: str, row: dict) -> None:
+    have = set(table_columns(store, table))
+    _insert(store, table, {k: v for k, v in row.items() if k in have})
+
+
+def set_review_status(store: Store, review_id: str, status: str) -> None:
+    store.conn.execute("UPDATE review SET status = ? WHERE id = ?", [status, review_id])
+
+
+def set_session_finalised(store: Store, session_id: str, at: str) -> None:
+    store.conn.execute(
+        "UPDATE capture_session SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
+        [at, session_id])
+
+
+def synced_original_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT original_event_id FROM synced_event")}
+
+
+def local_event_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT event_id FROM audit_log")}
+
+
+def record_synced_event(store: Store, original: str, local: str, origin: str | None) -> None:
+    _insert(store, "synced_event", {"original_event_id": original, "local_event_id": local,
+                                    "store_id": origin})
+
+
+def synced_events(store: Store) -> dict[str, str]:
+    """local wrapper event id -> original event id."""
+    return {r[1]: r[0] for r in store.conn.execute(
+        "SELECT original_event_id, local_event_id FROM synced_event")}
+
+
+def decision_origins(store: Store) -> dict[str, str]:
+    return dict(store.conn.execute("SELECT decision_id, store_id FROM decision_origin").fetchall())

@@ -1,0 +1,12 @@
+"""Fieldwork: capture on the laptop, never lose an answer, merge into the programme.
+
+Public functions others call (reports, analysis):
+- `qam.fieldwork.capture.list_findings(store, review_id=None, search=None)`: current findings as rows.
+- `qam.fieldwork.capture.good_practice(store, review_id=None)`: findings worth sharing.
+- `qam.fieldwork.capture.sessions_for_review(store, review_id)`: how the evidence was gathered.
+- `qam.fieldwork.capture.list_reviews(store)`: reviews with team and methods.
+"""
+
+# The schema must be assembled in order before the fieldwork store module registers its
+# migration: importing `qam.store.fieldwork` first would compute SCHEMA_VERSION too early.
+import qam.store.migrations  # noqa: F401
