@@ -1,72 +1,271 @@
-"""`qam recs`: The register of HMICFRS recommendations, AFIs and causes of concern (its capability lands with issue 3)."""
+"""`qam recs`: the register of HMICFRS recommendations, AFIs and causes of concern."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("The register of HMICFRS recommendations, AFIs and causes of concern.\n\nExample: qam recs import --help")
+import typer
+
+from qam.cli._common import actor, new_app, open_store, print_json, print_table
+
+app = new_app(
+    "The register of HMICFRS recommendations, AFIs and causes of concern: import the tracker, "
+    "find items, record status decisions, report the position.\n\nExample: qam recs summary"
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+MapOption = Annotated[list[str] | None, typer.Option(
+    "--map", help="Map a column to a field: \"Header=field\" (fields: ref, text, type, scope, status, report, "
+    "published, url, theme, owner, action_lead, due, risk, impact, objectives, timeframe, checkpoints; "
+    "or 'ignore'). Repeatable.")]
+ValueOption = Annotated[list[str] | None, typer.Option(
+    "--value", help="Map a spelling to a value: \"field:Raw=canonical\", e.g. \"status:Sort of done=being_progressed\". "
+    "Repeatable.")]
+
+
+def _uk(iso: str | None) -> str:
+    """An ISO date as the force writes it: 06/02/2014."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso and len(iso) >= 10 else (iso or "")
+
+
+def _words(slug: str | None) -> str:
+    return (slug or "").replace("_", " ")
 
 
 @app.command("import")
-def import_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="The tracker: a .csv (UTF-8) or .xlsx file.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first).")] = None,
+    map_: MapOption = None,
+    value: ValueOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change; write nothing.")] = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Import the force's register tracker (CSV or XLSX); all rows or none.
 
-    Example: qam recs import
+    Headers map to fields by well-known names or --map; spellings by well-known forms or
+    --value. Dates are day first (06/02/2014). Columns that map to no field are kept with each
+    item. Re-importing an updated tracker updates items by ref, and every status it changes is
+    recorded as a decision by import.
+
+    Example: qam recs import tracker.csv --map "Rec No=ref" --value "status:Closed=completed"
     """
-    raise NotYetAvailable("`qam recs import` is not built yet (issue 3).")
+    from qam.register.importer import import_register
+
+    with open_store() as store:
+        receipt = import_register(store, file, actor=actor(), sheet=sheet, maps=map_ or [],
+                                  values=value or [], dry_run=dry_run)
+    for warning in receipt.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
+    if json_:
+        print_json(receipt.to_dict())
+        return
+    verb = "Would add" if dry_run else "Added"
+    typer.echo(f"{receipt.source}: {receipt.rows} rows read. {verb} {len(receipt.created)} new items, "
+               f"{'would update' if dry_run else 'updated'} {len(receipt.updated)}, "
+               f"{receipt.unchanged} unchanged; {len(receipt.status_changes)} status changes.")
+    for change in receipt.status_changes:
+        typer.echo(f"  {change['ref']}: {_words(change['old'])} -> {_words(change['new'])}")
+    if receipt.extra_columns:
+        typer.echo(f"Kept with each item (no QAM field): {', '.join(receipt.extra_columns)}.")
+    if dry_run:
+        typer.echo("Dry run: nothing was written. Run it again without --dry-run to import.")
 
 
 @app.command("list")
-def list_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def list_cmd(
+    status: Annotated[list[str] | None, typer.Option("--status", help="A status (or 'outstanding'); repeatable.")] = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", help="recommendation, area_for_improvement (AFI) or cause_of_concern; repeatable.")] = None,
+    scope: Annotated[list[str] | None, typer.Option("--scope", help="national, force or joint; repeatable.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="A theme slug from question_sets/themes.yaml.")] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Part of the owner's or action lead's name.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Published on or after this date (06/02/2014 or 2014-02-06).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Published on or before this date.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Words to find in the ref, text or report title.")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """List register items, filtered.
 
-    Example: qam recs list
+    Example: qam recs list --status outstanding --theme custody --since 01/01/2023
     """
-    raise NotYetAvailable("`qam recs list` is not built yet (issue 3).")
+    from qam.register.items import items
+
+    with open_store() as store:
+        rows = items(store, status=status, type_=type_, scope=scope, theme=theme, owner=owner,
+                     since=since, until=until, search=search)
+    if json_:
+        print_json(rows)
+        return
+    short = {"recommendation": "Rec", "area_for_improvement": "AFI", "cause_of_concern": "CoC"}
+    shown = [{**r, "type": short[r["type"]], "status": _words(r["status"]),
+              "published": _uk(r["report_published"]),
+              "text": r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"} for r in rows]
+    print_table(shown, [("ref", "Ref"), ("type", "Type"), ("scope", "Scope"), ("status", "Status"),
+                        ("theme", "Theme"), ("published", "Published"), ("text", "Text")],
+                empty="No register items match.")
+    if rows:
+        typer.echo(f"{len(rows)} item{'s' if len(rows) != 1 else ''}.")
 
 
 @app.command("status")
-def status_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def status_cmd(
+    ref: Annotated[str | None, typer.Argument(help="The item's ref, e.g. REC-2023-011.")] = None,
+    status: Annotated[str | None, typer.Argument(help="The new status, e.g. completed or 'being progressed'.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the status changes (always required).")] = None,
+    evidence: Annotated[str | None, typer.Option("--evidence", help="The evidence the decision rests on.")] = None,
+    approver: Annotated[str | None, typer.Option("--approver", help="The accountable decision-maker (required for will_not_be_progressed and no_further_action).")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Record a status decision on one item: who, when, old -> new, why, evidence, approver.
 
-    Example: qam recs status
+    Run without arguments in a terminal to be asked: find the item by typing part of its ref
+    or text, choose the status, give the reason.
+
+    Example: qam recs status REC-2023-011 completed --reason "Dip sample: 60 of 60 handovers recorded" --evidence "QA review R03"
     """
-    raise NotYetAvailable("`qam recs status` is not built yet (issue 3).")
+    from qam.cli import prompts_register as prompts
+    from qam.errors import QamError
+    from qam.register import decisions
+    from qam.register.items import items
+    from qam.vocabulary import STATUSES
+
+    with open_store() as store:
+        if ref is None or status is None:
+            if not prompts.interactive():
+                raise QamError("Give the item and the new status: qam recs status REF STATUS --reason TEXT "
+                               "(or run it in a terminal to be asked).")
+            if ref is None:
+                ref = prompts.choose_item(items(store))
+            item = decisions.find_item(store, ref)
+            if status is None:
+                status = prompts.choose_status(item["status"], STATUSES)
+            new = decisions.parse_status(status)
+            if reason is None:
+                reason = prompts.ask_text("Reason for the decision:", required=True)
+            if evidence is None:
+                evidence = prompts.ask_text("Evidence (optional):", required=False)
+            if new in decisions.NEEDS_APPROVER and approver is None:
+                approver = prompts.ask_text("Approved by (the accountable decision-maker):", required=True)
+        decision = decisions.record_decision(store, ref, status, reason=reason, evidence=evidence,
+                                             approver=approver, actor=actor())
+    if json_:
+        print_json(decision)
+        return
+    typer.echo(f"{decision['item_ref']}: {_words(decision['old_status'])} -> {_words(decision['new_status'])}. "
+               f"Recorded by {decision['actor']}; see `qam recs history {decision['item_ref']}`.")
 
 
 @app.command("summary")
-def summary_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def summary_cmd(json_: JsonFlag = False) -> None:
+    """The register's position as the force reports it to the PCC.
 
-    Example: qam recs summary
+    Totals by scope and status, and the outstanding items (being progressed, will be
+    progressed, awaiting review) by type and scope.
+
+    Example: qam recs summary --json
     """
-    raise NotYetAvailable("`qam recs summary` is not built yet (issue 3).")
+    from qam.register import summary
+
+    with open_store() as store:
+        doc = summary.position(store)
+    if json_:
+        print_json(doc)
+        return
+    for line in summary.sentences(doc):
+        typer.echo(line)
+    if not doc["total"]:
+        return
+    typer.echo("")
+    print_table(summary.scope_rows(doc),
+                [("status", "Status"), ("national", "National"), ("force", "Force-specific"),
+                 ("joint", "Joint"), ("all", "All")],
+                title="Register by status and scope")
+    print_table(summary.outstanding_rows(doc),
+                [("type", "Outstanding"), ("total", "Total"), ("national", "National"), ("joint", "Joint"),
+                 ("force", "Force-specific")],
+                title="Outstanding items by type and scope")
 
 
 @app.command("show")
-def show_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def show_cmd(
+    ref: Annotated[str, typer.Argument(help="The item's ref.")],
+    json_: JsonFlag = False,
+) -> None:
+    """Show one item, with every column it was imported with and its action plan.
 
-    Example: qam recs show
+    Example: qam recs show REC-2023-011 --json
     """
-    raise NotYetAvailable("`qam recs show` is not built yet (issue 3).")
+    from qam.register.decisions import history
+    from qam.register.items import get
+
+    with open_store() as store:
+        item = get(store, ref)
+        decided = history(store, item["ref"])
+    if json_:
+        print_json({**item, "decisions": decided})
+        return
+    lines = [
+        ("Ref", item["ref"]), ("Type", _words(item["type"])), ("Scope", item["scope"]),
+        ("Status", _words(item["status"])), ("Theme", item["theme"]), ("Report", item["report_title"]),
+        ("Published", _uk(item["report_published"])), ("Report URL", item["report_url"]),
+        ("Owner", item["owner"]), ("Action lead", item["action_lead"]), ("Due", _uk(item["due"])),
+        ("Risk", item["risk"]), ("Impact", item["impact"]),
+    ]
+    typer.echo(item["text"])
+    typer.echo("")
+    for label, value in lines:
+        if value:
+            typer.echo(f"{label + ':':<13}{value}")
+    if item["objectives"] or item["timeframe"] or item["checkpoints"]:
+        typer.echo("\nAction plan")
+        for objective in item["objectives"]:
+            typer.echo(f"  Objective:  {objective}")
+        if item["timeframe"]:
+            typer.echo(f"  Time frame: {item['timeframe']}")
+        for checkpoint in item["checkpoints"]:
+            typer.echo(f"  Check-point: {checkpoint}")
+    if item["extra"]:
+        typer.echo("\nOther columns from the tracker")
+        for header, value in item["extra"].items():
+            typer.echo(f"  {header}: {value}")
+    typer.echo(f"\n{len(decided)} status decision{'s' if len(decided) != 1 else ''}; "
+               f"`qam recs history {item['ref']}` shows them.")
 
 
 @app.command("history")
-def history_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def history_cmd(
+    ref: Annotated[str, typer.Argument(help="The item's ref.")],
+    json_: JsonFlag = False,
+) -> None:
+    """Every status decision on one item: who, when, old -> new, why, evidence, approver.
 
-    Example: qam recs history
+    Example: qam recs history REC-2023-011
     """
-    raise NotYetAvailable("`qam recs history` is not built yet (issue 3).")
+    from qam.register.decisions import history
+
+    with open_store() as store:
+        rows = history(store, ref)
+    if json_:
+        print_json(rows)
+        return
+    shown = [{**r, "when": r["decided_at"][:16].replace("T", " "),
+              "change": f"{_words(r['old_status']) or '(new)'} -> {_words(r['new_status'])}"} for r in rows]
+    print_table(shown, [("when", "When (UTC)"), ("actor", "Who"), ("change", "Old -> new"), ("reason", "Why"),
+                        ("evidence", "Evidence"), ("approver", "Approver"), ("source", "Source")],
+                title=f"Decisions on {ref}", empty=f"No decisions on {ref} yet.")
 
 
 @app.command("export")
-def export_cmd() -> None:
-    """Not built yet: arrives with issue 3.
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="The file to write: name it .csv or .xlsx.")],
+) -> None:
+    """Export the register as CSV or XLSX, safe to open in a spreadsheet (no cell runs as a formula).
 
-    Example: qam recs export
+    Example: qam recs export register.xlsx
     """
-    raise NotYetAvailable("`qam recs export` is not built yet (issue 3).")
+    from qam.register.export import export_register
 
+    with open_store() as store:
+        result = export_register(store, file)
+    typer.echo(f"Wrote {result['items']} items to {result['path']}.")

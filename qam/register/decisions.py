@@ -1,0 +1,96 @@
+"""Status decisions: every change of an item's status is a decision someone can answer for.
+
+A decision records who, when, old -> new, why, on what evidence and (for closing an item
+without completing it) who approved it. It is written with its audit event in one
+transaction, so the register and the trail can never disagree.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from qam.errors import NotFoundError, RefusedError
+from qam.register.mapping import canonical_choice, suggest
+from qam.vocabulary import STATUSES
+
+# Closing an item without doing it needs the accountable decision-maker's name.
+NEEDS_APPROVER = ("will_not_be_progressed", "no_further_action")
+
+
+def parse_status(raw: str) -> str:
+    """A status slug from a slug or a well-known spelling ("Being progressed", "Complete")."""
+    slug = canonical_choice("status", raw)
+    if slug is None:
+        raise RefusedError(f"'{raw}' is not a status{suggest(raw, STATUSES)}; use one of {', '.join(STATUSES)}.")
+    return slug
+
+
+def find_item(store, ref: str) -> dict:
+    """The item with this ref, or NotFoundError naming near misses."""
+    from qam.store import register as sql
+
+    item = sql.get_item(store, ref)
+    if item is None:
+        refs = list(sql.items_by_ref(store))
+        hint = suggest(ref.upper(), refs)
+        raise NotFoundError(f"No register item '{ref}'{hint}. `qam recs list --search WORDS` finds items by their text.")
+    return item
+
+
+def write_decision(store, *, ref: str, old: str | None, new: str, reason: str, evidence: str | None,
+                   approver: str | None, actor: str, source: str, at: str | None = None) -> dict:
+    """Write one decision row and its audit event, inside the caller's transaction (or its own)."""
+    from qam.store import audit
+    from qam.store import register as sql
+
+    if not (reason or "").strip():
+        raise RefusedError(f"A status decision on {ref} needs a reason; nothing was changed.")
+    if not (actor or "").strip():
+        raise RefusedError(f"A status decision on {ref} needs an actor (--as NAME or QAM_USER); nothing was changed.")
+    at = at or datetime.now(UTC).isoformat(timespec="microseconds")
+    decision = {
+        "id": str(uuid.uuid4()), "item_ref": ref, "old_status": old, "new_status": new,
+        "reason": reason.strip(), "evidence": (evidence or "").strip() or None,
+        "approver": (approver or "").strip() or None, "actor": actor, "decided_at": at, "source": source,
+    }
+    with store.transaction():
+        event = audit.append_event(
+            store, actor=actor, entity="register_item", entity_id=ref, action="status",
+            old=old, new={"status": new, "evidence": decision["evidence"], "approver": decision["approver"],
+                          "source": source, "decision_id": decision["id"]},
+            reason=decision["reason"], at=at,
+        )
+        decision["event_id"] = event["event_id"]
+        sql.insert_decision(store, decision)
+    return decision
+
+
+def record_decision(store, ref: str, status: str, *, reason: str | None, actor: str,
+                    evidence: str | None = None, approver: str | None = None, source: str = "cli") -> dict:
+    """Change an item's status as a recorded decision; refused without a reason (or approver)."""
+    from qam.store import register as sql
+
+    new = parse_status(status)
+    item = find_item(store, ref)
+    if not (reason or "").strip():
+        raise RefusedError(f"A status decision needs a reason: say why {item['ref']} is now {new} with --reason. "
+                           "Nothing was changed.")
+    if new in NEEDS_APPROVER and not (approver or "").strip():
+        raise RefusedError(f"Moving {item['ref']} to {new} closes it without completing it, so it needs the "
+                           "accountable decision-maker: pass --approver NAME. Nothing was changed.")
+    if new == item["status"]:
+        raise RefusedError(f"{item['ref']} is already {new}; nothing to record.")
+    with store.transaction():
+        decision = write_decision(store, ref=item["ref"], old=item["status"], new=new, reason=reason,
+                                  evidence=evidence, approver=approver, actor=actor, source=source)
+        sql.set_status(store, item["ref"], new, decision["decided_at"])
+    return decision
+
+
+def history(store, ref: str) -> list[dict]:
+    """Every decision on one item, oldest first."""
+    from qam.store import register as sql
+
+    item = find_item(store, ref)
+    return sql.decisions_for(store, item["ref"])
