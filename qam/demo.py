@@ -48,7 +48,17 @@ def _step_setup(ctx: DemoContext) -> str:
 
 
 def _step_register(ctx: DemoContext) -> str:
-    return "Register: not built yet (issue 3)."
+    from qam.register.importer import import_register
+    from qam.register.outcomes import areas_needing_improvement, import_outcomes
+    from qam.register.summary import position
+
+    import_register(ctx.store, ctx.plans / "register.csv", actor=ctx.actor)
+    grades = import_outcomes(ctx.store, ctx.plans / "outcomes.csv", actor=ctx.actor)
+    doc = position(ctx.store)
+    ctx.facts["register_position"] = doc
+    ctx.facts["areas_needing_improvement"] = areas_needing_improvement(ctx.store)
+    return (f"{doc['total']} register items: {doc['outstanding']['total']} outstanding; "
+            f"{grades.rows} outcomes from {len(grades.forces)} forces.")
 
 
 def _step_planner(ctx: DemoContext) -> str:

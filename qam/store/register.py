@@ -9,6 +9,7 @@ triggers. Every write that changes an indexed column (ref, text, report_title) c
 from __future__ import annotations
 
 import json
+
 import sqlite_utils
 
 from qam.store.db import Store
