@@ -1,45 +1,289 @@
-"""`qam plan`: The 18-month programme of internal reviews (its capability lands with issue 4)."""
+"""`qam plan`: the 18-month programme of internal reviews, from candidates to an accepted plan."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("The 18-month programme of internal reviews.\n\nExample: qam plan import --help")
+import typer
+
+from qam.cli._common import actor, open_store, print_json, print_table
+
+app = typer.Typer(
+    help="The 18-month programme of internal reviews. Run `qam plan` alone in a terminal to plan "
+    "interactively: see the proposal, pin a review, exclude an SME, re-solve, accept.\n\n"
+    "Steps: qam sme import plans/sme.csv; qam plan candidates --from plans/; qam plan solve; "
+    "qam plan accept; qam plan export --ics programme.ics\n\n"
+    "Example: qam plan solve --start 2026-12-01",
+    no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+StartOpt = Annotated[str | None, typer.Option("--start", help="First day of the horizon, YYYY-MM-DD (default today).")]
+MonthsOpt = Annotated[int, typer.Option("--months", help="How many months the programme looks ahead.")]
+CapOpt = Annotated[int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")]
+YearOpt = Annotated[str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")]
+LimitOpt = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
+
+
+def _settings(start, months, cap_days, year_start, time_limit):
+    from qam.errors import RefusedError
+    from qam.planner.calendar import parse_year_start
+    from qam.planner.programme import Settings
+
+    day = start or date.today().isoformat()
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        raise RefusedError(f"--start '{day}' is not a date written year first, like 2026-12-01.") from None
+    return Settings(start=day, months=months, cap_days=cap_days, year_start=parse_year_start(year_start),
+                    time_limit=time_limit)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@app.callback(invoke_without_command=True)
+def plan(ctx: typer.Context, start: StartOpt = None, months: MonthsOpt = 18, cap_days: CapOpt = 10,
+         year_start: YearOpt = "04-01", time_limit: LimitOpt = 20.0) -> None:
+    """Plan interactively (in a terminal); without a terminal, show this help.
+
+    Example: qam plan --start 2026-12-01
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not _interactive():
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+    from qam.cli.prompts_planner import QuestionaryUi
+    from qam.planner import session
+
+    settings = _settings(start, months, cap_days, year_start, time_limit)
+    with open_store() as store, _progress(True) as progress:
+        session.run(store, QuestionaryUi(), settings, actor=actor(), progress=progress)
 
 
 @app.command("import")
-def import_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates CSV (id,title,theme,unit,days,...).")]) -> None:
+    """Import candidate reviews; a bad row stops the import and nothing is written.
 
-    Example: qam plan import
+    Example: qam plan import plans/candidates.csv
     """
-    raise NotYetAvailable("`qam plan import` is not built yet (issue 4).")
+    from qam.planner.candidates import import_candidates
+
+    with open_store() as store:
+        done = import_candidates(store, file)
+    typer.echo(f"Imported {file}: {done['added']} candidates added, {done['updated']} updated; "
+               f"{done['total']} candidates in all ({done['derived']} derived). See `qam plan candidates`.")
+
+
+@app.command("import-inspections")
+def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection calendar CSV (id,title,kind,theme,expected).")]) -> None:
+    """Import the external inspection calendar; each inspection no candidate prepares for gets one.
+
+    Example: qam plan import-inspections plans/inspections.csv
+    """
+    from qam.planner.candidates import import_inspections
+
+    with open_store() as store:
+        done = import_inspections(store, file)
+    typer.echo(f"Imported {done['imported']} inspections from {file}; {done['derived']} candidate reviews derived from them.")
+
+
+@app.command("import-aois")
+def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest CSV (id,title,theme,source,priority,raised).")]) -> None:
+    """Import areas of interest; each AOI no candidate's source names gets a candidate review.
+
+    Example: qam plan import-aois plans/aois.csv
+    """
+    from qam.planner.candidates import import_aois
+
+    with open_store() as store:
+        done = import_aois(store, file)
+    typer.echo(f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them.")
 
 
 @app.command("candidates")
-def candidates_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def candidates_cmd(
+    from_: Annotated[Path | None, typer.Option("--from", help="A folder: import its candidates.csv, inspections.csv and aois.csv first.")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """List candidate reviews and why each exists (imported, an inspection, an AOI, the register, a grade).
 
-    Example: qam plan candidates
+    Candidates are re-derived from the inspection calendar, areas of interest, outstanding
+    high-risk register items and the force's last grades every time this runs.
+
+    Example: qam plan candidates --from plans/
     """
-    raise NotYetAvailable("`qam plan candidates` is not built yet (issue 4).")
+    from qam.errors import ImportFileError
+    from qam.planner import candidates as cm
+
+    with open_store() as store:
+        if from_ is not None:
+            files = [(from_ / "inspections.csv", cm.import_inspections), (from_ / "aois.csv", cm.import_aois),
+                     (from_ / "candidates.csv", cm.import_candidates)]
+            if not any(f.is_file() for f, _ in files):
+                raise ImportFileError(f"{from_} holds none of candidates.csv, inspections.csv, aois.csv.")
+            with store.transaction():
+                for path, load in files:
+                    if path.is_file():
+                        load(store, path)
+        rows = cm.refresh(store)
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        r["window"] = f"{r['earliest'] or 'any time'} to {r['latest'] or 'end of horizon'}"
+        r["effort"] = f"{r['team_size']} × {r['days']}d"
+    print_table(rows, [("id", "Id"), ("title", "Title"), ("unit", "Unit"), ("priority", "Priority"),
+                       ("window", "Window"), ("effort", "Team × days"), ("why", "Why")],
+                title=f"{len(rows)} candidate reviews",
+                empty="No candidates yet; run `qam plan candidates --from plans/` or `qam plan import FILE`.")
+
+
+class _progress:
+    """A live line showing the solver's best total priority and its bound (terminals only)."""
+
+    def __init__(self, show: bool):
+        self.show = show and sys.stderr.isatty()
+        self.status = None
+
+    def __enter__(self):
+        if not self.show:
+            return None
+        from rich.console import Console
+
+        self.status = Console(stderr=True).status("Solving the programme…")
+        self.status.__enter__()
+        return self.update
+
+    def update(self, phase: str, objective: float, bound: float) -> None:
+        self.status.update(f"{phase}: best so far {objective:g}, bound {bound:g}")
+
+    def __exit__(self, *exc):
+        if self.status:
+            self.status.__exit__(*exc)
 
 
 @app.command("solve")
-def solve_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def solve_cmd(start: StartOpt = None, months: MonthsOpt = 18, cap_days: CapOpt = 10, year_start: YearOpt = "04-01",
+              time_limit: LimitOpt = 20.0, json_: JsonFlag = False) -> None:
+    """Schedule the candidate reviews and assign SMEs with CP-SAT; the proposal is saved.
 
-    Example: qam plan solve
+    Applies your pins (`qam plan pin`) and exclusions (`qam plan exclude`). Accept it with
+    `qam plan accept`.
+
+    Example: qam plan solve --start 2026-12-01 --months 18 --cap-days 10 --json
     """
-    raise NotYetAvailable("`qam plan solve` is not built yet (issue 4).")
+    from qam.planner.programme import solve_programme
+
+    settings = _settings(start, months, cap_days, year_start, time_limit)
+    with open_store() as store, _progress(not json_) as progress:
+        out = solve_programme(store, settings, actor=actor(), progress=progress)
+        if not json_:
+            _show(store)
+    if json_:
+        print_json(out["result"])
+
+
+def _show(store) -> None:
+    from qam.planner import programme, session
+    from qam.store import planner as sp
+
+    class _Ui:
+        say = staticmethod(typer.echo)
+
+        @staticmethod
+        def table(rows, columns, title):
+            print_table(rows, columns, title=title)
+
+    session.show(store, _Ui(), programme.latest(store))
+    if sp.latest_proposal(store)["accepted_at"] is None:
+        typer.echo("Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again.")
+
+
+@app.command("show")
+def show_cmd(json_: JsonFlag = False) -> None:
+    """Show the latest proposal: each review's dates, team and why, and what could not be scheduled.
+
+    Example: qam plan show
+    """
+    from qam.planner import programme
+
+    with open_store() as store:
+        if json_:
+            proposal = programme.latest(store)
+            print_json({k: v for k, v in proposal["result"].items() if k in ("scheduled", "unscheduled")})
+            return
+        _show(store)
+
+
+@app.command("pin")
+def pin_cmd(review: Annotated[str, typer.Argument(help="The candidate review's id, e.g. R03.")],
+            start: Annotated[str | None, typer.Argument(help="The start date, YYYY-MM-DD (a working day in its window).")] = None,
+            clear: Annotated[bool, typer.Option("--clear", help="Remove the pin instead.")] = False) -> None:
+    """Pin a review to a start date for the next solve (or --clear the pin).
+
+    Example: qam plan pin R03 2027-06-14
+    """
+    from qam.errors import RefusedError
+    from qam.planner.programme import pin
+
+    if start is None and not clear:
+        raise RefusedError("Give the start date (e.g. `qam plan pin R03 2027-06-14`) or --clear.")
+    with open_store() as store:
+        typer.echo(pin(store, review, None if clear else start))
+
+
+@app.command("exclude")
+def exclude_cmd(sme: Annotated[str, typer.Argument(help="The SME's id, e.g. SME04.")],
+                review: Annotated[str | None, typer.Option("--review", help="Only from this review.")] = None,
+                undo: Annotated[bool, typer.Option("--undo", help="Put them back instead.")] = False) -> None:
+    """Leave an SME out of the next solve (every review, or one with --review); --undo puts them back.
+
+    Example: qam plan exclude SME04 --review R03
+    """
+    from qam.planner.programme import exclude
+
+    with open_store() as store:
+        typer.echo(exclude(store, sme, review, undo=undo))
+
+
+@app.command("accept")
+def accept_cmd(json_: JsonFlag = False) -> None:
+    """Make the latest proposal the programme: reviews and teams, recorded in the decision trail.
+
+    Example: qam plan accept
+    """
+    from qam.planner.programme import accept
+
+    with open_store() as store:
+        done = accept(store, actor=actor())
+    if json_:
+        print_json(done)
+        return
+    typer.echo(f"Accepted: {len(done['reviews'])} reviews are the programme "
+               f"({len(done['added'])} new, {len(done['updated'])} updated, {len(done['removed'])} removed"
+               + (f", {len(done['kept'])} already in fieldwork kept as they were" if done["kept"] else "") + "). "
+               "Export it with `qam plan export --ics programme.ics --xlsx programme.xlsx`.")
 
 
 @app.command("export")
-def export_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def export_cmd(
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write an iCalendar file (Outlook, Google).")] = None,
+    csv_: Annotated[Path | None, typer.Option("--csv", help="Write a CSV file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook with a timeline sheet.")] = None,
+    email_pattern: Annotated[str, typer.Option("--email-pattern", help="Attendee address from the SME id, e.g. {id}@westshire.police.uk.")] = "{id}@example.invalid",
+) -> None:
+    """Export the accepted programme (else the latest proposal) for calendars and spreadsheets.
 
-    Example: qam plan export
+    Example: qam plan export --ics programme.ics --xlsx programme.xlsx
     """
-    raise NotYetAvailable("`qam plan export` is not built yet (issue 4).")
+    from qam.planner.export import export
 
+    with open_store() as store:
+        done = export(store, ics=ics, csv_path=csv_, xlsx=xlsx, email_pattern=email_pattern)
+    typer.echo(f"Wrote the {done['from']} ({done['reviews']} reviews) to {', '.join(done['files'])}.")

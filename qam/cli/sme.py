@@ -1,36 +1,103 @@
-"""`qam sme`: The pool of volunteer subject-matter experts (its capability lands with issue 4)."""
+"""`qam sme`: the pool of volunteer subject-matter experts and their abstraction."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("The pool of volunteer subject-matter experts.\n\nExample: qam sme import --help")
+import typer
+
+from qam.cli._common import actor, new_app, open_store, print_json, print_table
+
+app = new_app("The pool of volunteer subject-matter experts (SMEs): import, add, list.\n\n"
+              "Example: qam sme import plans/sme.csv")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("import")
-def import_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def import_cmd(file: Annotated[Path, typer.Argument(help="CSV with id,name,role,unit,skills,unavailable.")]) -> None:
+    """Import the SME pool from a CSV; re-importing updates SMEs by id. All or nothing.
 
-    Example: qam sme import
+    Skills are theme codes separated by ;. Unavailable is dates or ranges separated by ;
+    (2027-09-13 or 2027-07-26..2027-08-06).
+
+    Example: qam sme import plans/sme.csv
     """
-    raise NotYetAvailable("`qam sme import` is not built yet (issue 4).")
+    from qam.planner.pool import import_smes
 
-
-@app.command("list")
-def list_cmd() -> None:
-    """Not built yet: arrives with issue 4.
-
-    Example: qam sme list
-    """
-    raise NotYetAvailable("`qam sme list` is not built yet (issue 4).")
+    with open_store() as store:
+        done = import_smes(store, file)
+    typer.echo(f"Imported {file}: {done['added']} SMEs added, {done['updated']} updated; "
+               f"{done['total']} in the pool. See them with `qam sme list`.")
 
 
 @app.command("add")
-def add_cmd() -> None:
-    """Not built yet: arrives with issue 4.
+def add_cmd(
+    id_: Annotated[str | None, typer.Option("--id", help="A new SME id, e.g. SME23.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Their name.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Their role, e.g. 'Sergeant, Response'.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Their BCU or department (they never review it).")] = None,
+    skills: Annotated[str | None, typer.Option("--skills", help="Theme codes separated by ;, e.g. custody;use_of_force.")] = None,
+    unavailable: Annotated[str | None, typer.Option("--unavailable", help="Dates or ranges separated by ;.")] = None,
+) -> None:
+    """Record an expression of interest: one new SME, asked for in prompts or given as flags.
 
-    Example: qam sme add
+    Example: qam sme add --id SME23 --name "Jo Marsh" --role "PC, Response" --unit "Eastern BCU" --skills custody
     """
-    raise NotYetAvailable("`qam sme add` is not built yet (issue 4).")
+    import sys
 
+    from qam.errors import RefusedError
+    from qam.planner.pool import add_sme
+    from qam.store import planner as sp
+
+    known = {"id": id_, "name": name, "role": role, "unit": unit, "skills": skills, "unavailable": unavailable}
+    with open_store() as store:
+        if any(known[k] is None for k in ("id", "name", "unit", "skills")):
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):
+                missing = ", ".join(f"--{k}" for k in ("id", "name", "unit", "skills") if known[k] is None)
+                raise RefusedError(f"Give {missing} (or run `qam sme add` in a terminal to be asked).")
+            from qam.cli.prompts_planner import ask_sme
+            from qam.question_sets import themes
+
+            pool = sp.smes(store)
+            units = sorted({s["unit"] for s in pool})
+            suggested = f"SME{len(pool) + 1:02d}"
+            answers = ask_sme(known, themes(), units, suggested)
+            if answers is None:
+                typer.echo("Nothing recorded.")
+                raise typer.Exit(0)
+            known = answers
+        sme = add_sme(store, known)
+    typer.echo(f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "
+               f"run `qam plan solve` to use them. (Recorded by {actor()}.)")
+
+
+@app.command("list")
+def list_cmd(
+    json_: JsonFlag = False,
+    cap_days: Annotated[int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")] = 10,
+    year_start: Annotated[str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")] = "04-01",
+) -> None:
+    """List the SMEs with their abstraction used and left in each financial year.
+
+    Days used count every accepted review they are on (`qam plan accept`).
+
+    Example: qam sme list --json
+    """
+    from qam.planner.calendar import parse_year_start
+    from qam.planner.pool import pool_with_abstraction
+
+    with open_store() as store:
+        rows = pool_with_abstraction(store, cap_days, parse_year_start(year_start))
+    if json_:
+        print_json(rows)
+        return
+    for row in rows:
+        row["skills_text"] = ", ".join(row["skills"])
+        row["years"] = "; ".join(f"{a['year']}: {a['used']} used, {a['left']} left" for a in row["abstraction"])
+        row["away"] = "; ".join(a if a == b else f"{a}..{b}" for a, b in row["unavailable"])
+    print_table(rows, [("id", "Id"), ("name", "Name"), ("unit", "Unit"), ("skills_text", "Skills"),
+                       ("years", f"Abstraction (cap {cap_days})"), ("away", "Unavailable")],
+                title=f"SME pool: {len(rows)} volunteers",
+                empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.")

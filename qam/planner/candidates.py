@@ -41,6 +41,7 @@ DEFAULT_METHODS = ["document_analysis", "interview", "focus_group"]
 PREP_WINDOW_MONTHS = 8
 PREP_LEAD_WEEKS = 8
 INSPECTION_PRIORITY = {"peel": 5, "joint": 4, "thematic": 4}
+_KIND = {"peel": "PEEL", "thematic": "thematic", "joint": "joint"}
 LOW_GRADES = ("requires_improvement", "inadequate")
 # Published PEEL area names -> the force's theme slugs (first keyword found wins).
 AREA_THEMES = (
@@ -213,25 +214,27 @@ def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high
 
     adjustments: dict[str, tuple[int, str]] = {}
     for cand in imported + derived:
-        why = [cand["why"]] if cand.get("why") else ["imported from the candidates file"]
-        if cand.get("source") and cand["origin"] == "import":
-            why.append(f"source: {cand['source']}")
-        insp = by_inspection.get(cand.get("inspection") or "")
-        if insp and cand["origin"] == "import":
-            why.append(f"prepares for {insp['id']} ({insp['kind']}, expected {_month(insp['expected'])})")
-        for token in (cand.get("source") or "").replace(";", " ").split():
-            if token in by_aoi and cand["origin"] == "import":
-                aoi = by_aoi[token]
-                why.append(f"AOI {token} from {AOI_SOURCE_LABELS[aoi['source']]}")
+        why = [] if cand["origin"] == "import" else [cand["why"]]
+        if cand["origin"] == "import":
+            for part in (cand.get("source") or "").split(";"):
+                part = part.strip()
+                token = part[4:].strip() if part.upper().startswith("AOI ") else part
+                if token in by_aoi:
+                    why.append(f"AOI {token} ({AOI_SOURCE_LABELS[by_aoi[token]['source']]})")
+                elif part:
+                    why.append(part)
+            insp = by_inspection.get(cand.get("inspection") or "")
+            if insp:
+                why.append(f"before {_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} ({_month(insp['expected'])})")
         if cand["theme"] in risky and cand["origin"] != "register":
-            why.append(f"tests outstanding high-risk item(s) {', '.join(risky[cand['theme']])}")
+            why.append(f"high-risk register items open: {', '.join(risky[cand['theme']])}")
         priority = cand["base_priority"]
         if cand["theme"] in low:
             if cand["origin"] != "outcome":
                 priority = min(5, priority + 1)
-            why.append(f"{low[cand['theme']]}" + (f": priority raised from {cand['base_priority']} to {priority}"
-                                                  if priority != cand["base_priority"] else ""))
-        text = "; ".join(why)
+            raised = f" (priority {cand['base_priority']} raised to {priority})" if priority != cand["base_priority"] else ""
+            why.append(low[cand["theme"]] + raised)
+        text = "; ".join(why) or "imported from the candidates file"
         if cand["origin"] == "import":
             adjustments[cand["id"]] = (priority, text)
         else:

@@ -212,6 +212,10 @@ def programme_or_proposal(store) -> tuple[str, list[dict]]:
 
     accepted = sp.reviews(store)
     if accepted:
+        cands = {c["id"]: c for c in sp.candidates(store)}
+        for row in accepted:
+            row["why"] = cands.get(row["id"], {}).get("why")
+            row["priority"] = cands.get(row["id"], {}).get("priority")
         return "programme", accepted
     return "proposal", proposal_rows(store, latest(store))
 
