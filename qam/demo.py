@@ -62,7 +62,25 @@ def _step_register(ctx: DemoContext) -> str:
 
 
 def _step_planner(ctx: DemoContext) -> str:
-    return "Programme planner: not built yet (issue 4)."
+    from qam.planner import candidates, pool, programme
+    from qam.planner.export import export
+
+    pool.import_smes(ctx.store, ctx.plans / "sme.csv")
+    candidates.import_inspections(ctx.store, ctx.plans / "inspections.csv")
+    candidates.import_aois(ctx.store, ctx.plans / "aois.csv")
+    candidates.import_candidates(ctx.store, ctx.plans / "candidates.csv")
+    settings = programme.Settings(start="2026-12-01", months=18, time_limit=10.0)
+    solved = programme.solve_programme(ctx.store, settings, actor=ctx.actor)
+    accepted = programme.accept(ctx.store, actor=ctx.actor)
+    ctx.facts["programme_reviews"] = accepted["reviews"]
+    files = [ctx.out / "programme.ics", ctx.out / "programme.csv", ctx.out / "programme.xlsx"]
+    export(ctx.store, ics=files[0], csv_path=files[1], xlsx=files[2])
+    result = solved["result"]
+    total = len(result["scheduled"]) + len(result["unscheduled"])
+    missed = "; ".join(f"{u['review']}: {u['reason']}" for u in result["unscheduled"])
+    return (f"{len(result['scheduled'])} of {total} candidate reviews scheduled and accepted"
+            + (f"; {len(result['unscheduled'])} could not be staffed: {missed}" if missed else "")
+            + f". Calendar and spreadsheets: {', '.join(f.name for f in files)}.")
 
 
 def _step_fieldwork(ctx: DemoContext) -> str:
