@@ -1,27 +1,101 @@
-"""`qam sync`: Moving a laptop's work into the programme store (its capability lands with issue 5)."""
+"""`qam sync`: moving a laptop's work into the programme store, and back."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("Moving a laptop's work into the programme store.\n\nExample: qam sync export --help")
+import typer
+
+from qam.cli._common import actor, new_app, open_store, print_json, print_table
+
+app = new_app("Moving a laptop's work into the programme store (and the programme out to laptops).\n\n"
+              "Example: qam sync export laptop-sgt-eastern.qam-bundle")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("export")
-def export_cmd() -> None:
-    """Not built yet: arrives with issue 5.
+def export_cmd(file: Annotated[Path, typer.Argument(help="The bundle file to write.")]) -> None:
+    """Write this store's reviews, question sets, register, findings, decisions and trail to one bundle.
 
-    Example: qam sync export
+    Example: qam sync export laptop-sgt-eastern.qam-bundle
     """
-    raise NotYetAvailable("`qam sync export` is not built yet (issue 5).")
+    from qam.fieldwork.bundle import export_bundle
+
+    with open_store() as store:
+        result = export_bundle(store, file, actor=actor())
+    counts = result["counts"]
+    typer.echo(f"Bundle written to {result['file']}: {counts.get('finding', 0)} findings, "
+               f"{counts.get('capture_session', 0)} sessions, {counts.get('review', 0)} reviews, "
+               f"{counts.get('status_decision', 0)} decisions, {result['events']} trail events.")
+    typer.echo(f"Bundle hash {result['bundle_hash']}. Import it with: qam sync import {file.name}")
 
 
 @app.command("import")
-def import_cmd() -> None:
-    """Not built yet: arrives with issue 5.
+def import_cmd(file: Annotated[Path, typer.Argument(help="A bundle written by `qam sync export`.")],
+               json_: JsonFlag = False) -> None:
+    """Check a whole bundle, then merge it: nothing duplicated, nothing overwritten; prints a receipt.
 
-    Example: qam sync import
+    Example: qam sync import laptop-sgt-eastern.qam-bundle
     """
-    raise NotYetAvailable("`qam sync import` is not built yet (issue 5).")
+    from qam.fieldwork.merge import import_bundle
 
+    with open_store() as store:
+        receipt = import_bundle(store, file, actor=actor())
+    if json_:
+        print_json(receipt)
+        return
+    added = sum(receipt["added"].values())
+    present = sum(receipt["already_present"].values())
+    typer.echo(f"Imported {file.name} from store {receipt['from_store'][:8]}: {added} added, "
+               f"{present} already present, {len(receipt['conflicts'])} conflicts.")
+    names = {"question_set": "question set versions", "review": "reviews", "review_team": "team places",
+             "register_item": "register items", "capture_session": "capture sessions",
+             "finding": "findings", "finding_link": "register links", "status_decision": "status decisions",
+             "register_conflict": "conflicts"}
+    for table, n in sorted(receipt["added"].items()):
+        typer.echo(f"  added {n} {names.get(table, table)}")
+    typer.echo(f"  trail: {receipt['events_added']} events added, {receipt['events_already_present']} already present")
+    for c in receipt["conflicts"]:
+        typer.echo(f"  CONFLICT {c['item_ref']}: offline decisions from {c['old_status']} to "
+                   f"{' and '.join(c['statuses'])}; resolve with: qam sync resolve {c['item_ref']} STATUS --reason \"...\"")
+
+
+@app.command("conflicts")
+def conflicts_cmd(all_: Annotated[bool, typer.Option("--all", help="Include resolved conflicts.")] = False,
+                  json_: JsonFlag = False) -> None:
+    """List register items with conflicting offline decisions, waiting to be resolved.
+
+    Example: qam sync conflicts --json
+    """
+    from qam.store import fieldwork as db
+
+    with open_store() as store:
+        rows = db.conflicts(store, open_only=not all_)
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        r["to"] = " / ".join(r["statuses"])
+        r["state"] = "resolved" if r["resolved_by"] else "OPEN"
+    print_table(rows, [("item_ref", "Item"), ("old_status", "From"), ("to", "Offline decisions"),
+                       ("detected_at", "Detected"), ("state", "State")], empty="No conflicts.")
+
+
+@app.command("resolve")
+def resolve_cmd(
+    ref: Annotated[str, typer.Argument(help="The register item's ref.")],
+    status: Annotated[str, typer.Argument(help="The status it should have.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the decision trail).")],
+    evidence: Annotated[str | None, typer.Option("--evidence", help="What the decision rests on.")] = None,
+) -> None:
+    """Resolve a conflict: record the status the item should have, with a reason.
+
+    Example: qam sync resolve R-2021-014 being_progressed --reason "Handover audit not yet repeated"
+    """
+    from qam.fieldwork.merge import resolve
+
+    with open_store() as store:
+        decision = resolve(store, ref, status, reason=reason, actor=actor(), evidence=evidence)
+    typer.echo(f"{ref}: {decision['old_status']} -> {status}; {len(decision['conflicts'])} conflict resolved.")

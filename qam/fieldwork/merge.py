@@ -1,0 +1,220 @@
+"""Merging a verified bundle into this store, and the register conflicts merging can raise.
+
+Rules, so that merging twice changes nothing and laptops merge in any order to the same store:
+- sessions, findings, links and status decisions are keyed by their UUID and inserted once;
+  the same id with different content is a conflict that refuses the whole bundle (RELIABILITY 8);
+  a session may only move from open to finalised.
+- reviews and register items are the programme's reference data: added when missing, never
+  overwritten (a register item's status changes only through decisions).
+- trail events are appended to this store's own chain as new events that name the original
+  event id; the chain here is never rewritten.
+- two decisions on one item from different stores, from the same old status to different new
+  statuses, are both kept; the item is held at the old status and shown as a conflict until
+  `qam sync resolve` records a decision with a reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from pathlib import Path
+
+from qam.errors import ImportFileError, NotFoundError, RefusedError
+from qam.fieldwork.bundle import TABLES, Bundle, row_hash, verify_bundle
+from qam.fieldwork.capture import now
+from qam.store import audit
+from qam.store import fieldwork as db
+from qam.vocabulary import STATUSES
+
+_IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision"}
+_COMPARE_SKIP = {"capture_session": {"finalised_at"}, "status_decision": {"origin"},
+                 "question_set": {"loaded_at", "title", "framework", "scale", "body"}}
+
+
+def _key(table: str, row: dict) -> dict:
+    return {k: row[k] for k in TABLES[table][1]}
+
+
+def _comparable(table: str, row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in _COMPARE_SKIP.get(table, set())}
+
+
+def _local(store, table: str, row: dict) -> dict | None:
+    columns = [c for c in TABLES[table][0] if c != "origin"]
+    if not db.table_exists(store, table):
+        return None
+    return db.row_by_key(store, table, columns, _key(table, row))
+
+
+def _conflicts(store, bundle: Bundle) -> list[str]:
+    """Records whose id is here already with different content (checked before any write)."""
+    found = []
+    for table, rows in bundle.tables.items():
+        if table not in _IMMUTABLE and table != "question_set":
+            continue
+        for row in rows:
+            local = _local(store, table, row)
+            if local is None:
+                continue
+            local = {**local, "origin": row.get("origin")} if table == "status_decision" else local
+            if row_hash(_comparable(table, local)) != row_hash(_comparable(table, row)):
+                found.append(f"{table} {'/'.join(str(v) for v in _key(table, row).values())}")
+    local_events = {e["event_id"]: e for e in audit.events(store)}
+    for event in bundle.events:
+        mine = local_events.get(event["event_id"])
+        fields = ("at", "actor", "entity", "entity_id", "action", "old", "new", "reason")
+        if mine and any(mine[f] != event[f] for f in fields):
+            found.append(f"trail event {event['event_id']}")
+    return found
+
+
+def import_bundle(store, path: Path | str, *, actor: str) -> dict:
+    """Verify the whole bundle, then merge it in one transaction; returns the receipt."""
+    bundle = verify_bundle(path)
+    for table in ("status_decision", "register_item"):
+        if bundle.tables.get(table) and not db.table_exists(store, table):
+            raise ImportFileError(f"{path} holds {table} rows but this store has no register yet; "
+                                  "upgrade QAM here to the version the laptop runs.")
+    clashes = _conflicts(store, bundle)
+    if clashes:
+        listed = "; ".join(clashes[:10]) + (f" and {len(clashes) - 10} more" if len(clashes) > 10 else "")
+        raise ImportFileError(
+            f"{path} was refused whole, nothing imported: these records are already here with "
+            f"different content (changed after an earlier export): {listed}. Ask the laptop's "
+            "owner to correct them with a new version instead of editing them.")
+    added: dict[str, int] = {}
+    present: dict[str, int] = {}
+    local_id = db.store_id(store)
+    with store.transaction():
+        new_decisions, new_reviews = [], set()
+        for table, rows in bundle.tables.items():
+            if not rows or not db.table_exists(store, table):
+                continue
+            for row in rows:
+                if table == "review_team" and row["review_id"] not in new_reviews:
+                    continue  # teams are the programme's: only a review new here brings its team
+                local = _local(store, table, row)
+                if local is None and table == "review":
+                    new_reviews.add(row["id"])
+                if local is None:
+                    if table == "status_decision":
+                        db.insert_decision(store, row, row.get("origin") or bundle.store_id)
+                        new_decisions.append(row)
+                    elif table == "register_conflict":
+                        db.insert_conflict(store, row)
+                    else:
+                        db.insert_row(store, table, row)
+                        if table == "finding":
+                            db._index(store, [row["id"]])
+                    added[table] = added.get(table, 0) + 1
+                    continue
+                present[table] = present.get(table, 0) + 1
+                if table == "capture_session" and row["finalised_at"] and not local["finalised_at"]:
+                    db.set_session_finalised(store, row["id"], row["finalised_at"])
+                if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
+                    db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
+        events_added, events_present = _merge_events(store, bundle, actor)
+        raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
+        audit.append_event(store, actor=actor, entity="sync", entity_id=bundle.store_id, action="import",
+                           new={"bundle_hash": bundle.bundle_hash, "added": added, "events": events_added,
+                                "conflicts": len(raised)}, reason="sync bundle imported")
+    return {"file": str(path), "from_store": bundle.store_id, "bundle_hash": bundle.bundle_hash,
+            "added": added, "already_present": present, "events_added": events_added,
+            "events_already_present": events_present, "conflicts": raised}
+
+
+def _merge_events(store, bundle: Bundle, actor: str) -> tuple[int, int]:
+    local = db.local_event_ids(store) | db.synced_original_ids(store)
+    added = present = 0
+    for event in bundle.events:
+        original = bundle.synced.get(event["event_id"], event["event_id"])
+        if original in local:
+            present += 1
+            continue
+        if event["event_id"] in bundle.synced and event["action"] == "sync_import":
+            content = json.loads(event["new"] or "{}")
+        else:
+            content = {"original_event_id": original, "at": event["at"], "actor": event["actor"],
+                       "action": event["action"], "reason": event["reason"],
+                       "old": json.loads(event["old"]) if event["old"] else None,
+                       "new": json.loads(event["new"]) if event["new"] else None,
+                       "from_store": bundle.store_id}
+        row = audit.append_event(store, actor=actor, entity=event["entity"], entity_id=event["entity_id"],
+                                 action="sync_import", new=content,
+                                 reason=f"merged from the bundle of store {bundle.store_id[:8]}")
+        db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
+        local.add(original)
+        added += 1
+    return added, present
+
+
+def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
+    """Concurrent decisions on one item: same old status, different new statuses, different stores."""
+    resolving = db.resolving_decision_ids(store)
+    groups: dict[str, list[dict]] = {}
+    for d in db.decisions(store, ref):
+        if d["id"] not in resolving:
+            groups.setdefault(d["old_status"], []).append({**d, "origin": d["origin"] or local_id})
+    found = []
+    for old, ds in groups.items():
+        if len({d["new_status"] for d in ds}) > 1 and len({d["origin"] for d in ds}) > 1:
+            ids = sorted(d["id"] for d in ds)
+            found.append({"id": hashlib.sha256(f"{ref}|{'|'.join(ids)}".encode()).hexdigest()[:32],
+                          "item_ref": ref, "old_status": old, "decision_ids": ids,
+                          "statuses": sorted({d["new_status"] for d in ds}), "detected_at": now()})
+    return found
+
+
+def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str) -> list[dict]:
+    raised = []
+    refs = db.register_refs(store)
+    for ref in sorted({d["item_ref"] for d in new_decisions}):
+        if ref not in refs:
+            continue
+        groups = _conflict_groups(store, ref, local_id)
+        for group in groups:
+            if db.insert_conflict(store, group):
+                raised.append(group)
+        in_conflict = {i for g in groups for i in g["decision_ids"]}
+        open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"] == ref]
+        current = db.item_status(store, ref)
+        if open_:
+            target = open_[0]["old_status"]
+        else:
+            target = current
+            for d in sorted((d for d in new_decisions if d["item_ref"] == ref), key=lambda d: (d["decided_at"] or "", d["id"])):
+                if d["id"] not in in_conflict and d["old_status"] == target:
+                    target = d["new_status"]
+        if target != current and target in STATUSES:
+            db.set_item_status(store, ref, target, now())
+            audit.append_event(store, actor=actor, entity="register_item", entity_id=ref, action="status",
+                               old=current, new=target,
+                               reason="held at the status both decisions started from until the conflict is resolved"
+                               if open_ else "status decision merged from a laptop")
+    return raised
+
+
+def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: str | None = None) -> dict:
+    """Resolve a register conflict with a decision of your own (with a reason, in the trail)."""
+    if not (reason or "").strip():
+        raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
+    if status not in STATUSES:
+        raise RefusedError(f"Status '{status}' is not one of {', '.join(STATUSES)}.")
+    open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"] == ref]
+    if not open_:
+        raise NotFoundError(f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them.")
+    current = db.item_status(store, ref)
+    at = now()
+    decision = {"id": str(uuid.uuid4()), "item_ref": ref, "old_status": current, "new_status": status,
+                "reason": reason.strip(), "evidence": evidence, "approver": None, "actor": actor,
+                "decided_at": at, "source": "sync"}
+    with store.transaction():
+        event = audit.append_event(store, actor=actor, entity="register_item", entity_id=ref, action="status",
+                                   old=current, new=status, reason=reason.strip())
+        decision["event_id"] = event["event_id"]
+        db.insert_decision(store, decision, db.store_id(store))
+        db.set_item_status(store, ref, status, at)
+        for c in open_:
+            db.resolve_conflict(store, c["id"], decision["id"], at)
+    return {**decision, "conflicts": [c["id"] for c in open_]}
