@@ -92,7 +92,12 @@ class QamGroup(TyperGroup):
         except (TyperException, typer.Exit):
             raise  # usage errors (exit 2) and deliberate exits keep their own handling
         except BrokenPipeError:
-            raise typer.Exit(0) from None  # output piped into `head`: the reader left, not an error
+            # Output piped into `head`: the reader left, which is not an error. Point stdout at
+            # devnull so the interpreter's final flush does not complain either.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as err:
             name = f" {err.filename}" if getattr(err, "filename", None) else ""
             fail(f"cannot use{name}: {err.strerror or err}.")

@@ -48,9 +48,8 @@ def demo(
     from qam import demo as demo_run
     from qam.cli._common import options
 
+    typer.echo(f"QAM demo: the example force's programme, end to end, into {out.resolve()}")
     result = demo_run.run(out, actor=actor(), scale=scale, db=options.db,
-                          progress=lambda name: typer.echo(f"- {name}"))
-    for step in result.steps:
-        typer.echo(f"  {step['name']}: {step['summary']}")
-    typer.echo(f"Demo store: {result.store_path}")
-    typer.echo(f"Open {result.index} in a browser to see the reports.")
+                          on_step=lambda name, summary: typer.echo(f"- {name}: {summary}"))
+    typer.echo(f"Demo store: {result.store_path.resolve()}")
+    typer.echo(f"Open {result.index.resolve()} in a browser to see the reports.")
