@@ -1,45 +1,81 @@
-"""`qam report`: HTML reports for boards, the PCC and the public (its capability lands with issue 6)."""
+"""`qam report`: HTML reports for boards, the PCC and the public."""
 
 from __future__ import annotations
 
-from qam.cli._common import new_app
-from qam.errors import NotYetAvailable
+from pathlib import Path
+from typing import Annotated
 
-app = new_app("HTML reports for boards, the PCC and the public.\n\nExample: qam report review --help")
+import typer
+
+from qam.cli._common import new_app, open_store
+
+app = new_app("HTML reports for boards, the PCC and the public: one self-contained file each.\n\n"
+              "Example: qam report register --view public --out reports-out")
+
+ViewOption = Annotated[str, typer.Option(
+    "--view", help="stakeholder (everything, marked OFFICIAL-SENSITIVE) or public (aggregate figures only).")]
+OutOption = Annotated[Path, typer.Option("--out", help="The folder to write the report into.")]
+
+
+def _write(kind: str, view: str, out: Path, **kwargs) -> None:
+    from qam.reports.output import write
+
+    with open_store() as store:
+        path = write(store, kind, out, view, **kwargs)
+    typer.echo(f"Report written to {path}")
 
 
 @app.command("review")
-def review_cmd() -> None:
-    """Not built yet: arrives with issue 6.
+def review_cmd(
+    review_id: Annotated[str, typer.Argument(help="The review's id (see `qam reviews list`).")],
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+) -> None:
+    """What one review tested and found, question by question, and what the register should do.
 
-    Example: qam report review
+    Review reports hold reviewers' notes, so they are stakeholder-only.
+
+    Example: qam report review R03 --out reports-out
     """
-    raise NotYetAvailable("`qam report review` is not built yet (issue 6).")
+    _write("review", view, out, review_id=review_id)
 
 
 @app.command("programme")
-def programme_cmd() -> None:
-    """Not built yet: arrives with issue 6.
+def programme_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+    """The 18-month programme: timeline against inspections, coverage, abstraction, fieldwork.
 
-    Example: qam report programme
+    Example: qam report programme --view public
     """
-    raise NotYetAvailable("`qam report programme` is not built yet (issue 6).")
+    _write("programme", view, out)
 
 
 @app.command("register")
-def register_cmd() -> None:
-    """Not built yet: arrives with issue 6.
+def register_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+    """The register's position for the PCC, charts by status, type, scope and theme, and ageing.
 
-    Example: qam report register
+    Example: qam report register --out reports-out
     """
-    raise NotYetAvailable("`qam report register` is not built yet (issue 6).")
+    _write("register", view, out)
 
 
 @app.command("readiness")
-def readiness_cmd() -> None:
-    """Not built yet: arrives with issue 6.
+def readiness_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+    """A self-assessed grade for each PEEL area, by assessment board, with the trend and deep dives.
 
-    Example: qam report readiness
+    Example: qam report readiness --view stakeholder
     """
-    raise NotYetAvailable("`qam report readiness` is not built yet (issue 6).")
+    _write("readiness", view, out)
 
+
+@app.command("good-practice")
+def good_practice_cmd(
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+    theme: Annotated[str | None, typer.Option("--theme", help="Only practice on this theme (a slug, e.g. custody).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only practice found in this unit.")] = None,
+) -> None:
+    """The good practice library, so one unit's practice reaches the others.
+
+    Example: qam report good-practice --theme custody
+    """
+    _write("good-practice", view, out, theme=theme, unit=unit)

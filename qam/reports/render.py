@@ -21,10 +21,28 @@ def environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=neutralise,
     )
 
 
+# Bidirectional controls (U+202A-U+202E, U+2066-U+2069) would let typed text reorder what a
+# reader sees around it (layout spoofing); NUL has no place in HTML. Shown, not obeyed.
+_CONTROLS = {cp: f"[U+{cp:04X}]" for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_CONTROLS[0] = "[NUL]"
+
+
+def neutralise(value):
+    """Every `{{ value }}` passes through here before escaping: plain text loses its power to
+    reorder the page (bidi overrides become visible `[U+202E]` marks); markup we built is kept."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(_CONTROLS)
+    return value
+
+
 def render(template: str, **context) -> str:
+    """Render one template from reports/ with the shared environment."""
     return environment().get_template(template).render(**context)
 
 

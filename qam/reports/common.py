@@ -1,0 +1,69 @@
+"""Helpers every report builder shares: the page header, labels, the view check."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from qam.errors import RefusedError
+from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, PUBLIC_MARKING, STAKEHOLDER, VIEWS, Page
+from qam.vocabulary import GRADE_LABELS, label
+
+
+def check_view(view: str) -> str:
+    """The view name, or a clear error naming the two there are."""
+    view = (view or STAKEHOLDER).strip().lower()
+    if view not in VIEWS:
+        raise RefusedError(f"--view {view!r} is not a view; use 'stakeholder' (everything, "
+                           "OFFICIAL-SENSITIVE) or 'public' (aggregate figures only).")
+    return view
+
+
+def page(store, title: str, view: str, now: datetime | None = None) -> Page:
+    """The header and footer facts for one report."""
+    from qam import __version__
+    from qam.store import reporting
+
+    now = now or datetime.now(UTC)
+    return Page(force_name=reporting.force_name(store), title=title, view=view,
+                marking=OFFICIAL_SENSITIVE if view == STAKEHOLDER else PUBLIC_MARKING,
+                generated=now.strftime("%d %B %Y %H:%M UTC"), qam_version=__version__)
+
+
+def refuse_sensitive_public(store, view: str, what: str) -> None:
+    """A public report may not be built from a store holding OFFICIAL-SENSITIVE rows."""
+    if view != PUBLIC:
+        return
+    from qam.store import reporting
+
+    marked = reporting.sensitive_rows(store)
+    if marked:
+        shown = ", ".join(marked[:3]) + (f" and {len(marked) - 3} more" if len(marked) > 3 else "")
+        raise RefusedError(
+            f"The public {what} report was not written: {shown} is marked OFFICIAL-SENSITIVE. "
+            "Publish the stakeholder view to its readers instead, or remove the marking once "
+            "the item is cleared for release."
+        )
+
+
+def grade_label(grade: str | None) -> str:
+    return GRADE_LABELS.get(grade, "Not assessed") if grade else "Not assessed"
+
+
+def theme_label(slug: str | None) -> str:
+    """A theme slug as its title from themes.yaml (unknown slugs shown as typed, escaped later)."""
+    from qam.question_sets import themes
+
+    if not slug:
+        return "No theme"
+    return themes().get(slug, str(slug))
+
+
+def status_label(slug: str | None) -> str:
+    return label(slug) if slug else "Not set"
+
+
+def file_slug(text: str) -> str:
+    """A safe piece of a file name (review ids may hold anything)."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", str(text)).strip("-")[:60]
+    return slug or "review"

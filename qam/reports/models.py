@@ -1,0 +1,243 @@
+"""The one dataclass each report renders, with every field documented.
+
+Stakeholder reports carry the detail; the public reports are separate dataclasses holding only
+aggregate fields (suppressed counts, grades, slugs turned into labels we wrote), so a public
+template cannot reach a note, a name or a participant even by mistake: the data is not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qam.reports.charts import Chart
+from qam.reports.suppression import Cell
+
+STAKEHOLDER = "stakeholder"
+PUBLIC = "public"
+VIEWS = (STAKEHOLDER, PUBLIC)
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+PUBLIC_MARKING = "PUBLIC: aggregate figures only"
+
+
+@dataclass
+class Page:
+    """What every report's header and footer show."""
+
+    force_name: str  # the home force, as `qam init` recorded it
+    title: str  # the report's title (browser tab and heading)
+    view: str  # "stakeholder" or "public"
+    marking: str  # the classification marking printed in the header and footer
+    generated: str  # when it was generated, e.g. "05 March 2027 14:02 UTC"
+    qam_version: str
+
+
+# --- stakeholder reports -----------------------------------------------------------------
+
+
+@dataclass
+class FindingView:
+    """One finding as the review report and the good practice library show it."""
+
+    id: str
+    question_id: str
+    area: str  # the PEEL area of its question
+    method: str  # a method label, e.g. "Focus group"
+    grade: str | None  # grade slug (for the CSS class) or None = not assessed
+    grade_label: str  # "Good", or "Not assessed"
+    sources: int  # independent sources behind it
+    notes: str  # the reviewer's notes (stakeholder only)
+    good_practice: bool
+    concerns: str  # concerns raised, or ""
+    participant: str  # "role, unit" (never a name), or ""
+    links: list[str]  # register refs it supports
+    created_at: str
+
+
+@dataclass
+class QuestionSection:
+    """One question of the review's set, with its findings."""
+
+    id: str
+    area: str
+    text: str
+    graded: bool
+    grade_label: str  # the source-weighted median of its findings, or "Not assessed"
+    grade: str | None
+    findings: list[FindingView]
+    sources: int  # all sources behind its findings
+    hidden: int  # findings beyond the per-question display limit (counted, not shown)
+
+
+@dataclass
+class ItemSuggestion:
+    """A register item this review's findings support, and the status change they suggest."""
+
+    ref: str
+    text: str
+    status: str  # current status label
+    theme: str
+    findings: int
+    sources: int
+    grades: str  # e.g. "Good ×2, Adequate ×1"
+    suggested: str | None  # suggested status label, or None for no change
+    reason: str
+
+
+@dataclass
+class Action:
+    """An agreed action: a concern raised in the fieldwork, owned by the unit reviewed."""
+
+    area: str
+    concern: str
+    owner: str
+    refs: list[str]
+
+
+@dataclass
+class ReviewReport:
+    """`qam report review ID`: what one review set out to test and what it found."""
+
+    page: Page
+    review: dict  # id, title, theme, unit, start, end, days, status, inspection
+    question_set: str  # "PEEL Assessment Framework 2023–25 (paf-2023 v1)"
+    methods: list[str]  # planned method labels
+    team: list[dict]  # name, role, unit of each SME
+    sessions: int
+    finalised: int
+    total_findings: int
+    total_sources: int
+    method_chart: Chart  # findings and sources by method
+    grade_chart: Chart  # findings by grade
+    questions: list[QuestionSection]
+    good_practice: list[FindingView]
+    concerns: list[FindingView]
+    register: list[ItemSuggestion]
+    actions: list[Action]
+
+
+@dataclass
+class ProgrammeReport:
+    """`qam report programme`: the 18-month programme and how far it has got."""
+
+    page: Page
+    window: str  # "December 2026 to May 2028"
+    timeline: Chart
+    inspections: list[dict]  # title, kind, expected, reviews (ids before it), ready (bool)
+    coverage: Chart  # PEEL areas: reviews planned and findings
+    coverage_rows: list[dict]  # area, planned_reviews, reviews_with_findings, findings, covered
+    aois: list[dict]  # id, title, source, theme, reviews, covered
+    cap: int
+    abstraction: Chart | None
+    over_cap: list[dict]  # name, year, days
+    progress: list[dict]  # per review: sessions, finalised, findings, graded, good_practice
+    totals: dict  # reviews, sessions, finalised, findings
+
+
+@dataclass
+class RegisterReport:
+    """`qam report register`: the position as reported to the PCC, breakdowns and ageing."""
+
+    page: Page
+    position: dict  # the `qam recs summary --json` document
+    scope_rows: list[dict]  # scope label, total, one count a status
+    type_rows: list[dict]  # outstanding by type: label, total, national, force, joint
+    charts: list[Chart]  # by status, type, scope, theme, ageing
+    decisions: list[dict]  # recent status decisions: ref, old, new, reason, approver, decided_at
+
+
+@dataclass
+class AreaReadiness:
+    """One PEEL area's self-assessed readiness."""
+
+    area: str
+    grade: str | None
+    grade_label: str
+    previous: str  # previous review's grade label, or ""
+    trend: str  # Improved / Declined / Steady / First assessment / Not assessed
+    reviews: int
+    below_good_running: int
+    deep_dive: bool
+    findings: int | str  # str when suppressed in the public view
+    sources: int | str
+
+
+@dataclass
+class BoardSection:
+    """The areas one assessment board owns."""
+
+    board: str
+    areas: list[AreaReadiness]
+
+
+@dataclass
+class ReadinessReport:
+    """`qam report readiness`: self-assessed grades by PEEL area, grouped by board."""
+
+    page: Page
+    rule: str  # how the grade is worked out
+    boards: list[BoardSection]
+    deep_dives: list[AreaReadiness]
+    chart: Chart
+
+
+@dataclass
+class GoodPracticeReport:
+    """`qam report good-practice`: the library of good practice, filterable by theme and unit."""
+
+    page: Page
+    theme: str | None  # the server-side filter applied, if any
+    unit: str | None
+    themes: list[tuple[str, str]]  # (slug, label) present, for the filter
+    units: list[str]
+    entries: list[dict]  # title, theme, theme_label, unit, area, method, grade, grade_label, sources, role, notes, date
+    chart: Chart
+
+
+# --- public reports: aggregate fields only -----------------------------------------------
+
+
+@dataclass
+class CountTable:
+    """A published one-way table: suppressed cells, the total, and its chart."""
+
+    title: str
+    cells: list[Cell]
+    total: Cell | None
+    chart: Chart
+
+
+@dataclass
+class PublicRegister:
+    """The register for the public: counts only, small counts suppressed."""
+
+    page: Page
+    tables: list[CountTable]
+
+
+@dataclass
+class PublicProgramme:
+    """The programme for the public: how many reviews, where, and fieldwork totals."""
+
+    page: Page
+    window: str
+    headline: list[Cell]  # stand-alone counts
+    tables: list[CountTable]
+
+
+@dataclass
+class PublicReadiness:
+    """Readiness for the public: grades by area (only where enough findings stand behind them)."""
+
+    page: Page
+    rule: str
+    boards: list[BoardSection]
+    findings: CountTable
+
+
+@dataclass
+class PublicGoodPractice:
+    """Good practice for the public: how much was found, by theme and by area; no text."""
+
+    page: Page
+    tables: list[CountTable]
+    notes_hidden: bool = field(default=True)

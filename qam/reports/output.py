@@ -1,0 +1,83 @@
+"""Writing reports: one self-contained HTML file a report, named by its view, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qam.reports.common import check_view, file_slug
+from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, STAKEHOLDER
+
+KINDS = ("review", "programme", "register", "readiness", "good-practice")
+TITLES = {"programme": "Programme", "register": "Register", "readiness": "Readiness",
+          "good-practice": "Good practice library"}
+
+
+def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "") -> str:
+    """e.g. `register-stakeholder-OFFICIAL-SENSITIVE.html`, `readiness-public.html`."""
+    stem = f"review-{file_slug(review_id)}" if kind == "review" else kind
+    marking = f"-{OFFICIAL_SENSITIVE}" if view == STAKEHOLDER else ""
+    return f"{stem}{extra}-{view}{marking}.html"
+
+
+def build(store, kind: str, view: str = STAKEHOLDER, *, review_id: str | None = None,
+          theme: str | None = None, unit: str | None = None):
+    """(template name, the report dataclass) for one report kind and view."""
+    from qam.reports import good_practice, programme, readiness, register, review
+
+    view = check_view(view)
+    suffix = "_public" if view == PUBLIC else ""
+    if kind == "review":
+        return "review.html", review.build(store, review_id, view)
+    if kind == "programme":
+        return f"programme{suffix}.html", programme.build(store, view)
+    if kind == "register":
+        return f"register{suffix}.html", register.build(store, view)
+    if kind == "readiness":
+        return f"readiness{suffix}.html", readiness.build(store, view)
+    if kind == "good-practice":
+        return f"good_practice{suffix}.html", good_practice.build(store, view, theme=theme, unit=unit)
+    raise ValueError(f"unknown report kind {kind!r}")
+
+
+def render_report(template: str, report) -> str:
+    """The report's HTML: the template gets the dataclass as `report` and the page facts for base.html."""
+    from qam.reports.render import render
+
+    p = report.page
+    return render(template, report=report, force_name=p.force_name, qam_version=p.qam_version,
+                  generated=p.generated, marking=p.marking, view=p.view, page_title=p.title)
+
+
+def write(store, kind: str, out: Path, view: str = STAKEHOLDER, *, review_id: str | None = None,
+          theme: str | None = None, unit: str | None = None) -> Path:
+    """Build, render and atomically write one report into folder `out`; returns its path."""
+    from qam.reports.render import write_atomic
+
+    view = check_view(view)
+    template, report = build(store, kind, view, review_id=review_id, theme=theme, unit=unit)
+    extra = "".join(f"-{file_slug(v)}" for v in (theme, unit) if v)
+    html = render_report(template, report)
+    return write_atomic(Path(out) / file_name(kind, view, review_id, extra), html)
+
+
+def write_all(store, out: Path) -> list[dict]:
+    """Every report in both views (review reports: stakeholder only, one for each review with
+    findings). Returns {"title", "href", "path"} for each file, for the demo's index page.
+    A store holding OFFICIAL-SENSITIVE rows gets no public files: the stakeholder ones only.
+    """
+    from qam.store import reporting
+
+    out = Path(out)
+    views = [STAKEHOLDER] if reporting.sensitive_rows(store) else [STAKEHOLDER, PUBLIC]
+    written = []
+    for kind in ("programme", "register", "readiness", "good-practice"):
+        for view in views:
+            path = write(store, kind, out, view)
+            written.append({"title": f"{TITLES[kind]} ({view} view)", "href": path.name, "path": path})
+    with_findings = {row["review_id"] for row in reporting.finding_counts(store) if row["findings"]}
+    for r in reporting.reviews(store):
+        if r["id"] in with_findings:
+            path = write(store, "review", out, STAKEHOLDER, review_id=r["id"])
+            written.append({"title": f"Review {r['id']}: {r['title']} (stakeholder view)", "href": path.name,
+                            "path": path})
+    return written

@@ -1,0 +1,82 @@
+"""The readiness report: a self-assessed grade for each PEEL area, by board, with its trend."""
+
+from __future__ import annotations
+
+from qam.reports import catalogue, charts
+from qam.reports.common import grade_label, page, refuse_sensitive_public
+from qam.reports.models import (
+    PUBLIC,
+    STAKEHOLDER,
+    AreaReadiness,
+    BoardSection,
+    PublicReadiness,
+    ReadinessReport,
+)
+from qam.reports.programme import table
+from qam.reports.suppression import K
+from qam.vocabulary import GRADE_LABELS, GRADES
+
+TRENDS = {"improved": "Improved", "declined": "Declined", "steady": "Steady", "first": "First assessment",
+          "not_assessed": "Not assessed"}
+
+
+def frame(store):
+    """The readiness DataFrame (see `qam.analysis.readiness.readiness`) for this store."""
+    from qam.analysis import readiness
+    from qam.store import reporting
+
+    sets = catalogue.question_sets(store)
+    questions = catalogue.questions(sets)
+    reviews = reporting.reviews(store)
+    grades = readiness.area_grades(reporting.graded_finding_totals(store), questions, reviews)
+    used = {r["question_set"] or catalogue.DEFAULT_SET for r in reviews} or {catalogue.DEFAULT_SET}
+    areas = [q["area"] for q in questions if q["question_set"] in used and q["graded"]]
+    return readiness.readiness(grades, catalogue.boards(), list(dict.fromkeys(areas)))
+
+
+def _area(row: dict, public: bool, findings_shown=None) -> AreaReadiness:
+    """One area's row; in the public view a grade resting on fewer than K findings is withheld."""
+    grade = row["grade"]
+    withheld = public and grade is not None and row["findings"] < K
+    if withheld:
+        grade = None
+    return AreaReadiness(
+        area=row["area"], grade=grade,
+        grade_label="Not published (fewer than 5 findings)" if withheld else grade_label(grade),
+        previous=grade_label(row["previous_grade"]) if row["previous_grade"] and not withheld else "",
+        trend="Not published" if withheld else TRENDS[row["trend"]],
+        reviews=int(row["reviews"]), below_good_running=0 if withheld else int(row["below_good_running"]),
+        deep_dive=bool(row["deep_dive"]) and not withheld,
+        findings=findings_shown if findings_shown is not None else int(row["findings"]),
+        sources="" if public else int(row["sources"]))
+
+
+def build(store, view: str = STAKEHOLDER):
+    """The readiness report for the view: `ReadinessReport`, or `PublicReadiness` for public."""
+    from qam.analysis.readiness import RULE
+
+    refuse_sensitive_public(store, view, "readiness")
+    df = frame(store)
+    records = df.to_dict("records")
+    if view == PUBLIC:
+        counts = table("Graded findings behind each area's latest grade", [(r["area"], int(r["findings"])) for r in records],
+                       "PEEL area", "Findings")
+        shown = {c.label: c.shown for c in counts.cells}
+        boards = _boards([(r["board"], _area(r, True, shown[r["area"]])) for r in records])
+        return PublicReadiness(page=page(store, "Readiness for inspection by PEEL area", view),
+                               rule=RULE + f" A grade resting on fewer than {K} findings is not published.",
+                               boards=boards, findings=counts)
+    areas = [(r["board"], _area(r, False)) for r in records]
+    chart = charts.grade_chart("Self-assessed grade by PEEL area (grey: earlier reviews)",
+                               [r["area"] for r in records],
+                               [[GRADES.index(g) for g in r["history"]] for r in records],
+                               [GRADE_LABELS[g] for g in GRADES])
+    return ReadinessReport(page=page(store, "Readiness for inspection by PEEL area", view), rule=RULE,
+                           boards=_boards(areas), deep_dives=[a for _, a in areas if a.deep_dive], chart=chart)
+
+
+def _boards(pairs) -> list[BoardSection]:
+    sections: dict[str, list[AreaReadiness]] = {}
+    for board, area in pairs:
+        sections.setdefault(board, []).append(area)
+    return [BoardSection(board=b, areas=a) for b, a in sections.items()]
