@@ -89,6 +89,7 @@ def resolve_cmd(
     status: Annotated[str, typer.Argument(help="The status it should have.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the decision trail).")],
     evidence: Annotated[str | None, typer.Option("--evidence", help="What the decision rests on.")] = None,
+    approver: Annotated[str | None, typer.Option("--approver", help="Who approved it (needed to close without completing).")] = None,
 ) -> None:
     """Resolve a conflict: record the status the item should have, with a reason.
 
@@ -97,5 +98,6 @@ def resolve_cmd(
     from qam.fieldwork.merge import resolve
 
     with open_store() as store:
-        decision = resolve(store, ref, status, reason=reason, actor=actor(), evidence=evidence)
+        decision = resolve(store, ref, status, reason=reason, actor=actor(), evidence=evidence,
+                           approver=approver)
     typer.echo(f"{ref}: {decision['old_status']} -> {status}; {len(decision['conflicts'])} conflict resolved.")

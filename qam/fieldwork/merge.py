@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
 from pathlib import Path
 
 from qam.errors import ImportFileError, NotFoundError, RefusedError
@@ -103,6 +102,10 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                         new_decisions.append(row)
                     elif table == "register_conflict":
                         db.insert_conflict(store, row)
+                    elif table == "register_item":
+                        db.insert_row(store, table, {**row, "extra": row["extra"] or "{}",
+                                                     "created_at": row["created_at"] or now(),
+                                                     "updated_at": row["updated_at"] or now()})
                     else:
                         db.insert_row(store, table, row)
                         if table == "finding":
@@ -114,6 +117,8 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                     db.set_session_finalised(store, row["id"], row["finalised_at"])
                 if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
                     db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
+        if added.get("register_item"):
+            db.rebuild_register_search(store)
         events_added, events_present = _merge_events(store, bundle, actor)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
         audit.append_event(store, actor=actor, entity="sync", entity_id=bundle.store_id, action="import",
@@ -195,26 +200,32 @@ def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str
     return raised
 
 
-def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: str | None = None) -> dict:
-    """Resolve a register conflict with a decision of your own (with a reason, in the trail)."""
+def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: str | None = None,
+            approver: str | None = None) -> dict:
+    """Resolve a register conflict with a decision of your own (with a reason, in the trail).
+
+    The decision is recorded by the register's own `record_decision` (source "sync"), so it
+    obeys the register's rules (a reason, an approver for closing statuses).
+    """
+    from qam.register.decisions import record_decision
+
     if not (reason or "").strip():
         raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
     if status not in STATUSES:
         raise RefusedError(f"Status '{status}' is not one of {', '.join(STATUSES)}.")
-    open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"] == ref]
+    open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()]
     if not open_:
         raise NotFoundError(f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them.")
-    current = db.item_status(store, ref)
-    at = now()
-    decision = {"id": str(uuid.uuid4()), "item_ref": ref, "old_status": current, "new_status": status,
-                "reason": reason.strip(), "evidence": evidence, "approver": None, "actor": actor,
-                "decided_at": at, "source": "sync"}
+    current = db.item_status(store, open_[0]["item_ref"])
     with store.transaction():
-        event = audit.append_event(store, actor=actor, entity="register_item", entity_id=ref, action="status",
-                                   old=current, new=status, reason=reason.strip())
-        decision["event_id"] = event["event_id"]
-        db.insert_decision(store, decision, db.store_id(store))
-        db.set_item_status(store, ref, status, at)
+        if status == current:
+            from qam.register.decisions import write_decision
+
+            decision = write_decision(store, ref=open_[0]["item_ref"], old=current, new=status, reason=reason,
+                                      evidence=evidence, approver=approver, actor=actor, source="sync")
+        else:
+            decision = record_decision(store, open_[0]["item_ref"], status, reason=reason, actor=actor,
+                                       evidence=evidence, approver=approver, source="sync")
         for c in open_:
-            db.resolve_conflict(store, c["id"], decision["id"], at)
+            db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
     return {**decision, "conflicts": [c["id"] for c in open_]}

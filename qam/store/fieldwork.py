@@ -32,7 +32,7 @@ REVIEW_COLUMNS = (
 )
 REGISTER_COLUMNS = (
     "id", "ref", "text", "type", "scope", "status", "theme", "owner", "report_title",
-    "report_published", "report_url", "risk", "impact", "due", "extra", "updated_at",
+    "report_published", "report_url", "risk", "impact", "due", "extra", "updated_at", "created_at",
 )
 DECISION_COLUMNS = (
     "id", "item_ref", "old_status", "new_status", "reason", "evidence", "approver", "actor",
@@ -425,6 +425,12 @@ def row_by_key(store: Store, table: str, columns: Iterable[str], key: dict) -> d
 def insert_row(store: Store, table: str, row: dict) -> None:
     have = set(table_columns(store, table))
     _insert(store, table, {k: v for k, v in row.items() if k in have})
+
+
+def rebuild_register_search(store: Store) -> None:
+    """After merging register items: the register keeps its own FTS index without triggers."""
+    if table_exists(store, "register_item_fts"):
+        store.conn.execute("INSERT INTO register_item_fts(register_item_fts) VALUES ('rebuild')")
 
 
 def set_review_status(store: Store, review_id: str, status: str) -> None:
