@@ -88,7 +88,11 @@ def _step_fieldwork(ctx: DemoContext) -> str:
 
 
 def _step_reports(ctx: DemoContext) -> str:
-    return "Reports: not built yet (issue 6)."
+    from qam.reports.output import write_all
+
+    written = write_all(ctx.store, ctx.out)
+    ctx.reports.extend({"title": w["title"], "href": w["href"]} for w in written)
+    return f"{len(written)} reports written to {ctx.out}"
 
 
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
