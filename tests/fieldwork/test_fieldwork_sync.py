@@ -1,0 +1,187 @@
+"""Sync: laptops from one base bundle merge in any order, twice, with conflicts flagged."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from fw_helpers import make_programme
+
+from qam.errors import ImportFileError
+from qam.fieldwork import capture as fw
+from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.merge import import_bundle, resolve
+from qam.register.decisions import record_decision
+from qam.store import Store
+from qam.store import fieldwork as db
+
+
+def _laptop(tmp_path, name, base) -> Store:
+    store = Store.open(tmp_path / f"{name}.db")
+    import_bundle(store, base, actor=name)
+    return store
+
+
+def _capture(store, who, notes, grade):
+    session = fw.open_session(store, review_id="R1", method="focus_group", actor=who, head_count=6,
+                              participants=[{"role": "detention officer", "unit": "custody"}])
+    for q, n in (("pub-1", notes), ("vic-1", notes + " (victims)")):
+        fw.record_answer(store, session, question_id=q, notes=n, actor=who,
+                         grade=grade if q == "pub-1" else None, links=["REC-HANDOVER"])
+    fw.finalise(store, session["id"], who)
+
+
+def _canonical(store) -> str:
+    rows = {t: db.table_rows(store, t, cols) for t, cols in (
+        ("finding", db.FINDING_COLUMNS), ("capture_session", db.SESSION_COLUMNS),
+        ("finding_link", ("finding_id", "item_ref")), ("register_conflict", ("id", "item_ref", "resolved_by")))}
+    rows["items"] = [(i["ref"], i["status"]) for i in db.register_items(store)]
+    rows["decisions"] = sorted(d["id"] for d in db.decisions(store))
+    return json.dumps({t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()}, sort_keys=True)
+
+
+@pytest.fixture
+def two_laptops(tmp_path):
+    prog = make_programme(tmp_path / "programme.db")
+    base = tmp_path / "base.qam-bundle"
+    export_bundle(prog, base, actor="liaison.lead")
+    a, b = _laptop(tmp_path, "a", base), _laptop(tmp_path, "b", base)
+    _capture(a, "sgt.a", "Handover briefings covered detainee risk", "good")
+    _capture(b, "pc.b", "Handovers rushed at shift change", "requires_improvement")
+    # The same recommendation moved to different statuses on both laptops while offline.
+    record_decision(a, "REC-HANDOVER", "being_progressed", reason="briefing seen", actor="sgt.a")
+    record_decision(b, "REC-HANDOVER", "completed", reason="looks done", actor="pc.b")
+    export_bundle(a, tmp_path / "a.qam-bundle", actor="sgt.a")
+    export_bundle(b, tmp_path / "b.qam-bundle", actor="pc.b")
+    for s in (a, b):
+        s.close()
+    yield prog, base, tmp_path / "a.qam-bundle", tmp_path / "b.qam-bundle"
+    prog.close()
+
+
+def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
+    prog, base, bundle_a, bundle_b = two_laptops
+    prog.close()
+    copy1 = make_programme(tmp_path / "p1.db")
+    copy2 = make_programme(tmp_path / "p2.db")
+    for copy in (copy1, copy2):
+        import_bundle(copy, base, actor="lead")  # same review ids and items as the laptops' base
+    # make_programme gives each copy its own item uuids; the base's review/items are already there.
+    r1 = import_bundle(copy1, bundle_a, actor="lead")
+    r2 = import_bundle(copy1, bundle_b, actor="lead")
+    again = import_bundle(copy1, bundle_b, actor="lead")
+    import_bundle(copy2, bundle_b, actor="lead")
+    import_bundle(copy2, bundle_a, actor="lead")
+    assert r1["added"]["finding"] == 2 and r2["added"]["finding"] == 2
+    assert sum(again["added"].values()) == 0 and again["events_added"] == 0
+    assert _canonical(copy1) == _canonical(copy2)
+    assert len(fw.list_findings(copy1)) == 4
+    assert copy1.conn.execute("SELECT count(*) FROM finding").fetchone()[0] == 4
+    assert copy1.integrity_ok()
+    from qam.store.audit import events
+    from qam.trail import verify
+
+    verify(events(copy1))
+    # Both offline decisions kept, one conflict, the item held where both started.
+    conflicts = db.conflicts(copy1, open_only=True)
+    assert len(conflicts) == 1 and conflicts[0]["statuses"] == ["being_progressed", "completed"]
+    assert db.item_status(copy1, "REC-HANDOVER") == "awaiting_review"
+    assert len([d for d in db.decisions(copy1, "REC-HANDOVER")]) == 2
+    resolved = resolve(copy1, "REC-HANDOVER", "being_progressed", reason="audit not repeated", actor="lead")
+    assert db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
+    assert db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
+    # Re-importing after resolution raises nothing new.
+    assert import_bundle(copy1, bundle_a, actor="lead")["conflicts"] == []
+    assert db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
+    copy1.close()
+    copy2.close()
+
+
+def test_cli_receipt_and_conflicts(two_laptops, qam, isolated_store):
+    prog, base, bundle_a, bundle_b = two_laptops
+    os.environ["QAM_DB"] = str(prog.path)
+    first = qam("sync", "import", str(bundle_a))
+    assert first.exit_code == 0 and "0 conflicts" in first.stdout
+    second = qam("sync", "import", str(bundle_b))
+    assert "1 conflicts" in second.stdout and "CONFLICT REC-HANDOVER" in second.stdout
+    again = qam("sync", "import", str(bundle_b))
+    assert " 0 added" in again.stdout and "already present" in again.stdout
+    listed = json.loads(qam("sync", "conflicts", "--json").stdout)
+    assert listed[0]["item_ref"] == "REC-HANDOVER"
+    bad = qam("sync", "resolve", "REC-HANDOVER", "completed")
+    assert bad.exit_code == 2  # --reason is required
+    ok = qam("sync", "resolve", "REC-HANDOVER", "completed", "--reason", "evidence seen")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def _bad_bundles(tmp_path, good) -> dict:
+    raw = good.read_bytes()
+    doc = json.loads(raw)
+    cases = {"empty": b"", "random": os.urandom(4096), "truncated": raw[: len(raw) // 2],
+             "foreign": json.dumps({"format": "something-else"}).encode(),
+             "tampered": raw.replace(b"Handover briefings", b"Handover BRIEFINGS"),
+             "sqlite": b"SQLite format 3\x00" + os.urandom(2000)}
+    newer = dict(doc, format_version=99)
+    cases["newer"] = json.dumps(newer).encode()
+    from qam.fieldwork.bundle import canonical
+    import hashlib
+
+    extra = dict(doc)
+    extra["tables"] = dict(doc["tables"], sqlite_master=[])
+    extra.pop("bundle_hash")
+    extra["bundle_hash"] = hashlib.sha256(canonical(extra)).hexdigest()
+    cases["extra_table"] = canonical(extra)
+    broken = json.loads(raw)
+    broken["audit_log"][2]["reason"] = "rewritten"
+    broken.pop("bundle_hash")
+    broken["bundle_hash"] = hashlib.sha256(canonical(broken)).hexdigest()
+    cases["broken_chain"] = canonical(broken)
+    paths = {}
+    for name, data in cases.items():
+        p = tmp_path / f"{name}.qam-bundle"
+        p.write_bytes(data)
+        paths[name] = p
+    return paths
+
+
+def test_bad_bundles_refused_whole(tmp_path, two_laptops, qam):
+    prog, base, bundle_a, bundle_b = two_laptops
+    before = _canonical(prog)
+    events_before = prog.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    for name, path in _bad_bundles(tmp_path, bundle_a).items():
+        with pytest.raises(ImportFileError) as err:
+            import_bundle(prog, path, actor="lead")
+        assert "nothing imported" in str(err.value), name
+        assert _canonical(prog) == before, name
+    assert prog.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == events_before
+    os.environ["QAM_DB"] = str(prog.path)
+    result = qam("sync", "import", str(tmp_path / "random.qam-bundle"))
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Error:")
+
+
+def test_same_id_with_different_content_is_a_conflict_report(tmp_path, two_laptops):
+    prog, base, bundle_a, bundle_b = two_laptops
+    import_bundle(prog, bundle_a, actor="lead")
+    before = _canonical(prog)
+    doc = json.loads(bundle_a.read_bytes())
+    doc["tables"]["finding"][0]["notes"] = "changed after export"
+    from qam.fieldwork.bundle import canonical, row_hash
+    import hashlib
+
+    doc["manifest"]["record_hashes"]["finding"][0] = row_hash(doc["tables"]["finding"][0])
+    doc.pop("bundle_hash")
+    doc["bundle_hash"] = hashlib.sha256(canonical(doc)).hexdigest()
+    crafted = tmp_path / "crafted.qam-bundle"
+    crafted.write_bytes(canonical(doc))
+    with pytest.raises(ImportFileError, match=r"already here with different content .*: finding"):
+        import_bundle(prog, crafted, actor="lead")
+    assert _canonical(prog) == before
+
+
+def test_export_is_atomic_no_partial_file(tmp_path, programme):
+    target = tmp_path / "out.qam-bundle"
+    export_bundle(programme, target, actor="x")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    assert json.loads(target.read_bytes())["format"] == "qam-sync-bundle"
