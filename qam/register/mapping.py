@@ -127,7 +127,7 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
     missing = [f for f in required if f not in fields]
     if missing:
         shown = ", ".join(f"'{h}'" for h in headers if h) or "(none)"
-        example = next((h for h in headers if h and norm(h) not in user_map), "Header")
+        example = next((h for h in extra if not h.startswith("Column ")), "Header")
         raise MappingError(
             f"{source}: no column for {', '.join(missing)}. Its columns are {shown}. "
             f"Map one with --map, e.g. --map \"{example}={missing[0]}\"."
