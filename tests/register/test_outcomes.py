@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import error_line, snapshot
+from register_helpers import error_line, snapshot
 
 from qam.register.outcomes import area_theme, areas_needing_improvement, summary
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import HEADERS, error_line, row, snapshot, write_csv
+from register_helpers import HEADERS, error_line, row, snapshot, write_csv
 
 
 def _import(qam, path, *extra):

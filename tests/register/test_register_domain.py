@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import HEADERS, row, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from register_helpers import HEADERS, row, write_csv
 
 from qam.errors import ImportFileError, QamError
 from qam.register.dates import DateError, parse_uk_date

@@ -7,7 +7,7 @@ import io
 from datetime import datetime
 
 import pytest
-from conftest import HEADERS, row, write_csv
+from register_helpers import HEADERS, row, write_csv
 
 from qam.register.export import RISKY_FIRST, neutralise
 

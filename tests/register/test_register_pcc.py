@@ -6,7 +6,7 @@ import json
 from datetime import date
 from itertools import cycle
 
-from conftest import write_csv
+from register_helpers import write_csv
 
 JAN_2017_HEADERS = ["Rec No", "Detail of recommendation", "Category", "Applies to", "Progress",
                     "HMIC report", "Report date", "PEEL area", "Chief officer lead", "Notes"]

@@ -43,7 +43,7 @@ def test_interactive_status_decision(home, tracker, monkeypatch):
 
 
 def test_ctrl_c_at_a_prompt_stops_cleanly(home, tracker, monkeypatch, db_path):
-    from conftest import snapshot
+    from register_helpers import snapshot
 
     home("recs", "import", str(tracker))
     before = snapshot(db_path)

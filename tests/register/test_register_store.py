@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import HEADERS, row, snapshot, write_csv
+from register_helpers import HEADERS, row, snapshot, write_csv
 
 from qam.errors import ImportFileError, RefusedError
 from qam.register.decisions import history, record_decision
