@@ -1,0 +1,129 @@
+"""SME pool and candidate imports: all or nothing, a bad row named, nothing written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from planner_helpers import write_csv
+
+SME_HEADER = ["id", "name", "role", "unit", "skills", "unavailable"]
+GOOD_SME = ["SME01", "Priya Lawson", "Inspector", "Contact Management", "call_handling;vulnerability", ""]
+CAND_HEADER = ["id", "title", "theme", "unit", "days", "team_size", "earliest", "latest", "priority", "methods"]
+GOOD_CAND = ["R01", "Custody review", "custody", "Custody", "3", "2", "2027-01-04", "2027-03-31", "4", "interview"]
+
+
+def one_error(result, *needles):
+    assert result.exit_code == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def pool(qam):
+    return json.loads(qam("sme", "list", "--json").stdout)
+
+
+def candidates(qam):
+    return json.loads(qam("plan", "candidates", "--json").stdout)
+
+
+def test_import_the_example_pool_and_reimport_updates_by_id(qam, plans, tmp_path):
+    result = qam("sme", "import", str(plans / "sme.csv"))
+    assert result.exit_code == 0 and "22 SMEs added" in result.stdout
+    changed = write_csv(tmp_path / "sme.csv", SME_HEADER, [["SME01", "Priya Lawson-Hart", "Chief Inspector",
+                                                             "Contact Management", "call_handling", "2027-03-01"]])
+    result = qam("sme", "import", str(changed))
+    assert result.exit_code == 0 and "0 SMEs added, 1 updated; 22 in the pool" in result.stdout
+    sme01 = next(s for s in pool(qam) if s["id"] == "SME01")
+    assert sme01["name"] == "Priya Lawson-Hart" and sme01["unavailable"] == [["2027-03-01", "2027-03-01"]]
+
+
+@pytest.mark.parametrize("row,needles", [
+    (["SME02", "Jo", "PC", "East", "custody", "2027-02-30"], ["row 3", "not a real date"]),
+    (["SME02", "Jo", "PC", "East", "custody", "2027-03-10..2027-03-01"], ["row 3", "ends before it starts"]),
+    (["SME02", "Jo", "PC", "East", "custdy", ""], ["row 3", "did you mean 'custody'"]),
+    (["SME01", "Jo", "PC", "East", "custody", ""], ["row 3", "already used on row 2"]),
+    (["SME02", "Jo", "PC", "", "custody", ""], ["row 3", "unit is empty"]),
+])
+def test_a_bad_sme_row_refuses_the_whole_file(qam, tmp_path, row, needles):
+    bad = write_csv(tmp_path / "sme.csv", SME_HEADER, [GOOD_SME, row])
+    one_error(qam("sme", "import", str(bad)), *needles, "Nothing was imported")
+    assert pool(qam) == []
+
+
+def test_a_missing_column_is_named(qam, tmp_path):
+    bad = write_csv(tmp_path / "sme.csv", SME_HEADER[:-1], [GOOD_SME[:-1]])
+    one_error(qam("sme", "import", str(bad)), "missing column(s) unavailable")
+    assert pool(qam) == []
+
+
+@pytest.mark.parametrize("field,value,needles", [
+    ("days", "-2", ["row 3", "days is -2", "at least 1"]),
+    ("days", "0", ["row 3", "days is 0"]),
+    ("team_size", "0", ["row 3", "team_size is 0"]),
+    ("earliest", "2027-04-01", ["row 3", "after latest"]),
+    ("latest", "2027-02-29", ["row 3", "latest '2027-02-29' is not a real date"]),
+    ("theme", "custodie", ["row 3", "did you mean 'custody'"]),
+    ("priority", "6", ["row 3", "priority is 6", "from 1 to 5"]),
+    ("methods", "interview;telepathy", ["row 3", "telepathy"]),
+])
+def test_a_bad_candidate_row_refuses_the_whole_file(qam, plans, tmp_path, field, value, needles):
+    assert qam("plan", "import", str(plans / "candidates.csv")).exit_code == 0
+    before = candidates(qam)
+    row = list(GOOD_CAND)
+    row[0] = "R99"
+    row[CAND_HEADER.index(field)] = value
+    bad = write_csv(tmp_path / "cands.csv", CAND_HEADER, [GOOD_CAND, row])
+    one_error(qam("plan", "import", str(bad)), *needles)
+    assert candidates(qam) == before
+
+
+def test_sme_add_from_flags_records_an_expression_of_interest(qam):
+    result = qam("sme", "add", "--id", "SME30", "--name", "Jo Marsh", "--role", "PC", "--unit", "Eastern BCU",
+                 "--skills", "custody;use_of_force", "--unavailable", "2027-05-03..2027-05-07")
+    assert result.exit_code == 0, result.stderr
+    assert [s["id"] for s in pool(qam)] == ["SME30"]
+    again = qam("sme", "add", "--id", "SME30", "--name", "Jo", "--unit", "X", "--skills", "custody")
+    one_error(again, "already in the pool")
+    one_error(qam("sme", "add", "--id", "SME31", "--name", "Al", "--unit", "X", "--skills", "custard"),
+              "did you mean 'custody'")
+
+
+def test_sme_add_without_a_terminal_names_the_missing_flags(qam):
+    one_error(qam("sme", "add", "--name", "Jo"), "--id", "--unit", "--skills")
+
+
+def test_candidates_say_why_they_exist(loaded, qam):
+    rows = {c["id"]: c for c in candidates(qam)}
+    assert "before PEEL inspection I01" in rows["R01"]["why"]
+    assert "AOI A02 (OPCC scrutiny)" in rows["R02"]["why"]
+    assert all(c["why"] for c in rows.values())
+
+
+def test_inspections_and_aois_without_a_candidate_are_derived(qam, tmp_path):
+    insp = write_csv(tmp_path / "inspections.csv", ["id", "title", "kind", "theme", "expected"],
+                     [["I09", "Digital forensics thematic", "thematic", "digital_forensics", "2027-10-01"]])
+    aoi = write_csv(tmp_path / "aois.csv", ["id", "title", "theme", "source", "priority", "raised"],
+                    [["A09", "Vetting backlog", "vetting", "cog", "4", "2027-01-10"]])
+    assert qam("plan", "import-inspections", str(insp)).exit_code == 0
+    assert qam("plan", "import-aois", str(aoi)).exit_code == 0
+    rows = {c["id"]: c for c in candidates(qam)}
+    assert rows["INS-I09"]["origin"] == "inspection" and rows["INS-I09"]["latest"] == "2027-08-06"
+    assert "weeks before it" in rows["INS-I09"]["why"]
+    assert rows["AOI-A09"]["priority"] == 4 and "Chief Officer Group" in rows["AOI-A09"]["why"]
+    assert qam("plan", "import-aois", str(aoi)).exit_code == 0  # re-deriving is idempotent
+    assert len(candidates(qam)) == 2
+
+
+def test_derivation_from_register_and_grades():
+    from qam.planner.candidates import derive
+
+    imported = [{"id": "R1", "theme": "investigation", "base_priority": 3, "priority": 3, "origin": "import",
+                 "source": None, "inspection": None, "why": None}]
+    derived, adjust = derive(imported, [], [], [{"ref": "REC-1", "theme": "custody"}],
+                             [{"area": "Investigating crime", "grade": "requires_improvement"}])
+    assert adjust["R1"][0] == 4 and "last graded Requires improvement" in adjust["R1"][1]
+    assert [d["id"] for d in derived] == ["REG-custody"] and "REC-1" in derived[0]["why"]

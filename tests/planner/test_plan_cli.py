@@ -1,0 +1,139 @@
+"""`qam plan solve / accept / export / pin / exclude` as the Head of Corporate Development runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+
+from qam.planner.checker import check
+
+SOLVE = ("plan", "solve", "--start", "2026-12-01", "--time-limit", "5", "--json")
+
+
+def solve(qam):
+    result = qam(*SOLVE)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_solve_json_has_the_design_shape_and_keeps_every_rule(loaded, qam, store):
+    from qam.store import planner as sp
+
+    doc = solve(qam)
+    assert set(doc) == {"scheduled", "unscheduled"}
+    assert all(set(s) == {"review", "start", "end", "team"} for s in doc["scheduled"])
+    assert all(set(u) == {"review", "reason"} for u in doc["unscheduled"])
+    assert [u["review"] for u in doc["unscheduled"]] == ["R04"]
+    assert "only two volunteers hold Custody and detention outside Western BCU" in doc["unscheduled"][0]["reason"]
+    assert check(doc, sp.smes(store), sp.candidates(store), start=date(2026, 12, 1), end=date(2028, 6, 1)) == []
+    assert solve(qam) == doc  # deterministic
+
+
+def test_accept_writes_the_programme_with_an_audit_event_per_review(loaded, qam, store):
+    from qam.store import planner as sp
+    from qam.store.audit import events
+
+    doc = solve(qam)
+    result = qam("plan", "accept")
+    assert result.exit_code == 0 and "16 reviews are the programme" in result.stdout
+    reviews = sp.reviews(store)
+    assert {r["id"] for r in reviews} == {s["review"] for s in doc["scheduled"]}
+    r01 = next(r for r in reviews if r["id"] == "R01")
+    assert r01["question_set"] == "paf-2023" and r01["status"] == "planned" and r01["methods"][0] == "interview"
+    planned = events(store, entity="review")
+    assert len(planned) == 16 and {e["action"] for e in planned} == {"planned"}
+    assert all(e["actor"] == "test.reviewer" for e in planned)
+    used = {s["id"]: s for s in json.loads(qam("sme", "list", "--json").stdout)}
+    team = next(s for s in doc["scheduled"] if s["review"] == "R03")["team"]
+    assert {"year": "2027/28", "used": 5, "left": 5} in used[team[0]]["abstraction"]
+
+
+def test_pin_and_exclude_steer_the_next_solve(loaded, qam):
+    one = qam("plan", "pin", "R03", "2027-06-14")
+    assert one.exit_code == 0 and "pinned to start on Monday 14 June 2027" in one.stdout
+    assert qam("plan", "exclude", "SME12").exit_code == 0
+    doc = solve(qam)
+    r03 = next(s for s in doc["scheduled"] if s["review"] == "R03")
+    assert r03["start"] == "2027-06-14" and "SME12" not in r03["team"]
+    assert all("SME12" not in s["team"] for s in doc["scheduled"])
+
+
+def test_bad_pins_and_unknown_ids_are_refused(loaded, qam):
+    for args, needle in ((("R03", "2027-06-12"), "not a working day"),
+                         (("R03", "2026-01-05"), "outside R03's window"),
+                         (("R99", "2027-06-14"), "No candidate review R99")):
+        result = qam("plan", "pin", *args)
+        assert result.exit_code == 1 and needle in result.stderr
+    result = qam("plan", "exclude", "SME99")
+    assert result.exit_code == 1 and "No SME SME99" in result.stderr
+
+
+def test_solve_without_a_pool_says_what_to_import(qam):
+    result = qam(*SOLVE)
+    assert result.exit_code == 1 and "qam sme import" in result.stderr
+
+
+def test_plan_without_a_terminal_prints_help(qam):
+    result = qam("plan")
+    assert result.exit_code == 0 and "pin" in result.stdout and "accept" in result.stdout
+
+
+def test_exports_open_in_calendars_and_spreadsheets(loaded, qam, tmp_path):
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    doc = solve(qam)
+    files = {k: tmp_path / f"programme.{k}" for k in ("ics", "csv", "xlsx")}
+    result = qam("plan", "export", "--ics", str(files["ics"]), "--csv", str(files["csv"]),
+                 "--xlsx", str(files["xlsx"]), "--email-pattern", "{id}@westshire.police.uk")
+    assert result.exit_code == 0 and "Wrote the proposal" in result.stdout, result.stderr
+
+    cal = Calendar.from_ical(files["ics"].read_bytes())
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert len(events) == len(doc["scheduled"])
+    for item in doc["scheduled"]:
+        event = events[f"qam-review-{item['review']}@qam.example.invalid"]
+        assert event.decoded("dtstart") == date.fromisoformat(item["start"])
+        assert event.decoded("dtend") > date.fromisoformat(item["end"])
+        attendees = event.get("attendee")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        assert sorted(str(a).lower() for a in attendees) == sorted(
+            f"mailto:{t.lower()}@westshire.police.uk" for t in item["team"])
+        assert all(a.params.get("CN") for a in attendees)
+        assert "mailto:" in str(event["organizer"])
+
+    wb = load_workbook(files["xlsx"])
+    assert wb.sheetnames == ["Timeline", "Teams"]
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    header = [c.value for c in wb["Timeline"][3]]
+    assert header[:6] == ["Review", "Title", "Unit", "Start", "End", "Team"] and "Dec 2026" in header
+
+    with open(files["csv"], encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in rows] == [s["review"] for s in doc["scheduled"]]
+
+
+def test_csv_and_xlsx_cells_never_run_as_formulas():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from qam.planner.export import csv_bytes, xlsx_bytes
+
+    review = {"id": "R1", "title": "=HYPERLINK(\"http://x\")", "theme": "custody", "unit": "+Unit",
+              "start": "2027-01-04", "end": "2027-01-05", "days": 2, "team": ["S1"], "methods": [], "why": "@why"}
+    smes = {"S1": {"id": "S1", "name": "-Jo", "role": None, "unit": "X"}}
+    text = csv_bytes([review], smes).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+Unit" in text and "'@why" in text
+    wb = load_workbook(BytesIO(xlsx_bytes([review], smes)))
+    cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(c.value == "=HYPERLINK(\"http://x\")" for c in cells)
+
+
+def test_export_before_any_solve_says_what_to_do(qam, tmp_path):
+    result = qam("plan", "export", "--ics", str(tmp_path / "p.ics"))
+    assert result.exit_code == 1 and "qam plan solve" in result.stderr
+    assert not (tmp_path / "p.ics").exists()
