@@ -70,7 +70,8 @@ def choice(field_name: str, value: object, values: ValueMap, home_force: str | N
     if slug is None:
         options = CHOICES[field_name]
         hint = suggest(raw, options)
-        example = hint[len(" (did you mean "):-2] if hint else options[0]
+        example = hint[len(" (did you mean "):-2] if hint else (
+            "being_progressed" if field_name == "status" else options[0])
         raise CellError(
             f"'{raw}' is not a {field_name} QAM knows{hint}; use one of {', '.join(options)}",
             f"Map it with --value \"{field_name}:{raw}={example}\" (choosing the right {field_name}), "

@@ -124,6 +124,10 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
             name = f"{name} (2)" if not name.endswith(")") else name + "'"
         used_keys.add(name)
         extra[name] = index
+    unknown = [h for h in user_map if h not in {norm(x) for x in headers}]
+    if unknown:
+        raise MappingError(f"{source}: --map names a column it does not have: '{unknown[0]}'. Its columns are "
+                           f"{', '.join(repr(h) for h in headers if h)}.")
     missing = [f for f in required if f not in fields]
     if missing:
         shown = ", ".join(f"'{h}'" for h in headers if h) or "(none)"
@@ -132,10 +136,6 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
             f"{source}: no column for {', '.join(missing)}. Its columns are {shown}. "
             f"Map one with --map, e.g. --map \"{example}={missing[0]}\"."
         )
-    unknown = [h for h in user_map if h not in {norm(x) for x in headers}]
-    if unknown:
-        raise MappingError(f"{source}: --map names a column it does not have: '{unknown[0]}'. Its columns are "
-                           f"{', '.join(repr(h) for h in headers if h)}.")
     return ColumnMap(fields=fields, extra=extra, headers=headers)
 
 
