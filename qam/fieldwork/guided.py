@@ -162,8 +162,9 @@ def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
     good = ask.confirm("Good practice worth sharing?", default=bool(prev.get("good_practice")))
     concerns = ask.text("Concerns (blank if none)", default=prev.get("concerns") or "").strip() or None
     sources_text = ask.text("How many independent sources support this?",
-                            default=str(prev.get("sources") or 1), validate=_valid_count).strip()
-    sources = int(sources_text) if sources_text else None
+                            default=str(prev["sources"]) if prev.get("sources") is not None else "",
+                            validate=_valid_count, instruction="(Enter for 1)").strip()
+    sources = int(sources_text) if sources_text else 1
     links = list(prev.get("links") or [])
     offered = suggest_links(store, theme=review.get("theme"), notes=notes)
     if offered or links:

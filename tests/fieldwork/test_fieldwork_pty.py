@@ -1,0 +1,146 @@
+"""The real `qam capture` in a pseudo-terminal: answer, get killed mid-question, resume.
+
+Also the prompt adapter driven through prompt_toolkit's pipe input, and Ctrl-C at a prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pexpect
+import pytest
+from fw_helpers import finding_ids, make_programme
+
+from qam.fieldwork import capture as fw
+
+ENTER = "\r"
+DOWN = "\x1b[B"
+FINISH_NOTES = "\x1b\r"  # Esc then Enter ends a multi-line answer
+
+
+def _spawn(db, *args) -> pexpect.spawn:
+    env = {**os.environ, "QAM_DB": str(db), "QAM_USER": "sgt.eastern", "TERM": "xterm", "COLUMNS": "160", "LINES": "50"}
+    return pexpect.spawn(sys.executable, ["-m", "qam", "capture", *args], env=env, encoding="utf-8",
+                         timeout=30, dimensions=(50, 160))
+
+
+def _answer(child, notes: str, graded: bool) -> str:
+    child.expect("What next")
+    child.send(ENTER)
+    child.expect("Notes")
+    child.send(notes)
+    child.send(FINISH_NOTES)
+    if graded:
+        child.expect("Grade")
+        child.send(DOWN)  # from "Not assessed" default? no: move to a real grade below the default
+        child.send(ENTER)
+    child.expect("Good practice")
+    child.send("n")
+    child.expect("Concerns")
+    child.send(ENTER)
+    child.expect("sources")
+    child.send(ENTER)
+    child.expect("Link to register items")
+    child.send(" ")  # tick the first suggestion
+    child.send(ENTER)
+    child.expect(r"Saved\. Finding ([0-9a-f-]{36})")
+    return child.match.group(1)
+
+
+def test_real_capture_killed_and_resumed(tmp_path):
+    db = tmp_path / "laptop.db"
+    make_programme(db).close()
+    child = _spawn(db, "R1", "--method", "direct_observation")
+    child.expect("Date of the session")
+    child.send(ENTER)
+    child.expect("Where")
+    child.send("Northgate custody suite" + ENTER)
+    first = _answer(child, "Risk briefing at handover seen twice", graded=False)
+    second = _answer(child, "Detainees treated with respect", graded=True)
+    child.expect("What next")
+    child.send(ENTER)
+    child.expect("Notes")
+    child.send("half typed and then the battery di")
+    child.kill(signal.SIGKILL)
+    child.close()
+    import qam.fieldwork  # noqa: F401
+    from qam.store import Store
+
+    with Store.open(db) as store:
+        assert finding_ids(store) == {first, second}
+        assert fw.get_finding(store, first)["links"] == ["REC-HANDOVER"]
+    child = _spawn(db)
+    child.expect("Resume where you stopped")
+    child.send(ENTER)
+    child.expect("Resuming at question 3 of 10")
+    third = _answer(child, "Cell checks logged on time", graded=True)
+    child.expect("What next")
+    child.send(DOWN * 3)  # answer / skip / back / stop
+    child.send(ENTER)
+    child.expect("Stopped")
+    child.expect(pexpect.EOF)
+    with Store.open(db) as store:
+        assert finding_ids(store) == {first, second, third}
+        assert store.integrity_ok()
+
+
+def test_ctrl_c_at_a_prompt_keeps_the_saved_answer(tmp_path):
+    db = tmp_path / "laptop.db"
+    make_programme(db).close()
+    child = _spawn(db, "R1", "--method", "direct_observation")
+    child.expect("Date of the session")
+    child.send(ENTER)
+    child.expect("Where")
+    child.send(ENTER)
+    first = _answer(child, "Saved notes", graded=False)
+    child.expect("What next")
+    child.send(DOWN * 2)  # back to question 1
+    child.send(ENTER)
+    child.expect("What next")
+    child.send(ENTER)  # change the saved answer...
+    child.expect("Notes")
+    child.send("\x03")  # ...then Ctrl-C
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    from qam.store import Store
+
+    with Store.open(db) as store:
+        assert finding_ids(store) == {first}
+        assert fw.get_finding(store, first)["notes"] == "Saved notes"
+
+
+def test_guided_flow_through_pipe_input(programme):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from qam.cli import prompts
+    from qam.fieldwork.guided import guided
+
+    keys = ["\r", "Focus room 2\r", "6\r", "detention officer\r", "custody\r", "\r",  # session
+            "\r", "Told of rights\x1b\r", "y", "\r", "2\r", "\r",  # question 1 (ungraded), no link ticked
+            "\x1b[B\x1b[B\x1b[B\r"]  # question 2: stop
+    with create_pipe_input() as inp:
+        for k in keys:
+            inp.send_text(k)
+        with prompts.use_io(input=inp, output=DummyOutput()):
+            guided(programme, "sgt.eastern", prompts, review="R1", method="focus_group")
+    [session] = fw.unfinished_sessions(programme)
+    assert session["head_count"] == 6
+    assert session["participants"] == [{"code": "P1", "role": "detention officer", "unit": "custody"}]
+    [finding] = fw.list_findings(programme)
+    assert finding["notes"] == "Told of rights" and finding["good_practice"] and finding["sources"] == 2
+
+
+def test_prompt_none_becomes_keyboard_interrupt(monkeypatch):
+    from qam.cli import prompts
+
+    class Cancelled:
+        def ask(self, **_):
+            return None
+
+    with pytest.raises(KeyboardInterrupt):
+        prompts._ask(Cancelled())
