@@ -25,7 +25,7 @@ StartOpt = Annotated[str | None, typer.Option("--start", help="First day of the 
 MonthsOpt = Annotated[int, typer.Option("--months", help="How many months the programme looks ahead.")]
 CapOpt = Annotated[int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")]
 YearOpt = Annotated[str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")]
-LimitOpt = Annotated[float, typer.Option("--time-limit", help="Seconds the solver may take.")]
+LimitOpt = Annotated[float, typer.Option("--time-limit", help="About how many seconds the solver may work (deterministic: the same input gives the same plan).")]
 
 
 def _settings(start, months, cap_days, year_start, time_limit):
@@ -62,8 +62,8 @@ def plan(ctx: typer.Context, start: StartOpt = None, months: MonthsOpt = 18, cap
     from qam.planner import session
 
     settings = _settings(start, months, cap_days, year_start, time_limit)
-    with open_store() as store, _progress(True) as progress:
-        session.run(store, QuestionaryUi(), settings, actor=actor(), progress=progress)
+    with open_store() as store:
+        session.run(store, QuestionaryUi(), settings, actor=actor(), solving=lambda: _progress(True))
 
 
 @app.command("import")
@@ -161,7 +161,10 @@ class _progress:
         return self.update
 
     def update(self, phase: str, objective: float, bound: float) -> None:
-        self.status.update(f"{phase}: best so far {objective:g}, bound {bound:g}")
+        if phase.startswith("Scheduling"):
+            self.status.update(f"{phase}: total priority {objective:g} so far, at most {bound:g} possible")
+        else:
+            self.status.update(f"{phase} across the SMEs (total priority fixed)…")
 
     def __exit__(self, *exc):
         if self.status:

@@ -8,6 +8,7 @@ is solved, so leaving the session loses nothing.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Protocol
 
@@ -71,15 +72,23 @@ def show(store, ui: Ui, proposal: dict) -> None:
         ui.say(f"Your changes: pinned {pins}; excluded {excl}.")
 
 
-def run(store, ui: Ui, settings: programme.Settings, *, actor: str, progress=None) -> dict | None:
-    """Walk through the proposal until the person accepts (returns the acceptance) or leaves."""
+def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None) -> dict | None:
+    """Walk through the proposal until the person accepts (returns the acceptance) or leaves.
+
+    `solving()` is a context manager giving the progress callback for one solve (the CLI's
+    live display); by default there is none.
+    """
     from qam.store import planner as sp
+
+    def solve_now() -> dict:
+        ui.say("Solving the programme…")
+        with (solving or contextlib.nullcontext)() as progress:
+            programme.solve_programme(store, settings, actor=actor, progress=progress)
+        return sp.latest_proposal(store)
 
     proposal = sp.latest_proposal(store)
     if proposal is None or proposal["accepted_at"]:
-        ui.say("Solving the programme…")
-        programme.solve_programme(store, settings, actor=actor, progress=progress)
-        proposal = sp.latest_proposal(store)
+        proposal = solve_now()
     dirty = False
     while True:
         show(store, ui, proposal)
@@ -100,13 +109,10 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, progress=Non
                 ui.say("All pins and exclusions cleared.")
                 dirty = True
             elif action == RESOLVE:
-                ui.say("Solving the programme…")
-                programme.solve_programme(store, settings, actor=actor, progress=progress)
-                proposal, dirty = sp.latest_proposal(store), False
+                proposal, dirty = solve_now(), False
             elif action == ACCEPT:
                 if dirty and ui.confirm("You changed pins or exclusions since this proposal; re-solve first?"):
-                    programme.solve_programme(store, settings, actor=actor, progress=progress)
-                    proposal, dirty = sp.latest_proposal(store), False
+                    proposal, dirty = solve_now(), False
                     continue
                 if ui.confirm(f"Accept these {len(proposal['result']['scheduled'])} reviews as the programme?"):
                     done = programme.accept(store, actor=actor)

@@ -12,8 +12,9 @@ phase 1 maximises total priority scheduled; phase 2 keeps that total and minimis
 busiest SME's days (abstraction spread evenly), then the start days of reviews that prepare
 for an inspection (readiness earliest before it).
 
-Determinism: a fixed seed, a fixed number of workers and interleaved search, so the same
-input gives the same programme; a time limit keeps an interactive session responsive.
+Determinism: a fixed seed, a fixed number of workers, interleaved search and a limit in the
+solver's deterministic time (roughly seconds, but independent of machine load), so the same
+input gives the same programme; the limit keeps an interactive session responsive.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from qam.planner.model import Instance
 DEFAULT_TIME_LIMIT = 20.0
 DEFAULT_WORKERS = 2
 SEED = 20240401
+PHASE1_SHARE = 0.75  # of the time limit; the rest spreads abstraction and brings readiness forward
 
 
 @dataclass
@@ -50,7 +52,10 @@ def _solver(seconds: float, workers: int, seed: int):
 
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.5, seconds)
+    # Deterministic time, not the wall clock, ends the search, so a busy laptop gets the same
+    # programme as an idle one; the wall-clock limit is only a backstop.
+    params.max_deterministic_time = max(0.2, seconds)
+    params.max_time_in_seconds = max(1.0, 2 * seconds)
     params.num_workers = workers
     params.random_seed = seed
     params.interleave_search = True
@@ -135,7 +140,7 @@ class _Model:
             return sol
         m = self.m
         m.Maximize(self.priority)
-        solver = _solver(time_limit * 0.7, workers, seed)
+        solver = _solver(time_limit * PHASE1_SHARE, workers, seed)
         status = solver.Solve(m, _Callback("Scheduling the most priority", progress))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             sol.status = solver.StatusName(status)
@@ -159,7 +164,7 @@ class _Model:
         readiness = [self.s[c.id] for c in self.inst.candidates if c.id in self.s and c.inspection_expected]
         weight = len(self.inst.horizon) * max(1, len(readiness)) + 1
         m.Minimize(weight * busiest + sum(readiness))
-        second = _solver(max(0.5, time_limit - (time.monotonic() - t0)), workers, seed)
+        second = _solver(time_limit * (1 - PHASE1_SHARE), workers, seed)
         status2 = second.Solve(m, _Callback("Spreading the abstraction evenly", progress))
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self._read(second, sol)

@@ -306,7 +306,7 @@ def save_proposal(store: Store, *, actor: str, settings: dict, result: dict) -> 
         store.conn.execute(
             "INSERT INTO plan_proposal (id, created_at, actor, settings, result) VALUES (?, ?, ?, ?, ?)",
             [proposal_id, _now(), actor, json.dumps(settings, sort_keys=True),
-             json.dumps(result, sort_keys=True)])
+             json.dumps(result)])
     return proposal_id
 
 
