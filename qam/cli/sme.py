@@ -76,8 +76,8 @@ def add_cmd(
 @app.command("list")
 def list_cmd(
     json_: JsonFlag = False,
-    cap_days: Annotated[int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")] = 10,
-    year_start: Annotated[str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")] = "04-01",
+    cap_days: Annotated[int | None, typer.Option("--cap-days", help="Working days each SME gives a financial year (default: the accepted plan's, else 10).")] = None,
+    year_start: Annotated[str | None, typer.Option("--year-start", help="First day of the financial year, MM-DD (default: the accepted plan's, else 04-01).")] = None,
 ) -> None:
     """List the SMEs with their abstraction used and left in each financial year.
 
@@ -89,6 +89,8 @@ def list_cmd(
     from qam.planner.pool import pool_with_abstraction
 
     with open_store() as store:
+        cap_days = cap_days or int(store.setting("abstraction_cap", "10"))
+        year_start = year_start or store.setting("plan.year_start", "04-01")
         rows = pool_with_abstraction(store, cap_days, parse_year_start(year_start))
     if json_:
         print_json(rows)

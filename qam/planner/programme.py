@@ -138,6 +138,9 @@ def accept(store, *, actor: str) -> dict:
         raise RefusedError("The latest proposal schedules no reviews; add SMEs or widen windows and solve again.")
     with store.transaction():
         changes = sp.write_programme(store, proposal["id"], rows)
+        # Reports and `qam sme list` count abstraction against the cap this plan was made with.
+        store.set_setting("abstraction_cap", str(proposal["settings"].get("cap_days", 10)))
+        store.set_setting("plan.year_start", str(proposal["settings"].get("year_start", "04-01")))
         for row in changes["added"]:
             audit.append_event(store, actor=actor, entity="review", entity_id=row["id"], action="planned",
                                new=_event(row), reason=f"plan accepted (proposal {proposal['id']})")
