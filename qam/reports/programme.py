@@ -138,4 +138,5 @@ def table(title: str, pairs, label_heading: str, count_heading: str) -> CountTab
     chart = charts.bar_chart(title, [c.label for c in cells], [c.count for c in cells],
                              headers=(label_heading, count_heading), xlabel=count_heading,
                              shown=[c.shown for c in cells])
+    chart.wide = any(len(c.label) > 30 for c in cells)
     return CountTable(title=title, cells=cells, total=total, chart=chart)

@@ -1,0 +1,35 @@
+"""Each report renders in headless Chromium to a PNG (skipped when Chromium is not installed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from qam.reports import output
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def screenshot(html, png, profile) -> None:
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={profile}", f"--screenshot={png}", "--window-size=1280,2000",
+                    f"file://{html}"], check=True, timeout=120, capture_output=True)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")
+def test_every_report_renders_to_a_png(programme, tmp_path):
+    files = output.write_all(programme, tmp_path / "html")
+    keep = os.environ.get("QAM_REPORT_PNGS")  # set to a folder to look at the PNGs afterwards
+    for f in files:
+        png = tmp_path / (f["path"].stem + ".png")
+        screenshot(f["path"], png, tmp_path / f"profile-{f['path'].stem}")
+        data = png.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n"), f["href"]
+        assert len(data) > 20_000, f"{f['href']} rendered an almost empty page"
+        if keep:
+            os.makedirs(keep, exist_ok=True)
+            shutil.copy(png, keep)
