@@ -132,3 +132,16 @@ def test_disk_full_gives_a_clear_error_and_keeps_earlier_data(tmp_path):
         assert store.setting("kept") == "yes"
         assert store.setting("k0") is None
         assert store.integrity_ok()
+
+
+def test_migrations_register_in_order_whichever_store_module_is_imported_first():
+    import subprocess
+    import sys
+
+    for module in ("qam.store.planner", "qam.store.fieldwork", "qam.store.register"):
+        code = (f"import {module}\n"
+                "from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION\n"
+                "names = [m.name for m in MIGRATIONS._migrations]\n"
+                "assert names == sorted(names), names\n"
+                "assert SCHEMA_VERSION == len(names)\n")
+        subprocess.run([sys.executable, "-c", code], check=True)
