@@ -54,11 +54,12 @@ def _capture_many(db: str, who: str, count: int, queue) -> None:
     import qam.fieldwork  # noqa: F401
     from qam.fieldwork import capture as fw
 
-    saved, errors = [], []
+    saved, errors, session = [], [], None
     with Store.open(db) as store:
         for i in range(count):
             try:
-                session = fw.open_session(store, review_id="R1", method="interview", actor=who) if i % 5 == 0 else session
+                if i % 5 == 0:
+                    session = fw.open_session(store, review_id="R1", method="interview", actor=who)
                 saved.append(fw.record_answer(store, session, question_id="pub-1", notes=f"{who} {i}", actor=who)["id"])
             except Exception as err:  # noqa: BLE001 - the test reports any failure
                 errors.append(f"{type(err).__name__}: {err}")

@@ -124,8 +124,9 @@ def _bad_bundles(tmp_path, good) -> dict:
              "sqlite": b"SQLite format 3\x00" + os.urandom(2000)}
     newer = dict(doc, format_version=99)
     cases["newer"] = json.dumps(newer).encode()
-    from qam.fieldwork.bundle import canonical
     import hashlib
+
+    from qam.fieldwork.bundle import canonical
 
     extra = dict(doc)
     extra["tables"] = dict(doc["tables"], sqlite_master=[])
@@ -167,8 +168,9 @@ def test_same_id_with_different_content_is_a_conflict_report(tmp_path, two_lapto
     before = _canonical(prog)
     doc = json.loads(bundle_a.read_bytes())
     doc["tables"]["finding"][0]["notes"] = "changed after export"
-    from qam.fieldwork.bundle import canonical, row_hash
     import hashlib
+
+    from qam.fieldwork.bundle import canonical, row_hash
 
     doc["manifest"]["record_hashes"]["finding"][0] = row_hash(doc["tables"]["finding"][0])
     doc.pop("bundle_hash")
