@@ -84,7 +84,9 @@ def _step_planner(ctx: DemoContext) -> str:
 
 
 def _step_fieldwork(ctx: DemoContext) -> str:
-    return "Fieldwork capture and merge: not built yet (issue 5)."
+    from qam.fieldwork.demo import simulate
+
+    return simulate(ctx)
 
 
 def _step_reports(ctx: DemoContext) -> str:
