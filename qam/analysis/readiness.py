@@ -6,7 +6,8 @@ The rule (documented for boards in the readiness report too):
    (at least 1), so a finding backed by four sources outweighs a single interview.
 2. For each PEEL area and each review that has graded findings in it, the area's grade is the
    weighted median of those findings' grades on the five-tier scale (outstanding best,
-   inadequate worst; four-tier grades keep their place on it).
+   inadequate worst; four-tier grades keep their place on it). An exact tie between two
+   grades goes to the lower one: a self-assessment should not flatter.
 3. The self-assessed grade of an area is its grade in the latest review that assessed it
    (reviews ordered by end date, then start date, then id); the earlier reviews form its trend.
 4. An area below "good" in its latest review is flagged for a deep dive by its assessment board.
@@ -19,7 +20,7 @@ from qam.vocabulary import GRADES
 GOOD_INDEX = GRADES.index("good")
 RULE = (
     "Each area's grade in a review is the median grade of that review's graded findings on the "
-    "area's questions, each finding weighted by its number of sources. The self-assessed grade "
+    "area's questions, each finding weighted by its number of sources (a tie goes to the lower grade). The self-assessed grade "
     "is the area's grade in the latest review that assessed it; an area below good is flagged "
     "for a deep dive by the board that owns it."
 )
@@ -60,7 +61,7 @@ def area_grades(totals, questions, reviews):
     group = cell.groupby(["area", "review_id"])
     cell["cum"] = group["sources"].cumsum()
     cell["half"] = group["sources"].transform("sum") / 2
-    median = cell[cell["cum"] >= cell["half"]].groupby(["area", "review_id"], as_index=False).first()
+    median = cell[cell["cum"] > cell["half"]].groupby(["area", "review_id"], as_index=False).first()
     sums = group[["findings", "sources"]].sum().reset_index()
     out = median[["area", "review_id", "grade_index"]].merge(sums, on=["area", "review_id"])
     order = review_order(reviews)
@@ -142,6 +143,6 @@ def weighted_median_grade(findings) -> str | None:
     running = 0
     for index, weight in pairs:
         running += weight
-        if running >= half:
+        if running > half:
             return GRADES[index]
     return GRADES[pairs[-1][0]]

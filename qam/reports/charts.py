@@ -121,13 +121,14 @@ def bar_chart(title: str, labels, values, *, headers=("Category", "Count"), xlab
 def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> Chart:
     """The programme as a Gantt chart: one bar a review, a dashed line an expected inspection.
 
-    reviews: (label, start date, end date, detail) tuples; inspections: (label, date, kind).
+    reviews: (label, start date, end date, detail) tuples; inspections: (short label, date, kind,
+    title): the chart shows the short label, the table the title.
     """
     matplotlib, plt = _pyplot()
     import matplotlib.dates as mdates
 
     reviews = list(reviews)
-    inspections = list(inspections)
+    inspections = list(inspections)  # (short label drawn on the chart, date, kind, full title)
     rows = max(len(reviews), 1)
     with matplotlib.rc_context(_RC):
         fig, ax = _figure(rows + 2, width=7.2)
@@ -136,10 +137,10 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
             width = max((r_end - r_start).days + 1, 3)
             ax.barh(y, width, left=mdates.date2num(r_start), height=0.6, color=ACCENT)
         ax.set_yticks([rows - i for i in range(len(reviews))], [short(r[0], 40) for r in reviews])
-        for n, (label, when, kind) in enumerate(inspections):
+        for n, (label, when, kind, _title) in enumerate(inspections):
             colour = "#b3261e" if kind == "peel" else "#b26a00"
             ax.axvline(mdates.date2num(when), color=colour, linestyle="--", linewidth=1)
-            ax.annotate(short(label, 28), (mdates.date2num(when), rows + 0.9 + (n % 2) * 0.7),
+            ax.annotate(short(label, 12), (mdates.date2num(when), rows + 0.7 + (n % 3) * 0.5),
                         fontsize=7, color=colour, ha="center", annotation_clip=False)
         ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
         ax.set_ylim(0.3, rows + 2.2)
@@ -149,7 +150,7 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
         ax.grid(axis="x", which="major", color="#d5dbe3", linewidth=0.6)
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
     table = [[label, s.isoformat(), e.isoformat(), detail] for label, s, e, detail in reviews]
-    table += [[f"Inspection: {label}", when.isoformat(), "", kind] for label, when, kind in inspections]
+    table += [[f"Inspection {label}: {title}", when.isoformat(), "", kind] for label, when, kind, title in inspections]
     return Chart(title=title, svg=_svg(fig), headers=["Review or inspection", "Start / expected", "End", "Detail"],
                  rows=table, wide=True)
 

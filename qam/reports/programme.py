@@ -61,7 +61,8 @@ def build(store, view: str = STAKEHOLDER):
         [(f"{r['id']} {r['unit'] or ''}".strip(), _d(r["start"]), _d(r["end"]) or _d(r["start"]),
           f"{theme_label(r['theme'])}; {r['status'] or 'planned'}")
          for r in reviews if _d(r["start"])],
-        [(i["title"] or i["id"], _d(i["expected"]), i["kind"] or "") for i in inspections if _d(i["expected"])])
+        [(i["id"], _d(i["expected"]), i["kind"] or "", i["title"] or i["id"]) for i in inspections
+         if _d(i["expected"])])
     cov = data["coverage"]
     coverage_chart = charts.bar_chart("Reviews planned by PEEL area", list(cov["area"]),
                                       [int(x) for x in cov["planned_reviews"]],
