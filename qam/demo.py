@@ -107,7 +107,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
 
 
 def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = None,
-        progress: Callable[[str], None] | None = None) -> DemoResult:
+        on_step: Callable[[str, str], None] | None = None) -> DemoResult:
     """Build a fresh demo store from the shipped example data and write every report to `out`."""
     from qam import question_sets
     from qam.reports.render import render, write_atomic
@@ -125,9 +125,10 @@ def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = No
     with Store.open(store_path) as store:
         ctx = DemoContext(store=store, out=out, actor=actor, scale=scale, plans=data_dir("plans"))
         for name, step in STEPS:
-            if progress:
-                progress(name)
-            steps.append({"name": name, "summary": step(ctx)})
+            summary = step(ctx)
+            steps.append({"name": name, "summary": summary})
+            if on_step:
+                on_step(name, summary)
         html = render(
             "index.html",
             force_name=DEMO_FORCE,
