@@ -194,13 +194,24 @@ def answered(store, session_id: str) -> dict[str, dict]:
     return {f["question_id"]: f for f in db.findings(store, session_id=session_id)}
 
 
+def session_questions(store, session: dict) -> tuple:
+    """The session's questions in the order a reviewer meets them: those on the review's
+    theme first (a custody review starts with the custody questions), then the rest in set order."""
+    questions = session_set(store, session).questions
+    review = get_review(store, session["review_id"])
+    theme = review.get("theme")
+    on_theme = [q for q in questions if theme and theme in q.themes]
+    return tuple(on_theme + [q for q in questions if q not in on_theme])
+
+
 def resume_index(store, session: dict) -> int:
     """The position of the first unanswered question (len(questions) if all are answered)."""
     done = answered(store, session["id"])
-    for i, q in enumerate(session_set(store, session).questions):
+    questions = session_questions(store, session)
+    for i, q in enumerate(questions):
         if q.id not in done:
             return i
-    return len(session_set(store, session).questions)
+    return len(questions)
 
 
 def finalise(store, session_id: str, actor: str) -> dict:

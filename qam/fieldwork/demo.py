@@ -35,6 +35,20 @@ NOTES = [
 ]
 GRADES = ["good", "adequate", "requires_improvement", "good", "outstanding", None]
 
+# What each simulated session records: (question id in paf-2023, note, grade, sources, link?).
+# A custody review's evidence lands on the custody questions first, as a reviewer's would.
+OBSERVATION = [
+    ("vul-1", NOTES[0], "good", 2, True),
+    ("off-1", NOTES[7], "requires_improvement", 2, False),
+    ("pub-1", NOTES[4], "good", 1, False),
+]
+FOCUS_GROUP = [
+    ("vul-1", NOTES[5], "outstanding", 3, True),
+    ("wf-1", NOTES[6], "requires_improvement", 3, False),
+    ("off-1", NOTES[1], "adequate", 2, False),
+    ("pub-1", NOTES[3], "good", 2, False),
+]
+
 
 def _handover_item(store) -> str | None:
     items = db.register_items(store)
@@ -55,18 +69,19 @@ def _laptop(path: Path, base: Path, who: str):
     return store
 
 
-def _capture(store, review: dict, who: str, method: str, start: int, link: str | None, **session) -> int:
+def _capture(store, review: dict, who: str, method: str, script, link: str | None, **session) -> int:
     s = fw.open_session(store, review_id=review["id"], method=method, actor=who, **session)
     qs = fw.session_set(store, s)
+    known = {q.id: q for q in qs.questions}
+    participant = (s["participants"] or [{}])[0]
     count = 0
-    for i, q in enumerate(qs.questions[:5]):
-        note = NOTES[(start + i) % len(NOTES)]
+    for i, (question_id, note, grade, sources, linked) in enumerate(script):
+        q = known.get(question_id) or qs.questions[i % len(qs.questions)]
         fw.record_answer(store, s, question_id=q.id, notes=note, actor=who,
-                         grade=GRADES[(start + i) % len(GRADES)] if q.graded else None,
-                         good_practice="worth copying" in note, sources=1 + (i % 3),
-                         links=[link] if link and i % 2 == 0 else [],
-                         participant_role=(s["participants"] or [{}])[0].get("role"),
-                         participant_unit=(s["participants"] or [{}])[0].get("unit"))
+                         grade=grade if q.graded else None,
+                         good_practice="worth copying" in note, sources=sources,
+                         links=[link] if link and linked else [],
+                         participant_role=participant.get("role"), participant_unit=participant.get("unit"))
         count += 1
     fw.finalise(store, s["id"], who)
     return count
@@ -103,8 +118,9 @@ def simulate(ctx) -> str:
     a = _laptop(folder / "laptop-sgt-eastern.db", base, "sgt.eastern")
     b = _laptop(folder / "laptop-pc-western.db", base, "pc.western")
     try:
-        n = _capture(a, review, "sgt.eastern", "direct_observation", 0, link, place="Northgate custody suite")
-        n += _capture(b, review, "pc.western", "focus_group", 3, link, place="Northgate briefing room",
+        n = _capture(a, review, "sgt.eastern", "direct_observation", OBSERVATION, link,
+                     place="Northgate custody suite")
+        n += _capture(b, review, "pc.western", "focus_group", FOCUS_GROUP, link, place="Northgate briefing room",
                       head_count=6, participants=[{"role": "detention officer", "unit": "custody"}])
         conflict = _offline_decisions(a, b, link)
         bundles = [export_bundle(s, folder / f"{name}.qam-bundle", actor=name)["file"]

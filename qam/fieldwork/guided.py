@@ -108,7 +108,7 @@ def _new_session(store, actor, ask, review, method, document) -> dict:
 def _questions(store, actor, ask, session) -> None:
     qs = fw.session_set(store, session)
     review = fw.get_review(store, session["review_id"])
-    questions = qs.questions
+    questions = fw.session_questions(store, session)
     index = fw.resume_index(store, session)
     if index:
         ask.say(f"Resuming at question {min(index + 1, len(questions))} of {len(questions)}.")

@@ -164,3 +164,13 @@ def test_finalise_cli_and_sessions(programme, qam):
     assert result.exit_code == 0 and "finalised" in result.stdout
     again = qam("capture", "--finalise", session["id"])
     assert again.exit_code == 1 and "already finalised" in again.stderr
+
+
+def test_a_review_meets_the_questions_on_its_theme_first(programme):
+    session = fw.open_session(programme, review_id="R1", method="interview", actor="sgt.eastern")
+    order = [q.id for q in fw.session_questions(programme, session)]
+    on_theme = [q.id for q in fw.session_set(programme, session).questions if "custody" in q.themes]
+    assert on_theme and order[: len(on_theme)] == on_theme
+    assert sorted(order) == sorted(q.id for q in fw.session_set(programme, session).questions)
+    fw.record_answer(programme, session, question_id=order[0], notes="Handover seen", actor="sgt.eastern")
+    assert fw.resume_index(programme, session) == 1

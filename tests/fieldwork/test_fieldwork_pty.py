@@ -57,7 +57,8 @@ def test_real_capture_killed_and_resumed(tmp_path):
     child.send(ENTER)
     child.expect("Where")
     child.send("Northgate custody suite" + ENTER)
-    first = _answer(child, "Risk briefing at handover seen twice", graded=False)
+    # A custody review meets its custody questions first (vul-1, off-1), both graded.
+    first = _answer(child, "Risk briefing at handover seen twice", graded=True)
     second = _answer(child, "Detainees treated with respect", graded=True)
     child.expect("What next")
     child.send(ENTER)
@@ -75,7 +76,7 @@ def test_real_capture_killed_and_resumed(tmp_path):
     child.expect("Resume where you stopped")
     child.send(ENTER)
     child.expect("Resuming at question 3 of 10")
-    third = _answer(child, "Cell checks logged on time", graded=True)
+    third = _answer(child, "Cell checks logged on time", graded=False)  # vic-1 is not graded
     child.expect("What next")
     child.send(DOWN * 3)  # answer / skip / back / stop
     child.send(ENTER)
@@ -94,7 +95,7 @@ def test_ctrl_c_at_a_prompt_keeps_the_saved_answer(tmp_path):
     child.send(ENTER)
     child.expect("Where")
     child.send(ENTER)
-    first = _answer(child, "Saved notes", graded=False)
+    first = _answer(child, "Saved notes", graded=True)
     child.expect("What next")
     child.send(DOWN * 2)  # back to question 1
     child.send(ENTER)
@@ -121,7 +122,7 @@ def test_guided_flow_through_pipe_input(programme):
     from qam.fieldwork.guided import guided
 
     keys = ["\r", "Focus room 2\r", "6\r", "detention officer\r", "custody\r", "\r",  # session
-            "\r", "Told of rights\x1b\r", "y", "\r", "2\r", "\r",  # question 1 (ungraded), no link ticked
+            "\r", "Told of rights\x1b\r", "\r", "y", "\r", "2\r", "\r",  # question 1: not assessed, no link
             "\x1b[B\x1b[B\x1b[B\r"]  # question 2: stop
     with create_pipe_input() as inp:
         for k in keys:
