@@ -110,7 +110,8 @@ def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = No
         on_step: Callable[[str, str], None] | None = None) -> DemoResult:
     """Build a fresh demo store from the shipped example data and write every report to `out`."""
     from qam import question_sets
-    from qam.reports.render import render, write_atomic
+    from qam.files import write_atomic
+    from qam.reports.render import render
     from qam.store import Store
 
     out = Path(out)

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from qam.errors import AuditError, ImportFileError, RefusedError
+from qam.files import write_atomic
 from qam.store import audit
 from qam.store import fieldwork as db
 
@@ -106,23 +105,9 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
         },
     }
     doc["bundle_hash"] = hashlib.sha256(canonical(doc)).hexdigest()
-    _write_atomic(path, canonical(doc))
+    write_atomic(path, canonical(doc))
     return {"file": str(path), "store_id": sid, "bundle_hash": doc["bundle_hash"],
             "counts": doc["manifest"]["counts"], "events": len(events)}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _refuse(path: Path, why: str) -> ImportFileError:

@@ -14,35 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from qam.errors import RefusedError
+from qam.files import spreadsheet_safe as safe_cell
+from qam.files import write_atomic
 
 DEFAULT_EMAIL_PATTERN = "{id}@example.invalid"
 ORGANISER = ("Corporate Development", "corporate.development@example.invalid")
 UID_DOMAIN = "qam.example.invalid"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> Path:
-    """`path` holds the old file or the whole new one, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
 
 
 def email_for(sme_id: str, pattern: str) -> str:
@@ -103,12 +84,6 @@ def ics_bytes(reviews: list[dict], smes: dict, *, email_pattern: str = DEFAULT_E
         event.add("transp", "OPAQUE")
         cal.add_component(event)
     return cal.to_ical()
-
-
-def safe_cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ would otherwise run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 _COLUMNS = ("id", "title", "theme", "unit", "start", "end", "days", "team", "methods", "inspection", "why")
@@ -211,11 +186,11 @@ def export(store, *, ics: Path | None = None, csv_path: Path | None = None, xlsx
     force = store.setting("force_name")
     written = []
     if ics:
-        written.append(str(write_bytes_atomic(ics, ics_bytes(reviews, smes, email_pattern=email_pattern,
+        written.append(str(write_atomic(ics, ics_bytes(reviews, smes, email_pattern=email_pattern,
                                                              force_name=force))))
     if csv_path:
-        written.append(str(write_bytes_atomic(csv_path, csv_bytes(reviews, smes))))
+        written.append(str(write_atomic(csv_path, csv_bytes(reviews, smes))))
     if xlsx:
         label = f"{force or 'QA'} internal review programme ({which})"
-        written.append(str(write_bytes_atomic(xlsx, xlsx_bytes(reviews, smes, title=label))))
+        written.append(str(write_atomic(xlsx, xlsx_bytes(reviews, smes, title=label))))
     return {"from": which, "reviews": len(reviews), "files": written}

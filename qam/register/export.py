@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 
 from qam.errors import QamError
+from qam.files import spreadsheet_safe as neutralise
+from qam.files import write_atomic
 
-RISKY_FIRST = ("=", "+", "-", "@", "|", "%", "{", "\t", "\r", "\n")
 FIELDS = (
     ("ref", "ref"), ("text", "text"), ("type", "type"), ("scope", "scope"), ("status", "status"),
     ("report", "report_title"), ("published", "report_published"), ("url", "report_url"),
@@ -33,11 +32,6 @@ FIELDS = (
 _DATES = ("report_published", "due")
 # Characters the XLSX format cannot hold at all (openpyxl refuses them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(text: str) -> str:
-    """Text as a CSV cell no spreadsheet will run: a leading apostrophe before a risky character."""
-    return "'" + text if text.startswith(RISKY_FIRST) else text
 
 
 def _records(items: list[dict]) -> tuple[list[str], list[list[object]]]:
@@ -99,26 +93,6 @@ def _xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise QamError(f"The folder {folder} does not exist; create it or choose another path.")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    return path
-
-
 def export_register(store, path: Path | str) -> dict:
     """Write the whole register to a .csv or .xlsx file; returns {"path", "items", "format"}."""
     from qam.store import register as sql
@@ -130,5 +104,5 @@ def export_register(store, path: Path | str) -> dict:
     items = sql.query_items(store)
     headers, rows = _records(items)
     data = _csv_bytes(headers, rows) if kind == ".csv" else _xlsx_bytes(headers, rows)
-    write_atomic_bytes(path, data)
+    write_atomic(path, data)
     return {"path": str(path), "items": len(items), "format": kind[1:]}

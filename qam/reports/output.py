@@ -51,7 +51,7 @@ def render_report(template: str, report) -> str:
 def write(store, kind: str, out: Path, view: str = STAKEHOLDER, *, review_id: str | None = None,
           theme: str | None = None, unit: str | None = None) -> Path:
     """Build, render and atomically write one report into folder `out`; returns its path."""
-    from qam.reports.render import write_atomic
+    from qam.files import write_atomic
 
     view = check_view(view)
     template, report = build(store, kind, view, review_id=review_id, theme=theme, unit=unit)

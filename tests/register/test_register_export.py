@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 from register_helpers import HEADERS, row, write_csv
 
-from qam.register.export import RISKY_FIRST, neutralise
+from qam.files import RISKY_FIRST
+from qam.files import spreadsheet_safe as neutralise
 
 CORPUS = ['=HYPERLINK("http://evil","click")', "+cmd|'/C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1",
           "|calc", "%0A=1", "{=1+1}", "=1+1"]

@@ -147,7 +147,7 @@ def test_a_failed_render_leaves_the_previous_report_intact(programme, tmp_path, 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("qam.reports.render.os.fsync", broken)
+    monkeypatch.setattr("qam.files.os.fsync", broken)
     b.item(programme, "NEW-1", text="a new item")
     with pytest.raises(OSError):
         output.write(programme, "register", out)

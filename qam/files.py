@@ -1,0 +1,45 @@
+"""Files QAM writes for people: atomically, and safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from qam.errors import QamError
+
+# A cell starting with one of these can run as a formula in Excel, LibreOffice or Sheets
+# (OWASP CSV injection), so exports put an apostrophe in front of it.
+RISKY_FIRST = ("=", "+", "-", "@", "|", "%", "{", "\t", "\r", "\n")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """Text as a cell no spreadsheet will run: a leading apostrophe before a risky character."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(RISKY_FIRST) else text
+
+
+def write_atomic(path: Path | str, data: str | bytes) -> Path:
+    """Write `data` so that `path` holds the old file or the whole new one, never half of it.
+
+    The temporary file sits in the same folder (so os.replace is a rename on one disk) and is
+    fsynced before the rename; a killed run leaves the previous file intact.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise QamError(f"Cannot create the folder {folder} ({err.strerror}); choose another path.") from err
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
