@@ -21,7 +21,7 @@ from pathlib import Path
 
 from qam.errors import ImportFileError
 from qam.planner.calendar import add_months
-from qam.planner.csvfile import check_slug, parse_date, parse_int, read_rows, refuse, split_list
+from qam.planner.csvfile import check_slug, parse_date, parse_int, parse_rows, read_rows, split_list
 from qam.vocabulary import (
     AOI_SOURCE_LABELS,
     AOI_SOURCES,
@@ -90,61 +90,39 @@ def parse_candidate_file(path: Path) -> list[dict]:
     rows = read_rows(path, CANDIDATE_COLUMNS, CANDIDATE_OPTIONAL)
     if not rows:
         raise ImportFileError(f"{path} has no candidate rows under its header; nothing was imported.")
-    themes, errors, out, seen = _themes(), [], [], {}
-    for n, row in rows:
-        try:
-            cand = _parse_candidate(n, row, themes)
-        except ValueError as err:
-            errors.append(str(err))
-            continue
-        if cand["id"] in seen:
-            errors.append(f"row {n}: id {cand['id']} is already used on row {seen[cand['id']]}; ids must be unique")
-            continue
-        seen[cand["id"]] = n
-        out.append(cand)
-    refuse(path, errors, "candidates")
-    return out
+    themes = _themes()
+    return parse_rows(path, rows, lambda n, row: _parse_candidate(n, row, themes), "candidates")
 
 
 def parse_inspection_file(path: Path) -> list[dict]:
-    rows = read_rows(path, INSPECTION_COLUMNS)
-    themes, errors, out = _themes(), [], []
-    for n, row in rows:
+    themes = _themes()
+
+    def one(n: int, row: dict) -> dict:
         where = f"row {n}:"
-        try:
-            if not row["id"] or not row["title"]:
-                raise ValueError(f"{where} id and title must not be empty")
-            kind = check_slug(row["kind"], INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint")
-            theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
-            expected = parse_date(row["expected"], f"{where} expected")
-        except ValueError as err:
-            errors.append(str(err))
-            continue
-        out.append({"id": row["id"], "title": row["title"], "kind": kind, "theme": theme,
-                    "expected": expected.isoformat()})
-    refuse(path, errors, "inspection calendar")
-    return out
+        if not row["id"] or not row["title"]:
+            raise ValueError(f"{where} id and title must not be empty")
+        return {"id": row["id"], "title": row["title"],
+                "kind": check_slug(row["kind"], INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"),
+                "theme": check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE),
+                "expected": parse_date(row["expected"], f"{where} expected").isoformat()}
+
+    return parse_rows(path, read_rows(path, INSPECTION_COLUMNS), one, "inspection calendar")
 
 
 def parse_aoi_file(path: Path) -> list[dict]:
-    rows = read_rows(path, AOI_COLUMNS)
-    themes, errors, out = _themes(), [], []
-    for n, row in rows:
+    themes = _themes()
+
+    def one(n: int, row: dict) -> dict:
         where = f"row {n}:"
-        try:
-            if not row["id"] or not row["title"]:
-                raise ValueError(f"{where} id and title must not be empty")
-            theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
-            source = check_slug(row["source"], AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES))
-            priority = parse_int(row["priority"], f"{where} priority", 1, 5)
-            raised = parse_date(row["raised"], f"{where} raised").isoformat() if row["raised"] else None
-        except ValueError as err:
-            errors.append(str(err))
-            continue
-        out.append({"id": row["id"], "title": row["title"], "theme": theme, "source": source,
-                    "priority": priority, "raised": raised})
-    refuse(path, errors, "areas of interest")
-    return out
+        if not row["id"] or not row["title"]:
+            raise ValueError(f"{where} id and title must not be empty")
+        return {"id": row["id"], "title": row["title"],
+                "theme": check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE),
+                "source": check_slug(row["source"], AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)),
+                "priority": parse_int(row["priority"], f"{where} priority", 1, 5),
+                "raised": parse_date(row["raised"], f"{where} raised").isoformat() if row["raised"] else None}
+
+    return parse_rows(path, read_rows(path, AOI_COLUMNS), one, "areas of interest")
 
 
 def area_theme(area: str) -> str | None:

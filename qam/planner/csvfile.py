@@ -64,6 +64,25 @@ def refuse(path: Path, errors: list[str], what: str) -> None:
     raise ImportFileError(f"{path}: {shown}{more}. Nothing was imported; fix the file and import the {what} again.")
 
 
+def parse_rows(path: Path, rows: list[tuple[int, dict]], parse_one, what: str) -> list[dict]:
+    """Parse every row with `parse_one(n, row)` (which raises ValueError naming the row), refuse
+    repeated ids, and raise one ImportFileError for the whole file if any row is bad."""
+    errors, out, seen = [], [], {}
+    for n, row in rows:
+        try:
+            record = parse_one(n, row)
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        if record["id"] in seen:
+            errors.append(f"row {n}: id {record['id']} is already used on row {seen[record['id']]}; ids must be unique")
+            continue
+        seen[record["id"]] = n
+        out.append(record)
+    refuse(path, errors, what)
+    return out
+
+
 def parse_date(text: str, where: str) -> date:
     """An ISO date (2027-05-03); the message says what was wrong with anything else."""
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qam.errors import ImportFileError, RefusedError
 from qam.planner.calendar import financial_year, fy_label, working_days_between
-from qam.planner.csvfile import check_slug, parse_date, read_rows, refuse, split_list
+from qam.planner.csvfile import check_slug, parse_date, parse_rows, read_rows, split_list
 
 SME_COLUMNS = ("id", "name", "role", "unit", "skills", "unavailable")
 THEMES_FILE = "question_sets/themes.yaml"
@@ -71,20 +71,7 @@ def parse_sme_file(path: Path) -> list[dict]:
     rows = read_rows(path, SME_COLUMNS)
     if not rows:
         raise ImportFileError(f"{path} has no SME rows under its header; nothing was imported.")
-    errors, smes, seen = [], [], {}
-    for n, row in rows:
-        try:
-            sme = validate_sme(row, f"row {n}:")
-        except ValueError as err:
-            errors.append(str(err))
-            continue
-        if sme["id"] in seen:
-            errors.append(f"row {n}: id {sme['id']} is already used on row {seen[sme['id']]}; ids must be unique")
-            continue
-        seen[sme["id"]] = n
-        smes.append(sme)
-    refuse(path, errors, "SME pool")
-    return smes
+    return parse_rows(path, rows, lambda n, row: validate_sme(row, f"row {n}:"), "SME pool")
 
 
 def import_smes(store, path: Path) -> dict:
