@@ -141,10 +141,25 @@ class Store:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if current == schema_version and not migrations.pending(self.db):
             return
+        if current:
+            self.backup_before_upgrade(current, schema_version)
         with self.transaction():
             migrations.apply(self.db)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {schema_version}")
+
+    def backup_before_upgrade(self, old: int, new: int) -> Path:
+        """Copy an older store aside before upgrading it, so an upgrade can always be undone."""
+        from datetime import datetime
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.schema{old}-before-upgrade-{stamp}.bak")
+        copy = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(copy)  # SQLite's online backup: a consistent copy, WAL included
+        finally:
+            copy.close()
+        return target
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:

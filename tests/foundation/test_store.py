@@ -145,3 +145,25 @@ def test_migrations_register_in_order_whichever_store_module_is_imported_first()
                 "assert names == sorted(names), names\n"
                 "assert SCHEMA_VERSION == len(names)\n")
         subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_older_store_is_backed_up_then_upgraded_in_one_go(tmp_path):
+    """A store from an older QAM: copied aside first, then every pending migration applied."""
+    import sqlite_utils
+
+    path = tmp_path / "old.db"
+    raw = sqlite_utils.Database(path)
+    MIGRATIONS.apply(raw, stop_before="m002_register")  # what QAM with only the core schema wrote
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute("INSERT INTO setting VALUES ('force_name', 'Westshire Police')")
+    raw.conn.commit()
+    raw.close()
+    with Store.open(path) as store:
+        assert store.pragma("user_version") == SCHEMA_VERSION
+        assert store.setting("force_name") == "Westshire Police"
+        assert "register_item" in store.db.table_names()
+    [backup] = list(tmp_path.glob("old.db.schema1-before-upgrade-*.bak"))
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert copy.execute("SELECT value FROM setting").fetchone()[0] == "Westshire Police"
