@@ -95,7 +95,7 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
                   for loc, o in db.synced_events(store).items()]
     doc = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
-        "schema": store.conn.execute("PRAGMA user_version").fetchone()[0],
+        "schema": store.pragma("user_version"),
         "store_id": sid, "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "exported_by": actor, "tables": tables, "audit_log": events, "synced_event": synced,
         "manifest": {
