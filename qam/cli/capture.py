@@ -27,12 +27,13 @@ def capture(
     finalise: Annotated[str | None, typer.Option("--finalise", help="Lock the session with this id (corrections then need a reason).")] = None,
     document: Annotated[Path | None, typer.Option("--document", help="For document_analysis: the document read (its title and SHA-256 are kept, not its content).")] = None,
     sessions: Annotated[bool, typer.Option("--sessions", help="List capture sessions (unfinished first) and stop.")] = False,
+    confirm_names_checked: Annotated[bool, typer.Option("--confirm-names-checked", help="With --finalise: you checked that the words flagged as possible names are not people's names.")] = False,
 ) -> None:
     """Capture findings for a review, question by question; each answer is saved as you give it.
 
     Stop at any time (choose "Stop", or Ctrl-C): rerun `qam capture` to resume at the first
     unanswered question. `--answers FILE` runs without prompts and prints `saved <finding id>`
-    after each commit.
+    after each commit. Finalising checks the notes for possible names (see `qam findings check`).
 
     Example: qam capture R03 --method direct_observation
     """
@@ -41,7 +42,7 @@ def capture(
     who = actor()
     with open_store() as store:
         if finalise:
-            session = fw.finalise(store, finalise, who)
+            session = fw.finalise(store, finalise, who, names_checked=confirm_names_checked)
             count = len(fw.answered(store, session["id"]))
             typer.echo(f"Session {session['id']} finalised: {count} findings locked. "
                        "Correct one with `qam findings correct ID --notes ... --reason ...`.")

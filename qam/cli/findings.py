@@ -59,6 +59,7 @@ def show_cmd(
     with open_store() as store:
         row = fw.get_finding(store, finding_id)
         row["superseded_by"] = db.superseded_by(store, row["id"])
+        row["set_aside"] = db.set_aside_by(store, row["id"])
         session = db.session(store, row["session_id"])
     row["session"] = {k: session[k] for k in ("held_on", "place", "participants", "head_count",
                                               "document_title", "document_hash", "finalised_at")}
@@ -71,10 +72,47 @@ def show_cmd(
         value = row.get(key)
         if value not in (None, [], ""):
             typer.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
+    if row["set_aside"]:
+        aside = row["set_aside"]
+        typer.echo(f"Set aside: {aside['actor']} kept {aside['kept_id']} instead ({aside['reason']}).")
     if row["session"]["document_title"]:
         typer.echo(f"Document: {row['session']['document_title']} (sha256 {row['session']['document_hash']})")
     typer.echo("Notes:")
     typer.echo(row["notes"])
+
+
+@app.command("check")
+def check_cmd(
+    review: Annotated[str | None, typer.Option("--review", help="Only this review's findings.")] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Flag current findings whose notes or concerns may name a person.
+
+    Matches the names of SMEs in the pool and a rank or title before a capitalised word
+    (PC, DC, PS, DS, Sgt, Insp, DI, Ch Insp, Supt, Mr, Mrs, Ms, Miss, Dr). A safety net, not a
+    guarantee: a bare surname passes, and a title before a place is flagged. Finalising a
+    session runs the same check.
+
+    Example: qam findings check --review R03
+    """
+    from qam.fieldwork import capture as fw
+    from qam.fieldwork.names import check
+
+    with open_store() as store:
+        if review:
+            fw.get_review(store, review)
+        rows = check(store, review_id=review)
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        r["words_text"] = ", ".join(r["words"])
+        r["fields_text"] = ", ".join(r["fields"])
+    print_table(rows, [("finding_id", "Finding"), ("review_id", "Review"), ("question_id", "Question"),
+                       ("fields_text", "In"), ("words_text", "Possible names")],
+                empty="No possible names found in the current findings.")
+    if rows:
+        typer.echo("Replace a name with a role: qam findings correct ID --notes ... --reason ...")
 
 
 @app.command("correct")

@@ -49,38 +49,58 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="A bundle written by `q
     added = sum(receipt["added"].values())
     present = sum(receipt["already_present"].values())
     typer.echo(f"Imported {file.name} from store {receipt['from_store'][:8]}: {added} added, "
-               f"{present} already present, {len(receipt['conflicts'])} conflicts.")
+               f"{present} already present, "
+               f"{len(receipt['conflicts']) + len(receipt['finding_conflicts'])} conflicts.")
     names = {"question_set": "question set versions", "review": "reviews", "review_team": "team places",
              "register_item": "register items", "capture_session": "capture sessions",
              "finding": "findings", "finding_link": "register links", "status_decision": "status decisions",
-             "register_conflict": "conflicts"}
+             "register_conflict": "conflicts", "finding_conflict": "finding conflicts",
+             "finding_set_aside": "versions set aside by a resolution"}
     for table, n in sorted(receipt["added"].items()):
         typer.echo(f"  added {n} {names.get(table, table)}")
     typer.echo(f"  trail: {receipt['events_added']} events added, {receipt['events_already_present']} already present")
     for c in receipt["conflicts"]:
         typer.echo(f"  CONFLICT {c['item_ref']}: offline decisions from {c['old_status']} to "
                    f"{' and '.join(c['statuses'])}; resolve with: qam sync resolve {c['item_ref']} STATUS --reason \"...\"")
+    for c in receipt["finding_conflicts"]:
+        typer.echo(f"  CONFLICT finding {c['finding_id']}: corrected on two laptops ({', '.join(c['version_ids'])}); "
+                   f"resolve with: qam sync resolve-finding {c['finding_id']} --keep VERSION_ID --reason \"...\"")
 
 
 @app.command("conflicts")
 def conflicts_cmd(all_: Annotated[bool, typer.Option("--all", help="Include resolved conflicts.")] = False,
                   json_: JsonFlag = False) -> None:
-    """List register items with conflicting offline decisions, waiting to be resolved.
+    """List conflicts waiting to be resolved: register items decided differently offline, and
+    findings corrected on two laptops (both versions stay current until one is kept).
+
+    `--json` prints one list: register conflicts first ("kind": "register"), then finding
+    conflicts ("kind": "finding", with the versions current now).
 
     Example: qam sync conflicts --json
     """
+    from qam.fieldwork.merge import current_versions
     from qam.store import fieldwork as db
 
     with open_store() as store:
         rows = db.conflicts(store, open_only=not all_)
+        found = db.finding_conflicts(store, open_only=not all_)
+        for f in found:
+            f["current_versions"] = current_versions(store, f["finding_id"])
     if json_:
-        print_json(rows)
+        print_json([{"kind": "register", **r} for r in rows] + [{"kind": "finding", **f} for f in found])
         return
     for r in rows:
         r["to"] = " / ".join(r["statuses"])
         r["state"] = "resolved" if r["resolved_by"] else "OPEN"
     print_table(rows, [("item_ref", "Item"), ("old_status", "From"), ("to", "Offline decisions"),
-                       ("detected_at", "Detected"), ("state", "State")], empty="No conflicts.")
+                       ("detected_at", "Detected"), ("state", "State")], empty="No register conflicts.")
+    for f in found:
+        f["versions"] = "\n".join(f["current_versions"])
+        f["state"] = f"kept {f['kept_id']}" if f["resolved_at"] else "OPEN"
+    print_table(found, [("finding_id", "Finding"), ("versions", "Current versions"), ("detected_at", "Detected"),
+                        ("state", "State")], empty="No finding conflicts.")
+    if any(not f["resolved_at"] for f in found):
+        typer.echo("Resolve with: qam sync resolve-finding FINDING --keep VERSION --reason \"...\"")
 
 
 @app.command("resolve")
@@ -101,3 +121,21 @@ def resolve_cmd(
         decision = resolve(store, ref, status, reason=reason, actor=actor(), evidence=evidence,
                            approver=approver)
     typer.echo(f"{ref}: {decision['old_status']} -> {status}; {len(decision['conflicts'])} conflict resolved.")
+
+
+@app.command("resolve-finding")
+def resolve_finding_cmd(
+    finding_id: Annotated[str, typer.Argument(help="The finding corrected on two laptops (as `qam sync conflicts` lists it).")],
+    keep: Annotated[str, typer.Option("--keep", help="The version to keep (one of its current versions).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why this version (kept in the trail).")],
+) -> None:
+    """Resolve a finding conflict: keep one version; the others stay in the history, set aside.
+
+    Example: qam sync resolve-finding 3f0c9a2e-... --keep 9b1d4c7a-... --reason "Matches the custody record"
+    """
+    from qam.fieldwork.merge import resolve_finding
+
+    with open_store() as store:
+        result = resolve_finding(store, finding_id, keep, reason=reason, actor=actor())
+    typer.echo(f"Finding {result['finding_id']}: kept {result['kept']}; set aside "
+               f"{', '.join(result['set_aside'])} (still in `qam findings list --all-versions`).")

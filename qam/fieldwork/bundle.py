@@ -45,6 +45,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "finding_link": (("finding_id", "item_ref"), ("finding_id", "item_ref")),
     "status_decision": (db.DECISION_COLUMNS + ("origin",), ("id",)),
     "register_conflict": (db.CONFLICT_COLUMNS, ("id",)),
+    "finding_conflict": (db.FINDING_CONFLICT_COLUMNS, ("id",)),
+    "finding_set_aside": (db.SET_ASIDE_COLUMNS, ("finding_id",)),
 }
 _TOP_KEYS = {"format", "format_version", "schema", "store_id", "exported_at", "exported_by",
              "tables", "audit_log", "synced_event", "manifest", "bundle_hash"}

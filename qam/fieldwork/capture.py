@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from qam import question_sets
-from qam.errors import ImportFileError, NotFoundError, QamError, RefusedError
+from qam.errors import ImportFileError, NotFoundError, QamError, RefusedError, StoreError
 from qam.fieldwork.answers import Answer, parse_line
 from qam.question_sets import QuestionSet
 from qam.store import audit
@@ -76,7 +76,7 @@ def add_review(store, *, review_id: str, title: str, theme: str, unit: str, star
     row = {"id": review_id, "title": title, "theme": theme, "unit": unit, "start": start,
            "end": end, "days": days, "question_set": question_set, "methods": methods,
            "inspection": None, "status": "planned"}
-    with store.transaction():
+    with db.write(store):
         db.insert_review(store, row, team)
         audit.append_event(store, actor=actor, entity="review", entity_id=review_id, action="add",
                            new={k: row[k] for k in ("title", "theme", "unit", "start", "end", "question_set")},
@@ -160,7 +160,7 @@ def open_session(store, *, review_id: str, method: str, actor: str, held_on: str
         "finalised_at": None, "created_at": now(), "document_title": document_title,
         "document_hash": doc_hash,
     }
-    with store.transaction():
+    with db.write(store):
         db.insert_session(store, session)
         if review.get("status") == "planned":
             db.set_review_status(store, review_id, "in_fieldwork")
@@ -214,18 +214,34 @@ def resume_index(store, session: dict) -> int:
     return len(questions)
 
 
-def finalise(store, session_id: str, actor: str) -> dict:
-    """Lock a session: its findings change from now on only by a correction with a reason."""
+def finalise(store, session_id: str, actor: str, *, names_checked: bool = False) -> dict:
+    """Lock a session: its findings change from now on only by a correction with a reason.
+
+    Findings whose free text may name a person (`qam.fieldwork.names`) stop the finalise
+    unless the reviewer says they checked them (`names_checked`): once locked, a name can only
+    be taken out by a correction, and the original stays in the history. Which findings were
+    confirmed goes in the trail event.
+    """
+    from qam.fieldwork.names import check, describe
+
     session = get_session(store, session_id)
     if session["finalised_at"]:
         raise RefusedError(f"Session {session['id']} was already finalised at {session['finalised_at']}.")
+    flagged = check(store, session_id=session["id"])
+    if flagged and not names_checked:
+        raise RefusedError(
+            f"Session {session['id']} was not finalised: {len(flagged)} finding(s) may name a person: "
+            f"{describe(flagged)}. Replace names with a role (e.g. 'the custody sergeant') using "
+            "`qam findings correct ID --notes ... --reason ...`, or, if they are not names, rerun with "
+            "--confirm-names-checked.")
     at = now()
-    with store.transaction():
+    new = {"finalised_at": at, "findings": len(answered(store, session["id"]))}
+    if flagged:
+        new["names_checked"] = [f["finding_id"] for f in flagged]
+    with db.write(store):
         db.finalise_session(store, session["id"], at)
         audit.append_event(store, actor=actor, entity="capture_session", entity_id=session["id"],
-                           action="finalise", new={"finalised_at": at,
-                                                   "findings": len(answered(store, session["id"]))},
-                           reason="session finalised by the reviewer")
+                           action="finalise", new=new, reason="session finalised by the reviewer")
     return db.session(store, session["id"])
 
 
@@ -256,7 +272,7 @@ def record_answer(store, session: dict, *, question_id: str, notes: str, actor: 
     links = list(dict.fromkeys(links))
     qs = session_set(store, session)
     _check_answer(store, session, qs, question_id=question_id, grade=grade, links=links, sources=sources)
-    with store.transaction():
+    with db.write(store):
         current = db.session(store, session["id"])
         if current["finalised_at"]:
             raise RefusedError(
@@ -294,6 +310,10 @@ def correct(store, finding_id: str, *, actor: str, reason: str, notes: str | Non
     newer = db.superseded_by(store, old["id"])
     if newer:
         raise RefusedError(f"Finding {old['id']} was already replaced by {newer[-1]}; correct that one instead.")
+    aside = db.set_aside_by(store, old["id"])
+    if aside:
+        raise RefusedError(f"Finding {old['id']} was set aside when a conflict was resolved in favour of "
+                           f"{aside['kept_id']}; correct that one instead.")
     session = get_session(store, old["session_id"])
     qs = session_set(store, session)
     new_grade = None if clear_grade else (grade if grade is not None else old["grade"])
@@ -308,7 +328,7 @@ def correct(store, finding_id: str, *, actor: str, reason: str, notes: str | Non
         "created_at": now(), "supersedes": old["id"],
         "grade_counts": json.dumps(old["grade_counts"], sort_keys=True) if old.get("grade_counts") else None,
     })
-    with store.transaction():
+    with db.write(store):
         db.insert_finding(store, finding, new_links)
         audit.append_event(store, actor=actor, entity="finding", entity_id=finding["id"], action="correct",
                            old={"finding": old["id"], "notes": old["notes"], "grade": old["grade"]},
@@ -367,7 +387,7 @@ def capture_answers(store, lines: Iterable[str], *, actor: str,
                 qs = question_set_for(store, review["question_set"] or "paf-2023", actor)
                 _check_answer(store, None, qs, question_id=answer.question, grade=answer.grade,
                               links=answer.links, sources=answer.sources)
-                with store.transaction():  # the session and its first answer, or neither
+                with db.write(store):  # the session and its first answer, or neither
                     session = _session_for_answer(store, answer, actor)
                     finding = _record(store, session, answer, actor)
                 sessions[(answer.review, answer.method)] = session
@@ -375,6 +395,14 @@ def capture_answers(store, lines: Iterable[str], *, actor: str,
                 finding = _record(store, session, answer, actor)
         except ImportFileError:
             raise
+        except StoreError as err:
+            # Busy or full: the line was fine and is still in the reviewer's file; say exactly
+            # what to rerun, so nothing typed is lost and nothing saved is captured twice.
+            rerun = ("Run the same command again." if count == 0 else
+                     f"The {count} answer(s) before it are saved (the 'saved' lines); run the command "
+                     f"again with the lines from line {number} on.")
+            raise ImportFileError(f"line {number}: this answer was not saved. {err} "
+                                  f"The line is still in your file. {rerun}") from None
         except QamError as err:
             raise ImportFileError(f"line {number}: {err}") from None
         count += 1

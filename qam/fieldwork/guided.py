@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from qam.errors import RefusedError
+from qam.errors import RefusedError, StoreError
 from qam.fieldwork import capture as fw
 from qam.fieldwork.links import suggest_links
 from qam.vocabulary import METHODS, label
@@ -143,11 +143,26 @@ def _questions(store, actor, ask, session) -> None:
         index += 1
     done = fw.answered(store, session["id"])
     ask.say(f"All questions visited: {len(done)} of {len(questions)} answered.")
-    if ask.confirm("Finalise this session now? Its findings are then locked; a later change is a correction with a reason.", default=False):
-        fw.finalise(store, session["id"], actor)
+    if ask.confirm("Finalise this session now? Its findings are then locked; a later change is a correction with a reason.", default=False) \
+            and _names_checked(store, ask, session):
+        fw.finalise(store, session["id"], actor, names_checked=True)
         ask.say(f"Session {session['id']} finalised.")
     else:
         ask.say(f"Left open. Finalise later: qam capture --finalise {session['id']}")
+
+
+def _names_checked(store, ask, session) -> bool:
+    """Show findings that may name a person and ask before locking them (a safety net only)."""
+    from qam.fieldwork.names import check
+
+    flagged = check(store, session_id=session["id"])
+    if not flagged:
+        return True
+    ask.say("These findings may name a person (participants are recorded by role, never by name):")
+    for f in flagged:
+        ask.say(f"  {f['finding_id']} [{f['question_id']}]: {', '.join(f['words'])}")
+    ask.say("To fix one: qam findings correct ID --notes ... --reason ...")
+    return ask.confirm("Finalise anyway? (only if you have checked these are not people's names)", default=False)
 
 
 def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
@@ -177,6 +192,15 @@ def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
         ask.say("Unchanged; the saved answer stands.")
         return None
     participant = (session["participants"] or [{}])[0] if session["method"] == "interview" else {}
-    return fw.record_answer(store, session, question_id=q.id, notes=notes, actor=actor, grade=grade,
-                            good_practice=good, concerns=concerns, sources=sources, links=links,
-                            participant_role=participant.get("role"), participant_unit=participant.get("unit"))
+    while True:
+        try:
+            return fw.record_answer(store, session, question_id=q.id, notes=notes, actor=actor, grade=grade,
+                                    good_practice=good, concerns=concerns, sources=sources, links=links,
+                                    participant_role=participant.get("role"),
+                                    participant_unit=participant.get("unit"))
+        except StoreError as err:
+            # Busy or full: the answer is still in memory, so offer to save it again rather
+            # than throw away what the reviewer just typed.
+            ask.say(f"Not saved: {err}")
+            if not ask.confirm("Try saving this answer again?", default=True):
+                raise

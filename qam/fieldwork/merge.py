@@ -11,6 +11,11 @@ Rules, so that merging twice changes nothing and laptops merge in any order to t
 - two decisions on one item from different stores, from the same old status to different new
   statuses, are both kept; the item is held at the old status and shown as a conflict until
   `qam sync resolve` records a decision with a reason.
+- two corrections of one finding from different stores (two versions superseding the same id)
+  are both kept, and a `finding_conflict` is recorded: both stay current (neither silently
+  wins) until `qam sync resolve-finding` keeps one and sets the others aside, with a reason.
+  The conflict's id is a hash of the finding and its competing versions, so merging in any
+  order records the same conflict once.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from qam.store import audit
 from qam.store import fieldwork as db
 from qam.vocabulary import STATUSES
 
-_IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision"}
+_IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision", "finding_set_aside"}
 _COMPARE_SKIP = {"capture_session": {"finalised_at"}, "status_decision": {"origin"},
                  "question_set": {"loaded_at", "title", "framework", "scale", "body"}}
 
@@ -102,6 +107,8 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                         new_decisions.append(row)
                     elif table == "register_conflict":
                         db.insert_conflict(store, row)
+                    elif table == "finding_conflict":
+                        db.insert_finding_conflict(store, row)
                     elif table == "register_item":
                         db.insert_row(store, table, {**row, "extra": row["extra"] or "{}",
                                                      "created_at": row["created_at"] or now(),
@@ -117,16 +124,82 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                     db.set_session_finalised(store, row["id"], row["finalised_at"])
                 if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
                     db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
+                if table == "finding_conflict" and row["resolved_at"] and not local["resolved_at"]:
+                    db.resolve_finding_conflict(store, row["id"], kept_id=row["kept_id"], reason=row["reason"],
+                                                actor=row["resolved_by"], at=row["resolved_at"])
         if added.get("register_item"):
             db.rebuild_register_search(store)
         events_added, events_present = _merge_events(store, bundle, actor)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
+        corrected = {r["supersedes"] for r in bundle.tables.get("finding", []) if r["supersedes"]}
+        forked = _finding_conflicts(store, corrected, actor)
         audit.append_event(store, actor=actor, entity="sync", entity_id=bundle.store_id, action="import",
                            new={"bundle_hash": bundle.bundle_hash, "added": added, "events": events_added,
-                                "conflicts": len(raised)}, reason="sync bundle imported")
+                                "conflicts": len(raised), "finding_conflicts": len(forked)},
+                           reason="sync bundle imported")
     return {"file": str(path), "from_store": bundle.store_id, "bundle_hash": bundle.bundle_hash,
             "added": added, "already_present": present, "events_added": events_added,
-            "events_already_present": events_present, "conflicts": raised}
+            "events_already_present": events_present, "conflicts": raised, "finding_conflicts": forked}
+
+
+def current_versions(store, finding_id: str) -> list[str]:
+    """The current versions descended from a finding (more than one = a fork)."""
+    return [d["id"] for d in db.descendants(store, finding_id) if d["current"]]
+
+
+def _finding_conflicts(store, corrected: set[str], actor: str) -> list[dict]:
+    """Record a conflict for every finding corrected on two stores that still has two current versions."""
+    raised = []
+    for finding_id, successors in sorted(db.forked_findings(store, corrected).items()):
+        if len(current_versions(store, finding_id)) < 2:
+            continue  # already resolved (here, or in the bundle's own resolution)
+        conflict = {"id": hashlib.sha256(f"finding|{finding_id}|{'|'.join(successors)}".encode()).hexdigest()[:32],
+                    "finding_id": finding_id, "version_ids": successors, "detected_at": now()}
+        if db.insert_finding_conflict(store, conflict):
+            audit.append_event(store, actor=actor, entity="finding", entity_id=finding_id, action="conflict",
+                               new={"versions": successors},
+                               reason="corrected on two laptops; both versions kept until resolved")
+            raised.append(conflict)
+    return raised
+
+
+def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: str) -> dict:
+    """Resolve a finding conflict: keep one current version, set the others aside (never deleted).
+
+    `finding_id` is the finding both laptops corrected (as `qam sync conflicts` lists it, or a
+    unique prefix); `keep` is one of its current versions. The others get a `finding_set_aside`
+    row naming the kept version and the reason, so every listing and report shows one version;
+    they stay in `qam findings list --all-versions`. One transaction, one trail event.
+    """
+    if not (reason or "").strip():
+        raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
+    open_ = db.finding_conflicts(store, open_only=True)
+    matches = sorted({c["finding_id"] for c in open_ if c["finding_id"] == finding_id}
+                     or {c["finding_id"] for c in open_ if len(finding_id) >= 8 and c["finding_id"].startswith(finding_id)})
+    if len(matches) != 1:
+        raise NotFoundError(f"There is no open conflict on finding '{finding_id}'"
+                            + (" (the prefix matches several; give more of the id)" if matches else "")
+                            + "; `qam sync conflicts` lists them.")
+    finding_id = matches[0]
+    versions = current_versions(store, finding_id)
+    chosen = [v for v in versions if v == keep or (len(keep) >= 8 and v.startswith(keep))]
+    if len(chosen) != 1:
+        raise RefusedError(f"'{keep}' is not one of the current versions of finding {finding_id}: "
+                           f"{', '.join(versions)}. Keep one of those with --keep.")
+    kept, at = chosen[0], now()
+    conflicts = [c for c in open_ if c["finding_id"] == finding_id]
+    set_aside = [v for v in versions if v != kept]
+    with db.write(store):
+        for v in set_aside:
+            db.insert_set_aside(store, {"finding_id": v, "kept_id": kept, "conflict_id": conflicts[0]["id"],
+                                        "reason": reason.strip(), "actor": actor, "set_aside_at": at})
+        for c in conflicts:
+            db.resolve_finding_conflict(store, c["id"], kept_id=kept, reason=reason.strip(), actor=actor, at=at)
+        audit.append_event(store, actor=actor, entity="finding", entity_id=finding_id, action="resolve_conflict",
+                           old={"versions": versions}, new={"kept": kept, "set_aside": set_aside},
+                           reason=reason.strip())
+    return {"finding_id": finding_id, "kept": kept, "set_aside": set_aside,
+            "conflicts": [c["id"] for c in conflicts]}
 
 
 def _merge_events(store, bundle: Bundle, actor: str) -> tuple[int, int]:

@@ -7,13 +7,16 @@ merge by UUID without ever overwriting anything, and what keeps "Saved." true fo
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import sqlite_utils
 
-from qam.store.db import Store
+from qam.errors import StoreError
+from qam.store.db import Store, _explain
 from qam.store.migrations import MIGRATIONS
 
 SESSION_COLUMNS = (
@@ -42,6 +45,11 @@ CONFLICT_COLUMNS = (
     "id", "item_ref", "old_status", "decision_ids", "statuses", "detected_at", "resolved_by",
     "resolved_at",
 )
+FINDING_CONFLICT_COLUMNS = (
+    "id", "finding_id", "version_ids", "detected_at", "kept_id", "reason", "resolved_by",
+    "resolved_at",
+)
+SET_ASIDE_COLUMNS = ("finding_id", "kept_id", "conflict_id", "reason", "actor", "set_aside_at")
 
 
 @MIGRATIONS(name="m004_fieldwork")
@@ -102,7 +110,53 @@ def m004_fieldwork(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="m005_fieldwork_conflicts")
+def m005_fieldwork_conflicts(db: sqlite_utils.Database) -> None:
+    """Two laptops correcting the same finding: the fork, and how it was resolved.
+
+    `finding.supersedes` holds one parent, so a new row can retire at most one version; when
+    two corrections of one finding meet, the resolution retires the losers in
+    `finding_set_aside` instead (a version listed there is history, never current). Rows here
+    are insert-only apart from a conflict's resolution columns, set once.
+    """
+    db.execute(
+        """CREATE TABLE finding_conflict (
+            id TEXT PRIMARY KEY, finding_id TEXT NOT NULL, version_ids TEXT NOT NULL,
+            detected_at TEXT NOT NULL, kept_id TEXT, reason TEXT, resolved_by TEXT,
+            resolved_at TEXT)"""
+    )
+    db.execute("CREATE INDEX finding_conflict_finding ON finding_conflict(finding_id)")
+    db.execute(
+        """CREATE TABLE finding_set_aside (
+            finding_id TEXT PRIMARY KEY, kept_id TEXT NOT NULL, conflict_id TEXT NOT NULL,
+            reason TEXT NOT NULL, actor TEXT NOT NULL, set_aside_at TEXT NOT NULL)"""
+    )
+    db.execute(
+        "CREATE TRIGGER finding_set_aside_no_update BEFORE UPDATE ON finding_set_aside BEGIN "
+        "SELECT RAISE(ABORT, 'a conflict resolution is never changed; resolve again with a reason'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER finding_set_aside_no_delete BEFORE DELETE ON finding_set_aside BEGIN "
+        "SELECT RAISE(ABORT, 'a conflict resolution is never deleted'); END"
+    )
+
+
 # ----------------------------------------------------------------------------- helpers
+
+@contextlib.contextmanager
+def write(store: Store) -> Iterator[None]:
+    """`store.transaction()` whose SQLite failures become a StoreError a reviewer can act on.
+
+    A full disk (or `max_page_count`) fails the INSERT inside the transaction, not the
+    COMMIT, so without this the raw `sqlite3.OperationalError` would reach the CLI as an
+    "unexpected" error. SQLite has already rolled back by then; `transaction()` rolls back
+    whatever is left, so nothing of the failed write stays.
+    """
+    try:
+        with store.transaction():
+            yield
+    except sqlite3.Error as err:
+        raise StoreError(_explain(err, store.path)) from err
 
 def _rows(store: Store, sql: str, params: Iterable = ()) -> list[dict]:
     cur = store.conn.execute(sql, list(params))
@@ -268,8 +322,18 @@ def _finding_select(current_only: bool) -> str:
     sql = ("SELECT f.*, (SELECT json_group_array(item_ref) FROM (SELECT item_ref FROM finding_link l "
            "WHERE l.finding_id = f.id ORDER BY item_ref)) AS links FROM finding f")
     if current_only:
-        sql += " WHERE NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = f.id)"
+        sql += f" WHERE {current_condition('f')}"
     return sql
+
+
+def current_condition(alias: str = "finding") -> str:
+    """SQL: the finding is current (not replaced by a correction, not set aside by a resolution).
+
+    Anything that reports "the current version" of findings should use this condition, so a
+    resolved conflict between two laptops' corrections shows one version everywhere.
+    """
+    return (f"NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = {alias}.id) "
+            f"AND {alias}.id NOT IN (SELECT finding_id FROM finding_set_aside)")
 
 
 def _decode_finding(row: dict) -> dict:
@@ -312,6 +376,86 @@ def findings(store: Store, *, review_id: str | None = None, session_id: str | No
 def superseded_by(store: Store, finding_id: str) -> list[str]:
     return [r[0] for r in store.conn.execute(
         "SELECT id FROM finding WHERE supersedes = ? ORDER BY created_at", [finding_id])]
+
+
+def set_aside_by(store: Store, finding_id: str) -> dict | None:
+    """The resolution that set this version aside, if any."""
+    rows = _rows(store, f"SELECT {', '.join(SET_ASIDE_COLUMNS)} FROM finding_set_aside WHERE finding_id = ?",
+                 [finding_id])
+    return rows[0] if rows else None
+
+
+def descendants(store: Store, finding_id: str) -> list[dict]:
+    """Every later version of a finding (corrections of corrections), with whether it is current."""
+    return _rows(store, f"""WITH RECURSIVE d(id) AS (
+            SELECT id FROM finding WHERE supersedes = ?
+            UNION SELECT f.id FROM finding f JOIN d ON f.supersedes = d.id)
+        SELECT f.id, f.supersedes, f.created_at, f.reviewer, ({current_condition('f')}) AS current
+        FROM finding f WHERE f.id IN (SELECT id FROM d) ORDER BY f.created_at, f.id""", [finding_id])
+
+
+def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Findings corrected more than once in parallel: finding id -> its direct successors.
+
+    One store never makes two corrections of one version (`correct` refuses); two laptops can.
+    """
+    sql = "SELECT supersedes, id FROM finding WHERE supersedes IS NOT NULL"
+    params: list = []
+    if ids is not None:
+        ids = list(ids)
+        if not ids:
+            return {}
+        sql += f" AND supersedes IN ({', '.join('?' * len(ids))})"
+        params = ids
+    children: dict[str, list[str]] = {}
+    for parent, child in store.conn.execute(sql + " ORDER BY supersedes, id", params):
+        children.setdefault(parent, []).append(child)
+    return {k: v for k, v in children.items() if len(v) > 1}
+
+
+def finding_conflicts(store: Store, *, open_only: bool = False, finding_id: str | None = None) -> list[dict]:
+    sql = f"SELECT {', '.join(FINDING_CONFLICT_COLUMNS)} FROM finding_conflict"
+    where, params = [], []
+    if open_only:
+        where.append("resolved_at IS NULL")
+    if finding_id:
+        where.append("finding_id = ?")
+        params.append(finding_id)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = _rows(store, sql + " ORDER BY detected_at, id", params)
+    for r in rows:
+        r["version_ids"] = json.loads(r["version_ids"])
+    return rows
+
+
+def insert_finding_conflict(store: Store, conflict: dict) -> bool:
+    row = {c: conflict.get(c) for c in FINDING_CONFLICT_COLUMNS}
+    if not isinstance(row["version_ids"], str):
+        row["version_ids"] = json.dumps(row["version_ids"])
+    with store.transaction():
+        return _insert(store, "finding_conflict", row, ignore=True)
+
+
+def resolve_finding_conflict(store: Store, conflict_id: str, *, kept_id: str, reason: str,
+                             actor: str, at: str) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE finding_conflict SET kept_id = ?, reason = ?, resolved_by = ?, resolved_at = ? "
+            "WHERE id = ? AND resolved_at IS NULL", [kept_id, reason, actor, at, conflict_id])
+
+
+def insert_set_aside(store: Store, row: dict) -> None:
+    with store.transaction():
+        _insert(store, "finding_set_aside", {c: row.get(c) for c in SET_ASIDE_COLUMNS}, ignore=True)
+
+
+def sme_names(store: Store) -> list[str]:
+    """Names of the SMEs in the pool (read-only; [] before the planner has any)."""
+    if not table_exists(store, "sme"):
+        return []
+    return [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT trim(name) FROM sme WHERE name IS NOT NULL AND trim(name) != '' ORDER BY 1")]
 
 
 def finding_count(store: Store) -> int:

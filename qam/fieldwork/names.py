@@ -1,0 +1,82 @@
+"""A safety net for real names typed into findings' free text (RELIABILITY case 32).
+
+Participants are recorded by role and unit under a code, but a reviewer writing fast will
+sometimes type "PC Jones said..." into the notes. Before a session is finalised (and whenever
+`qam findings check` runs) the notes and concerns of current findings are scanned for:
+
+- the name of any SME in the pool (the `sme` table), as a whole phrase, any case;
+- a rank or title followed by a capitalised word: PC, DC, PS, DS, Sgt, Insp, DI, Ch Insp,
+  Supt, Mr, Mrs, Ms, Miss or Dr (with or without a full stop), e.g. "Sgt Patel", "Dr O'Neill".
+
+It is deterministic (no guessing at what looks like a name) and it is a safety net, not a
+guarantee: a bare surname, a nickname or a misspelt name passes unnoticed, and a title before
+a place ("Dr Gray's ward") is flagged. The reviewer decides: correct the finding, or confirm
+the names were checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from qam.store import fieldwork as db
+
+_TITLES = ("Ch Insp", "PC", "DC", "PS", "DS", "Sgt", "Insp", "DI", "Supt", "Mrs", "Mr", "Ms", "Miss", "Dr")
+_SURNAME = r"[A-Z][a-z]*(?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
+TITLE_NAME = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(t.replace(" ", r"\.?\s+") for t in _TITLES) + r")\.?\s+" + _SURNAME
+    + r"(?![A-Za-z])")
+FIELDS = ("notes", "concerns")
+
+
+def _name_patterns(names: Iterable[str]) -> list[tuple[str, re.Pattern]]:
+    out = []
+    for name in names:
+        words = name.split()
+        if not words or len(name) < 3:
+            continue
+        body = r"\s+".join(re.escape(w) for w in words)
+        out.append((name, re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)))
+    return out
+
+
+def matches(text: str | None, patterns: list[tuple[str, re.Pattern]]) -> list[str]:
+    """The possible names in one piece of text, as written there, in order, without repeats."""
+    if not text:
+        return []
+    spans = sorted([m.span() for _, p in patterns for m in p.finditer(text)]
+                   + [m.span() for m in TITLE_NAME.finditer(text)])
+    merged: list[list[int]] = []
+    for start, end in spans:  # overlapping matches ("PC Jane" + "Jane Smith") become one
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return list(dict.fromkeys(" ".join(text[a:b].split()) for a, b in merged))
+
+
+def check_findings(store, findings: Iterable[dict]) -> list[dict]:
+    """Findings whose notes or concerns may hold a person's name, with the words that matched."""
+    patterns = _name_patterns(db.sme_names(store))
+    flagged = []
+    for f in findings:
+        words, fields = [], []
+        for field in FIELDS:
+            found = matches(f.get(field), patterns)
+            if found:
+                fields.append(field)
+                words += [w for w in found if w not in words]
+        if words:
+            flagged.append({"finding_id": f["id"], "review_id": f["review_id"], "session_id": f["session_id"],
+                            "question_id": f["question_id"], "fields": fields, "words": words})
+    return flagged
+
+
+def check(store, *, review_id: str | None = None, session_id: str | None = None) -> list[dict]:
+    """Current findings (of one review or session, or all) that may name a person."""
+    return check_findings(store, db.findings(store, review_id=review_id, session_id=session_id))
+
+
+def describe(flagged: list[dict]) -> str:
+    """One line: each finding id with the words that matched."""
+    return "; ".join(f"{f['finding_id']} ({', '.join(repr(w) for w in f['words'])})" for f in flagged)
