@@ -221,7 +221,7 @@ def _explain(err: sqlite3.Error, path: Path) -> str:
     if "locked" in text or "busy" in text:
         return (
             f"The store {path} is busy with another QAM command that has held it for over "
-            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was written. Wait for it to finish and run this again."
+            f"{BUSY_TIMEOUT_MS / 1000:g} s; nothing was written. Wait for it to finish and run this again."
         )
     if "full" in text:
         return f"The disk holding {path} is full; nothing was written. Free some space and run this again."

@@ -58,11 +58,14 @@ def _rows(store: Store, sql: str, params=()) -> list[dict]:
 
 
 def _current(store: Store, alias: str = "finding") -> str:
-    """SQL condition: the finding is not superseded by a correction (one pass, not correlated)."""
+    """SQL condition: the finding is current — not superseded by a correction, and not set aside
+    when a conflict between two laptops' corrections was resolved (one pass, not correlated)."""
     if "supersedes" not in columns(store, "finding"):
         return "1"
-    return (f"{alias}.id NOT IN (SELECT supersedes FROM finding "
-            "WHERE supersedes IS NOT NULL)")
+    condition = f"{alias}.id NOT IN (SELECT supersedes FROM finding WHERE supersedes IS NOT NULL)"
+    if table_exists(store, "finding_set_aside"):
+        condition += f" AND {alias}.id NOT IN (SELECT finding_id FROM finding_set_aside)"
+    return condition
 
 
 def force_name(store: Store) -> str:

@@ -128,9 +128,6 @@ def test_cli_conflicts_and_resolve_finding(forked, qam):
     assert shown["set_aside"]["kept_id"] == versions["a"]
 
 
-@pytest.mark.xfail(strict=True, reason="qam/store/reporting.py:_current (not fieldwork's file) still counts a "
-                   "version set aside by a resolution as current; it should AND in "
-                   "qam.store.fieldwork.current_condition(alias). Remove this mark when it does.")
 def test_reports_show_one_current_version_after_resolving(forked):
     from qam.store import reporting
 
