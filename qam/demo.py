@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qam import __version__
+from qam.errors import RefusedError
 from qam.paths import data_dir
 
 DEMO_FORCE = "Westshire Police"
@@ -117,6 +118,12 @@ def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = No
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     store_path = Path(db) if db else out / "qam-demo.db"
+    if db and store_path.exists():
+        # The demo starts from nothing; it must never replace a store someone works in.
+        raise RefusedError(
+            f"qam demo builds its own store and will not replace {store_path}; "
+            "leave out --db (the demo store goes in --out) or give a path that does not exist yet."
+        )
     # The demo always starts from nothing, so repeated runs give the same programme.
     for suffix in ("", "-wal", "-shm"):
         stale = Path(f"{store_path}{suffix}")

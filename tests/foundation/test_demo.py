@@ -46,3 +46,13 @@ def test_demo_runs_twice_from_a_fresh_store(qam, tmp_path):
     first = qam("demo", "--out", str(out))
     second = qam("demo", "--out", str(out))
     assert first.exit_code == second.exit_code == 0
+
+
+def test_demo_never_replaces_a_store_given_with_db(qam, tmp_path):
+    real = tmp_path / "programme.db"
+    assert qam("--db", str(real), "init", "--force-name", "Westshire Police").exit_code == 0
+    before = real.read_bytes()
+    result = qam("--db", str(real), "demo", "--out", str(tmp_path / "demo"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: qam demo builds its own store") and result.stderr.count("\n") == 1
+    assert real.read_bytes() == before
