@@ -1,4 +1,4 @@
-"""Reading the planner's CSV files: headers checked, rows numbered as a spreadsheet shows them.
+"""Reading the planner's CSV or XLSX files: headers checked, rows numbered as a spreadsheet shows them.
 
 Row numbers count the header as row 1, so "row 5" is the fifth line the person sees in Excel.
 Every check collects its errors; the file is refused with the first few, and nothing is
@@ -7,34 +7,40 @@ written, so a half-imported pool or candidate list never exists.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from qam.errors import ImportFileError
+from qam.tables import read_table
 
-MAX_BYTES = 5_000_000
 MAX_ERRORS_SHOWN = 5
 
 
+def _cell_text(value: object) -> str:
+    """A cell as the text the parsers read: dates as ISO, whole numbers without '.0'."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if value is not None else ""
+
+
 def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[tuple[int, dict]]:
-    """(row number, {column: stripped text}) for each non-blank row; refuses missing columns."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFileError(f"{path} does not exist or is not a file; check the path.")
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise ImportFileError(f"{path} is over {MAX_BYTES // 1_000_000} MB; is it the right file?")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    """(row number, {column: stripped text}) for each non-blank row of a CSV or XLSX file.
+
+    HR and the liaison office send spreadsheets as often as CSV, so both are read (through
+    `qam.tables`); a blank row with rows after it is refused rather than quietly ending the table.
+    """
+    table = read_table(path)
+    if table.ignored_rows:
         raise ImportFileError(
-            f"{path} is not UTF-8 text; in Excel use Save As > 'CSV UTF-8 (comma delimited)'."
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+            f"{path}: row {table.ignored_after} is blank but {table.ignored_rows} row(s) follow it; "
+            "remove the blank row so that no row is left out, then import again."
+        )
+    headers = [h.strip().lower() for h in table.headers]
     missing = [c for c in required if c not in headers]
     if missing:
         found = ", ".join(h for h in headers if h) or "none"
@@ -44,12 +50,11 @@ def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] =
             + (f" and may have {', '.join(optional)}." if optional else ".")
         )
     rows = []
-    for n, raw_row in enumerate(reader, start=2):
-        row = {}
-        for key, value in raw_row.items():
-            if key is None:  # more cells than headers
-                continue
-            row[key.strip().lower()] = (value or "").strip() if isinstance(value, str) else ""
+    for n, cells in table.rows:
+        row = {h: "" for h in headers if h}
+        for header, value in zip(headers, cells, strict=False):
+            if header:
+                row[header] = _cell_text(value)
         if any(row.values()):
             rows.append((n, row))
     return rows

@@ -27,7 +27,7 @@ from qam.register.mapping import (
     parse_map_options,
     parse_value_options,
 )
-from qam.register.tabular import read_table
+from qam.tables import read_table
 
 # File field -> register_item column, where the names differ.
 _COLUMN = {"report": "report_title", "published": "report_published", "url": "report_url"}

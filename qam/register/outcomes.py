@@ -33,7 +33,7 @@ from qam.register.mapping import (
     parse_map_options,
     parse_value_options,
 )
-from qam.register.tabular import read_table
+from qam.tables import read_table
 from qam.vocabulary import GRADES
 
 NEEDS_IMPROVEMENT = ("requires_improvement", "inadequate")

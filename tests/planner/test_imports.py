@@ -127,3 +127,30 @@ def test_derivation_from_register_and_grades():
                              [{"area": "Investigating crime", "grade": "requires_improvement"}])
     assert adjust["R1"][0] == 4 and "last graded Requires improvement" in adjust["R1"][1]
     assert [d["id"] for d in derived] == ["REG-custody"] and "REC-1" in derived[0]["why"]
+
+
+def test_the_pool_imports_from_the_spreadsheet_hr_sent(qam, tmp_path):
+    """HR sends an .xlsx: real date cells and a numeric-looking id read as the CSV would."""
+    from datetime import datetime
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(SME_HEADER)
+    sheet.append(GOOD_SME)
+    sheet.append(["SME02", "Owen Pritchard", "Sergeant", "Eastern BCU", "custody", datetime(2027, 3, 1)])
+    path = tmp_path / "volunteers.xlsx"
+    workbook.save(path)
+    result = qam("sme", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    owen = next(s for s in pool(qam) if s["id"] == "SME02")
+    assert owen["unavailable"] == [["2027-03-01", "2027-03-01"]]
+
+
+def test_a_blank_row_with_rows_after_it_is_refused_not_skipped(qam, tmp_path):
+    path = tmp_path / "sme.csv"
+    path.write_text(",".join(SME_HEADER) + "\n" + ",".join(GOOD_SME) + "\n\n"
+                    + "SME02,Owen Pritchard,Sergeant,Eastern BCU,custody,\n", encoding="utf-8")
+    one_error(qam("sme", "import", str(path)), "row 3 is blank", "1 row(s) follow it")
+    assert pool(qam) == []

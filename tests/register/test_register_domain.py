@@ -22,7 +22,7 @@ from qam.register.mapping import (
     parse_map_options,
     parse_value_options,
 )
-from qam.register.tabular import read_table
+from qam.tables import read_table
 
 
 @pytest.mark.parametrize("text, expected", [

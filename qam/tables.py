@@ -129,7 +129,7 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
         raise ImportFileError(f"{path.name} is an old .xls workbook; {_SAVE_AS}.")
     size = path.stat().st_size
     if size == 0:
-        raise ImportFileError(f"{path.name} is empty; export the tracker again with its header row.")
+        raise ImportFileError(f"{path.name} is empty; export it again with its header row.")
     if size > MAX_BYTES:
         raise ImportFileError(f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
     warnings: list[str] = []
@@ -145,7 +145,7 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
     while raw and _blank(raw[0][1]):
         raw.pop(0)
     if not raw:
-        raise ImportFileError(f"{path.name} has no rows; export the tracker again with its header row.")
+        raise ImportFileError(f"{path.name} has no rows; export it again with its header row.")
     header_number, header_cells = raw[0]
     headers = [str(h).strip() if h is not None else "" for h in header_cells]
     while headers and not headers[-1]:
