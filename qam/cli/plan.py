@@ -106,6 +106,89 @@ def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest
     typer.echo(f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them.")
 
 
+def _ask_missing(known: dict, fields: list[tuple[str, str, list[str] | None]], command: str) -> dict:
+    """Prompt for the options a user left out, in a terminal; elsewhere name them in the error."""
+    import sys
+
+    from qam.errors import RefusedError
+
+    missing = [(key, label, choices) for key, label, choices in fields if not known.get(key)]
+    if not missing:
+        return known
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        flags = ", ".join(f"--{key}" for key, _, _ in missing)
+        raise RefusedError(f"Give {flags} (or run `qam plan {command}` in a terminal to be asked).")
+    from qam.cli.prompts_planner import QuestionaryUi
+
+    ui = QuestionaryUi()
+    answers = dict(known)
+    for key, label, choices in missing:
+        answer = ui.choose(label, choices) if choices else ui.text(label)
+        if answer is None:
+            typer.echo("Nothing added.")
+            raise typer.Exit(0)
+        answers[key] = answer
+    return answers
+
+
+@app.command("add-inspection")
+def add_inspection_cmd(
+    id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. I08.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The inspection, as HMICFRS names it.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="peel, thematic or joint.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")] = None,
+    expected: Annotated[str | None, typer.Option("--expected", help="When it is expected, YYYY-MM-DD (or the 1st of the month).")] = None,
+) -> None:
+    """Add one expected external inspection (asked for in prompts, or given as flags).
+
+    A candidate review to prepare for it is derived unless one already names it.
+
+    Example: qam plan add-inspection --id I08 --title "Custody thematic" --kind thematic --theme custody --expected 2027-10-01
+    """
+    from qam.planner.candidates import add_inspection
+    from qam.question_sets import themes
+    from qam.vocabulary import INSPECTION_KINDS
+
+    known = {"id": id_, "title": title, "kind": kind, "theme": theme, "expected": expected}
+    known = _ask_missing(known, [("id", "Inspection id (e.g. I08):", None), ("title", "Title:", None),
+                                 ("kind", "Kind:", list(INSPECTION_KINDS)), ("theme", "Theme:", sorted(themes())),
+                                 ("expected", "Expected (YYYY-MM-DD):", None)], "add-inspection")
+    with open_store() as store:
+        added = add_inspection(store, known)
+    derived = f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
+    typer.echo(f"Inspection {added['id']} ({added['title']}) expected {added['expected']}{derived}. "
+               "Run `qam plan solve` to plan with it.")
+
+
+@app.command("add-aoi")
+def add_aoi_cmd(
+    id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. A08.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="What was raised.")] = None,
+    theme: Annotated[str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="opcc_scrutiny, police_and_crime_plan, audit_and_ethics, smb or cog.")] = None,
+    priority: Annotated[str | None, typer.Option("--priority", help="1 (low) to 5 (high).")] = None,
+    raised: Annotated[str | None, typer.Option("--raised", help="When it was raised, YYYY-MM-DD.")] = None,
+) -> None:
+    """Add one area of interest raised by OPCC scrutiny, the Police and Crime Plan, the Audit and
+    Ethics Committee, the SMB or COG (asked for in prompts, or given as flags).
+
+    Example: qam plan add-aoi --id A08 --title "Stop and search records" --theme stop_and_search --source audit_and_ethics --priority 4
+    """
+    from qam.planner.candidates import add_aoi
+    from qam.question_sets import themes
+    from qam.vocabulary import AOI_SOURCES
+
+    known = {"id": id_, "title": title, "theme": theme, "source": source, "priority": priority, "raised": raised}
+    known = _ask_missing(known, [("id", "Area of interest id (e.g. A08):", None), ("title", "Title:", None),
+                                 ("theme", "Theme:", sorted(themes())), ("source", "Raised by:", list(AOI_SOURCES)),
+                                 ("priority", "Priority:", ["1", "2", "3", "4", "5"])], "add-aoi")
+    with open_store() as store:
+        added = add_aoi(store, known)
+    derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
+    typer.echo(f"Area of interest {added['id']} ({added['title']}, priority {added['priority']}){derived}. "
+               "Run `qam plan solve` to plan with it.")
+
+
 @app.command("candidates")
 def candidates_cmd(
     from_: Annotated[Path | None, typer.Option("--from", help="A folder: import its candidates.csv, inspections.csv and aois.csv first.")] = None,

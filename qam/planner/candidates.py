@@ -94,35 +94,39 @@ def parse_candidate_file(path: Path) -> list[dict]:
     return parse_rows(path, rows, lambda n, row: _parse_candidate(n, row, themes), "candidates")
 
 
+def parse_inspection_row(n: int, row: dict, themes: dict) -> dict:
+    """One inspection-calendar row, checked; ValueError names the row and field."""
+    where = f"row {n}:"
+    if not row.get("id") or not row.get("title"):
+        raise ValueError(f"{where} id and title must not be empty")
+    return {"id": row["id"], "title": row["title"],
+            "kind": check_slug(row.get("kind", ""), INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"),
+            "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
+            "expected": parse_date(row.get("expected", ""), f"{where} expected").isoformat()}
+
+
+def parse_aoi_row(n: int, row: dict, themes: dict) -> dict:
+    """One area-of-interest row, checked; ValueError names the row and field."""
+    where = f"row {n}:"
+    if not row.get("id") or not row.get("title"):
+        raise ValueError(f"{where} id and title must not be empty")
+    return {"id": row["id"], "title": row["title"],
+            "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
+            "source": check_slug(row.get("source", ""), AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)),
+            "priority": parse_int(row.get("priority", ""), f"{where} priority", 1, 5),
+            "raised": parse_date(row["raised"], f"{where} raised").isoformat() if row.get("raised") else None}
+
+
 def parse_inspection_file(path: Path) -> list[dict]:
     themes = _themes()
-
-    def one(n: int, row: dict) -> dict:
-        where = f"row {n}:"
-        if not row["id"] or not row["title"]:
-            raise ValueError(f"{where} id and title must not be empty")
-        return {"id": row["id"], "title": row["title"],
-                "kind": check_slug(row["kind"], INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"),
-                "theme": check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE),
-                "expected": parse_date(row["expected"], f"{where} expected").isoformat()}
-
-    return parse_rows(path, read_rows(path, INSPECTION_COLUMNS), one, "inspection calendar")
+    return parse_rows(path, read_rows(path, INSPECTION_COLUMNS),
+                      lambda n, row: parse_inspection_row(n, row, themes), "inspection calendar")
 
 
 def parse_aoi_file(path: Path) -> list[dict]:
     themes = _themes()
-
-    def one(n: int, row: dict) -> dict:
-        where = f"row {n}:"
-        if not row["id"] or not row["title"]:
-            raise ValueError(f"{where} id and title must not be empty")
-        return {"id": row["id"], "title": row["title"],
-                "theme": check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE),
-                "source": check_slug(row["source"], AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)),
-                "priority": parse_int(row["priority"], f"{where} priority", 1, 5),
-                "raised": parse_date(row["raised"], f"{where} raised").isoformat() if row["raised"] else None}
-
-    return parse_rows(path, read_rows(path, AOI_COLUMNS), one, "areas of interest")
+    return parse_rows(path, read_rows(path, AOI_COLUMNS),
+                      lambda n, row: parse_aoi_row(n, row, themes), "areas of interest")
 
 
 def area_theme(area: str) -> str | None:
@@ -271,3 +275,35 @@ def import_aois(store, path: Path) -> dict:
         sp.upsert_areas_of_interest(store, rows)
         everything = refresh(store)
     return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == "aoi")}
+
+
+def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
+    """Check one entry typed at the command line the way a file row is checked, then store it
+    and re-derive the candidates, in one transaction."""
+    from qam.errors import RefusedError
+
+    try:
+        record = parse(1, {k: (v or "").strip() for k, v in row.items()}, _themes())
+    except ValueError as err:
+        problem = str(err).removeprefix("row 1: ").rstrip(".")
+        end = "" if problem.endswith("?") else "."
+        raise RefusedError(f"The {what} was not added: {problem}{end}") from None
+    with store.transaction():
+        upsert(store, [record])
+        everything = refresh(store)
+    derived = [c["id"] for c in everything if c["id"] == f"{prefix}-{record['id']}"]
+    return {**record, "derived": derived}
+
+
+def add_inspection(store, row: dict) -> dict:
+    """Add (or update by id) one expected inspection, as `qam plan import-inspections` would."""
+    from qam.store import planner as sp
+
+    return _add_one(store, row, parse_inspection_row, sp.upsert_inspections, "INS", "inspection")
+
+
+def add_aoi(store, row: dict) -> dict:
+    """Add (or update by id) one area of interest, as `qam plan import-aois` would."""
+    from qam.store import planner as sp
+
+    return _add_one(store, row, parse_aoi_row, sp.upsert_areas_of_interest, "AOI", "area of interest")

@@ -154,3 +154,45 @@ def test_a_blank_row_with_rows_after_it_is_refused_not_skipped(qam, tmp_path):
                     + "SME02,Owen Pritchard,Sergeant,Eastern BCU,custody,\n", encoding="utf-8")
     one_error(qam("sme", "import", str(path)), "row 3 is blank", "1 row(s) follow it")
     assert pool(qam) == []
+
+
+def test_add_an_inspection_and_an_aoi_from_flags(qam):
+    result = qam("plan", "add-inspection", "--id", "I08", "--title", "Custody thematic", "--kind", "thematic",
+                 "--theme", "custody", "--expected", "2027-10-01")
+    assert result.exit_code == 0 and "candidate INS-I08 prepares for it" in result.stdout
+    result = qam("plan", "add-aoi", "--id", "A09", "--title", "Stop and search records", "--theme",
+                 "stop_and_search", "--source", "audit_and_ethics", "--priority", "4")
+    assert result.exit_code == 0 and "candidate AOI-A09 covers it" in result.stdout
+    ids = {c["id"]: c for c in candidates(qam)}
+    assert ids["INS-I08"]["inspection"] == "I08" and ids["AOI-A09"]["priority"] >= 4
+
+
+def test_adding_checks_each_field_like_a_file_row(qam):
+    one_error(qam("plan", "add-inspection", "--id", "I09", "--title", "x", "--kind", "thematic", "--theme",
+                  "custdy", "--expected", "2027-10-01"), "not added", "did you mean 'custody'?")
+    one_error(qam("plan", "add-aoi", "--id", "A10", "--title", "x"), "--theme, --source, --priority")
+    assert candidates(qam) == []
+
+
+def test_add_aoi_asks_for_what_the_flags_left_out(monkeypatch):
+    """In a terminal the missing fields are asked for (driven here through a pipe)."""
+    import sys
+
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from qam.cli import plan as plan_cli
+    from qam.cli import prompts_planner
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    with create_pipe_input() as pipe:
+        ui = prompts_planner.QuestionaryUi(input=pipe, output=DummyOutput())
+        monkeypatch.setattr(prompts_planner, "QuestionaryUi", lambda: ui)
+        pipe.send_text("\r")          # Raised by: the first source (opcc_scrutiny)
+        pipe.send_text("\x1b[B\x1b[B\x1b[B\r")  # Priority: 4
+        answers = plan_cli._ask_missing(
+            {"id": "A11", "title": "Call handling times", "theme": "call_handling", "source": None, "priority": None},
+            [("source", "Raised by:", ["opcc_scrutiny", "smb"]), ("priority", "Priority:", ["1", "2", "3", "4", "5"])],
+            "add-aoi")
+    assert answers["source"] == "opcc_scrutiny" and answers["priority"] == "4"
