@@ -13,16 +13,16 @@ from pathlib import Path
 START, END = "<!-- commands:start -->", "<!-- commands:end -->"
 
 
-def _walk(command, path: list[str]):
+def _walk(command, path: list[str], parent=None):
+    """(path, command, context) for every leaf command, loading lazy groups as it goes."""
     import typer
 
-    subcommands = getattr(command, "commands", None)
-    if subcommands:
-        for name in sorted(subcommands):
-            yield from _walk(subcommands[name], path + [name])
+    ctx = typer.Context(command, info_name=path[-1], parent=parent)
+    if hasattr(command, "list_commands"):
+        for name in command.list_commands(ctx):
+            yield from _walk(command.get_command(ctx, name), path + [name], ctx)
     else:
-        ctx = typer.Context(command, info_name=" ".join(path))
-        yield path, command, ctx
+        yield path, command, typer.Context(command, info_name=" ".join(path))
 
 
 def reference() -> str:

@@ -1,7 +1,5 @@
 """What every command shares: the global options, opening the store, output, the error route."""
 
-from __future__ import annotations
-
 import json
 import sys
 from dataclasses import dataclass

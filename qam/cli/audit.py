@@ -1,7 +1,5 @@
 """`qam audit`: the decision trail."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

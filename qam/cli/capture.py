@@ -5,8 +5,6 @@ The flow lives here and asks through `qam.cli.prompts`; every answer is saved th
 most the answer being typed, and rerunning `qam capture` offers to resume where it stopped.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

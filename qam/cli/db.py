@@ -1,7 +1,5 @@
 """`qam db`: where the store lives."""
 
-from __future__ import annotations
-
 import typer
 
 from qam.cli._common import db_path, new_app

@@ -1,7 +1,5 @@
 """`qam init` and `qam demo`: setting up a store, and the whole job on example data."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam findings`: what the evidence shows, question by question."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam outcomes`: external inspection grades by force and question or area."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam plan`: the 18-month programme of internal reviews, from candidates to an accepted plan."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date
 from pathlib import Path

@@ -6,8 +6,6 @@ turns None into KeyboardInterrupt, which the CLI root turns into a clean exit 13
 these prompts through prompt_toolkit's `create_pipe_input()` with `use_io(...)`.
 """
 
-from __future__ import annotations
-
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any

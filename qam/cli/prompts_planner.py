@@ -4,8 +4,6 @@ Imported only inside commands that prompt, so `qam --help` never loads questiona
 or Esc returns None from a prompt; the session treats that as "leave".
 """
 
-from __future__ import annotations
-
 import typer
 
 from qam.cli._common import print_table

@@ -6,8 +6,6 @@ user leaves with Ctrl-C returns None from questionary; we turn that into `typer.
 the CLI root reports as "Stopped" with exit 130.
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

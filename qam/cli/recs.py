@@ -1,7 +1,5 @@
 """`qam recs`: the register of HMICFRS recommendations, AFIs and causes of concern."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam report`: HTML reports for boards, the PCC and the public."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

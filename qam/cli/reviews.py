@@ -1,7 +1,5 @@
 """`qam reviews`: the programme's reviews, as fieldwork sees them."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

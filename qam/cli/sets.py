@@ -1,7 +1,5 @@
 """`qam sets`: the question sets reviewers answer."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam sme`: the pool of volunteer subject-matter experts and their abstraction."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`qam sync`: moving a laptop's work into the programme store, and back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

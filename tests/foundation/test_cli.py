@@ -112,3 +112,23 @@ def test_help_does_not_import_heavy_libraries():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_root_help_summaries_match_each_groups_own_help():
+    """`qam --help` lists the groups without importing them; the summaries must not drift."""
+    import importlib
+
+    from qam.cli import GROUPS
+
+    for name, (module_name, summary) in GROUPS.items():
+        module = importlib.import_module(module_name)
+        assert module.app.info.help.split("\n\n")[0] == summary, name
+
+
+def test_help_loads_no_command_group():
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom qam.cli import app\n"
+            "CliRunner().invoke(app, ['--help'])\n"
+            "print(','.join(m for m in sys.modules if m.startswith('qam.cli.') and m not in "
+            "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
