@@ -6,6 +6,7 @@ Layout (format "qam-sync-bundle", format_version 1):
      "tables": {table: [row, ...]},        # known tables, known columns, plain values only
      "audit_log": [event, ...],            # the exporter's whole chain, so it can be verified
      "synced_event": [{"original_event_id", "local_event_id", "store_id"}, ...],
+                                           # tables include purged_record (may be absent in older bundles)
      "manifest": {"counts": {table: n}, "record_hashes": {table: [sha256, ...]},
                   "chain_head": sha256, "events": n},
      "bundle_hash": sha256 of the canonical JSON of everything else}
@@ -27,6 +28,7 @@ from qam.errors import AuditError, ImportFileError, RefusedError
 from qam.files import write_atomic
 from qam.store import audit
 from qam.store import fieldwork as db
+from qam.store.retention import PURGED_COLUMNS
 
 FORMAT = "qam-sync-bundle"
 FORMAT_VERSION = 1
@@ -47,6 +49,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "register_conflict": (db.CONFLICT_COLUMNS, ("id",)),
     "finding_conflict": (db.FINDING_CONFLICT_COLUMNS, ("id",)),
     "finding_set_aside": (db.SET_ASIDE_COLUMNS, ("finding_id",)),
+    # Records purged under retention: the importer purges its own copies and skips them.
+    "purged_record": (PURGED_COLUMNS, ("record_table", "record_id")),
 }
 _TOP_KEYS = {"format", "format_version", "schema", "store_id", "exported_at", "exported_by",
              "tables", "audit_log", "synced_event", "manifest", "bundle_hash"}

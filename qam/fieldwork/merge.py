@@ -11,6 +11,10 @@ Rules, so that merging twice changes nothing and laptops merge in any order to t
 - two decisions on one item from different stores, from the same old status to different new
   statuses, are both kept; the item is held at the old status and shown as a conflict until
   `qam sync resolve` records a decision with a reason.
+- records another store purged under retention (its `purged_record` rows, or this store's
+  own) are skipped, never re-imported and never a conflict; this store's copies of them are
+  purged in the same import (qam/fieldwork/retention.py), and trail events about them that
+  are not here yet are not merged (they may carry the purged words). The receipt counts them.
 - two corrections of one finding from different stores (two versions superseding the same id)
   are both kept, and a `finding_conflict` is recorded: both stay current (neither silently
   wins) until `qam sync resolve-finding` keeps one and sets the others aside, with a reason.
@@ -27,8 +31,10 @@ from pathlib import Path
 from qam.errors import ImportFileError, NotFoundError, RefusedError
 from qam.fieldwork.bundle import TABLES, Bundle, row_hash, verify_bundle
 from qam.fieldwork.capture import now
+from qam.fieldwork.retention import apply_purges
 from qam.store import audit
 from qam.store import fieldwork as db
+from qam.store import retention as rdb
 from qam.vocabulary import STATUSES
 
 _IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision", "finding_set_aside"}
@@ -51,13 +57,33 @@ def _local(store, table: str, row: dict) -> dict | None:
     return db.row_by_key(store, table, columns, _key(table, row))
 
 
-def _conflicts(store, bundle: Bundle) -> list[str]:
+def _purged(store, bundle: Bundle, path) -> dict[str, set[str]]:
+    """table -> ids purged under retention, here or in the store the bundle came from."""
+    purged = rdb.purged_ids(store) if db.table_exists(store, "purged_record") else {}
+    purged = {"capture_session": set(), "finding": set(), **purged}
+    for i, row in enumerate(bundle.tables.get("purged_record", [])):
+        if not all(isinstance(v, str) and v for v in row.values()):
+            raise ImportFileError(f"{path} was refused whole, nothing imported: table purged_record "
+                                  f"row {i + 1} is malformed. Export it again.")
+        purged.setdefault(row["record_table"], set()).add(row["record_id"])
+    return purged
+
+
+def _is_purged(table: str, row: dict, purged: dict[str, set[str]]) -> bool:
+    if table in ("capture_session", "finding"):
+        return row["id"] in purged[table]
+    return table == "finding_link" and row["finding_id"] in purged["finding"]
+
+
+def _conflicts(store, bundle: Bundle, purged: dict[str, set[str]]) -> list[str]:
     """Records whose id is here already with different content (checked before any write)."""
     found = []
     for table, rows in bundle.tables.items():
         if table not in _IMMUTABLE and table != "question_set":
             continue
         for row in rows:
+            if _is_purged(table, row, purged):
+                continue  # blanked here or there: different content is the purge, not an edit
             local = _local(store, table, row)
             if local is None:
                 continue
@@ -80,7 +106,11 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
         if bundle.tables.get(table) and not db.table_exists(store, table):
             raise ImportFileError(f"{path} holds {table} rows but this store has no register yet; "
                                   "upgrade QAM here to the version the laptop runs.")
-    clashes = _conflicts(store, bundle)
+    purged = _purged(store, bundle, path)
+    if bundle.tables.get("purged_record") and not db.table_exists(store, "purged_record"):
+        raise ImportFileError(f"{path} lists records purged under retention but this store cannot "
+                              "record purges yet; upgrade QAM here to the version the laptop runs.")
+    clashes = _conflicts(store, bundle, purged)
     if clashes:
         listed = "; ".join(clashes[:10]) + (f" and {len(clashes) - 10} more" if len(clashes) > 10 else "")
         raise ImportFileError(
@@ -89,15 +119,23 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
             "owner to correct them with a new version instead of editing them.")
     added: dict[str, int] = {}
     present: dict[str, int] = {}
+    skipped: dict[str, int] = {}
     local_id = db.store_id(store)
+    if bundle.tables.get("purged_record"):
+        rdb.secure_delete(store, True)
     with store.transaction():
+        purged_here = apply_purges(store, bundle.tables.get("purged_record", []), actor=actor,
+                                   from_store=bundle.store_id) if bundle.tables.get("purged_record") else {}
         new_decisions, new_reviews = [], set()
         for table, rows in bundle.tables.items():
-            if not rows or not db.table_exists(store, table):
+            if not rows or not db.table_exists(store, table) or table == "purged_record":
                 continue
             for row in rows:
                 if table == "review_team" and row["review_id"] not in new_reviews:
                     continue  # teams are the programme's: only a review new here brings its team
+                if _is_purged(table, row, purged):
+                    skipped[table] = skipped.get(table, 0) + 1
+                    continue
                 local = _local(store, table, row)
                 if local is None and table == "review":
                     new_reviews.add(row["id"])
@@ -129,17 +167,22 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                                                 actor=row["resolved_by"], at=row["resolved_at"])
         if added.get("register_item"):
             db.rebuild_register_search(store)
-        events_added, events_present = _merge_events(store, bundle, actor)
+        events_added, events_present, events_skipped = _merge_events(store, bundle, actor, purged)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
         corrected = {r["supersedes"] for r in bundle.tables.get("finding", []) if r["supersedes"]}
         forked = _finding_conflicts(store, corrected, actor)
         audit.append_event(store, actor=actor, entity="sync", entity_id=bundle.store_id, action="import",
                            new={"bundle_hash": bundle.bundle_hash, "added": added, "events": events_added,
-                                "conflicts": len(raised), "finding_conflicts": len(forked)},
+                                "conflicts": len(raised), "finding_conflicts": len(forked),
+                                "skipped_purged": skipped, "purged_here": purged_here},
                            reason="sync bundle imported")
+    if any(purged_here.values()):
+        rdb.wipe_free_space(store)
     return {"file": str(path), "from_store": bundle.store_id, "bundle_hash": bundle.bundle_hash,
             "added": added, "already_present": present, "events_added": events_added,
-            "events_already_present": events_present, "conflicts": raised, "finding_conflicts": forked}
+            "events_already_present": events_present, "conflicts": raised, "finding_conflicts": forked,
+            "skipped_purged": skipped, "skipped_purged_total": sum(skipped.values()),
+            "events_skipped_purged": events_skipped, "purged_here": purged_here}
 
 
 def current_versions(store, finding_id: str) -> list[str]:
@@ -202,13 +245,16 @@ def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: st
             "conflicts": [c["id"] for c in conflicts]}
 
 
-def _merge_events(store, bundle: Bundle, actor: str) -> tuple[int, int]:
+def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]) -> tuple[int, int, int]:
     local = db.local_event_ids(store) | db.synced_original_ids(store)
-    added = present = 0
+    added = present = skipped = 0
     for event in bundle.events:
         original = bundle.synced.get(event["event_id"], event["event_id"])
         if original in local:
             present += 1
+            continue
+        if event["entity"] in ("capture_session", "finding") and event["entity_id"] in purged[event["entity"]]:
+            skipped += 1  # about a purged record: its old/new may hold the purged words
             continue
         if event["event_id"] in bundle.synced and event["action"] == "sync_import":
             content = json.loads(event["new"] or "{}")
@@ -224,7 +270,7 @@ def _merge_events(store, bundle: Bundle, actor: str) -> tuple[int, int]:
         db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
         local.add(original)
         added += 1
-    return added, present
+    return added, present, skipped
 
 
 def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:

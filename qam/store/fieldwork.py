@@ -141,6 +141,40 @@ def m005_fieldwork_conflicts(db: sqlite_utils.Database) -> None:
     )
 
 
+@MIGRATIONS(name="m006_retention")
+def m006_retention(db: sqlite_utils.Database) -> None:
+    """Retention (RELIABILITY 13): the findings' locks open only while a purge is running.
+
+    The triggers that refuse UPDATE/DELETE on findings, and changes to a finalised session,
+    are recreated with one exception: while the row `retention_purge_running` is in
+    `setting`. The purge (qam/store/retention.py) inserts that row and deletes it again
+    inside its own transaction, so no other write ever sees the locks open. `purged_record`
+    lists every record a purge blanked, so sync never brings one back.
+    """
+    not_purging = "NOT EXISTS (SELECT 1 FROM setting WHERE key = 'retention_purge_running')"
+    for name in ("finding_no_update", "finding_no_delete", "capture_session_locked"):
+        db.execute(f"DROP TRIGGER {name}")
+    db.execute(
+        f"CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding WHEN {not_purging} BEGIN "
+        "SELECT RAISE(ABORT, 'a finding is never changed in place; record a correction with "
+        "qam findings correct'); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding WHEN {not_purging} BEGIN "
+        "SELECT RAISE(ABORT, 'a finding is never deleted; record a correction with qam findings correct'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER capture_session_locked BEFORE UPDATE ON capture_session "
+        f"WHEN OLD.finalised_at IS NOT NULL AND {not_purging} BEGIN "
+        "SELECT RAISE(ABORT, 'this capture session is finalised and locked'); END"
+    )
+    db.execute(
+        """CREATE TABLE purged_record (
+            record_table TEXT NOT NULL, record_id TEXT NOT NULL, purged_at TEXT NOT NULL,
+            event_id TEXT NOT NULL, PRIMARY KEY (record_table, record_id))"""
+    )
+
+
 # ----------------------------------------------------------------------------- helpers
 
 @contextlib.contextmanager
