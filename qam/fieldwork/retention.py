@@ -114,11 +114,16 @@ def purge(store, *, today: date, actor: str, years: int | None = None, dry_run: 
     """List (dry run) or purge what is due; the purge is one transaction with one trail event.
 
     Returns the `due` document, plus `event_id` and `purged: True` after a real run that had
-    something to purge. Nothing due: nothing is written, not even an event.
+    something to purge. Nothing due: no record and no event is written; the file is still
+    rewritten if earlier purges exist, to finish a wipe a full disk once stopped.
     """
     plan = due(store, today=today, years=years)
     plan = {**plan, "dry_run": dry_run, "purged": False, "event_id": None}
-    if dry_run or not plan["reviews"]:
+    if dry_run:
+        return plan
+    if not plan["reviews"]:
+        if rdb.purged_ids(store)["finding"] or rdb.purged_ids(store)["capture_session"]:
+            rdb.wipe_free_space(store)  # finishes a wipe an earlier run could not (disk full)
         return plan
     sessions = [i for r in plan["reviews"] for i in r["session_ids"]]
     findings = [i for r in plan["reviews"] for i in r["finding_ids"]]
