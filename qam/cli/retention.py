@@ -71,9 +71,9 @@ def retention(
     if not rows:
         return
     if result["trail_events_keeping_text"]:
-        typer.echo(f"Note: {result['trail_events_keeping_text']} trail events about these records (session "
-                   "openings, corrections) keep their words: the decision trail is append-only and chained, "
-                   "so a purge cannot blank them.")
+        typer.echo(f"Note: {result['trail_events_keeping_text']} trail events about these records, written by "
+                   "an earlier QAM, keep their words: the decision trail is append-only and chained, so a purge "
+                   "cannot blank them. (QAM now records only fingerprints of free text in the trail.)")
     totals = f"{result['sessions']} sessions and {result['findings']} findings in {len(rows)} reviews"
     if result["purged"]:
         typer.echo(f"Purged {totals}: their free text is gone from the store and its search index. "

@@ -57,6 +57,12 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="A bundle written by `q
     for table, n in sorted(receipt["added"].items()):
         typer.echo(f"  added {n} {names.get(table, table)}")
     typer.echo(f"  trail: {receipt['events_added']} events added, {receipt['events_already_present']} already present")
+    if receipt.get("skipped_purged_total"):
+        typer.echo(f"  skipped {receipt['skipped_purged_total']} records purged here under retention (not brought back)")
+    if any((receipt.get("purged_here") or {}).values()):
+        here = receipt["purged_here"]
+        typer.echo(f"  purged here too: {here.get('sessions', 0)} sessions and {here.get('findings', 0)} findings "
+                   "the other store had purged under retention")
     for c in receipt["conflicts"]:
         typer.echo(f"  CONFLICT {c['item_ref']}: offline decisions from {c['old_status']} to "
                    f"{' and '.join(c['statuses'])}; resolve with: qam sync resolve {c['item_ref']} STATUS --reason \"...\"")

@@ -106,6 +106,25 @@ def session_set(store, session: dict) -> QuestionSet:
 
 # ----------------------------------------------------------------------------- sessions
 
+def text_fingerprint(*texts: object) -> str:
+    """SHA-256 of free text, for the decision trail.
+
+    The trail is append-only and hash-chained, so nothing in it can ever be blanked: it records
+    a fingerprint of what was written (which proves what a finding said, given the text) and
+    never the words, so retention and erasure can remove the words from the store alone.
+    """
+    payload = json.dumps([t for t in texts], ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _session_event(session: dict) -> dict:
+    """What the trail keeps of a session's opening: no place, participant or document title."""
+    return {"review_id": session["review_id"], "method": session["method"], "held_on": session["held_on"],
+            "head_count": session["head_count"], "participants": len(session["participants"] or []),
+            "document_hash": session["document_hash"],
+            "details_sha256": text_fingerprint(session["place"], session["participants"], session["document_title"])}
+
+
 def document_fingerprint(path: Path | str) -> tuple[str, str]:
     """(title, SHA-256) of a document: document analysis keeps these, never the content."""
     path = Path(path)
@@ -165,8 +184,7 @@ def open_session(store, *, review_id: str, method: str, actor: str, held_on: str
         if review.get("status") == "planned":
             db.set_review_status(store, review_id, "in_fieldwork")
         audit.append_event(store, actor=actor, entity="capture_session", entity_id=session["id"],
-                           action="open", new={k: session[k] for k in ("review_id", "method", "held_on", "place", "participants", "head_count", "document_title", "document_hash")},
-                           reason="fieldwork session started")
+                           action="open", new=_session_event(session), reason="fieldwork session started")
     return session
 
 
@@ -331,8 +349,8 @@ def correct(store, finding_id: str, *, actor: str, reason: str, notes: str | Non
     with db.write(store):
         db.insert_finding(store, finding, new_links)
         audit.append_event(store, actor=actor, entity="finding", entity_id=finding["id"], action="correct",
-                           old={"finding": old["id"], "notes": old["notes"], "grade": old["grade"]},
-                           new={"notes": finding["notes"], "grade": new_grade, "links": new_links},
+                           old={"finding": old["id"], "notes_sha256": text_fingerprint(old["notes"]), "grade": old["grade"]},
+                           new={"notes_sha256": text_fingerprint(finding["notes"]), "grade": new_grade, "links": new_links},
                            reason=reason.strip())
     return db.finding(store, finding["id"])
 

@@ -61,16 +61,27 @@ def unpurged_records(store: Store, review_ids: list[str]) -> dict[str, dict[str,
     return found
 
 
+# JSON keys that hold words, written plainly ("notes": ...) or inside a merged event's escaped
+# JSON (\"notes\": ...); fingerprint keys such as `notes_sha256` do not match.
+_WORD_KEYS = ("notes", "concerns", "place", "document_title")
+_HOLDS_WORDS = " OR ".join(
+    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\"{key}\":%' OR "
+    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\\\"{key}\\\":%'"
+    for key in _WORD_KEYS
+)
+
+
 def trail_events_with_text(store: Store, table: str, ids: list[str]) -> int:
-    """How many trail events about these records carry their words (a session's opening, a
-    correction, or those merged from a laptop). The trail is append-only and hash-chained, so
-    a purge cannot blank them; the count is reported so nobody believes otherwise."""
+    """How many trail events about these records carry their words. QAM's own events hold only
+    fingerprints of free text; events written by an earlier QAM (a session's place or a
+    correction's notes, directly or merged from a laptop) may hold the words. The trail is
+    append-only and hash-chained, so a purge cannot blank them; the count is reported so nobody
+    believes otherwise."""
     count = 0
     for chunk in _chunks(sorted(ids)):
         count += store.conn.execute(
             f"SELECT count(*) FROM audit_log WHERE entity = ? AND entity_id IN ({', '.join('?' * len(chunk))}) "
-            "AND (action IN ('open', 'correct') OR (action = 'sync_import' AND "
-            "json_extract(new, '$.action') IN ('open', 'correct')))", [table, *chunk]).fetchone()[0]
+            f"AND ({_HOLDS_WORDS})", [table, *chunk]).fetchone()[0]
     return count
 
 

@@ -39,16 +39,19 @@ def _add_old_reviews(store) -> None:
 
 
 def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
-    """A session with two questions, one corrected-in-capture (two versions), all holding `words`."""
+    """A session with two questions, one corrected-in-capture (two versions), and a correction
+    after finalising, all holding `words` (the place too)."""
     session = fw.open_session(store, review_id=review_id, method="interview", actor=who,
-                              place=f"{review_id} interview room",
+                              place=f"{review_id} interview room beside {words.split()[0]}",
                               participants=[{"role": "detention officer", "unit": "custody"}])
     fw.record_answer(store, session, question_id="pub-1", notes=f"First note {words}", actor=who,
                      grade="good", concerns=f"Concern about {words}", participant_role="sergeant",
                      participant_unit="custody", links=["REC-HANDOVER"])
     fw.record_answer(store, session, question_id="pub-1", notes=f"Revised note {words}", actor=who,
                      grade="good", links=["REC-HANDOVER"])
-    fw.record_answer(store, session, question_id="vic-1", notes=f"Victims {words}", actor=who)
+    victims = fw.record_answer(store, session, question_id="vic-1", notes=f"Victims {words}", actor=who)
+    fw.finalise(store, session["id"], who, names_checked=True)
+    fw.correct(store, victims["id"], notes=f"Victims, corrected: {words}", reason="typo", actor=who)
     return session
 
 
@@ -85,9 +88,9 @@ def test_dry_run_lists_exactly_the_expired_review_and_writes_nothing(aged):
     result = retention.purge(aged, today=TODAY, actor="qa.lead", dry_run=True)
     assert [r["review_id"] for r in result["reviews"]] == ["R-OLD"]
     only = result["reviews"][0]
-    assert (only["end"], only["due_since"], only["sessions"], only["findings"]) == ("2019-03-31", "2025-03-31", 1, 3)
+    assert (only["end"], only["due_since"], only["sessions"], only["findings"]) == ("2019-03-31", "2025-03-31", 1, 4)
     assert not result["purged"] and result["event_id"] is None
-    assert result["trail_events_keeping_text"] == 1  # the session's opening event (place, roles)
+    assert result["trail_events_keeping_text"] == 0  # the trail holds fingerprints of words, never words
     assert _dump(aged) == before
     # One day later R-EDGE is due as well; a longer period for one run makes nothing due.
     later = retention.due(aged, today=date(2025, 4, 2))
@@ -100,12 +103,12 @@ def test_purge_blanks_exactly_the_due_records_with_one_chained_event_and_no_text
     old_ids = [r[0] for r in _rows(aged, "R-OLD")]
     events_before = len(audit.events(aged))
     result = retention.purge(aged, today=TODAY, actor="qa.lead")
-    assert result["purged"] and result["findings"] == 3 and result["sessions"] == 1
+    assert result["purged"] and result["findings"] == 4 and result["sessions"] == 1
     # Exactly R-OLD's records: text blanked, history (question, grade, ids) kept.
     for fid, notes, concerns, role, unit, _grade, question in _rows(aged, "R-OLD"):
         assert (notes, concerns, role, unit) == ("", None, None, None)
         assert question in ("pub-1", "vic-1") and fid in old_ids
-    assert sorted(r[5] or "" for r in _rows(aged, "R-OLD")) == ["", "good", "good"]
+    assert sorted(r[5] or "" for r in _rows(aged, "R-OLD")) == ["", "", "good", "good"]
     session = aged.conn.execute("SELECT place, participants, document_title FROM capture_session "
                                 "WHERE review_id = 'R-OLD'").fetchone()
     assert session == (None, "[]", None)
@@ -120,7 +123,7 @@ def test_purge_blanks_exactly_the_due_records_with_one_chained_event_and_no_text
     event = events[-1]
     assert (event["entity"], event["action"], event["event_id"]) == ("retention", "purge", result["event_id"])
     assert json.loads(event["new"]) == {"years": 6, "today": "2025-04-01", "reviews": ["R-OLD"],
-                                        "sessions": 1, "findings": 3}
+                                        "sessions": 1, "findings": 4}
     assert CANARY.lower() not in json.dumps(event).lower()
     trail.verify(events)
     # The locks are back: nothing else may change a finding, and a second run finds nothing.
@@ -191,8 +194,8 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     before = {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")}
 
     receipt = import_bundle(prog, old_bundle, actor="liaison.lead")  # must neither fail nor resurrect
-    assert receipt["skipped_purged"] == {"capture_session": 1, "finding": 3, "finding_link": 2}
-    assert receipt["skipped_purged_total"] == 6 and sum(receipt["added"].values()) == 0
+    assert receipt["skipped_purged"] == {"capture_session": 1, "finding": 4, "finding_link": 2}
+    assert receipt["skipped_purged_total"] == 7 and sum(receipt["added"].values()) == 0
     assert {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")} == before
     assert fw.list_findings(prog, search=CANARY) == []
     trail.verify(audit.events(prog))
@@ -200,7 +203,7 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     # The laptop learns of the purge from the programme's bundle and purges its own copies.
     export_bundle(prog, tmp_path / "programme.qam-bundle", actor="liaison.lead")
     back = import_bundle(laptop, tmp_path / "programme.qam-bundle", actor="sgt.west")
-    assert back["purged_here"] == {"sessions": 1, "findings": 3}
+    assert back["purged_here"] == {"sessions": 1, "findings": 4}
     assert _rows(laptop, "R-OLD") == before["R-OLD"]
     assert _rows(laptop, "R-EDGE") == before["R-EDGE"]
     trail.verify(audit.events(laptop))
@@ -211,7 +214,7 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     export_bundle(laptop, tmp_path / "laptop-new.qam-bundle", actor="sgt.west")
     laptop.close()
     again = import_bundle(prog, tmp_path / "laptop-new.qam-bundle", actor="liaison.lead")
-    assert again["skipped_purged_total"] == 6 and again["conflicts"] == []
+    assert again["skipped_purged_total"] == 7 and again["conflicts"] == []
     assert {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")} == before
     prog.close()
 
@@ -242,12 +245,12 @@ def test_cli_dry_run_then_purge(aged):
     result = _run("--dry-run", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert [(r["review_id"], r["sessions"], r["findings"]) for r in doc["reviews"]] == [("R-OLD", 1, 3)]
+    assert [(r["review_id"], r["sessions"], r["findings"]) for r in doc["reviews"]] == [("R-OLD", 1, 4)]
     text = _run("--dry-run")
     assert "R-OLD" in text.stdout and "Nothing was changed" in text.stdout and "R-EDGE" not in text.stdout
     assert _dump(aged) == before
     done = _run()
-    assert done.exit_code == 0 and "Purged 1 sessions and 3 findings in 1 reviews" in done.stdout
+    assert done.exit_code == 0 and "Purged 1 sessions and 4 findings in 1 reviews" in done.stdout
     assert "Nothing is due" in _run().stdout
 
 

@@ -13,7 +13,7 @@ from qam.cli import app
 from qam.docs import _walk
 
 DESIGN_GROUPS = {"init", "demo", "sets", "recs", "outcomes", "sme", "plan", "reviews", "capture",
-                 "findings", "sync", "report", "audit", "db"}
+                 "findings", "sync", "report", "audit", "db", "retention"}
 
 
 def _all_commands():
@@ -129,6 +129,6 @@ def test_help_loads_no_command_group():
     code = ("import sys\nfrom typer.testing import CliRunner\nfrom qam.cli import app\n"
             "CliRunner().invoke(app, ['--help'])\n"
             "print(','.join(m for m in sys.modules if m.startswith('qam.cli.') and m not in "
-            "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo')))\n")
+            "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo', 'qam.cli.retention')))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
