@@ -84,9 +84,10 @@ def conflicts_cmd(all_: Annotated[bool, typer.Option("--all", help="Include reso
     """
     from qam.fieldwork.merge import current_versions
     from qam.store import fieldwork as db
+    from qam.store import sync as sync_db
 
     with open_store() as store:
-        rows = db.conflicts(store, open_only=not all_)
+        rows = sync_db.conflicts(store, open_only=not all_)
         found = db.finding_conflicts(store, open_only=not all_)
         for f in found:
             f["current_versions"] = current_versions(store, f["finding_id"])

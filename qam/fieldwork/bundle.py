@@ -28,6 +28,7 @@ from qam.errors import AuditError, ImportFileError, RefusedError
 from qam.files import write_atomic
 from qam.store import audit
 from qam.store import fieldwork as db
+from qam.store import sync as sync_db
 from qam.store.retention import PURGED_COLUMNS
 
 FORMAT = "qam-sync-bundle"
@@ -80,10 +81,10 @@ def _store_rows(store, table: str) -> list[dict]:
     columns, _ = TABLES[table]
     if table == "status_decision":
         origin = db.store_id(store)
-        rows = db.table_rows(store, "status_decision", db.DECISION_COLUMNS)
-        origins = db.decision_origins(store)
+        rows = sync_db.table_rows(store, "status_decision", db.DECISION_COLUMNS)
+        origins = sync_db.decision_origins(store)
         return [{**r, "origin": origins.get(r["id"], origin)} for r in rows]
-    return db.table_rows(store, table, columns)
+    return sync_db.table_rows(store, table, columns)
 
 
 def export_bundle(store, path: Path | str, *, actor: str) -> dict:
@@ -98,7 +99,7 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
         tables = {t: _store_rows(store, t) for t in TABLES}
         events = audit.events(store)
         synced = [{"original_event_id": o, "local_event_id": loc, "store_id": None}
-                  for loc, o in db.synced_events(store).items()]
+                  for loc, o in sync_db.synced_events(store).items()]
     doc = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "schema": store.pragma("user_version"),

@@ -20,6 +20,7 @@ from qam.fieldwork.answers import Answer, parse_line
 from qam.question_sets import QuestionSet
 from qam.store import audit
 from qam.store import fieldwork as db
+from qam.store import sync as sync_db
 from qam.vocabulary import METHODS
 
 
@@ -182,7 +183,7 @@ def open_session(store, *, review_id: str, method: str, actor: str, held_on: str
     with db.write(store):
         db.insert_session(store, session)
         if review.get("status") == "planned":
-            db.set_review_status(store, review_id, "in_fieldwork")
+            sync_db.set_review_status(store, review_id, "in_fieldwork")
         audit.append_event(store, actor=actor, entity="capture_session", entity_id=session["id"],
                            action="open", new=_session_event(session), reason="fieldwork session started")
     return session
@@ -273,7 +274,7 @@ def _check_answer(store, session: dict | None, qs: QuestionSet, *, question_id: 
             raise RefusedError(f"Question {question_id} is not graded; leave the grade out (not assessed).")
         if grade not in qs.grades:
             raise RefusedError(f"Grade '{grade}' is not on the {qs.scale.replace('_', '-')} scale: {', '.join(qs.grades)} (or leave it out: not assessed).")
-    refs = db.register_refs(store)
+    refs = sync_db.register_refs(store)
     for ref in links:
         if ref not in refs:
             raise NotFoundError(f"Register item '{ref}' is not in this store; `qam recs list` shows the refs (or import the programme's bundle).")

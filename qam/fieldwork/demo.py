@@ -14,6 +14,7 @@ from qam.fieldwork import capture as fw
 from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.merge import import_bundle
 from qam.store import fieldwork as db
+from qam.store import sync as sync_db
 
 NOTES = [
     "Handover between detention officers covered each detainee's risk assessment, medication and "
@@ -51,7 +52,7 @@ FOCUS_GROUP = [
 
 
 def _handover_item(store) -> str | None:
-    items = db.register_items(store)
+    items = sync_db.register_items(store)
     for item in items:
         if "handover" in (item.get("text") or "").lower():
             return item["ref"]
@@ -93,7 +94,7 @@ def _offline_decisions(a, b, ref: str | None) -> bool:
 
     if not ref:
         return False
-    status = db.item_status(a, ref)
+    status = sync_db.item_status(a, ref)
     first, second = ("completed", "being_progressed") if status != "being_progressed" else ("completed", "will_be_progressed")
     record_decision(a, ref, first, reason="Handover briefing seen working on every shift observed", actor="sgt.eastern")
     record_decision(b, ref, second, reason="Improving, but weekend handovers still rushed", actor="pc.western")

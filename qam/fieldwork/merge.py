@@ -35,6 +35,7 @@ from qam.fieldwork.retention import apply_purges
 from qam.store import audit
 from qam.store import fieldwork as db
 from qam.store import retention as rdb
+from qam.store import sync as sync_db
 from qam.vocabulary import STATUSES
 
 _IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision", "finding_set_aside"}
@@ -54,7 +55,7 @@ def _local(store, table: str, row: dict) -> dict | None:
     columns = [c for c in TABLES[table][0] if c != "origin"]
     if not db.table_exists(store, table):
         return None
-    return db.row_by_key(store, table, columns, _key(table, row))
+    return sync_db.row_by_key(store, table, columns, _key(table, row))
 
 
 def _purged(store, bundle: Bundle, path) -> dict[str, set[str]]:
@@ -141,32 +142,32 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                     new_reviews.add(row["id"])
                 if local is None:
                     if table == "status_decision":
-                        db.insert_decision(store, row, row.get("origin") or bundle.store_id)
+                        sync_db.insert_decision(store, row, row.get("origin") or bundle.store_id)
                         new_decisions.append(row)
                     elif table == "register_conflict":
-                        db.insert_conflict(store, row)
+                        sync_db.insert_conflict(store, row)
                     elif table == "finding_conflict":
                         db.insert_finding_conflict(store, row)
                     elif table == "register_item":
-                        db.insert_row(store, table, {**row, "extra": row["extra"] or "{}",
+                        sync_db.insert_row(store, table, {**row, "extra": row["extra"] or "{}",
                                                      "created_at": row["created_at"] or now(),
                                                      "updated_at": row["updated_at"] or now()})
                     else:
-                        db.insert_row(store, table, row)
+                        sync_db.insert_row(store, table, row)
                         if table == "finding":
                             db._index(store, [row["id"]])
                     added[table] = added.get(table, 0) + 1
                     continue
                 present[table] = present.get(table, 0) + 1
                 if table == "capture_session" and row["finalised_at"] and not local["finalised_at"]:
-                    db.set_session_finalised(store, row["id"], row["finalised_at"])
+                    sync_db.set_session_finalised(store, row["id"], row["finalised_at"])
                 if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
-                    db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
+                    sync_db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
                 if table == "finding_conflict" and row["resolved_at"] and not local["resolved_at"]:
                     db.resolve_finding_conflict(store, row["id"], kept_id=row["kept_id"], reason=row["reason"],
                                                 actor=row["resolved_by"], at=row["resolved_at"])
         if added.get("register_item"):
-            db.rebuild_register_search(store)
+            sync_db.rebuild_register_search(store)
         events_added, events_present, events_skipped = _merge_events(store, bundle, actor, purged)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
         corrected = {r["supersedes"] for r in bundle.tables.get("finding", []) if r["supersedes"]}
@@ -246,7 +247,7 @@ def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: st
 
 
 def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]) -> tuple[int, int, int]:
-    local = db.local_event_ids(store) | db.synced_original_ids(store)
+    local = sync_db.local_event_ids(store) | sync_db.synced_original_ids(store)
     added = present = skipped = 0
     for event in bundle.events:
         original = bundle.synced.get(event["event_id"], event["event_id"])
@@ -267,7 +268,7 @@ def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]
         row = audit.append_event(store, actor=actor, entity=event["entity"], entity_id=event["entity_id"],
                                  action="sync_import", new=content,
                                  reason=f"merged from the bundle of store {bundle.store_id[:8]}")
-        db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
+        sync_db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
         local.add(original)
         added += 1
     return added, present, skipped
@@ -275,9 +276,9 @@ def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]
 
 def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
     """Concurrent decisions on one item: same old status, different new statuses, different stores."""
-    resolving = db.resolving_decision_ids(store)
+    resolving = sync_db.resolving_decision_ids(store)
     groups: dict[str, list[dict]] = {}
-    for d in db.decisions(store, ref):
+    for d in sync_db.decisions(store, ref):
         if d["id"] not in resolving:
             groups.setdefault(d["old_status"], []).append({**d, "origin": d["origin"] or local_id})
     found = []
@@ -292,17 +293,17 @@ def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
 
 def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str) -> list[dict]:
     raised = []
-    refs = db.register_refs(store)
+    refs = sync_db.register_refs(store)
     for ref in sorted({d["item_ref"] for d in new_decisions}):
         if ref not in refs:
             continue
         groups = _conflict_groups(store, ref, local_id)
         for group in groups:
-            if db.insert_conflict(store, group):
+            if sync_db.insert_conflict(store, group):
                 raised.append(group)
         in_conflict = {i for g in groups for i in g["decision_ids"]}
-        open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"] == ref]
-        current = db.item_status(store, ref)
+        open_ = [c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"] == ref]
+        current = sync_db.item_status(store, ref)
         if open_:
             target = open_[0]["old_status"]
         else:
@@ -311,7 +312,7 @@ def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str
                 if d["id"] not in in_conflict and d["old_status"] == target:
                     target = d["new_status"]
         if target != current and target in STATUSES:
-            db.set_item_status(store, ref, target, now())
+            sync_db.set_item_status(store, ref, target, now())
             audit.append_event(store, actor=actor, entity="register_item", entity_id=ref, action="status",
                                old=current, new=target,
                                reason="held at the status both decisions started from until the conflict is resolved"
@@ -332,10 +333,10 @@ def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: 
         raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
     if status not in STATUSES:
         raise RefusedError(f"Status '{status}' is not one of {', '.join(STATUSES)}.")
-    open_ = [c for c in db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()]
+    open_ = [c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()]
     if not open_:
         raise NotFoundError(f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them.")
-    current = db.item_status(store, open_[0]["item_ref"])
+    current = sync_db.item_status(store, open_[0]["item_ref"])
     with store.transaction():
         if status == current:
             from qam.register.decisions import write_decision
@@ -346,5 +347,5 @@ def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: 
             decision = record_decision(store, open_[0]["item_ref"], status, reason=reason, actor=actor,
                                        evidence=evidence, approver=approver, source="sync")
         for c in open_:
-            db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
+            sync_db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
     return {**decision, "conflicts": [c["id"] for c in open_]}

@@ -15,15 +15,16 @@ from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.merge import import_bundle, resolve_finding
 from qam.store import Store
 from qam.store import fieldwork as db
+from qam.store import sync as sync_db
 
 
 def _canonical(store) -> str:
     rows = {
-        "finding": db.table_rows(store, "finding", db.FINDING_COLUMNS),
+        "finding": sync_db.table_rows(store, "finding", db.FINDING_COLUMNS),
         "conflict": [{k: c[k] for k in ("id", "finding_id", "version_ids", "kept_id")}
                      for c in db.finding_conflicts(store)],
         "set_aside": [{k: r[k] for k in ("finding_id", "kept_id", "conflict_id")}
-                      for r in db.table_rows(store, "finding_set_aside", db.SET_ASIDE_COLUMNS)],
+                      for r in sync_db.table_rows(store, "finding_set_aside", db.SET_ASIDE_COLUMNS)],
     }
     return json.dumps({t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()}, sort_keys=True)
 

@@ -15,6 +15,7 @@ from qam.fieldwork.merge import import_bundle, resolve
 from qam.register.decisions import record_decision
 from qam.store import Store
 from qam.store import fieldwork as db
+from qam.store import sync as sync_db
 
 
 def _laptop(tmp_path, name, base) -> Store:
@@ -33,11 +34,11 @@ def _capture(store, who, notes, grade):
 
 
 def _canonical(store) -> str:
-    rows = {t: db.table_rows(store, t, cols) for t, cols in (
+    rows = {t: sync_db.table_rows(store, t, cols) for t, cols in (
         ("finding", db.FINDING_COLUMNS), ("capture_session", db.SESSION_COLUMNS),
         ("finding_link", ("finding_id", "item_ref")), ("register_conflict", ("id", "item_ref", "resolved_by")))}
-    rows["items"] = [(i["ref"], i["status"]) for i in db.register_items(store)]
-    rows["decisions"] = sorted(d["id"] for d in db.decisions(store))
+    rows["items"] = [(i["ref"], i["status"]) for i in sync_db.register_items(store)]
+    rows["decisions"] = sorted(d["id"] for d in sync_db.decisions(store))
     return json.dumps({t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()}, sort_keys=True)
 
 
@@ -84,16 +85,16 @@ def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
 
     verify(events(copy1))
     # Both offline decisions kept, one conflict, the item held where both started.
-    conflicts = db.conflicts(copy1, open_only=True)
+    conflicts = sync_db.conflicts(copy1, open_only=True)
     assert len(conflicts) == 1 and conflicts[0]["statuses"] == ["being_progressed", "completed"]
-    assert db.item_status(copy1, "REC-HANDOVER") == "awaiting_review"
-    assert len([d for d in db.decisions(copy1, "REC-HANDOVER")]) == 2
+    assert sync_db.item_status(copy1, "REC-HANDOVER") == "awaiting_review"
+    assert len([d for d in sync_db.decisions(copy1, "REC-HANDOVER")]) == 2
     resolved = resolve(copy1, "REC-HANDOVER", "being_progressed", reason="audit not repeated", actor="lead")
-    assert db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
-    assert db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
+    assert sync_db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
+    assert sync_db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
     # Re-importing after resolution raises nothing new.
     assert import_bundle(copy1, bundle_a, actor="lead")["conflicts"] == []
-    assert db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
+    assert sync_db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
     copy1.close()
     copy2.close()
 
