@@ -98,12 +98,26 @@ def _step_reports(ctx: DemoContext) -> str:
     return f"{len(written)} reports written to {ctx.out}"
 
 
+def _step_retention(ctx: DemoContext) -> str:
+    """When the captured notes fall due for purging (`qam retention --dry-run` a few years on)."""
+    from datetime import date
+
+    from qam.fieldwork import retention
+
+    now = retention.due(ctx.store, today=date.today())
+    later = retention.due(ctx.store, today=date(date.today().year + 8, 1, 1))
+    first = min((r["due_since"] for r in later["reviews"]), default=None)
+    when = f"; the first notes fall due on {first} (`qam retention --dry-run`)" if first else ""
+    return (f"{len(now['reviews'])} reviews past the {now['years']}-year retention period today{when}.")
+
+
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("Set up the store", _step_setup),
     ("Load the register and outcomes", _step_register),
     ("Plan the 18-month programme", _step_planner),
     ("Capture fieldwork on two laptops and merge", _step_fieldwork),
     ("Write the reports", _step_reports),
+    ("Check retention", _step_retention),
 ]
 
 
