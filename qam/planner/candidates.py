@@ -257,24 +257,30 @@ def import_candidates(store, path: Path) -> dict:
             "derived": sum(1 for c in everything if c["origin"] != "import")}
 
 
+def _store_rows(store, rows: list[dict], upsert) -> list[dict]:
+    """Store checked rows and re-derive the candidates, in one transaction; every candidate."""
+    with store.transaction():
+        upsert(store, rows)
+        return refresh(store)
+
+
+def _import_rows(store, rows: list[dict], upsert, origin: str) -> dict:
+    everything = _store_rows(store, rows, upsert)
+    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == origin)}
+
+
 def import_inspections(store, path: Path) -> dict:
+    """Import the inspection calendar; every inspection no candidate prepares for gets one."""
     from qam.store import planner as sp
 
-    rows = parse_inspection_file(path)
-    with store.transaction():
-        sp.upsert_inspections(store, rows)
-        everything = refresh(store)
-    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == "inspection")}
+    return _import_rows(store, parse_inspection_file(path), sp.upsert_inspections, "inspection")
 
 
 def import_aois(store, path: Path) -> dict:
+    """Import areas of interest; every AOI no candidate's source names gets a candidate."""
     from qam.store import planner as sp
 
-    rows = parse_aoi_file(path)
-    with store.transaction():
-        sp.upsert_areas_of_interest(store, rows)
-        everything = refresh(store)
-    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == "aoi")}
+    return _import_rows(store, parse_aoi_file(path), sp.upsert_areas_of_interest, "aoi")
 
 
 def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
@@ -288,9 +294,7 @@ def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
         problem = str(err).removeprefix("row 1: ").rstrip(".")
         end = "" if problem.endswith("?") else "."
         raise RefusedError(f"The {what} was not added: {problem}{end}") from None
-    with store.transaction():
-        upsert(store, [record])
-        everything = refresh(store)
+    everything = _store_rows(store, [record], upsert)
     derived = [c["id"] for c in everything if c["id"] == f"{prefix}-{record['id']}"]
     return {**record, "derived": derived}
 
