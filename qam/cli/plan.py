@@ -65,7 +65,7 @@ def plan(ctx: typer.Context, start: StartOpt = None, months: MonthsOpt = 18, cap
 
 
 @app.command("import")
-def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates CSV (id,title,theme,unit,days,...).")]) -> None:
+def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates, .csv or .xlsx (id,title,theme,unit,days,...).")]) -> None:
     """Import candidate reviews; a bad row stops the import and nothing is written.
 
     Example: qam plan import plans/candidates.csv
@@ -79,7 +79,7 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates CSV (id,tit
 
 
 @app.command("import-inspections")
-def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection calendar CSV (id,title,kind,theme,expected).")]) -> None:
+def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection calendar, .csv or .xlsx (id,title,kind,theme,expected).")]) -> None:
     """Import the external inspection calendar; each inspection no candidate prepares for gets one.
 
     Example: qam plan import-inspections plans/inspections.csv
@@ -92,7 +92,7 @@ def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection
 
 
 @app.command("import-aois")
-def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest CSV (id,title,theme,source,priority,raised).")]) -> None:
+def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest, .csv or .xlsx (id,title,theme,source,priority,raised).")]) -> None:
     """Import areas of interest; each AOI no candidate's source names gets a candidate review.
 
     Example: qam plan import-aois plans/aois.csv
