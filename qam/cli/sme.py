@@ -15,7 +15,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.
 
 @app.command("import")
 def import_cmd(file: Annotated[Path, typer.Argument(help=".csv or .xlsx with id,name,role,unit,skills,unavailable.")]) -> None:
-    """Import the SME pool from a CSV; re-importing updates SMEs by id. All or nothing.
+    """Import the SME pool from a .csv or .xlsx file; re-importing updates SMEs by id. All or nothing.
 
     Skills are theme codes separated by ;. Unavailable is dates or ranges separated by ;
     (2027-09-13 or 2027-07-26..2027-08-06).
