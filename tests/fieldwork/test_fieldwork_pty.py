@@ -49,14 +49,20 @@ def _answer(child, notes: str, graded: bool) -> str:
     return child.match.group(1)
 
 
-def test_real_capture_killed_and_resumed(tmp_path):
+def _start_observation(tmp_path, place: str = ""):
+    """A laptop store with review R1, and a real `qam capture` past the session questions."""
     db = tmp_path / "laptop.db"
     make_programme(db).close()
     child = _spawn(db, "R1", "--method", "direct_observation")
     child.expect("Date of the session")
     child.send(ENTER)
     child.expect("Where")
-    child.send("Northgate custody suite" + ENTER)
+    child.send(place + ENTER)
+    return db, child
+
+
+def test_real_capture_killed_and_resumed(tmp_path):
+    db, child = _start_observation(tmp_path, "Northgate custody suite")
     # A custody review meets its custody questions first (vul-1, off-1), both graded.
     first = _answer(child, "Risk briefing at handover seen twice", graded=True)
     second = _answer(child, "Detainees treated with respect", graded=True)
@@ -88,13 +94,7 @@ def test_real_capture_killed_and_resumed(tmp_path):
 
 
 def test_ctrl_c_at_a_prompt_keeps_the_saved_answer(tmp_path):
-    db = tmp_path / "laptop.db"
-    make_programme(db).close()
-    child = _spawn(db, "R1", "--method", "direct_observation")
-    child.expect("Date of the session")
-    child.send(ENTER)
-    child.expect("Where")
-    child.send(ENTER)
+    db, child = _start_observation(tmp_path)
     first = _answer(child, "Saved notes", graded=True)
     child.expect("What next")
     child.send(DOWN * 2)  # back to question 1
