@@ -29,12 +29,34 @@ from qam.planner.model import build_instance  # noqa: E402
 from qam.planner.programme import result_document  # noqa: E402
 from qam.planner.solver import solve  # noqa: E402
 
-THEMES = ["custody", "call_handling", "vulnerability", "domestic_abuse", "child_protection",
-          "investigation", "stop_and_search", "use_of_force", "vetting", "leadership",
-          "crime_recording", "missing_persons", "workforce_wellbeing", "neighbourhood_policing"]
-UNITS = ["Western BCU", "Eastern BCU", "Northern BCU", "Contact Management", "Custody",
-         "Public Protection Unit", "Crime and Investigations", "Professional Standards",
-         "Corporate Development", "People and Development"]
+THEMES = [
+    "custody",
+    "call_handling",
+    "vulnerability",
+    "domestic_abuse",
+    "child_protection",
+    "investigation",
+    "stop_and_search",
+    "use_of_force",
+    "vetting",
+    "leadership",
+    "crime_recording",
+    "missing_persons",
+    "workforce_wellbeing",
+    "neighbourhood_policing",
+]
+UNITS = [
+    "Western BCU",
+    "Eastern BCU",
+    "Northern BCU",
+    "Contact Management",
+    "Custody",
+    "Public Protection Unit",
+    "Crime and Investigations",
+    "Professional Standards",
+    "Corporate Development",
+    "People and Development",
+]
 START = date(2026, 12, 1)
 MONTHS = 18
 
@@ -47,19 +69,38 @@ def generate(seed: int, n_candidates: int = 60, n_smes: int = 22) -> tuple[list[
         away = []
         if rng.random() < 0.4:
             first = START + timedelta(days=rng.randrange(0, 500))
-            away.append([first.isoformat(), (first + timedelta(days=rng.randrange(0, 14))).isoformat()])
-        smes.append({"id": f"SME{i + 1:02d}", "name": f"Volunteer {i + 1}", "role": "Officer",
-                     "unit": rng.choice(UNITS), "skills": rng.sample(THEMES, rng.randint(2, 4)),
-                     "unavailable": away})
+            away.append(
+                [first.isoformat(), (first + timedelta(days=rng.randrange(0, 14))).isoformat()]
+            )
+        smes.append(
+            {
+                "id": f"SME{i + 1:02d}",
+                "name": f"Volunteer {i + 1}",
+                "role": "Officer",
+                "unit": rng.choice(UNITS),
+                "skills": rng.sample(THEMES, rng.randint(2, 4)),
+                "unavailable": away,
+            }
+        )
     end = add_months(START, MONTHS)
     candidates = []
     for i in range(n_candidates):
         first = START + timedelta(days=rng.randrange(0, (end - START).days - 40))
         last = min(end - timedelta(days=1), first + timedelta(days=rng.randrange(21, 150)))
-        candidates.append({"id": f"R{i + 1:02d}", "title": f"Review {i + 1}", "theme": rng.choice(THEMES),
-                           "unit": rng.choice(UNITS), "days": rng.randint(2, 5), "team_size": rng.choice([2, 2, 3]),
-                           "earliest": first.isoformat(), "latest": last.isoformat(),
-                           "priority": rng.randint(1, 5), "inspection": None})
+        candidates.append(
+            {
+                "id": f"R{i + 1:02d}",
+                "title": f"Review {i + 1}",
+                "theme": rng.choice(THEMES),
+                "unit": rng.choice(UNITS),
+                "days": rng.randint(2, 5),
+                "team_size": rng.choice([2, 2, 3]),
+                "earliest": first.isoformat(),
+                "latest": last.isoformat(),
+                "priority": rng.randint(1, 5),
+                "inspection": None,
+            }
+        )
     return smes, candidates
 
 
@@ -73,8 +114,10 @@ def main() -> int:
 
     smes, candidates = generate(args.seed, args.candidates, args.smes)
     inst = build_instance(smes, candidates, [], start=START, months=MONTHS, cap_days=10)
-    print(f"Instance: seed {args.seed}, {len(candidates)} candidate reviews, {len(smes)} SMEs, "
-          f"{len(inst.horizon)} working days from {START} ({MONTHS} months), cap 10 days a financial year")
+    print(
+        f"Instance: seed {args.seed}, {len(candidates)} candidate reviews, {len(smes)} SMEs, "
+        f"{len(inst.horizon)} working days from {START} ({MONTHS} months), cap 10 days a financial year"
+    )
     total = sum(c["priority"] for c in candidates)
 
     t0 = time.monotonic()
@@ -86,15 +129,25 @@ def main() -> int:
 
     failures = 0
     for name, sol in (("greedy", base), ("CP-SAT", best)):
-        broken = check(result_document(inst, sol), smes, candidates, start=START,
-                       end=add_months(START, MONTHS), cap_days=10)
-        print(f"Independent check of {name}: {'every hard rule kept' if not broken else broken[:5]}")
+        broken = check(
+            result_document(inst, sol),
+            smes,
+            candidates,
+            start=START,
+            end=add_months(START, MONTHS),
+            cap_days=10,
+        )
+        print(
+            f"Independent check of {name}: {'every hard rule kept' if not broken else broken[:5]}"
+        )
         failures += bool(broken)
     bound = best.priority_bound
     ratio = best.priority / bound if bound else 1.0
     print(f"Total priority available:  {total}")
-    print(f"Greedy objective:          {base.priority} ({len(base.starts)} reviews) "
-          f"= {base.priority / bound:.1%} of the bound, in {greedy_seconds:.2f} s")
+    print(
+        f"Greedy objective:          {base.priority} ({len(base.starts)} reviews) "
+        f"= {base.priority / bound:.1%} of the bound, in {greedy_seconds:.2f} s"
+    )
     print(f"CP-SAT objective:          {best.priority} ({len(best.starts)} reviews), {best.status}")
     print(f"CP-SAT best bound:         {bound}")
     print(f"CP-SAT ratio to the bound: {ratio:.1%} (needs >= 98%)")

@@ -48,7 +48,18 @@ def top_up(db: Path, wanted: int) -> int:
     with Store.open(db) as store:
         have = store.conn.execute("SELECT COUNT(*) FROM finding").fetchone()[0]
         reviews = [r[0] for r in store.conn.execute("SELECT id FROM review")] or ["BENCH"]
-        questions = ["vic-1", "pub-1", "prev-1", "resp-1", "inv-1", "vul-1", "off-1", "wf-1", "lead-1", "cdi-1"]
+        questions = [
+            "vic-1",
+            "pub-1",
+            "prev-1",
+            "resp-1",
+            "inv-1",
+            "vul-1",
+            "off-1",
+            "wf-1",
+            "lead-1",
+            "cdi-1",
+        ]
         missing = wanted - have
         if missing <= 0:
             return 0
@@ -60,17 +71,33 @@ def top_up(db: Path, wanted: int) -> int:
                 store.conn.execute(
                     "INSERT INTO capture_session (id, review_id, method, participants, reviewer, question_set, "
                     "question_set_version, created_at, finalised_at) VALUES (?, ?, 'interview', '[]', 'bench', "
-                    "'paf-2023', 1, '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z')", [sid, rid])
+                    "'paf-2023', 1, '2027-01-01T00:00:00Z', '2027-01-02T00:00:00Z')",
+                    [sid, rid],
+                )
             rows = []
             for i in range(missing):
                 rid = reviews[i % len(reviews)]
-                rows.append((str(uuid.uuid4()), sessions[rid], rid, questions[i % 10], METHODS[i % 6],
-                             f"Generated note {i} " + "x" * 80, GRADES[(i * 7) % 5] if i % 6 else None,
-                             int(i % 11 == 0), (i % 4) + 1, "bench", f"2027-01-01T00:00:{i % 60:02d}Z"))
+                rows.append(
+                    (
+                        str(uuid.uuid4()),
+                        sessions[rid],
+                        rid,
+                        questions[i % 10],
+                        METHODS[i % 6],
+                        f"Generated note {i} " + "x" * 80,
+                        GRADES[(i * 7) % 5] if i % 6 else None,
+                        int(i % 11 == 0),
+                        (i % 4) + 1,
+                        "bench",
+                        f"2027-01-01T00:00:{i % 60:02d}Z",
+                    )
+                )
             store.conn.executemany(
                 "INSERT INTO finding (id, session_id, review_id, question_set, question_set_version, question_id, "
                 "method, notes, grade, good_practice, sources, reviewer, created_at) "
-                "VALUES (?, ?, ?, 'paf-2023', 1, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                "VALUES (?, ?, ?, 'paf-2023', 1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
     return missing
 
 
@@ -83,15 +110,32 @@ def timed(fn) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=200_000)
-    parser.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "qam-report-bench")
+    parser.add_argument(
+        "--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "qam-report-bench"
+    )
     args = parser.parse_args()
     db = args.dir / "qam-demo.db"
     if finding_count(db) < args.scale:
         env = {**os.environ, "QAM_USER": "benchmark"}
-        result = subprocess.run([sys.executable, "-m", "qam", "demo", "--out", str(args.dir), "--scale",
-                                 str(args.scale)], env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "qam",
+                "demo",
+                "--out",
+                str(args.dir),
+                "--scale",
+                str(args.scale),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
-            print(f"qam demo --scale failed ({result.stderr.strip()[-200:]}); generating findings directly.")
+            print(
+                f"qam demo --scale failed ({result.stderr.strip()[-200:]}); generating findings directly."
+            )
     added = top_up(db, args.scale) if db.exists() else None
     if added is None:
         from qam.initialise import initialise
@@ -122,7 +166,9 @@ def main() -> int:
                 results[f"{kind}_{view}_s"] = round(seconds, 3)
                 results[f"{kind}_{view}_ratio"] = round(ratio, 2)
     print(json.dumps(results, indent=2))
-    print(f"Target: each report at most {TARGET:g}x one read_sql of the finding table: {'met' if ok else 'NOT met'}.")
+    print(
+        f"Target: each report at most {TARGET:g}x one read_sql of the finding table: {'met' if ok else 'NOT met'}."
+    )
     return 0 if ok else 1
 
 

@@ -58,8 +58,10 @@ def _step_register(ctx: DemoContext) -> str:
     doc = position(ctx.store)
     ctx.facts["register_position"] = doc
     ctx.facts["areas_needing_improvement"] = areas_needing_improvement(ctx.store)
-    return (f"{doc['total']} register items: {doc['outstanding']['total']} outstanding; "
-            f"{grades.rows} outcomes from {len(grades.forces)} forces.")
+    return (
+        f"{doc['total']} register items: {doc['outstanding']['total']} outstanding; "
+        f"{grades.rows} outcomes from {len(grades.forces)} forces."
+    )
 
 
 def _step_planner(ctx: DemoContext) -> str:
@@ -79,9 +81,11 @@ def _step_planner(ctx: DemoContext) -> str:
     result = solved["result"]
     total = len(result["scheduled"]) + len(result["unscheduled"])
     missed = "; ".join(f"{u['review']}: {u['reason']}" for u in result["unscheduled"])
-    return (f"{len(result['scheduled'])} of {total} candidate reviews scheduled and accepted"
-            + (f"; {len(result['unscheduled'])} could not be staffed: {missed}" if missed else "")
-            + f". Calendar and spreadsheets: {', '.join(f.name for f in files)}.")
+    return (
+        f"{len(result['scheduled'])} of {total} candidate reviews scheduled and accepted"
+        + (f"; {len(result['unscheduled'])} could not be staffed: {missed}" if missed else "")
+        + f". Calendar and spreadsheets: {', '.join(f.name for f in files)}."
+    )
 
 
 def _step_fieldwork(ctx: DemoContext) -> str:
@@ -108,7 +112,9 @@ def _step_retention(ctx: DemoContext) -> str:
     later = retention.due(ctx.store, today=date(date.today().year + 8, 1, 1))
     first = min((r["due_since"] for r in later["reviews"]), default=None)
     when = f"; the first notes fall due on {first} (`qam retention --dry-run`)" if first else ""
-    return (f"{len(now['reviews'])} reviews past the {now['years']}-year retention period today{when}.")
+    return (
+        f"{len(now['reviews'])} reviews past the {now['years']}-year retention period today{when}."
+    )
 
 
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
@@ -121,8 +127,14 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
 ]
 
 
-def run(out: Path, *, actor: str, scale: int | None = None, db: Path | None = None,
-        on_step: Callable[[str, str], None] | None = None) -> DemoResult:
+def run(
+    out: Path,
+    *,
+    actor: str,
+    scale: int | None = None,
+    db: Path | None = None,
+    on_step: Callable[[str, str], None] | None = None,
+) -> DemoResult:
     """Build a fresh demo store from the shipped example data and write every report to `out`."""
     from qam import question_sets
     from qam.files import write_atomic

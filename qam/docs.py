@@ -1,7 +1,7 @@
 """The README's command reference, generated from the commands' own help.
 
-    python -m qam.docs          # rewrite the reference in README.md
-    python -m qam.docs --check  # exit 1 if README.md is out of date (the test suite runs this)
+python -m qam.docs          # rewrite the reference in README.md
+python -m qam.docs --check  # exit 1 if README.md is out of date (the test suite runs this)
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ def reference() -> str:
         signature = f"{' '.join(path)} {usage}".strip()
         lines.append(f"| `{signature}` | {summary} | {example} |")
     return "\n".join(lines)
-
 
 
 def updated_readme(text: str) -> str:

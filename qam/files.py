@@ -30,7 +30,9 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise QamError(f"Cannot create the folder {folder} ({err.strerror}); choose another path.") from err
+        raise QamError(
+            f"Cannot create the folder {folder} ({err.strerror}); choose another path."
+        ) from err
     payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

@@ -24,8 +24,16 @@ def initialise(store, *, actor: str, force_name: str | None = None) -> InitResul
         if force_name and force_name != old:
             with store.transaction():
                 store.set_setting("force_name", force_name)
-                audit.append_event(store, actor=actor, entity="setting", entity_id="force_name",
-                                   action="set", old=old, new=force_name, reason="qam init")
+                audit.append_event(
+                    store,
+                    actor=actor,
+                    entity="setting",
+                    entity_id="force_name",
+                    action="set",
+                    old=old,
+                    new=force_name,
+                    reason="qam init",
+                )
     loaded = []
     for qs in question_sets.shipped():
         if question_sets.record(store, qs, actor):

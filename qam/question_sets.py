@@ -26,8 +26,18 @@ _QUESTION_ID = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _RESERVED_IDS = {"meta", "root", "review", "session"}
 _SET_KEYS = {"id", "version", "title", "framework", "scale", "source", "description", "questions"}
 _QUESTION_KEYS = {
-    "id", "pillar", "area", "text", "graded", "diagnostics", "characteristics", "probes",
-    "methods", "enablers", "themes", "source",
+    "id",
+    "pillar",
+    "area",
+    "text",
+    "graded",
+    "diagnostics",
+    "characteristics",
+    "probes",
+    "methods",
+    "enablers",
+    "themes",
+    "source",
 }
 _FRAMEWORKS = ("pillar", "paf")
 _PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
@@ -127,16 +137,24 @@ def _lines(text: str) -> dict[tuple, int]:
 
 def _decode(raw: bytes, name: str) -> str:
     if not raw.strip():
-        raise QuestionSetError(f"{name}: the file is empty; a question set needs an id, a title and questions.")
+        raise QuestionSetError(
+            f"{name}: the file is empty; a question set needs an id, a title and questions."
+        )
     if len(raw) > MAX_BYTES:
-        raise QuestionSetError(f"{name}: the file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for a question set.")
+        raise QuestionSetError(
+            f"{name}: the file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte limit for a question set."
+        )
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as err:
-            raise QuestionSetError(f"{name}: cannot read it as UTF-16 ({err.reason}); save it as UTF-8.") from err
+            raise QuestionSetError(
+                f"{name}: cannot read it as UTF-16 ({err.reason}); save it as UTF-8."
+            ) from err
     if raw.startswith(b"PK\x03\x04"):
-        raise QuestionSetError(f"{name}: this is a zip or Excel file; question sets are YAML text files (.yaml).")
+        raise QuestionSetError(
+            f"{name}: this is a zip or Excel file; question sets are YAML text files (.yaml)."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -198,9 +216,11 @@ def _string_list(value, where: str, key: str, allowed=None) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _validate(data, name: str, lines: dict) -> QuestionSet:
+def _validate(data, name: str, lines: dict) -> QuestionSet:  # noqa: C901 (to split)
     if not isinstance(data, dict):
-        raise QuestionSetError(f"{name}: a question set is a YAML mapping with id, title, scale and questions.")
+        raise QuestionSetError(
+            f"{name}: a question set is a YAML mapping with id, title, scale and questions."
+        )
     for key in data:
         if key not in _SET_KEYS:
             raise QuestionSetError(
@@ -209,7 +229,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
             )
     for key in ("id", "version", "title", "framework", "scale", "questions"):
         if key not in data or data[key] in (None, ""):
-            raise QuestionSetError(f"{name}: the set has no '{key}'; add it at the top of the file.")
+            raise QuestionSetError(
+                f"{name}: the set has no '{key}'; add it at the top of the file."
+            )
     set_id = data["id"]
     if not isinstance(set_id, str) or not _SET_ID.match(set_id):
         raise QuestionSetError(
@@ -217,7 +239,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
         )
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise QuestionSetError(f"{_where(name, lines, ('version',))}: version must be a whole number from 1.")
+        raise QuestionSetError(
+            f"{_where(name, lines, ('version',))}: version must be a whole number from 1."
+        )
     if not isinstance(data["title"], str):
         raise QuestionSetError(f"{_where(name, lines, ('title',))}: title must be text.")
     framework = data["framework"]
@@ -237,7 +261,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
             raise QuestionSetError(f"{_where(name, lines, (key,))}: '{key}' must be text.")
     questions_data = data["questions"]
     if not isinstance(questions_data, list) or not questions_data:
-        raise QuestionSetError(f"{_where(name, lines, ('questions',))}: 'questions' must be a non-empty list.")
+        raise QuestionSetError(
+            f"{_where(name, lines, ('questions',))}: 'questions' must be a non-empty list."
+        )
     known_themes = themes()
     seen: dict[str, int] = {}
     questions = []
@@ -267,7 +293,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
                 )
         for key in ("area", "text"):
             if not isinstance(item.get(key), str) or not item[key].strip():
-                raise QuestionSetError(f"{where}: the question has no '{key}'; every question needs one.")
+                raise QuestionSetError(
+                    f"{where}: the question has no '{key}'; every question needs one."
+                )
         graded = item.get("graded", True)
         if not isinstance(graded, bool):
             raise QuestionSetError(f"{where}: 'graded' must be true or false.")
@@ -281,8 +309,11 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:
         source = item.get("source")
         if source is not None and not isinstance(source, str):
             raise QuestionSetError(f"{where}: 'source' must be text.")
+
         def listed(key, allowed=None, path=path, qid=qid, item=item):
-            return _string_list(item.get(key), _where(name, lines, path + (key,), qid), key, allowed)
+            return _string_list(
+                item.get(key), _where(name, lines, path + (key,), qid), key, allowed
+            )
 
         methods = listed("methods", METHODS)
         enablers = listed("enablers", ENABLERS)
@@ -334,7 +365,9 @@ def load_file(path: Path | str) -> QuestionSet:
     """Read and validate one question set file."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise QuestionSetError(f"{path}: question sets are YAML files ending .yaml; this file is {path.suffix or 'without an extension'}.")
+        raise QuestionSetError(
+            f"{path}: question sets are YAML files ending .yaml; this file is {path.suffix or 'without an extension'}."
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError as err:
@@ -343,7 +376,9 @@ def load_file(path: Path | str) -> QuestionSet:
         raise QuestionSetError(f"{path}: cannot read it ({err.strerror}).") from err
     qs = parse(raw, str(path))
     if qs.id != path.stem:
-        raise QuestionSetError(f"{path}: the set's id '{qs.id}' must match its file name '{path.stem}'.")
+        raise QuestionSetError(
+            f"{path}: the set's id '{qs.id}' must match its file name '{path.stem}'."
+        )
     return qs
 
 
@@ -364,7 +399,9 @@ def get(set_id: str) -> QuestionSet:
         if path.stem == set_id:
             return load_file(path)
     ids = [p.stem for p in shipped_paths()]
-    raise NotFoundError(f"No question set '{set_id}'{_suggest(set_id, ids)}; the sets are: {', '.join(ids)}.")
+    raise NotFoundError(
+        f"No question set '{set_id}'{_suggest(set_id, ids)}; the sets are: {', '.join(ids)}."
+    )
 
 
 def record(store, qs: QuestionSet, actor: str) -> bool:
@@ -387,11 +424,25 @@ def record(store, qs: QuestionSet, actor: str) -> bool:
         )
     body = json.dumps(qs.to_dict(), sort_keys=True, ensure_ascii=False)
     with store.transaction():
-        stored.insert_set(store, set_id=qs.id, version=qs.version, title=qs.title,
-                          framework=qs.framework, scale=qs.scale, digest=qs.digest, body=body)
-        audit.append_event(store, actor=actor, entity="question_set", entity_id=f"{qs.id}@{qs.version}",
-                           action="load", new={"digest": qs.digest, "questions": len(qs.questions)},
-                           reason="question set loaded into the store")
+        stored.insert_set(
+            store,
+            set_id=qs.id,
+            version=qs.version,
+            title=qs.title,
+            framework=qs.framework,
+            scale=qs.scale,
+            digest=qs.digest,
+            body=body,
+        )
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="question_set",
+            entity_id=f"{qs.id}@{qs.version}",
+            action="load",
+            new={"digest": qs.digest, "questions": len(qs.questions)},
+            reason="question set loaded into the store",
+        )
     return True
 
 
@@ -402,4 +453,6 @@ def from_stored(body: str) -> QuestionSet:
         Question(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in q.items()})
         for q in data.pop("questions")
     )
-    return QuestionSet(questions=questions, digest=hashlib.sha256(body.encode()).hexdigest(), **data)
+    return QuestionSet(
+        questions=questions, digest=hashlib.sha256(body.encode()).hexdigest(), **data
+    )

@@ -44,7 +44,9 @@ def _decode(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ImportFileError(f"{name} says it is UTF-16 but cannot be read as such; {_SAVE_AS}.") from None
+            raise ImportFileError(
+                f"{name} says it is UTF-16 but cannot be read as such; {_SAVE_AS}."
+            ) from None
     if b"\x00" in data:
         raise ImportFileError(f"{name} is a binary file, not a CSV or XLSX table; {_SAVE_AS}.")
     try:
@@ -64,9 +66,13 @@ def _read_csv(path: Path, data: bytes) -> list[tuple[int, list[object]]]:
         for number, record in enumerate(reader, start=1):
             rows.append((number, list(record)))
             if number > MAX_ROWS + 1:
-                raise ImportFileError(f"{path.name} has more than {MAX_ROWS} rows; split it into smaller files.")
+                raise ImportFileError(
+                    f"{path.name} has more than {MAX_ROWS} rows; split it into smaller files."
+                )
     except csv.Error as err:
-        raise ImportFileError(f"{path.name} row {len(rows) + 1} is not valid CSV ({err}); {_SAVE_AS}.") from None
+        raise ImportFileError(
+            f"{path.name} row {len(rows) + 1} is not valid CSV ({err}); {_SAVE_AS}."
+        ) from None
     return rows
 
 
@@ -82,7 +88,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[tuple[int, list[obje
             f"spreadsheet); open it in the spreadsheet and {_SAVE_AS}."
         ) from None
     if "xl/vbaProject.bin" in names:
-        raise ImportFileError(f"{path.name} contains macros; QAM does not open macro workbooks. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}.")
+        raise ImportFileError(
+            f"{path.name} contains macros; QAM does not open macro workbooks. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}."
+        )
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # noqa: BLE001 - openpyxl raises many types for bad workbooks
@@ -95,27 +103,35 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[tuple[int, list[obje
         if sheet is None:
             worksheet = workbook[names[0]]
             if len(names) > 1:
-                warnings.append(f"{path.name} has {len(names)} sheets; read the first, '{names[0]}' "
-                                "(choose another with --sheet).")
+                warnings.append(
+                    f"{path.name} has {len(names)} sheets; read the first, '{names[0]}' "
+                    "(choose another with --sheet)."
+                )
         elif sheet in names:
             worksheet = workbook[sheet]
         else:
-            raise ImportFileError(f"{path.name} has no sheet '{sheet}'; its sheets are: {', '.join(names)}.")
+            raise ImportFileError(
+                f"{path.name} has no sheet '{sheet}'; its sheets are: {', '.join(names)}."
+            )
         rows = []
         for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS + 1:
-                raise ImportFileError(f"{path.name} has more than {MAX_ROWS} rows; split it into smaller files.")
+                raise ImportFileError(
+                    f"{path.name} has more than {MAX_ROWS} rows; split it into smaller files."
+                )
             rows.append((number, ["" if v is None else v for v in record]))
     except ImportFileError:
         raise
     except Exception as err:  # noqa: BLE001
-        raise ImportFileError(f"{path.name} cannot be read as a workbook ({type(err).__name__}); {_SAVE_AS}.") from None
+        raise ImportFileError(
+            f"{path.name} cannot be read as a workbook ({type(err).__name__}); {_SAVE_AS}."
+        ) from None
     finally:
         workbook.close()
     return rows, warnings
 
 
-def read_table(path: Path | str, sheet: str | None = None) -> Table:
+def read_table(path: Path | str, sheet: str | None = None) -> Table:  # noqa: C901 (to split)
     """Read the first table of a CSV or XLSX file (the sheet `sheet` of a workbook)."""
     path = Path(path)
     if not path.exists():
@@ -124,14 +140,18 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
         raise ImportFileError(f"{path} is a folder; give the CSV or XLSX file inside it.")
     suffix = path.suffix.lower()
     if suffix == ".xlsm":
-        raise ImportFileError(f"{path.name} is a macro workbook (.xlsm); QAM does not open those. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}.")
+        raise ImportFileError(
+            f"{path.name} is a macro workbook (.xlsm); QAM does not open those. {_SAVE_AS[0].upper()}{_SAVE_AS[1:]}."
+        )
     if suffix == ".xls":
         raise ImportFileError(f"{path.name} is an old .xls workbook; {_SAVE_AS}.")
     size = path.stat().st_size
     if size == 0:
         raise ImportFileError(f"{path.name} is empty; export it again with its header row.")
     if size > MAX_BYTES:
-        raise ImportFileError(f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
+        raise ImportFileError(
+            f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files."
+        )
     warnings: list[str] = []
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -139,7 +159,9 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
         raw, warnings = _read_xlsx(path, sheet)
     else:
         if sheet is not None:
-            raise ImportFileError(f"--sheet only applies to .xlsx workbooks; {path.name} is a CSV file.")
+            raise ImportFileError(
+                f"--sheet only applies to .xlsx workbooks; {path.name} is a CSV file."
+            )
         raw = _read_csv(path, path.read_bytes())
     # Skip leading blank rows (some exports start a line down); the first non-blank is the header.
     while raw and _blank(raw[0][1]):
@@ -156,7 +178,7 @@ def read_table(path: Path | str, sheet: str | None = None) -> Table:
     rest = raw[1:]
     for index, (number, cells) in enumerate(rest):
         if _blank(cells):
-            after = [r for r in rest[index + 1:] if not _blank(r[1])]
+            after = [r for r in rest[index + 1 :] if not _blank(r[1])]
             if after:
                 table.ignored_after = number
                 table.ignored_rows = len(after)

@@ -16,14 +16,25 @@ from qam.errors import AuditError
 
 GENESIS_HASH = "0" * 64
 _HASHED_FIELDS = (
-    "seq", "event_id", "at", "actor", "entity", "entity_id", "action", "old", "new", "reason",
+    "seq",
+    "event_id",
+    "at",
+    "actor",
+    "entity",
+    "entity_id",
+    "action",
+    "old",
+    "new",
+    "reason",
     "prev_hash",
 )
 
 
 def event_hash(row: dict) -> str:
     """SHA-256 over the event's fields in a fixed order, as canonical JSON."""
-    payload = json.dumps([row[f] for f in _HASHED_FIELDS], ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps(
+        [row[f] for f in _HASHED_FIELDS], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -56,7 +56,9 @@ def test_a_week_with_qam(qam, tmp_path):
     assert any(c["id"] == "R03" for c in candidates)
     hq("plan", "pin", "R03", "2027-06-07")
     hq("plan", "exclude", "SME05")
-    proposal = json.loads(hq("plan", "solve", "--start", "2026-12-01", "--time-limit", "5", "--json").stdout)
+    proposal = json.loads(
+        hq("plan", "solve", "--start", "2026-12-01", "--time-limit", "5", "--json").stdout
+    )
     r03 = next(s for s in proposal["scheduled"] if s["review"] == "R03")
     assert r03["start"] == "2027-06-07" and "SME05" not in r03["team"]
     assert all(u["reason"] for u in proposal["unscheduled"])
@@ -71,25 +73,63 @@ def test_a_week_with_qam(qam, tmp_path):
     sergeant("sync", "import", str(tmp_path / "base.bundle"))
     reviews = json.loads(sergeant("reviews", "list", "--json").stdout)
     assert "R03" in {r["id"] for r in reviews}
-    handover = json.loads(sergeant("recs", "list", "--search", "handover", "--json").stdout)[0]["ref"]
-    answers = "\n".join(json.dumps(a) for a in [
-        {"review": "R03", "question": "vul-1", "method": "direct_observation", "grade": "good", "sources": 2,
-         "good_practice": True, "links": [handover],
-         "notes": "Detainee-risk briefing at handover covered every detainee; worth copying to other suites."},
-        {"review": "R03", "question": "off-1", "method": "direct_observation", "grade": "good", "sources": 2,
-         "notes": "Reviews of detention were done in person and recorded."},
-    ]) + "\n"
+    handover = json.loads(sergeant("recs", "list", "--search", "handover", "--json").stdout)[0][
+        "ref"
+    ]
+    answers = (
+        "\n".join(
+            json.dumps(a)
+            for a in [
+                {
+                    "review": "R03",
+                    "question": "vul-1",
+                    "method": "direct_observation",
+                    "grade": "good",
+                    "sources": 2,
+                    "good_practice": True,
+                    "links": [handover],
+                    "notes": "Detainee-risk briefing at handover covered every detainee; worth copying to other suites.",
+                },
+                {
+                    "review": "R03",
+                    "question": "off-1",
+                    "method": "direct_observation",
+                    "grade": "good",
+                    "sources": 2,
+                    "notes": "Reviews of detention were done in person and recorded.",
+                },
+            ]
+        )
+        + "\n"
+    )
     saved = sergeant("capture", "--answers", "-", input=answers).stdout.split()
     assert saved.count("saved") == 2
-    group = json.dumps({"review": "R03", "question": "wf-1", "method": "focus_group", "grade": "requires_improvement",
-                        "sources": 6, "notes": "Weekend staffing leaves little time for welfare checks.",
-                        "participant": {"role": "detention officer", "unit": "custody"}})
+    group = json.dumps(
+        {
+            "review": "R03",
+            "question": "wf-1",
+            "method": "focus_group",
+            "grade": "requires_improvement",
+            "sources": 6,
+            "notes": "Weekend staffing leaves little time for welfare checks.",
+            "participant": {"role": "detention officer", "unit": "custody"},
+        }
+    )
     sergeant("capture", "--answers", "-", input=group + "\n")
-    sergeant("recs", "status", handover, "completed", "--reason", "Handover briefing seen on every shift")
+    sergeant(
+        "recs", "status", handover, "completed", "--reason", "Handover briefing seen on every shift"
+    )
     sergeant("sync", "export", str(tmp_path / "laptop.bundle"))
 
     # Meanwhile at headquarters the liaison lead records a different decision on the same item.
-    hq("recs", "status", handover, "will_be_progressed", "--reason", "Waiting for the weekend re-test")
+    hq(
+        "recs",
+        "status",
+        handover,
+        "will_be_progressed",
+        "--reason",
+        "Waiting for the weekend re-test",
+    )
 
     # Friday: merging the week. Importing twice changes nothing; the clash waits for a person.
     first = hq("sync", "import", str(tmp_path / "laptop.bundle")).stdout
@@ -98,7 +138,14 @@ def test_a_week_with_qam(qam, tmp_path):
     [conflict] = json.loads(hq("sync", "conflicts", "--json").stdout)
     assert conflict["item_ref"] == handover
     assert sorted(conflict["statuses"]) == ["completed", "will_be_progressed"]
-    hq("sync", "resolve", handover, "completed", "--reason", "QA review evidence: handovers now done in person")
+    hq(
+        "sync",
+        "resolve",
+        handover,
+        "completed",
+        "--reason",
+        "QA review evidence: handovers now done in person",
+    )
     assert json.loads(hq("sync", "conflicts", "--json").stdout) == []
     findings = json.loads(hq("findings", "list", "--review", "R03", "--json").stdout)
     assert len(findings) == 3

@@ -20,18 +20,23 @@ def area_coverage(question_totals, questions, reviews, default_set: str = "paf-2
     r = pd.DataFrame(list(reviews), columns=["id", "theme", "question_set"])
     r["question_set"] = r["question_set"].fillna(default_set)
     sets_used = set(r["question_set"]) or {default_set}
-    t = pd.DataFrame(list(question_totals), columns=["review_id", "question_set", "question_id",
-                                                     "findings", "good_practice"])
+    t = pd.DataFrame(
+        list(question_totals),
+        columns=["review_id", "question_set", "question_id", "findings", "good_practice"],
+    )
     sets_used |= set(t["question_set"].dropna())
     in_use = q[q["question_set"].isin(sets_used)]
     areas = list(dict.fromkeys(in_use["area"]))
-    planned = in_use.explode("themes").merge(r, left_on=["question_set", "themes"],
-                                             right_on=["question_set", "theme"])
+    planned = in_use.explode("themes").merge(
+        r, left_on=["question_set", "themes"], right_on=["question_set", "theme"]
+    )
     planned = planned.groupby("area")["id"].nunique()
     done = t.merge(q[["question_set", "question_id", "area"]], on=["question_set", "question_id"])
-    by_area = done.groupby("area").agg(reviews_with_findings=("review_id", "nunique"),
-                                       findings=("findings", "sum"),
-                                       good_practice=("good_practice", "sum"))
+    by_area = done.groupby("area").agg(
+        reviews_with_findings=("review_id", "nunique"),
+        findings=("findings", "sum"),
+        good_practice=("good_practice", "sum"),
+    )
     out = pd.DataFrame({"area": areas})
     out["planned_reviews"] = out["area"].map(planned).fillna(0).astype(int)
     for col in ("reviews_with_findings", "findings", "good_practice"):
@@ -82,11 +87,14 @@ def abstraction(reviews, team, cap: int):
     r["days"] = pd.to_numeric(r["days"], errors="coerce").fillna(0).astype(int)
     m = t.merge(r, left_on="review_id", right_on="id")
     out = m.groupby(["sme_id", "year"], as_index=False, dropna=False).agg(
-        name=("name", "first"), unit=("unit", "first"), days=("days", "sum"))
+        name=("name", "first"), unit=("unit", "first"), days=("days", "sum")
+    )
     out["cap"] = int(cap)
     out["remaining"] = out["cap"] - out["days"]
     out["over_cap"] = out["days"] > out["cap"]
-    return out.sort_values(["year", "days", "sme_id"], ascending=[True, False, True])[cols].reset_index(drop=True)
+    return out.sort_values(["year", "days", "sme_id"], ascending=[True, False, True])[
+        cols
+    ].reset_index(drop=True)
 
 
 def fieldwork_progress(reviews, session_counts, finding_counts):
@@ -98,7 +106,9 @@ def fieldwork_progress(reviews, session_counts, finding_counts):
 
     r = pd.DataFrame(list(reviews), columns=["id", "title", "unit", "status"])
     s = pd.DataFrame(list(session_counts), columns=["review_id", "sessions", "finalised"])
-    f = pd.DataFrame(list(finding_counts), columns=["review_id", "findings", "graded", "good_practice"])
+    f = pd.DataFrame(
+        list(finding_counts), columns=["review_id", "findings", "graded", "good_practice"]
+    )
     out = r.merge(s, left_on="id", right_on="review_id", how="left").drop(columns="review_id")
     out = out.merge(f, left_on="id", right_on="review_id", how="left").drop(columns="review_id")
     for col in ("sessions", "finalised", "findings", "graded", "good_practice"):

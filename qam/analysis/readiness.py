@@ -42,10 +42,13 @@ def area_grades(totals, questions, reviews):
     import pandas as pd
 
     columns = ["area", "review_id", "order", "grade_index", "grade", "findings", "sources"]
-    t = pd.DataFrame(list(totals), columns=["review_id", "question_set", "question_id", "grade",
-                                            "findings", "sources"])
-    q = pd.DataFrame(list(questions), columns=["question_set", "question_id", "area"]).drop_duplicates(
-        ["question_set", "question_id"])
+    t = pd.DataFrame(
+        list(totals),
+        columns=["review_id", "question_set", "question_id", "grade", "findings", "sources"],
+    )
+    q = pd.DataFrame(
+        list(questions), columns=["question_set", "question_id", "area"]
+    ).drop_duplicates(["question_set", "question_id"])
     if t.empty:
         return pd.DataFrame(columns=columns)
     t = t.merge(q, on=["question_set", "question_id"], how="inner")
@@ -56,7 +59,9 @@ def area_grades(totals, questions, reviews):
     t["grade_index"] = t["grade_index"].astype(int)
     t["sources"] = t["sources"].astype(int)
     t["findings"] = t["findings"].astype(int)
-    cell = t.groupby(["area", "review_id", "grade_index"], as_index=False)[["findings", "sources"]].sum()
+    cell = t.groupby(["area", "review_id", "grade_index"], as_index=False)[
+        ["findings", "sources"]
+    ].sum()
     cell = cell.sort_values(["area", "review_id", "grade_index"])
     group = cell.groupby(["area", "review_id"])
     cell["cum"] = group["sources"].cumsum()
@@ -114,20 +119,55 @@ def readiness(grades, boards, areas=()):
         else:
             trend = "steady"
         last = part.iloc[-1]
-        rows.append({"area": area, "grade": GRADES[latest], "grade_index": latest,
-                     "previous_grade": GRADES[previous] if previous is not None else None,
-                     "trend": trend, "reviews": len(history), "below_good_running": running,
-                     "deep_dive": latest > GOOD_INDEX, "findings": int(last["findings"]),
-                     "sources": int(last["sources"]), "history": [GRADES[i] for i in history]})
+        rows.append(
+            {
+                "area": area,
+                "grade": GRADES[latest],
+                "grade_index": latest,
+                "previous_grade": GRADES[previous] if previous is not None else None,
+                "trend": trend,
+                "reviews": len(history),
+                "below_good_running": running,
+                "deep_dive": latest > GOOD_INDEX,
+                "findings": int(last["findings"]),
+                "sources": int(last["sources"]),
+                "history": [GRADES[i] for i in history],
+            }
+        )
     for area in areas:
         if area not in seen:
             seen.add(area)
-            rows.append({"area": area, "grade": None, "grade_index": None, "previous_grade": None,
-                         "trend": "not_assessed", "reviews": 0, "below_good_running": 0,
-                         "deep_dive": False, "findings": 0, "sources": 0, "history": []})
-    out = pd.DataFrame(rows, columns=["area", "grade", "grade_index", "previous_grade", "trend",
-                                      "reviews", "below_good_running", "deep_dive", "findings",
-                                      "sources", "history"])
+            rows.append(
+                {
+                    "area": area,
+                    "grade": None,
+                    "grade_index": None,
+                    "previous_grade": None,
+                    "trend": "not_assessed",
+                    "reviews": 0,
+                    "below_good_running": 0,
+                    "deep_dive": False,
+                    "findings": 0,
+                    "sources": 0,
+                    "history": [],
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "area",
+            "grade",
+            "grade_index",
+            "previous_grade",
+            "trend",
+            "reviews",
+            "below_good_running",
+            "deep_dive",
+            "findings",
+            "sources",
+            "history",
+        ],
+    )
     out.insert(0, "board", [board_of.get(a, "No board assigned") for a in out["area"]])
     out = out.sort_values(["board", "area"]).reset_index(drop=True)
     return out.astype(object).where(out.notna(), None)
@@ -135,8 +175,11 @@ def readiness(grades, boards, areas=()):
 
 def weighted_median_grade(findings) -> str | None:
     """The source-weighted median grade of some findings (rows with grade and sources), or None."""
-    pairs = sorted((GRADES.index(f["grade"]), max(int(f.get("sources") or 1), 1))
-                   for f in findings if f.get("grade") in GRADES)
+    pairs = sorted(
+        (GRADES.index(f["grade"]), max(int(f.get("sources") or 1), 1))
+        for f in findings
+        if f.get("grade") in GRADES
+    )
     if not pairs:
         return None
     half = sum(w for _, w in pairs) / 2

@@ -17,22 +17,30 @@ def position(items) -> dict:
     import pandas as pd
 
     df = pd.DataFrame(list(items), columns=["status", "scope", "type"])
-    doc: dict = {"total": int(len(df)), "by_status": {}, "by_scope": {},
-                 "outstanding": {"total": 0, "by_type": {}}}
+    doc: dict = {
+        "total": int(len(df)),
+        "by_status": {},
+        "by_scope": {},
+        "outstanding": {"total": 0, "by_type": {}},
+    }
     counts = df["status"].value_counts()
     doc["by_status"] = {s: int(counts[s]) for s in _ordered(counts.index, STATUSES)}
     for scope in _ordered(df["scope"].dropna().unique(), REGISTER_SCOPES):
         part = df[df["scope"] == scope]
         by = part["status"].value_counts()
-        doc["by_scope"][scope] = {"total": int(len(part)),
-                                  **{s: int(by[s]) for s in _ordered(by.index, STATUSES)}}
+        doc["by_scope"][scope] = {
+            "total": int(len(part)),
+            **{s: int(by[s]) for s in _ordered(by.index, STATUSES)},
+        }
     out = df[df["status"].isin(OUTSTANDING_STATUSES)]
     doc["outstanding"]["total"] = int(len(out))
     for kind in _ordered(out["type"].dropna().unique(), REGISTER_TYPES):
         part = out[out["type"] == kind]
         by = part["scope"].value_counts()
-        doc["outstanding"]["by_type"][kind] = {"total": int(len(part)),
-                                               **{c: int(by[c]) for c in _ordered(by.index, REGISTER_SCOPES)}}
+        doc["outstanding"]["by_type"][kind] = {
+            "total": int(len(part)),
+            **{c: int(by[c]) for c in _ordered(by.index, REGISTER_SCOPES)},
+        }
     return doc
 
 
@@ -52,8 +60,9 @@ def counts_by(items, column: str, order=()):
     s = pd.Series([row.get(column) for row in items], dtype="object").fillna("not set")
     counts = s.value_counts()
     values = _ordered(counts.index, tuple(order))
-    return pd.DataFrame({"value": values, "count": [int(counts[v]) for v in values]},
-                        columns=["value", "count"])
+    return pd.DataFrame(
+        {"value": values, "count": [int(counts[v]) for v in values]}, columns=["value", "count"]
+    )
 
 
 def ageing(items, today: date):
@@ -71,7 +80,14 @@ def ageing(items, today: date):
     df["band"] = df["band"].astype("object").where(published.notna(), AGE_BANDS[4])
     due = pd.to_datetime(df["due"], errors="coerce")
     df["overdue"] = (due < pd.Timestamp(today)).fillna(False)
-    grouped = df.groupby("band", observed=False).agg(items=("status", "size"), overdue=("overdue", "sum"))
+    grouped = df.groupby("band", observed=False).agg(
+        items=("status", "size"), overdue=("overdue", "sum")
+    )
     grouped = grouped.reindex(list(AGE_BANDS), fill_value=0)
-    return pd.DataFrame({"band": list(AGE_BANDS), "items": grouped["items"].astype(int).tolist(),
-                         "overdue": grouped["overdue"].astype(int).tolist()})
+    return pd.DataFrame(
+        {
+            "band": list(AGE_BANDS),
+            "items": grouped["items"].astype(int).tolist(),
+            "overdue": grouped["overdue"].astype(int).tolist(),
+        }
+    )

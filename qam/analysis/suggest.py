@@ -31,13 +31,27 @@ def suggest_status(status: str | None, findings: list[dict]) -> tuple[str | None
     if not graded:
         return None, "No graded finding is linked yet; no change suggested."
     if negative and status in CLOSED_STATUSES:
-        return "awaiting_review", (f"{len(negative)} linked finding(s) graded below adequate: the "
-                                   "evidence suggests reopening the item for review.")
-    if status in OUTSTANDING_STATUSES and not negative and all(f["grade"] in POSITIVE for f in graded):
+        return "awaiting_review", (
+            f"{len(negative)} linked finding(s) graded below adequate: the "
+            "evidence suggests reopening the item for review."
+        )
+    if (
+        status in OUTSTANDING_STATUSES
+        and not negative
+        and all(f["grade"] in POSITIVE for f in graded)
+    ):
         if sources >= MIN_SOURCES:
-            return "completed", (f"All {len(graded)} linked graded finding(s) are good or better, "
-                                 f"from {sources} sources: the evidence suggests the item can be closed.")
-        return None, f"Findings are good or better but rest on {sources} source; a second source is needed."
+            return "completed", (
+                f"All {len(graded)} linked graded finding(s) are good or better, "
+                f"from {sources} sources: the evidence suggests the item can be closed."
+            )
+        return (
+            None,
+            f"Findings are good or better but rest on {sources} source; a second source is needed.",
+        )
     if negative:
-        return None, f"{len(negative)} linked finding(s) graded below adequate: the item stays outstanding."
+        return (
+            None,
+            f"{len(negative)} linked finding(s) graded below adequate: the item stays outstanding.",
+        )
     return None, "The evidence is mixed; no change suggested."

@@ -21,16 +21,34 @@ from qam.cli._common import QamGroup, options
 # summary against the first paragraph of the module's own help, so they cannot drift apart.
 GROUPS: dict[str, tuple[str, str]] = {
     "sets": ("qam.cli.sets", "Question sets: list them, show one, validate a file."),
-    "recs": ("qam.cli.recs", "The register of HMICFRS recommendations, AFIs and causes of concern: "
-             "import the tracker, find items, record status decisions, report the position."),
-    "outcomes": ("qam.cli.outcomes", "External inspection grades by force and question or area, from published spreadsheets."),
-    "sme": ("qam.cli.sme", "The pool of volunteer subject-matter experts (SMEs): import, add, list."),
-    "plan": ("qam.cli.plan", "The 18-month programme of internal reviews. Run `qam plan` alone in a terminal to "
-             "plan interactively: see the proposal, pin a review, exclude an SME, re-solve, accept."),
+    "recs": (
+        "qam.cli.recs",
+        "The register of HMICFRS recommendations, AFIs and causes of concern: "
+        "import the tracker, find items, record status decisions, report the position.",
+    ),
+    "outcomes": (
+        "qam.cli.outcomes",
+        "External inspection grades by force and question or area, from published spreadsheets.",
+    ),
+    "sme": (
+        "qam.cli.sme",
+        "The pool of volunteer subject-matter experts (SMEs): import, add, list.",
+    ),
+    "plan": (
+        "qam.cli.plan",
+        "The 18-month programme of internal reviews. Run `qam plan` alone in a terminal to "
+        "plan interactively: see the proposal, pin a review, exclude an SME, re-solve, accept.",
+    ),
     "reviews": ("qam.cli.reviews", "The programme's reviews: list them, or add one for fieldwork."),
     "findings": ("qam.cli.findings", "What the evidence shows, question by question."),
-    "sync": ("qam.cli.sync", "Moving a laptop's work into the programme store (and the programme out to laptops)."),
-    "report": ("qam.cli.report", "HTML reports for boards, the PCC and the public: one self-contained file each."),
+    "sync": (
+        "qam.cli.sync",
+        "Moving a laptop's work into the programme store (and the programme out to laptops).",
+    ),
+    "report": (
+        "qam.cli.report",
+        "HTML reports for boards, the PCC and the public: one self-contained file each.",
+    ),
     "audit": ("qam.cli.audit", "The decision trail: who changed what, when and why."),
     "db": ("qam.cli.db", "The store file."),
 }
@@ -82,9 +100,23 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[Path | None, typer.Option("--db", help="The store file (else QAM_DB, else the user data directory).")] = None,
-    as_: Annotated[str | None, typer.Option("--as", help="Who is acting, for the decision trail (else QAM_USER, else your login name).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print QAM's version and stop.")] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The store file (else QAM_DB, else the user data directory)."),
+    ] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who is acting, for the decision trail (else QAM_USER, else your login name).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print QAM's version and stop."
+        ),
+    ] = False,
 ) -> None:
     """QAM: plan, capture, link and report a force's internal quality assurance reviews."""
     options.db = db

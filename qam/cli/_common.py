@@ -48,8 +48,12 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def print_table(rows: list[dict], columns: list[tuple[str, str]], title: str | None = None,
-                empty: str = "Nothing to show.") -> None:
+def print_table(
+    rows: list[dict],
+    columns: list[tuple[str, str]],
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
     """A readable table; `columns` pairs a row key with its heading."""
     if not rows:
         typer.echo(empty)
@@ -100,11 +104,18 @@ class QamGroup(TyperGroup):
             name = f" {err.filename}" if getattr(err, "filename", None) else ""
             fail(f"cannot use{name}: {err.strerror or err}.")
         except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
-            fail(f"an unexpected {type(err).__name__} stopped QAM ({err}); nothing more was written. "
-                 "Please report this with the command you ran.")
+            fail(
+                f"an unexpected {type(err).__name__} stopped QAM ({err}); nothing more was written. "
+                "Please report this with the command you ran."
+            )
 
 
 def new_app(help_text: str) -> typer.Typer:
     """A command group with QAM's conventions."""
-    return typer.Typer(help=help_text, no_args_is_help=True, add_completion=False,
-                       pretty_exceptions_enable=False, rich_markup_mode=None)
+    return typer.Typer(
+        help=help_text,
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )

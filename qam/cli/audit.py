@@ -11,7 +11,9 @@ app = new_app("The decision trail: who changed what, when and why.\n\nExample: q
 
 @app.command("log")
 def log(
-    entity: Annotated[str | None, typer.Option(help="Only events about this kind of thing (e.g. register_item).")] = None,
+    entity: Annotated[
+        str | None, typer.Option(help="Only events about this kind of thing (e.g. register_item).")
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """List every event in the trail, oldest first.
@@ -25,14 +27,27 @@ def log(
     if json_:
         print_json(rows)
         return
-    print_table(rows, [("seq", "#"), ("at", "When"), ("actor", "Who"), ("entity", "What"),
-                       ("entity_id", "Id"), ("action", "Action"), ("reason", "Why")],
-                empty="The trail is empty.")
+    print_table(
+        rows,
+        [
+            ("seq", "#"),
+            ("at", "When"),
+            ("actor", "Who"),
+            ("entity", "What"),
+            ("entity_id", "Id"),
+            ("action", "Action"),
+            ("reason", "Why"),
+        ],
+        empty="The trail is empty.",
+    )
 
 
 @app.command("verify")
 def verify(
-    expect_head: Annotated[str | None, typer.Option(help="A chain head you filed earlier; fails if events after it were removed.")] = None,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(help="A chain head you filed earlier; fails if events after it were removed."),
+    ] = None,
 ) -> None:
     """Check every event's hash and link; exit 1 naming the first row that does not verify.
 

@@ -19,13 +19,46 @@ def register(app: typer.Typer) -> None:
 
 
 def capture(
-    review: Annotated[str | None, typer.Argument(help="The review's id (else you choose; your own assignments first).")] = None,
-    method: Annotated[str | None, typer.Option("--method", help="interview, focus_group, direct_observation, participant_observation, document_analysis or survey.")] = None,
-    answers: Annotated[str | None, typer.Option("--answers", help="Capture without prompts from a JSON-lines FILE, or - for stdin.")] = None,
-    finalise: Annotated[str | None, typer.Option("--finalise", help="Lock the session with this id (corrections then need a reason).")] = None,
-    document: Annotated[Path | None, typer.Option("--document", help="For document_analysis: the document read (its title and SHA-256 are kept, not its content).")] = None,
-    sessions: Annotated[bool, typer.Option("--sessions", help="List capture sessions (unfinished first) and stop.")] = False,
-    confirm_names_checked: Annotated[bool, typer.Option("--confirm-names-checked", help="With --finalise: you checked that the words flagged as possible names are not people's names.")] = False,
+    review: Annotated[
+        str | None,
+        typer.Argument(help="The review's id (else you choose; your own assignments first)."),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            help="interview, focus_group, direct_observation, participant_observation, document_analysis or survey.",
+        ),
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers", help="Capture without prompts from a JSON-lines FILE, or - for stdin."
+        ),
+    ] = None,
+    finalise: Annotated[
+        str | None,
+        typer.Option(
+            "--finalise", help="Lock the session with this id (corrections then need a reason)."
+        ),
+    ] = None,
+    document: Annotated[
+        Path | None,
+        typer.Option(
+            "--document",
+            help="For document_analysis: the document read (its title and SHA-256 are kept, not its content).",
+        ),
+    ] = None,
+    sessions: Annotated[
+        bool, typer.Option("--sessions", help="List capture sessions (unfinished first) and stop.")
+    ] = False,
+    confirm_names_checked: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-names-checked",
+            help="With --finalise: you checked that the words flagged as possible names are not people's names.",
+        ),
+    ] = False,
 ) -> None:
     """Capture findings for a review, question by question; each answer is saved as you give it.
 
@@ -42,8 +75,10 @@ def capture(
         if finalise:
             session = fw.finalise(store, finalise, who, names_checked=confirm_names_checked)
             count = len(fw.answered(store, session["id"]))
-            typer.echo(f"Session {session['id']} finalised: {count} findings locked. "
-                       "Correct one with `qam findings correct ID --notes ... --reason ...`.")
+            typer.echo(
+                f"Session {session['id']} finalised: {count} findings locked. "
+                "Correct one with `qam findings correct ID --notes ... --reason ...`."
+            )
             return
         if sessions:
             _print_sessions(store, fw)
@@ -52,8 +87,11 @@ def capture(
             _run_answers(store, fw, answers, who)
             return
         if not sys.stdin.isatty():
-            typer.echo("Error: guided capture needs a terminal; use --answers FILE (or -) to capture "
-                       "from JSON lines.", err=True)
+            typer.echo(
+                "Error: guided capture needs a terminal; use --answers FILE (or -) to capture "
+                "from JSON lines.",
+                err=True,
+            )
             raise typer.Exit(1)
         from qam.cli import prompts
         from qam.fieldwork.guided import guided
@@ -80,7 +118,9 @@ def _run_answers(store, fw, source: str, who: str) -> None:
             try:
                 count = fw.capture_answers(store, fh, actor=who, on_saved=saved)
             except UnicodeDecodeError as err:
-                raise ImportFileError(f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8.") from None
+                raise ImportFileError(
+                    f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8."
+                ) from None
     typer.echo(f"{count} answers saved.", err=True)
 
 
@@ -89,11 +129,30 @@ def _print_sessions(store, fw) -> None:
     from qam.store import fieldwork as db
 
     rows = []
-    for s in sorted(db.sessions(store), key=lambda s: (s["finalised_at"] is not None, s["created_at"])):
-        rows.append({"id": s["id"], "review": s["review_id"], "method": s["method"],
-                     "held_on": s["held_on"], "reviewer": s["reviewer"],
-                     "answers": len(fw.answered(store, s["id"])),
-                     "state": "finalised" if s["finalised_at"] else "open"})
-    print_table(rows, [("id", "Session"), ("review", "Review"), ("method", "Method"),
-                       ("held_on", "Held on"), ("reviewer", "Reviewer"), ("answers", "Answers"),
-                       ("state", "State")], empty="No capture sessions yet.")
+    for s in sorted(
+        db.sessions(store), key=lambda s: (s["finalised_at"] is not None, s["created_at"])
+    ):
+        rows.append(
+            {
+                "id": s["id"],
+                "review": s["review_id"],
+                "method": s["method"],
+                "held_on": s["held_on"],
+                "reviewer": s["reviewer"],
+                "answers": len(fw.answered(store, s["id"])),
+                "state": "finalised" if s["finalised_at"] else "open",
+            }
+        )
+    print_table(
+        rows,
+        [
+            ("id", "Session"),
+            ("review", "Review"),
+            ("method", "Method"),
+            ("held_on", "Held on"),
+            ("reviewer", "Reviewer"),
+            ("answers", "Answers"),
+            ("state", "State"),
+        ],
+        empty="No capture sessions yet.",
+    )

@@ -14,7 +14,10 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
-    force_name: Annotated[str | None, typer.Option("--force-name", help="The home force's name, as its register spells it.")] = None,
+    force_name: Annotated[
+        str | None,
+        typer.Option("--force-name", help="The home force's name, as its register spells it."),
+    ] = None,
 ) -> None:
     """Create or upgrade the store and record the home force's name.
 
@@ -33,8 +36,12 @@ def init(
 
 
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo store and every report.")] = Path("qam-demo"),
-    scale: Annotated[int | None, typer.Option("--scale", min=1, help="Make N findings, for load tests.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the demo store and every report.")
+    ] = Path("qam-demo"),
+    scale: Annotated[
+        int | None, typer.Option("--scale", min=1, help="Make N findings, for load tests.")
+    ] = None,
 ) -> None:
     """Run the whole job on the shipped example force and write every report to --out.
 
@@ -47,7 +54,12 @@ def demo(
     from qam.cli._common import options
 
     typer.echo(f"QAM demo: the example force's programme, end to end, into {out.resolve()}")
-    result = demo_run.run(out, actor=actor(), scale=scale, db=options.db,
-                          on_step=lambda name, summary: typer.echo(f"- {name}: {summary}"))
+    result = demo_run.run(
+        out,
+        actor=actor(),
+        scale=scale,
+        db=options.db,
+        on_step=lambda name, summary: typer.echo(f"- {name}: {summary}"),
+    )
     typer.echo(f"Demo store: {result.store_path.resolve()}")
     typer.echo(f"Open {result.index.resolve()} in a browser to see the reports.")

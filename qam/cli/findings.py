@@ -7,16 +7,27 @@ import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
 
-app = new_app("What the evidence shows, question by question.\n\nExample: qam findings list --search handover")
+app = new_app(
+    "What the evidence shows, question by question.\n\nExample: qam findings list --search handover"
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("list")
 def list_cmd(
-    review: Annotated[str | None, typer.Option("--review", help="Only this review's findings.")] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Words to find in the notes and concerns.")] = None,
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Include versions replaced by a later answer or correction.")] = False,
+    review: Annotated[
+        str | None, typer.Option("--review", help="Only this review's findings.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Words to find in the notes and concerns.")
+    ] = None,
+    all_versions: Annotated[
+        bool,
+        typer.Option(
+            "--all-versions", help="Include versions replaced by a later answer or correction."
+        ),
+    ] = False,
     json_: JsonFlag = False,
 ) -> None:
     """List findings (the current version of each), newest last.
@@ -28,7 +39,9 @@ def list_cmd(
     with open_store() as store:
         if review:
             fw.get_review(store, review)
-        rows = fw.list_findings(store, review_id=review, search=search, include_superseded=all_versions)
+        rows = fw.list_findings(
+            store, review_id=review, search=search, include_superseded=all_versions
+        )
     if json_:
         print_json(rows)
         return
@@ -37,14 +50,26 @@ def list_cmd(
         r["gp"] = "yes" if r["good_practice"] else ""
         r["grade_text"] = r["grade"] or "not assessed"
         r["note"] = (r["notes"] or "").replace("\n", " ")[:70]
-    print_table(rows, [("short", "Id"), ("review_id", "Review"), ("question_id", "Question"),
-                       ("method", "Method"), ("grade_text", "Grade"), ("gp", "Good practice"),
-                       ("note", "Notes")], empty="No findings match.")
+    print_table(
+        rows,
+        [
+            ("short", "Id"),
+            ("review_id", "Review"),
+            ("question_id", "Question"),
+            ("method", "Method"),
+            ("grade_text", "Grade"),
+            ("gp", "Good practice"),
+            ("note", "Notes"),
+        ],
+        empty="No findings match.",
+    )
 
 
 @app.command("show")
 def show_cmd(
-    finding_id: Annotated[str, typer.Argument(help="The finding's id (as printed by `saved ...`).")],
+    finding_id: Annotated[
+        str, typer.Argument(help="The finding's id (as printed by `saved ...`).")
+    ],
     json_: JsonFlag = False,
 ) -> None:
     """Show one finding in full, with its links and what replaced it.
@@ -59,29 +84,61 @@ def show_cmd(
         row["superseded_by"] = db.superseded_by(store, row["id"])
         row["set_aside"] = db.set_aside_by(store, row["id"])
         session = db.session(store, row["session_id"])
-    row["session"] = {k: session[k] for k in ("held_on", "place", "participants", "head_count",
-                                              "document_title", "document_hash", "finalised_at")}
+    row["session"] = {
+        k: session[k]
+        for k in (
+            "held_on",
+            "place",
+            "participants",
+            "head_count",
+            "document_title",
+            "document_hash",
+            "finalised_at",
+        )
+    }
     if json_:
         print_json(row)
         return
-    for key in ("id", "review_id", "question_id", "method", "grade", "good_practice", "sources",
-                "concerns", "participant_role", "participant_unit", "reviewer", "created_at",
-                "supersedes", "superseded_by", "links", "responses", "grade_counts"):
+    for key in (
+        "id",
+        "review_id",
+        "question_id",
+        "method",
+        "grade",
+        "good_practice",
+        "sources",
+        "concerns",
+        "participant_role",
+        "participant_unit",
+        "reviewer",
+        "created_at",
+        "supersedes",
+        "superseded_by",
+        "links",
+        "responses",
+        "grade_counts",
+    ):
         value = row.get(key)
         if value not in (None, [], ""):
             typer.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
     if row["set_aside"]:
         aside = row["set_aside"]
-        typer.echo(f"Set aside: {aside['actor']} kept {aside['kept_id']} instead ({aside['reason']}).")
+        typer.echo(
+            f"Set aside: {aside['actor']} kept {aside['kept_id']} instead ({aside['reason']})."
+        )
     if row["session"]["document_title"]:
-        typer.echo(f"Document: {row['session']['document_title']} (sha256 {row['session']['document_hash']})")
+        typer.echo(
+            f"Document: {row['session']['document_title']} (sha256 {row['session']['document_hash']})"
+        )
     typer.echo("Notes:")
     typer.echo(row["notes"])
 
 
 @app.command("check")
 def check_cmd(
-    review: Annotated[str | None, typer.Option("--review", help="Only this review's findings.")] = None,
+    review: Annotated[
+        str | None, typer.Option("--review", help="Only this review's findings.")
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """Flag current findings whose notes or concerns may name a person.
@@ -106,9 +163,17 @@ def check_cmd(
     for r in rows:
         r["words_text"] = ", ".join(r["words"])
         r["fields_text"] = ", ".join(r["fields"])
-    print_table(rows, [("finding_id", "Finding"), ("review_id", "Review"), ("question_id", "Question"),
-                       ("fields_text", "In"), ("words_text", "Possible names")],
-                empty="No possible names found in the current findings.")
+    print_table(
+        rows,
+        [
+            ("finding_id", "Finding"),
+            ("review_id", "Review"),
+            ("question_id", "Question"),
+            ("fields_text", "In"),
+            ("words_text", "Possible names"),
+        ],
+        empty="No possible names found in the current findings.",
+    )
     if rows:
         typer.echo("Replace a name with a role: qam findings correct ID --notes ... --reason ...")
 
@@ -116,12 +181,23 @@ def check_cmd(
 @app.command("correct")
 def correct_cmd(
     finding_id: Annotated[str, typer.Argument(help="The finding to correct.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it is corrected (kept in the trail).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is corrected (kept in the trail).")
+    ],
     notes: Annotated[str | None, typer.Option("--notes", help="The corrected notes.")] = None,
-    grade: Annotated[str | None, typer.Option("--grade", help="The corrected grade, or 'not_assessed'.")] = None,
-    good_practice: Annotated[bool | None, typer.Option("--good-practice/--no-good-practice", help="Mark or unmark as good practice.")] = None,
-    sources: Annotated[int | None, typer.Option("--sources", help="The corrected number of sources.")] = None,
-    link: Annotated[list[str] | None, typer.Option("--link", help="Register refs to link instead (repeat).")] = None,
+    grade: Annotated[
+        str | None, typer.Option("--grade", help="The corrected grade, or 'not_assessed'.")
+    ] = None,
+    good_practice: Annotated[
+        bool | None,
+        typer.Option("--good-practice/--no-good-practice", help="Mark or unmark as good practice."),
+    ] = None,
+    sources: Annotated[
+        int | None, typer.Option("--sources", help="The corrected number of sources.")
+    ] = None,
+    link: Annotated[
+        list[str] | None, typer.Option("--link", help="Register refs to link instead (repeat).")
+    ] = None,
 ) -> None:
     """Correct a finding: a new version that replaces it, with your reason in the trail.
 
@@ -130,18 +206,31 @@ def correct_cmd(
     from qam.fieldwork import capture as fw
 
     with open_store() as store:
-        row = fw.correct(store, finding_id, actor=actor(), reason=reason, notes=notes,
-                         grade=None if grade == "not_assessed" else grade,
-                         clear_grade=grade == "not_assessed", good_practice=good_practice,
-                         sources=sources, links=link)
+        row = fw.correct(
+            store,
+            finding_id,
+            actor=actor(),
+            reason=reason,
+            notes=notes,
+            grade=None if grade == "not_assessed" else grade,
+            clear_grade=grade == "not_assessed",
+            good_practice=good_practice,
+            sources=sources,
+            links=link,
+        )
     typer.echo(f"Saved. Finding {row['id']} corrects {row['supersedes']}.")
 
 
 @app.command("import-survey")
 def import_survey_cmd(
     review: Annotated[str, typer.Argument(help="The review the survey belongs to.")],
-    file: Annotated[Path, typer.Argument(help="A CSV: one row a response, a column per question id.")],
-    held_on: Annotated[str | None, typer.Option("--held-on", help="When the survey closed, YYYY-MM-DD (default today).")] = None,
+    file: Annotated[
+        Path, typer.Argument(help="A CSV: one row a response, a column per question id.")
+    ],
+    held_on: Annotated[
+        str | None,
+        typer.Option("--held-on", help="When the survey closed, YYYY-MM-DD (default today)."),
+    ] = None,
 ) -> None:
     """Import survey responses: one finding per question column, with counts and the grade spread.
 
@@ -155,5 +244,7 @@ def import_survey_cmd(
 
     with open_store() as store:
         result = import_survey(store, review, file, actor=actor(), held_on=held_on)
-    typer.echo(f"{file.name}: {result['responses']} responses -> {len(result['findings'])} findings saved "
-               f"(session {result['session']}).")
+    typer.echo(
+        f"{file.name}: {result['responses']} responses -> {len(result['findings'])} findings saved "
+        f"(session {result['session']})."
+    )

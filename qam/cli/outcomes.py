@@ -9,7 +9,7 @@ from qam.cli._common import actor, new_app, open_store, print_json, print_table
 
 app = new_app(
     "External inspection grades by force and question or area, from published spreadsheets.\n\n"
-    "Example: qam outcomes import grades.csv --value \"force:GMP=Greater Manchester Police\""
+    'Example: qam outcomes import grades.csv --value "force:GMP=Greater Manchester Police"'
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -18,9 +18,24 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.
 @app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The grades sheet: .csv (UTF-8) or .xlsx.")],
-    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first).")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="Map a column: \"Header=field\" (force, area, grade, report, published, or 'ignore'). Repeatable.")] = None,
-    value: Annotated[list[str] | None, typer.Option("--value", help="Map a spelling: \"force:GMP=Greater Manchester Police\" or \"grade:RI=requires_improvement\". Repeatable.")] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first)."),
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="Map a column: \"Header=field\" (force, area, grade, report, published, or 'ignore'). Repeatable.",
+        ),
+    ] = None,
+    value: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--value",
+            help='Map a spelling: "force:GMP=Greater Manchester Police" or "grade:RI=requires_improvement". Repeatable.',
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """Import published grades (force, area, grade, report, date); all rows or none.
@@ -35,19 +50,25 @@ def import_cmd(
     from qam.register.outcomes import import_outcomes
 
     with open_store() as store:
-        receipt = import_outcomes(store, file, actor=actor(), sheet=sheet, maps=map_ or [], values=value or [])
+        receipt = import_outcomes(
+            store, file, actor=actor(), sheet=sheet, maps=map_ or [], values=value or []
+        )
     for warning in receipt.warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if json_:
         print_json(receipt.to_dict())
         return
-    typer.echo(f"{receipt.source}: {receipt.rows} grades for {len(receipt.forces)} forces "
-               f"({', '.join(receipt.forces)}); {receipt.new_or_changed} new or changed.")
+    typer.echo(
+        f"{receipt.source}: {receipt.rows} grades for {len(receipt.forces)} forces "
+        f"({', '.join(receipt.forces)}); {receipt.new_or_changed} new or changed."
+    )
 
 
 @app.command("list")
 def list_cmd(
-    force: Annotated[str | None, typer.Option("--force", help="Only this force (its full name).")] = None,
+    force: Annotated[
+        str | None, typer.Option("--force", help="Only this force (its full name).")
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """List the imported grades, force by force.
@@ -61,11 +82,27 @@ def list_cmd(
     if json_:
         print_json(rows)
         return
-    shown = [{**r, "grade": r["grade"].replace("_", " ").capitalize(),
-              "published": f"{r['published'][8:10]}/{r['published'][5:7]}/{r['published'][:4]}" if r["published"] else ""}
-             for r in rows]
-    print_table(shown, [("force", "Force"), ("area", "Area"), ("grade", "Grade"), ("report_title", "Report"),
-                        ("published", "Published")], empty="No outcomes yet: `qam outcomes import FILE`.")
+    shown = [
+        {
+            **r,
+            "grade": r["grade"].replace("_", " ").capitalize(),
+            "published": f"{r['published'][8:10]}/{r['published'][5:7]}/{r['published'][:4]}"
+            if r["published"]
+            else "",
+        }
+        for r in rows
+    ]
+    print_table(
+        shown,
+        [
+            ("force", "Force"),
+            ("area", "Area"),
+            ("grade", "Grade"),
+            ("report_title", "Report"),
+            ("published", "Published"),
+        ],
+        empty="No outcomes yet: `qam outcomes import FILE`.",
+    )
 
 
 @app.command("summary")
@@ -92,9 +129,19 @@ def summary_cmd(json_: JsonFlag = False) -> None:
         return
     counts = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in doc["by_grade"].items())
     typer.echo(f"{doc['total']} forces by overall grade: {counts}.")
-    print_table([{"force": f, "grade": g.replace("_", " ").capitalize()} for f, g in grades.items()],
-                [("force", "Force"), ("grade", "Overall (latest report)")])
+    print_table(
+        [{"force": f, "grade": g.replace("_", " ").capitalize()} for f, g in grades.items()],
+        [("force", "Force"), ("grade", "Overall (latest report)")],
+    )
     weak = [{**w, "grade": w["grade"].replace("_", " ").capitalize()} for w in weak]
-    print_table(weak, [("force", "Force"), ("area", "Area graded below adequate"), ("grade", "Grade"),
-                       ("theme", "Theme")], title="Areas needing improvement",
-                empty="No area is graded requires improvement or inadequate.")
+    print_table(
+        weak,
+        [
+            ("force", "Force"),
+            ("area", "Area graded below adequate"),
+            ("grade", "Grade"),
+            ("theme", "Theme"),
+        ],
+        title="Areas needing improvement",
+        empty="No area is graded requires improvement or inadequate.",
+    )

@@ -15,15 +15,33 @@ app = typer.Typer(
     "Steps: qam sme import plans/sme.csv; qam plan candidates --from plans/; qam plan solve; "
     "qam plan accept; qam plan export --ics programme.ics\n\n"
     "Example: qam plan solve --start 2026-12-01",
-    no_args_is_help=False, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-StartOpt = Annotated[str | None, typer.Option("--start", help="First day of the horizon, YYYY-MM-DD (default today).")]
-MonthsOpt = Annotated[int, typer.Option("--months", help="How many months the programme looks ahead.")]
-CapOpt = Annotated[int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")]
-YearOpt = Annotated[str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")]
-LimitOpt = Annotated[float, typer.Option("--time-limit", help="About how many seconds the solver may work (deterministic: the same input gives the same plan).")]
+StartOpt = Annotated[
+    str | None,
+    typer.Option("--start", help="First day of the horizon, YYYY-MM-DD (default today)."),
+]
+MonthsOpt = Annotated[
+    int, typer.Option("--months", help="How many months the programme looks ahead.")
+]
+CapOpt = Annotated[
+    int, typer.Option("--cap-days", help="Working days each SME gives a financial year.")
+]
+YearOpt = Annotated[
+    str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")
+]
+LimitOpt = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        help="About how many seconds the solver may work (deterministic: the same input gives the same plan).",
+    ),
+]
 
 
 def _settings(start, months, cap_days, year_start, time_limit):
@@ -35,9 +53,16 @@ def _settings(start, months, cap_days, year_start, time_limit):
     try:
         date.fromisoformat(day)
     except ValueError:
-        raise RefusedError(f"--start '{day}' is not a date written year first, like 2026-12-01.") from None
-    return Settings(start=day, months=months, cap_days=cap_days, year_start=parse_year_start(year_start),
-                    time_limit=time_limit)
+        raise RefusedError(
+            f"--start '{day}' is not a date written year first, like 2026-12-01."
+        ) from None
+    return Settings(
+        start=day,
+        months=months,
+        cap_days=cap_days,
+        year_start=parse_year_start(year_start),
+        time_limit=time_limit,
+    )
 
 
 def _interactive() -> bool:
@@ -45,8 +70,14 @@ def _interactive() -> bool:
 
 
 @app.callback(invoke_without_command=True)
-def plan(ctx: typer.Context, start: StartOpt = None, months: MonthsOpt = 18, cap_days: CapOpt = 10,
-         year_start: YearOpt = "04-01", time_limit: LimitOpt = 20.0) -> None:
+def plan(
+    ctx: typer.Context,
+    start: StartOpt = None,
+    months: MonthsOpt = 18,
+    cap_days: CapOpt = 10,
+    year_start: YearOpt = "04-01",
+    time_limit: LimitOpt = 20.0,
+) -> None:
     """Plan interactively (in a terminal); without a terminal, show this help.
 
     Example: qam plan --start 2026-12-01
@@ -61,11 +92,17 @@ def plan(ctx: typer.Context, start: StartOpt = None, months: MonthsOpt = 18, cap
 
     settings = _settings(start, months, cap_days, year_start, time_limit)
     with open_store() as store:
-        session.run(store, QuestionaryUi(), settings, actor=actor(), solving=lambda: _progress(True))
+        session.run(
+            store, QuestionaryUi(), settings, actor=actor(), solving=lambda: _progress(True)
+        )
 
 
 @app.command("import")
-def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates, .csv or .xlsx (id,title,theme,unit,days,...).")]) -> None:
+def import_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="Candidates, .csv or .xlsx (id,title,theme,unit,days,...).")
+    ],
+) -> None:
     """Import candidate reviews; a bad row stops the import and nothing is written.
 
     Example: qam plan import plans/candidates.csv
@@ -74,12 +111,19 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="Candidates, .csv or .x
 
     with open_store() as store:
         done = import_candidates(store, file)
-    typer.echo(f"Imported {file}: {done['added']} candidates added, {done['updated']} updated; "
-               f"{done['total']} candidates in all ({done['derived']} derived). See `qam plan candidates`.")
+    typer.echo(
+        f"Imported {file}: {done['added']} candidates added, {done['updated']} updated; "
+        f"{done['total']} candidates in all ({done['derived']} derived). See `qam plan candidates`."
+    )
 
 
 @app.command("import-inspections")
-def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection calendar, .csv or .xlsx (id,title,kind,theme,expected).")]) -> None:
+def import_inspections_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Inspection calendar, .csv or .xlsx (id,title,kind,theme,expected)."),
+    ],
+) -> None:
     """Import the external inspection calendar; each inspection no candidate prepares for gets one.
 
     Example: qam plan import-inspections plans/inspections.csv
@@ -88,11 +132,20 @@ def import_inspections_cmd(file: Annotated[Path, typer.Argument(help="Inspection
 
     with open_store() as store:
         done = import_inspections(store, file)
-    typer.echo(f"Imported {done['imported']} inspections from {file}; {done['derived']} candidate reviews derived from them.")
+    typer.echo(
+        f"Imported {done['imported']} inspections from {file}; {done['derived']} candidate reviews derived from them."
+    )
 
 
 @app.command("import-aois")
-def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest, .csv or .xlsx (id,title,theme,source,priority,raised).")]) -> None:
+def import_aois_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Areas of interest, .csv or .xlsx (id,title,theme,source,priority,raised)."
+        ),
+    ],
+) -> None:
     """Import areas of interest; each AOI no candidate's source names gets a candidate review.
 
     Example: qam plan import-aois plans/aois.csv
@@ -101,10 +154,14 @@ def import_aois_cmd(file: Annotated[Path, typer.Argument(help="Areas of interest
 
     with open_store() as store:
         done = import_aois(store, file)
-    typer.echo(f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them.")
+    typer.echo(
+        f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them."
+    )
 
 
-def _ask_missing(known: dict, fields: list[tuple[str, str, list[str] | None]], command: str) -> dict:
+def _ask_missing(
+    known: dict, fields: list[tuple[str, str, list[str] | None]], command: str
+) -> dict:
     """Prompt for the options a user left out, in a terminal; elsewhere name them in the error."""
     import sys
 
@@ -132,10 +189,19 @@ def _ask_missing(known: dict, fields: list[tuple[str, str, list[str] | None]], c
 @app.command("add-inspection")
 def add_inspection_cmd(
     id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. I08.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The inspection, as HMICFRS names it.")] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The inspection, as HMICFRS names it.")
+    ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="peel, thematic or joint.")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")] = None,
-    expected: Annotated[str | None, typer.Option("--expected", help="When it is expected, YYYY-MM-DD (or the 1st of the month).")] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")
+    ] = None,
+    expected: Annotated[
+        str | None,
+        typer.Option(
+            "--expected", help="When it is expected, YYYY-MM-DD (or the 1st of the month)."
+        ),
+    ] = None,
 ) -> None:
     """Add one expected external inspection (asked for in prompts, or given as flags).
 
@@ -148,24 +214,45 @@ def add_inspection_cmd(
     from qam.vocabulary import INSPECTION_KINDS
 
     known = {"id": id_, "title": title, "kind": kind, "theme": theme, "expected": expected}
-    known = _ask_missing(known, [("id", "Inspection id (e.g. I08):", None), ("title", "Title:", None),
-                                 ("kind", "Kind:", list(INSPECTION_KINDS)), ("theme", "Theme:", sorted(themes())),
-                                 ("expected", "Expected (YYYY-MM-DD):", None)], "add-inspection")
+    known = _ask_missing(
+        known,
+        [
+            ("id", "Inspection id (e.g. I08):", None),
+            ("title", "Title:", None),
+            ("kind", "Kind:", list(INSPECTION_KINDS)),
+            ("theme", "Theme:", sorted(themes())),
+            ("expected", "Expected (YYYY-MM-DD):", None),
+        ],
+        "add-inspection",
+    )
     with open_store() as store:
         added = add_inspection(store, known)
-    derived = f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
-    typer.echo(f"Inspection {added['id']} ({added['title']}) expected {added['expected']}{derived}. "
-               "Run `qam plan solve` to plan with it.")
+    derived = (
+        f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
+    )
+    typer.echo(
+        f"Inspection {added['id']} ({added['title']}) expected {added['expected']}{derived}. "
+        "Run `qam plan solve` to plan with it."
+    )
 
 
 @app.command("add-aoi")
 def add_aoi_cmd(
     id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. A08.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="What was raised.")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="opcc_scrutiny, police_and_crime_plan, audit_and_ethics, smb or cog.")] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="opcc_scrutiny, police_and_crime_plan, audit_and_ethics, smb or cog."
+        ),
+    ] = None,
     priority: Annotated[str | None, typer.Option("--priority", help="1 (low) to 5 (high).")] = None,
-    raised: Annotated[str | None, typer.Option("--raised", help="When it was raised, YYYY-MM-DD.")] = None,
+    raised: Annotated[
+        str | None, typer.Option("--raised", help="When it was raised, YYYY-MM-DD.")
+    ] = None,
 ) -> None:
     """Add one area of interest raised by OPCC scrutiny, the Police and Crime Plan, the Audit and
     Ethics Committee, the SMB or COG (asked for in prompts, or given as flags).
@@ -176,20 +263,43 @@ def add_aoi_cmd(
     from qam.question_sets import themes
     from qam.vocabulary import AOI_SOURCES
 
-    known = {"id": id_, "title": title, "theme": theme, "source": source, "priority": priority, "raised": raised}
-    known = _ask_missing(known, [("id", "Area of interest id (e.g. A08):", None), ("title", "Title:", None),
-                                 ("theme", "Theme:", sorted(themes())), ("source", "Raised by:", list(AOI_SOURCES)),
-                                 ("priority", "Priority:", ["1", "2", "3", "4", "5"])], "add-aoi")
+    known = {
+        "id": id_,
+        "title": title,
+        "theme": theme,
+        "source": source,
+        "priority": priority,
+        "raised": raised,
+    }
+    known = _ask_missing(
+        known,
+        [
+            ("id", "Area of interest id (e.g. A08):", None),
+            ("title", "Title:", None),
+            ("theme", "Theme:", sorted(themes())),
+            ("source", "Raised by:", list(AOI_SOURCES)),
+            ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
+        ],
+        "add-aoi",
+    )
     with open_store() as store:
         added = add_aoi(store, known)
     derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
-    typer.echo(f"Area of interest {added['id']} ({added['title']}, priority {added['priority']}){derived}. "
-               "Run `qam plan solve` to plan with it.")
+    typer.echo(
+        f"Area of interest {added['id']} ({added['title']}, priority {added['priority']}){derived}. "
+        "Run `qam plan solve` to plan with it."
+    )
 
 
 @app.command("candidates")
 def candidates_cmd(
-    from_: Annotated[Path | None, typer.Option("--from", help="A folder: import its candidates.csv, inspections.csv and aois.csv first.")] = None,
+    from_: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A folder: import its candidates.csv, inspections.csv and aois.csv first.",
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """List candidate reviews and why each exists (imported, an inspection, an AOI, the register, a grade).
@@ -204,10 +314,15 @@ def candidates_cmd(
 
     with open_store() as store:
         if from_ is not None:
-            files = [(from_ / "inspections.csv", cm.import_inspections), (from_ / "aois.csv", cm.import_aois),
-                     (from_ / "candidates.csv", cm.import_candidates)]
+            files = [
+                (from_ / "inspections.csv", cm.import_inspections),
+                (from_ / "aois.csv", cm.import_aois),
+                (from_ / "candidates.csv", cm.import_candidates),
+            ]
             if not any(f.is_file() for f, _ in files):
-                raise ImportFileError(f"{from_} holds none of candidates.csv, inspections.csv, aois.csv.")
+                raise ImportFileError(
+                    f"{from_} holds none of candidates.csv, inspections.csv, aois.csv."
+                )
             with store.transaction():
                 for path, load in files:
                     if path.is_file():
@@ -219,10 +334,20 @@ def candidates_cmd(
     for r in rows:
         r["window"] = f"{r['earliest'] or 'any time'} to {r['latest'] or 'end of horizon'}"
         r["effort"] = f"{r['team_size']} × {r['days']}d"
-    print_table(rows, [("id", "Id"), ("title", "Title"), ("unit", "Unit"), ("priority", "Priority"),
-                       ("window", "Window"), ("effort", "Team × days"), ("why", "Why")],
-                title=f"{len(rows)} candidate reviews",
-                empty="No candidates yet; run `qam plan candidates --from plans/` or `qam plan import FILE`.")
+    print_table(
+        rows,
+        [
+            ("id", "Id"),
+            ("title", "Title"),
+            ("unit", "Unit"),
+            ("priority", "Priority"),
+            ("window", "Window"),
+            ("effort", "Team × days"),
+            ("why", "Why"),
+        ],
+        title=f"{len(rows)} candidate reviews",
+        empty="No candidates yet; run `qam plan candidates --from plans/` or `qam plan import FILE`.",
+    )
 
 
 class _progress:
@@ -243,7 +368,9 @@ class _progress:
 
     def update(self, phase: str, objective: float, bound: float) -> None:
         if phase.startswith("Scheduling"):
-            self.status.update(f"{phase}: total priority {objective:g} so far, at most {bound:g} possible")
+            self.status.update(
+                f"{phase}: total priority {objective:g} so far, at most {bound:g} possible"
+            )
         else:
             self.status.update(f"{phase} across the SMEs (total priority fixed)…")
 
@@ -253,8 +380,14 @@ class _progress:
 
 
 @app.command("solve")
-def solve_cmd(start: StartOpt = None, months: MonthsOpt = 18, cap_days: CapOpt = 10, year_start: YearOpt = "04-01",
-              time_limit: LimitOpt = 20.0, json_: JsonFlag = False) -> None:
+def solve_cmd(
+    start: StartOpt = None,
+    months: MonthsOpt = 18,
+    cap_days: CapOpt = 10,
+    year_start: YearOpt = "04-01",
+    time_limit: LimitOpt = 20.0,
+    json_: JsonFlag = False,
+) -> None:
     """Schedule the candidate reviews and assign SMEs with CP-SAT; the proposal is saved.
 
     Applies your pins (`qam plan pin`) and exclusions (`qam plan exclude`). Accept it with
@@ -286,7 +419,9 @@ def _show(store) -> None:
 
     session.show(store, _Ui(), programme.latest(store))
     if sp.latest_proposal(store)["accepted_at"] is None:
-        typer.echo("Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again.")
+        typer.echo(
+            "Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again."
+        )
 
 
 @app.command("show")
@@ -300,15 +435,21 @@ def show_cmd(json_: JsonFlag = False) -> None:
     with open_store() as store:
         if json_:
             proposal = programme.latest(store)
-            print_json({k: v for k, v in proposal["result"].items() if k in ("scheduled", "unscheduled")})
+            print_json(
+                {k: v for k, v in proposal["result"].items() if k in ("scheduled", "unscheduled")}
+            )
             return
         _show(store)
 
 
 @app.command("pin")
-def pin_cmd(review: Annotated[str, typer.Argument(help="The candidate review's id, e.g. R03.")],
-            start: Annotated[str | None, typer.Argument(help="The start date, YYYY-MM-DD (a working day in its window).")] = None,
-            clear: Annotated[bool, typer.Option("--clear", help="Remove the pin instead.")] = False) -> None:
+def pin_cmd(
+    review: Annotated[str, typer.Argument(help="The candidate review's id, e.g. R03.")],
+    start: Annotated[
+        str | None, typer.Argument(help="The start date, YYYY-MM-DD (a working day in its window).")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the pin instead.")] = False,
+) -> None:
     """Pin a review to a start date for the next solve (or --clear the pin).
 
     Example: qam plan pin R03 2027-06-14
@@ -323,9 +464,11 @@ def pin_cmd(review: Annotated[str, typer.Argument(help="The candidate review's i
 
 
 @app.command("exclude")
-def exclude_cmd(sme: Annotated[str, typer.Argument(help="The SME's id, e.g. SME04.")],
-                review: Annotated[str | None, typer.Option("--review", help="Only from this review.")] = None,
-                undo: Annotated[bool, typer.Option("--undo", help="Put them back instead.")] = False) -> None:
+def exclude_cmd(
+    sme: Annotated[str, typer.Argument(help="The SME's id, e.g. SME04.")],
+    review: Annotated[str | None, typer.Option("--review", help="Only from this review.")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Put them back instead.")] = False,
+) -> None:
     """Leave an SME out of the next solve (every review, or one with --review); --undo puts them back.
 
     Example: qam plan exclude SME04 --review R03
@@ -349,18 +492,31 @@ def accept_cmd(json_: JsonFlag = False) -> None:
     if json_:
         print_json(done)
         return
-    typer.echo(f"Accepted: {len(done['reviews'])} reviews are the programme "
-               f"({len(done['added'])} new, {len(done['updated'])} updated, {len(done['removed'])} removed"
-               + (f", {len(done['kept'])} already in fieldwork kept as they were" if done["kept"] else "") + "). "
-               "Export it with `qam plan export --ics programme.ics --xlsx programme.xlsx`.")
+    typer.echo(
+        f"Accepted: {len(done['reviews'])} reviews are the programme "
+        f"({len(done['added'])} new, {len(done['updated'])} updated, {len(done['removed'])} removed"
+        + (f", {len(done['kept'])} already in fieldwork kept as they were" if done["kept"] else "")
+        + "). "
+        "Export it with `qam plan export --ics programme.ics --xlsx programme.xlsx`."
+    )
 
 
 @app.command("export")
 def export_cmd(
-    ics: Annotated[Path | None, typer.Option("--ics", help="Write an iCalendar file (Outlook, Google).")] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", help="Write an iCalendar file (Outlook, Google).")
+    ] = None,
     csv_: Annotated[Path | None, typer.Option("--csv", help="Write a CSV file.")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel workbook with a timeline sheet.")] = None,
-    email_pattern: Annotated[str, typer.Option("--email-pattern", help="Attendee address from the SME id, e.g. {id}@westshire.police.uk.")] = "{id}@example.invalid",
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write an Excel workbook with a timeline sheet.")
+    ] = None,
+    email_pattern: Annotated[
+        str,
+        typer.Option(
+            "--email-pattern",
+            help="Attendee address from the SME id, e.g. {id}@westshire.police.uk.",
+        ),
+    ] = "{id}@example.invalid",
 ) -> None:
     """Export the accepted programme (else the latest proposal) for calendars and spreadsheets.
 
@@ -370,4 +526,6 @@ def export_cmd(
 
     with open_store() as store:
         done = export(store, ics=ics, csv_path=csv_, xlsx=xlsx, email_pattern=email_pattern)
-    typer.echo(f"Wrote the {done['from']} ({done['reviews']} reviews) to {', '.join(done['files'])}.")
+    typer.echo(
+        f"Wrote the {done['from']} ({done['reviews']} reviews) to {', '.join(done['files'])}."
+    )

@@ -39,8 +39,10 @@ def _ask(question) -> Any:
 def _choices(choices: list[tuple[str, Any]], checked: set | None = None):
     import questionary
 
-    return [questionary.Choice(title=title, value=value,
-                               checked=bool(checked and value in checked)) for title, value in choices]
+    return [
+        questionary.Choice(title=title, value=value, checked=bool(checked and value in checked))
+        for title, value in choices
+    ]
 
 
 def select(message: str, choices: list[tuple[str, Any]], default: Any = None) -> Any:
@@ -52,16 +54,25 @@ def select(message: str, choices: list[tuple[str, Any]], default: Any = None) ->
     return _ask(questionary.select(message, choices=options, default=chosen, **_io))
 
 
-def text(message: str, default: str = "", *, multiline: bool = False,
-         validate: Callable[[str], bool | str] | None = None, instruction: str | None = None) -> str:
+def text(
+    message: str,
+    default: str = "",
+    *,
+    multiline: bool = False,
+    validate: Callable[[str], bool | str] | None = None,
+    instruction: str | None = None,
+) -> str:
     """A line (or, with `multiline`, a block finished by Esc then Enter) of text."""
     import questionary
 
     kwargs = dict(_io)
     if instruction:
         kwargs["instruction"] = instruction
-    return _ask(questionary.text(message, default=default or "", multiline=multiline,
-                                 validate=validate, **kwargs))
+    return _ask(
+        questionary.text(
+            message, default=default or "", multiline=multiline, validate=validate, **kwargs
+        )
+    )
 
 
 def confirm(message: str, default: bool = True) -> bool:

@@ -42,7 +42,9 @@ class QuestionaryUi:
         return questionary.checkbox(message, choices=choices, **self._io).ask()
 
 
-def ask_sme(known: dict, themes: dict, units: list[str], suggested_id: str, ui: QuestionaryUi | None = None) -> dict | None:
+def ask_sme(
+    known: dict, themes: dict, units: list[str], suggested_id: str, ui: QuestionaryUi | None = None
+) -> dict | None:
     """Fill in whatever the flags left out of an expression of interest; None if cancelled."""
     import questionary
 
@@ -51,20 +53,28 @@ def ask_sme(known: dict, themes: dict, units: list[str], suggested_id: str, ui: 
     if not answers.get("id"):
         answers["id"] = ui.text("SME id:", default=suggested_id)
     if not answers.get("name"):
-        answers["name"] = questionary.text("Name:", validate=lambda t: bool(t.strip()) or "A name is needed",
-                                           **ui._io).ask()
+        answers["name"] = questionary.text(
+            "Name:", validate=lambda t: bool(t.strip()) or "A name is needed", **ui._io
+        ).ask()
     if answers.get("role") is None:
         answers["role"] = ui.text("Role (e.g. Sergeant, Response):")
     if not answers.get("unit"):
-        answers["unit"] = questionary.autocomplete("Unit (BCU or department):", choices=units,
-                                                   validate=lambda t: bool(t.strip()) or "A unit is needed",
-                                                   **ui._io).ask()
+        answers["unit"] = questionary.autocomplete(
+            "Unit (BCU or department):",
+            choices=units,
+            validate=lambda t: bool(t.strip()) or "A unit is needed",
+            **ui._io,
+        ).ask()
     if not answers.get("skills"):
-        picked = ui.checkbox("Themes they can review (space to tick, enter when done):",
-                             [questionary.Choice(f"{slug}: {title}", value=slug) for slug, title in themes.items()])
+        picked = ui.checkbox(
+            "Themes they can review (space to tick, enter when done):",
+            [questionary.Choice(f"{slug}: {title}", value=slug) for slug, title in themes.items()],
+        )
         answers["skills"] = ";".join(picked or [])
     if answers.get("unavailable") is None:
-        answers["unavailable"] = ui.text("Dates they cannot be used (2027-03-08..2027-03-12;2027-09-13, or empty):")
+        answers["unavailable"] = ui.text(
+            "Dates they cannot be used (2027-03-08..2027-03-12;2027-09-13, or empty):"
+        )
     if any(answers.get(k) is None for k in ("id", "name", "unit")):
         return None
     return answers

@@ -57,12 +57,22 @@ def choose_item(items: list[dict], *, input=None, output=None) -> str:
         found = matching(items, text)
         if len(found) == 1:
             return True
-        return "No item matches; type part of a ref or its text." if not found else \
-            f"{len(found)} items match; type more, or pick one from the list."
+        return (
+            "No item matches; type part of a ref or its text."
+            if not found
+            else f"{len(found)} items match; type more, or pick one from the list."
+        )
 
-    typed = _answer(questionary.autocomplete(
-        "Which item? (type part of its ref or text)", choices=labels, match_middle=True,
-        validate=valid, ignore_case=True, **_io(input, output)).ask())
+    typed = _answer(
+        questionary.autocomplete(
+            "Which item? (type part of its ref or text)",
+            choices=labels,
+            match_middle=True,
+            validate=valid,
+            ignore_case=True,
+            **_io(input, output),
+        ).ask()
+    )
     return matching(items, typed)[0]["ref"]
 
 
@@ -70,10 +80,17 @@ def choose_status(current: str, statuses: tuple[str, ...], *, input=None, output
     """Pick the new status from the six (the current one is shown but cannot be chosen)."""
     import questionary
 
-    choices = [questionary.Choice(s.replace("_", " "), value=s, disabled="current" if s == current else None)
-               for s in statuses]
-    return _answer(questionary.select(f"New status (now {current.replace('_', ' ')})", choices=choices,
-                                      **_io(input, output)).ask())
+    choices = [
+        questionary.Choice(
+            s.replace("_", " "), value=s, disabled="current" if s == current else None
+        )
+        for s in statuses
+    ]
+    return _answer(
+        questionary.select(
+            f"New status (now {current.replace('_', ' ')})", choices=choices, **_io(input, output)
+        ).ask()
+    )
 
 
 def ask_text(message: str, *, required: bool, input=None, output=None) -> str | None:

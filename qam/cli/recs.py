@@ -13,13 +13,23 @@ app = new_app(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-MapOption = Annotated[list[str] | None, typer.Option(
-    "--map", help="Map a column to a field: \"Header=field\" (fields: ref, text, type, scope, status, report, "
-    "published, url, theme, owner, action_lead, due, risk, impact, objectives, timeframe, checkpoints; "
-    "or 'ignore'). Repeatable.")]
-ValueOption = Annotated[list[str] | None, typer.Option(
-    "--value", help="Map a spelling to a value: \"field:Raw=canonical\", e.g. \"status:Sort of done=being_progressed\". "
-    "Repeatable.")]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help='Map a column to a field: "Header=field" (fields: ref, text, type, scope, status, report, '
+        "published, url, theme, owner, action_lead, due, risk, impact, objectives, timeframe, checkpoints; "
+        "or 'ignore'). Repeatable.",
+    ),
+]
+ValueOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--value",
+        help='Map a spelling to a value: "field:Raw=canonical", e.g. "status:Sort of done=being_progressed". '
+        "Repeatable.",
+    ),
+]
 
 
 def _uk(iso: str | None) -> str:
@@ -34,10 +44,16 @@ def _words(slug: str | None) -> str:
 @app.command("import")
 def import_cmd(
     file: Annotated[Path, typer.Argument(help="The tracker: a .csv (UTF-8) or .xlsx file.")],
-    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first).")] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first)."),
+    ] = None,
     map_: MapOption = None,
     value: ValueOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and say what would change; write nothing.")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check the file and say what would change; write nothing."),
+    ] = False,
     json_: JsonFlag = False,
 ) -> None:
     """Import the force's register tracker (CSV or XLSX); all rows or none.
@@ -52,17 +68,26 @@ def import_cmd(
     from qam.register.importer import import_register
 
     with open_store() as store:
-        receipt = import_register(store, file, actor=actor(), sheet=sheet, maps=map_ or [],
-                                  values=value or [], dry_run=dry_run)
+        receipt = import_register(
+            store,
+            file,
+            actor=actor(),
+            sheet=sheet,
+            maps=map_ or [],
+            values=value or [],
+            dry_run=dry_run,
+        )
     for warning in receipt.warnings:
         typer.echo(f"Warning: {warning}", err=True)
     if json_:
         print_json(receipt.to_dict())
         return
     verb = "Would add" if dry_run else "Added"
-    typer.echo(f"{receipt.source}: {receipt.rows} rows read. {verb} {len(receipt.created)} new items, "
-               f"{'would update' if dry_run else 'updated'} {len(receipt.updated)}, "
-               f"{receipt.unchanged} unchanged; {len(receipt.status_changes)} status changes.")
+    typer.echo(
+        f"{receipt.source}: {receipt.rows} rows read. {verb} {len(receipt.created)} new items, "
+        f"{'would update' if dry_run else 'updated'} {len(receipt.updated)}, "
+        f"{receipt.unchanged} unchanged; {len(receipt.status_changes)} status changes."
+    )
     for change in receipt.status_changes:
         typer.echo(f"  {change['ref']}: {_words(change['old'])} -> {_words(change['new'])}")
     if receipt.extra_columns:
@@ -73,14 +98,35 @@ def import_cmd(
 
 @app.command("list")
 def list_cmd(
-    status: Annotated[list[str] | None, typer.Option("--status", help="A status (or 'outstanding'); repeatable.")] = None,
-    type_: Annotated[list[str] | None, typer.Option("--type", help="recommendation, area_for_improvement (AFI) or cause_of_concern; repeatable.")] = None,
-    scope: Annotated[list[str] | None, typer.Option("--scope", help="national, force or joint; repeatable.")] = None,
-    theme: Annotated[str | None, typer.Option("--theme", help="A theme slug from question_sets/themes.yaml.")] = None,
-    owner: Annotated[str | None, typer.Option("--owner", help="Part of the owner's or action lead's name.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Published on or after this date (06/02/2014 or 2014-02-06).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Published on or before this date.")] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Words to find in the ref, text or report title.")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", help="A status (or 'outstanding'); repeatable.")
+    ] = None,
+    type_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            help="recommendation, area_for_improvement (AFI) or cause_of_concern; repeatable.",
+        ),
+    ] = None,
+    scope: Annotated[
+        list[str] | None, typer.Option("--scope", help="national, force or joint; repeatable.")
+    ] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="A theme slug from question_sets/themes.yaml.")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Part of the owner's or action lead's name.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Published on or after this date (06/02/2014 or 2014-02-06)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Published on or before this date.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Words to find in the ref, text or report title.")
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """List register items, filtered.
@@ -90,18 +136,44 @@ def list_cmd(
     from qam.register.items import items
 
     with open_store() as store:
-        rows = items(store, status=status, type_=type_, scope=scope, theme=theme, owner=owner,
-                     since=since, until=until, search=search)
+        rows = items(
+            store,
+            status=status,
+            type_=type_,
+            scope=scope,
+            theme=theme,
+            owner=owner,
+            since=since,
+            until=until,
+            search=search,
+        )
     if json_:
         print_json(rows)
         return
     short = {"recommendation": "Rec", "area_for_improvement": "AFI", "cause_of_concern": "CoC"}
-    shown = [{**r, "type": short[r["type"]], "status": _words(r["status"]),
-              "published": _uk(r["report_published"]),
-              "text": r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"} for r in rows]
-    print_table(shown, [("ref", "Ref"), ("type", "Type"), ("scope", "Scope"), ("status", "Status"),
-                        ("theme", "Theme"), ("published", "Published"), ("text", "Text")],
-                empty="No register items match.")
+    shown = [
+        {
+            **r,
+            "type": short[r["type"]],
+            "status": _words(r["status"]),
+            "published": _uk(r["report_published"]),
+            "text": r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…",
+        }
+        for r in rows
+    ]
+    print_table(
+        shown,
+        [
+            ("ref", "Ref"),
+            ("type", "Type"),
+            ("scope", "Scope"),
+            ("status", "Status"),
+            ("theme", "Theme"),
+            ("published", "Published"),
+            ("text", "Text"),
+        ],
+        empty="No register items match.",
+    )
     if rows:
         typer.echo(f"{len(rows)} item{'s' if len(rows) != 1 else ''}.")
 
@@ -109,10 +181,22 @@ def list_cmd(
 @app.command("status")
 def status_cmd(
     ref: Annotated[str | None, typer.Argument(help="The item's ref, e.g. REC-2023-011.")] = None,
-    status: Annotated[str | None, typer.Argument(help="The new status, e.g. completed or 'being progressed'.")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why the status changes (always required).")] = None,
-    evidence: Annotated[str | None, typer.Option("--evidence", help="The evidence the decision rests on.")] = None,
-    approver: Annotated[str | None, typer.Option("--approver", help="The accountable decision-maker (required for will_not_be_progressed and no_further_action).")] = None,
+    status: Annotated[
+        str | None, typer.Argument(help="The new status, e.g. completed or 'being progressed'.")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the status changes (always required).")
+    ] = None,
+    evidence: Annotated[
+        str | None, typer.Option("--evidence", help="The evidence the decision rests on.")
+    ] = None,
+    approver: Annotated[
+        str | None,
+        typer.Option(
+            "--approver",
+            help="The accountable decision-maker (required for will_not_be_progressed and no_further_action).",
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """Record a status decision on one item: who, when, old -> new, why, evidence, approver.
@@ -131,8 +215,10 @@ def status_cmd(
     with open_store() as store:
         if ref is None or status is None:
             if not prompts.interactive():
-                raise QamError("Give the item and the new status: qam recs status REF STATUS --reason TEXT "
-                               "(or run it in a terminal to be asked).")
+                raise QamError(
+                    "Give the item and the new status: qam recs status REF STATUS --reason TEXT "
+                    "(or run it in a terminal to be asked)."
+                )
             if ref is None:
                 ref = prompts.choose_item(items(store))
             item = decisions.find_item(store, ref)
@@ -144,14 +230,19 @@ def status_cmd(
             if evidence is None:
                 evidence = prompts.ask_text("Evidence (optional):", required=False)
             if new in decisions.NEEDS_APPROVER and approver is None:
-                approver = prompts.ask_text("Approved by (the accountable decision-maker):", required=True)
-        decision = decisions.record_decision(store, ref, status, reason=reason, evidence=evidence,
-                                             approver=approver, actor=actor())
+                approver = prompts.ask_text(
+                    "Approved by (the accountable decision-maker):", required=True
+                )
+        decision = decisions.record_decision(
+            store, ref, status, reason=reason, evidence=evidence, approver=approver, actor=actor()
+        )
     if json_:
         print_json(decision)
         return
-    typer.echo(f"{decision['item_ref']}: {_words(decision['old_status'])} -> {_words(decision['new_status'])}. "
-               f"Recorded by {decision['actor']}; see `qam recs history {decision['item_ref']}`.")
+    typer.echo(
+        f"{decision['item_ref']}: {_words(decision['old_status'])} -> {_words(decision['new_status'])}. "
+        f"Recorded by {decision['actor']}; see `qam recs history {decision['item_ref']}`."
+    )
 
 
 @app.command("summary")
@@ -175,14 +266,28 @@ def summary_cmd(json_: JsonFlag = False) -> None:
     if not doc["total"]:
         return
     typer.echo("")
-    print_table(summary.scope_rows(doc),
-                [("status", "Status"), ("national", "National"), ("force", "Force-specific"),
-                 ("joint", "Joint"), ("all", "All")],
-                title="Register by status and scope")
-    print_table(summary.outstanding_rows(doc),
-                [("type", "Outstanding"), ("total", "Total"), ("national", "National"), ("joint", "Joint"),
-                 ("force", "Force-specific")],
-                title="Outstanding items by type and scope")
+    print_table(
+        summary.scope_rows(doc),
+        [
+            ("status", "Status"),
+            ("national", "National"),
+            ("force", "Force-specific"),
+            ("joint", "Joint"),
+            ("all", "All"),
+        ],
+        title="Register by status and scope",
+    )
+    print_table(
+        summary.outstanding_rows(doc),
+        [
+            ("type", "Outstanding"),
+            ("total", "Total"),
+            ("national", "National"),
+            ("joint", "Joint"),
+            ("force", "Force-specific"),
+        ],
+        title="Outstanding items by type and scope",
+    )
 
 
 @app.command("show")
@@ -204,11 +309,19 @@ def show_cmd(
         print_json({**item, "decisions": decided})
         return
     lines = [
-        ("Ref", item["ref"]), ("Type", _words(item["type"])), ("Scope", item["scope"]),
-        ("Status", _words(item["status"])), ("Theme", item["theme"]), ("Report", item["report_title"]),
-        ("Published", _uk(item["report_published"])), ("Report URL", item["report_url"]),
-        ("Owner", item["owner"]), ("Action lead", item["action_lead"]), ("Due", _uk(item["due"])),
-        ("Risk", item["risk"]), ("Impact", item["impact"]),
+        ("Ref", item["ref"]),
+        ("Type", _words(item["type"])),
+        ("Scope", item["scope"]),
+        ("Status", _words(item["status"])),
+        ("Theme", item["theme"]),
+        ("Report", item["report_title"]),
+        ("Published", _uk(item["report_published"])),
+        ("Report URL", item["report_url"]),
+        ("Owner", item["owner"]),
+        ("Action lead", item["action_lead"]),
+        ("Due", _uk(item["due"])),
+        ("Risk", item["risk"]),
+        ("Impact", item["impact"]),
     ]
     typer.echo(item["text"])
     typer.echo("")
@@ -227,8 +340,10 @@ def show_cmd(
         typer.echo("\nOther columns from the tracker")
         for header, value in item["extra"].items():
             typer.echo(f"  {header}: {value}")
-    typer.echo(f"\n{len(decided)} status decision{'s' if len(decided) != 1 else ''}; "
-               f"`qam recs history {item['ref']}` shows them.")
+    typer.echo(
+        f"\n{len(decided)} status decision{'s' if len(decided) != 1 else ''}; "
+        f"`qam recs history {item['ref']}` shows them."
+    )
 
 
 @app.command("history")
@@ -247,11 +362,28 @@ def history_cmd(
     if json_:
         print_json(rows)
         return
-    shown = [{**r, "when": r["decided_at"][:16].replace("T", " "),
-              "change": f"{_words(r['old_status']) or '(new)'} -> {_words(r['new_status'])}"} for r in rows]
-    print_table(shown, [("when", "When (UTC)"), ("actor", "Who"), ("change", "Old -> new"), ("reason", "Why"),
-                        ("evidence", "Evidence"), ("approver", "Approver"), ("source", "Source")],
-                title=f"Decisions on {ref}", empty=f"No decisions on {ref} yet.")
+    shown = [
+        {
+            **r,
+            "when": r["decided_at"][:16].replace("T", " "),
+            "change": f"{_words(r['old_status']) or '(new)'} -> {_words(r['new_status'])}",
+        }
+        for r in rows
+    ]
+    print_table(
+        shown,
+        [
+            ("when", "When (UTC)"),
+            ("actor", "Who"),
+            ("change", "Old -> new"),
+            ("reason", "Why"),
+            ("evidence", "Evidence"),
+            ("approver", "Approver"),
+            ("source", "Source"),
+        ],
+        title=f"Decisions on {ref}",
+        empty=f"No decisions on {ref} yet.",
+    )
 
 
 @app.command("export")

@@ -7,11 +7,18 @@ import typer
 
 from qam.cli._common import new_app, open_store
 
-app = new_app("HTML reports for boards, the PCC and the public: one self-contained file each.\n\n"
-              "Example: qam report register --view public --out reports-out")
+app = new_app(
+    "HTML reports for boards, the PCC and the public: one self-contained file each.\n\n"
+    "Example: qam report register --view public --out reports-out"
+)
 
-ViewOption = Annotated[str, typer.Option(
-    "--view", help="stakeholder (everything, marked OFFICIAL-SENSITIVE) or public (aggregate figures only).")]
+ViewOption = Annotated[
+    str,
+    typer.Option(
+        "--view",
+        help="stakeholder (everything, marked OFFICIAL-SENSITIVE) or public (aggregate figures only).",
+    ),
+]
 OutOption = Annotated[Path, typer.Option("--out", help="The folder to write the report into.")]
 
 
@@ -69,8 +76,13 @@ def readiness_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("repor
 def good_practice_cmd(
     view: ViewOption = "stakeholder",
     out: OutOption = Path("reports-out"),
-    theme: Annotated[str | None, typer.Option("--theme", help="Only practice on this theme (a slug, e.g. custody).")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only practice found in this unit.")] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option("--theme", help="Only practice on this theme (a slug, e.g. custody)."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only practice found in this unit.")
+    ] = None,
 ) -> None:
     """The good practice library, so one unit's practice reaches the others.
 

@@ -28,14 +28,30 @@ def _today():
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise RefusedError(f"QAM_TODAY is '{value}', not a date; give it as YYYY-MM-DD or unset it.") from None
+        raise RefusedError(
+            f"QAM_TODAY is '{value}', not a date; give it as YYYY-MM-DD or unset it."
+        ) from None
 
 
 def retention(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what is due and change nothing.")] = False,
-    years: Annotated[int | None, typer.Option("--years", help="Use this retention period (whole years) for this run only.")] = None,
-    set_years: Annotated[int | None, typer.Option("--set-years", help="Record a new retention period (whole years) for this store, and stop.")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="With --set-years: why (kept in the decision trail).")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what is due and change nothing.")
+    ] = False,
+    years: Annotated[
+        int | None,
+        typer.Option("--years", help="Use this retention period (whole years) for this run only."),
+    ] = None,
+    set_years: Annotated[
+        int | None,
+        typer.Option(
+            "--set-years",
+            help="Record a new retention period (whole years) for this store, and stop.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="With --set-years: why (kept in the decision trail)."),
+    ] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Purge fieldwork notes kept longer than the retention period after their review ended.
@@ -56,28 +72,48 @@ def retention(
             if json_:
                 print_json(result)
             else:
-                typer.echo(f"Retention period set to {result['years']} years (was {result['old']}).")
+                typer.echo(
+                    f"Retention period set to {result['years']} years (was {result['old']})."
+                )
             return
         result = fw.purge(store, today=_today(), actor=actor(), years=years, dry_run=dry_run)
     if json_:
         print_json(result)
         return
     rows = result["reviews"]
-    print_table(rows, [("review_id", "Review"), ("end", "Ended"), ("due_since", "Due since"),
-                       ("sessions", "Sessions"), ("findings", "Findings")],
-                empty=f"Nothing is due under a {result['years']}-year retention period (today {result['today']}).")
+    print_table(
+        rows,
+        [
+            ("review_id", "Review"),
+            ("end", "Ended"),
+            ("due_since", "Due since"),
+            ("sessions", "Sessions"),
+            ("findings", "Findings"),
+        ],
+        empty=f"Nothing is due under a {result['years']}-year retention period (today {result['today']}).",
+    )
     for review_id in result["undated"]:
-        typer.echo(f"Review {review_id} has no valid end date, so it is never due; add one to the review.")
+        typer.echo(
+            f"Review {review_id} has no valid end date, so it is never due; add one to the review."
+        )
     if not rows:
         return
     if result["trail_events_keeping_text"]:
-        typer.echo(f"Note: {result['trail_events_keeping_text']} trail events about these records, written by "
-                   "an earlier QAM, keep their words: the decision trail is append-only and chained, so a purge "
-                   "cannot blank them. (QAM now records only fingerprints of free text in the trail.)")
-    totals = f"{result['sessions']} sessions and {result['findings']} findings in {len(rows)} reviews"
+        typer.echo(
+            f"Note: {result['trail_events_keeping_text']} trail events about these records, written by "
+            "an earlier QAM, keep their words: the decision trail is append-only and chained, so a purge "
+            "cannot blank them. (QAM now records only fingerprints of free text in the trail.)"
+        )
+    totals = (
+        f"{result['sessions']} sessions and {result['findings']} findings in {len(rows)} reviews"
+    )
     if result["purged"]:
-        typer.echo(f"Purged {totals}: their free text is gone from the store and its search index. "
-                   f"Trail event {result['event_id']}.")
+        typer.echo(
+            f"Purged {totals}: their free text is gone from the store and its search index. "
+            f"Trail event {result['event_id']}."
+        )
     else:
-        typer.echo(f"Due under a {result['years']}-year retention period (today {result['today']}): {totals}. "
-                   "Nothing was changed; run `qam retention` without --dry-run to purge them.")
+        typer.echo(
+            f"Due under a {result['years']}-year retention period (today {result['today']}): {totals}. "
+            "Nothing was changed; run `qam retention` without --dry-run to purge them."
+        )

@@ -6,7 +6,9 @@ import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
 
-app = new_app("The programme's reviews: list them, or add one for fieldwork.\n\nExample: qam reviews list --json")
+app = new_app(
+    "The programme's reviews: list them, or add one for fieldwork.\n\nExample: qam reviews list --json"
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -26,11 +28,22 @@ def list_cmd(json_: JsonFlag = False) -> None:
         return
     for r in rows:
         r["team_text"] = ", ".join(r["team"])
-    print_table(rows, [("id", "Id"), ("title", "Title"), ("theme", "Theme"), ("unit", "Unit"),
-                       ("start", "Start"), ("end", "End"), ("question_set", "Question set"),
-                       ("status", "Status"), ("team_text", "Team")],
-                empty="No reviews yet: accept a plan (`qam plan`), import the programme's bundle "
-                      "(`qam sync import FILE`) or add one (`qam reviews add`).")
+    print_table(
+        rows,
+        [
+            ("id", "Id"),
+            ("title", "Title"),
+            ("theme", "Theme"),
+            ("unit", "Unit"),
+            ("start", "Start"),
+            ("end", "End"),
+            ("question_set", "Question set"),
+            ("status", "Status"),
+            ("team_text", "Team"),
+        ],
+        empty="No reviews yet: accept a plan (`qam plan`), import the programme's bundle "
+        "(`qam sync import FILE`) or add one (`qam reviews add`).",
+    )
 
 
 @app.command("add")
@@ -41,9 +54,16 @@ def add_cmd(
     unit: Annotated[str, typer.Option("--unit", help="The BCU or department reviewed.")],
     start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
     end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
-    question_set: Annotated[str, typer.Option("--question-set", help="The question set answered.")] = "paf-2023",
-    method: Annotated[list[str] | None, typer.Option("--method", help="A method the review uses (repeat; default all).")] = None,
-    team: Annotated[list[str] | None, typer.Option("--team", help="An SME id or name on the team (repeat).")] = None,
+    question_set: Annotated[
+        str, typer.Option("--question-set", help="The question set answered.")
+    ] = "paf-2023",
+    method: Annotated[
+        list[str] | None,
+        typer.Option("--method", help="A method the review uses (repeat; default all)."),
+    ] = None,
+    team: Annotated[
+        list[str] | None, typer.Option("--team", help="An SME id or name on the team (repeat).")
+    ] = None,
 ) -> None:
     """Add a review without the planner (a reviewer's own review, or a test).
 
@@ -52,7 +72,19 @@ def add_cmd(
     from qam.fieldwork import capture as fw
 
     with open_store() as store:
-        row = fw.add_review(store, review_id=review_id, title=title, theme=theme, unit=unit, start=start,
-                            end=end, actor=actor(), question_set=question_set, methods=method or (),
-                            team=team or ())
-    typer.echo(f"Review {row['id']} added ({row['theme']}, {row['unit']}, {row['start']} to {row['end']}).")
+        row = fw.add_review(
+            store,
+            review_id=review_id,
+            title=title,
+            theme=theme,
+            unit=unit,
+            start=start,
+            end=end,
+            actor=actor(),
+            question_set=question_set,
+            methods=method or (),
+            team=team or (),
+        )
+    typer.echo(
+        f"Review {row['id']} added ({row['theme']}, {row['unit']}, {row['start']} to {row['end']})."
+    )

@@ -7,7 +7,9 @@ import typer
 
 from qam.cli._common import new_app, print_json, print_table
 
-app = new_app("Question sets: list them, show one, validate a file.\n\nExample: qam sets show paf-2023")
+app = new_app(
+    "Question sets: list them, show one, validate a file.\n\nExample: qam sets show paf-2023"
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -21,19 +23,36 @@ def list_sets(json_: JsonFlag = False) -> None:
     from qam import question_sets
 
     rows = [
-        {"id": qs.id, "version": qs.version, "title": qs.title, "framework": qs.framework,
-         "scale": qs.scale, "questions": len(qs.questions)}
+        {
+            "id": qs.id,
+            "version": qs.version,
+            "title": qs.title,
+            "framework": qs.framework,
+            "scale": qs.scale,
+            "questions": len(qs.questions),
+        }
         for qs in question_sets.shipped()
     ]
     if json_:
         print_json(rows)
     else:
-        print_table(rows, [("id", "Id"), ("version", "Version"), ("title", "Title"),
-                           ("scale", "Scale"), ("questions", "Questions")])
+        print_table(
+            rows,
+            [
+                ("id", "Id"),
+                ("version", "Version"),
+                ("title", "Title"),
+                ("scale", "Scale"),
+                ("questions", "Questions"),
+            ],
+        )
 
 
 @app.command("show")
-def show(set_id: Annotated[str, typer.Argument(help="The set's id, e.g. paf-2023.")], json_: JsonFlag = False) -> None:
+def show(
+    set_id: Annotated[str, typer.Argument(help="The set's id, e.g. paf-2023.")],
+    json_: JsonFlag = False,
+) -> None:
     """Show one question set, question by question.
 
     Example: qam sets show peel-2018 --json
@@ -52,7 +71,11 @@ def show(set_id: Annotated[str, typer.Argument(help="The set's id, e.g. paf-2023
         graded = "" if q.graded else " (not graded)"
         typer.echo(f"[{q.id}] {q.area}{graded}")
         typer.echo(f"  {q.text}")
-        for label, items in (("Diagnostic", q.diagnostics), ("Good looks like", q.characteristics), ("Probe", q.probes)):
+        for label, items in (
+            ("Diagnostic", q.diagnostics),
+            ("Good looks like", q.characteristics),
+            ("Probe", q.probes),
+        ):
             for item in items:
                 typer.echo(f"    {label}: {item}")
 
@@ -70,7 +93,15 @@ def validate(
 
     qs = question_sets.load_file(file)
     if json_:
-        print_json({"file": str(file), "valid": True, "id": qs.id, "version": qs.version,
-                    "questions": len(qs.questions), "digest": qs.digest})
+        print_json(
+            {
+                "file": str(file),
+                "valid": True,
+                "id": qs.id,
+                "version": qs.version,
+                "questions": len(qs.questions),
+                "digest": qs.digest,
+            }
+        )
     else:
         typer.echo(f"{file}: valid ({qs.id} v{qs.version}, {len(qs.questions)} questions).")

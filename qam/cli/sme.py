@@ -7,14 +7,20 @@ import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
 
-app = new_app("The pool of volunteer subject-matter experts (SMEs): import, add, list.\n\n"
-              "Example: qam sme import plans/sme.csv")
+app = new_app(
+    "The pool of volunteer subject-matter experts (SMEs): import, add, list.\n\n"
+    "Example: qam sme import plans/sme.csv"
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 @app.command("import")
-def import_cmd(file: Annotated[Path, typer.Argument(help=".csv or .xlsx with id,name,role,unit,skills,unavailable.")]) -> None:
+def import_cmd(
+    file: Annotated[
+        Path, typer.Argument(help=".csv or .xlsx with id,name,role,unit,skills,unavailable.")
+    ],
+) -> None:
     """Import the SME pool from a .csv or .xlsx file; re-importing updates SMEs by id. All or nothing.
 
     Skills are theme codes separated by ;. Unavailable is dates or ranges separated by ;
@@ -26,18 +32,29 @@ def import_cmd(file: Annotated[Path, typer.Argument(help=".csv or .xlsx with id,
 
     with open_store() as store:
         done = import_smes(store, file)
-    typer.echo(f"Imported {file}: {done['added']} SMEs added, {done['updated']} updated; "
-               f"{done['total']} in the pool. See them with `qam sme list`.")
+    typer.echo(
+        f"Imported {file}: {done['added']} SMEs added, {done['updated']} updated; "
+        f"{done['total']} in the pool. See them with `qam sme list`."
+    )
 
 
 @app.command("add")
 def add_cmd(
     id_: Annotated[str | None, typer.Option("--id", help="A new SME id, e.g. SME23.")] = None,
     name: Annotated[str | None, typer.Option("--name", help="Their name.")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="Their role, e.g. 'Sergeant, Response'.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Their BCU or department (they never review it).")] = None,
-    skills: Annotated[str | None, typer.Option("--skills", help="Theme codes separated by ;, e.g. custody;use_of_force.")] = None,
-    unavailable: Annotated[str | None, typer.Option("--unavailable", help="Dates or ranges separated by ;.")] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="Their role, e.g. 'Sergeant, Response'.")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Their BCU or department (they never review it).")
+    ] = None,
+    skills: Annotated[
+        str | None,
+        typer.Option("--skills", help="Theme codes separated by ;, e.g. custody;use_of_force."),
+    ] = None,
+    unavailable: Annotated[
+        str | None, typer.Option("--unavailable", help="Dates or ranges separated by ;.")
+    ] = None,
 ) -> None:
     """Record an expression of interest: one new SME, asked for in prompts or given as flags.
 
@@ -49,12 +66,23 @@ def add_cmd(
     from qam.planner.pool import add_sme
     from qam.store import planner as sp
 
-    known = {"id": id_, "name": name, "role": role, "unit": unit, "skills": skills, "unavailable": unavailable}
+    known = {
+        "id": id_,
+        "name": name,
+        "role": role,
+        "unit": unit,
+        "skills": skills,
+        "unavailable": unavailable,
+    }
     with open_store() as store:
         if any(known[k] is None for k in ("id", "name", "unit", "skills")):
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
-                missing = ", ".join(f"--{k}" for k in ("id", "name", "unit", "skills") if known[k] is None)
-                raise RefusedError(f"Give {missing} (or run `qam sme add` in a terminal to be asked).")
+                missing = ", ".join(
+                    f"--{k}" for k in ("id", "name", "unit", "skills") if known[k] is None
+                )
+                raise RefusedError(
+                    f"Give {missing} (or run `qam sme add` in a terminal to be asked)."
+                )
             from qam.cli.prompts_planner import ask_sme
             from qam.question_sets import themes
 
@@ -67,15 +95,29 @@ def add_cmd(
                 raise typer.Exit(0)
             known = answers
         sme = add_sme(store, known)
-    typer.echo(f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "
-               f"run `qam plan solve` to use them. (Recorded by {actor()}.)")
+    typer.echo(
+        f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "
+        f"run `qam plan solve` to use them. (Recorded by {actor()}.)"
+    )
 
 
 @app.command("list")
 def list_cmd(
     json_: JsonFlag = False,
-    cap_days: Annotated[int | None, typer.Option("--cap-days", help="Working days each SME gives a financial year (default: the accepted plan's, else 10).")] = None,
-    year_start: Annotated[str | None, typer.Option("--year-start", help="First day of the financial year, MM-DD (default: the accepted plan's, else 04-01).")] = None,
+    cap_days: Annotated[
+        int | None,
+        typer.Option(
+            "--cap-days",
+            help="Working days each SME gives a financial year (default: the accepted plan's, else 10).",
+        ),
+    ] = None,
+    year_start: Annotated[
+        str | None,
+        typer.Option(
+            "--year-start",
+            help="First day of the financial year, MM-DD (default: the accepted plan's, else 04-01).",
+        ),
+    ] = None,
 ) -> None:
     """List the SMEs with their abstraction used and left in each financial year.
 
@@ -95,9 +137,20 @@ def list_cmd(
         return
     for row in rows:
         row["skills_text"] = ", ".join(row["skills"])
-        row["years"] = "; ".join(f"{a['year']}: {a['used']} used, {a['left']} left" for a in row["abstraction"])
+        row["years"] = "; ".join(
+            f"{a['year']}: {a['used']} used, {a['left']} left" for a in row["abstraction"]
+        )
         row["away"] = "; ".join(a if a == b else f"{a}..{b}" for a, b in row["unavailable"])
-    print_table(rows, [("id", "Id"), ("name", "Name"), ("unit", "Unit"), ("skills_text", "Skills"),
-                       ("years", f"Abstraction (cap {cap_days})"), ("away", "Unavailable")],
-                title=f"SME pool: {len(rows)} volunteers",
-                empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.")
+    print_table(
+        rows,
+        [
+            ("id", "Id"),
+            ("name", "Name"),
+            ("unit", "Unit"),
+            ("skills_text", "Skills"),
+            ("years", f"Abstraction (cap {cap_days})"),
+            ("away", "Unavailable"),
+        ],
+        title=f"SME pool: {len(rows)} volunteers",
+        empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.",
+    )

@@ -70,7 +70,9 @@ def _laptop(path: Path, base: Path, who: str):
     return store
 
 
-def _capture(store, review: dict, who: str, method: str, script, link: str | None, **session) -> int:
+def _capture(
+    store, review: dict, who: str, method: str, script, link: str | None, **session
+) -> int:
     s = fw.open_session(store, review_id=review["id"], method=method, actor=who, **session)
     qs = fw.session_set(store, s)
     known = {q.id: q for q in qs.questions}
@@ -78,11 +80,19 @@ def _capture(store, review: dict, who: str, method: str, script, link: str | Non
     count = 0
     for i, (question_id, note, grade, sources, linked) in enumerate(script):
         q = known.get(question_id) or qs.questions[i % len(qs.questions)]
-        fw.record_answer(store, s, question_id=q.id, notes=note, actor=who,
-                         grade=grade if q.graded else None,
-                         good_practice="worth copying" in note, sources=sources,
-                         links=[link] if link and linked else [],
-                         participant_role=participant.get("role"), participant_unit=participant.get("unit"))
+        fw.record_answer(
+            store,
+            s,
+            question_id=q.id,
+            notes=note,
+            actor=who,
+            grade=grade if q.graded else None,
+            good_practice="worth copying" in note,
+            sources=sources,
+            links=[link] if link and linked else [],
+            participant_role=participant.get("role"),
+            participant_unit=participant.get("unit"),
+        )
         count += 1
     fw.finalise(store, s["id"], who)
     return count
@@ -95,9 +105,21 @@ def _offline_decisions(a, b, ref: str | None) -> bool:
     if not ref:
         return False
     status = sync_db.item_status(a, ref)
-    first, second = ("completed", "being_progressed") if status != "being_progressed" else ("completed", "will_be_progressed")
-    record_decision(a, ref, first, reason="Handover briefing seen working on every shift observed", actor="sgt.eastern")
-    record_decision(b, ref, second, reason="Improving, but weekend handovers still rushed", actor="pc.western")
+    first, second = (
+        ("completed", "being_progressed")
+        if status != "being_progressed"
+        else ("completed", "will_be_progressed")
+    )
+    record_decision(
+        a,
+        ref,
+        first,
+        reason="Handover briefing seen working on every shift observed",
+        actor="sgt.eastern",
+    )
+    record_decision(
+        b, ref, second, reason="Improving, but weekend handovers still rushed", actor="pc.western"
+    )
     return True
 
 
@@ -106,9 +128,17 @@ def simulate(ctx) -> str:
     store = ctx.store
     reviews = fw.list_reviews(store)
     if not reviews:
-        fw.add_review(store, review_id="R-DEMO-CUSTODY", title="Custody: detainee care and handovers",
-                      theme="custody", unit="Eastern BCU", start="2025-06-02", end="2025-06-13",
-                      actor=ctx.actor, team=["sgt.eastern", "pc.western"])
+        fw.add_review(
+            store,
+            review_id="R-DEMO-CUSTODY",
+            title="Custody: detainee care and handovers",
+            theme="custody",
+            unit="Eastern BCU",
+            start="2025-06-02",
+            end="2025-06-13",
+            actor=ctx.actor,
+            team=["sgt.eastern", "pc.western"],
+        )
         reviews = fw.list_reviews(store)
     review = next((r for r in reviews if r["theme"] == "custody"), reviews[0])
     folder = Path(ctx.out) / "laptops"
@@ -119,23 +149,48 @@ def simulate(ctx) -> str:
     a = _laptop(folder / "laptop-sgt-eastern.db", base, "sgt.eastern")
     b = _laptop(folder / "laptop-pc-western.db", base, "pc.western")
     try:
-        n = _capture(a, review, "sgt.eastern", "direct_observation", OBSERVATION, link,
-                     place="Northgate custody suite")
-        n += _capture(b, review, "pc.western", "focus_group", FOCUS_GROUP, link, place="Northgate briefing room",
-                      head_count=6, participants=[{"role": "detention officer", "unit": "custody"}])
+        n = _capture(
+            a,
+            review,
+            "sgt.eastern",
+            "direct_observation",
+            OBSERVATION,
+            link,
+            place="Northgate custody suite",
+        )
+        n += _capture(
+            b,
+            review,
+            "pc.western",
+            "focus_group",
+            FOCUS_GROUP,
+            link,
+            place="Northgate briefing room",
+            head_count=6,
+            participants=[{"role": "detention officer", "unit": "custody"}],
+        )
         conflict = _offline_decisions(a, b, link)
-        bundles = [export_bundle(s, folder / f"{name}.qam-bundle", actor=name)["file"]
-                   for s, name in ((a, "laptop-sgt-eastern"), (b, "laptop-pc-western"))]
+        bundles = [
+            export_bundle(s, folder / f"{name}.qam-bundle", actor=name)["file"]
+            for s, name in ((a, "laptop-sgt-eastern"), (b, "laptop-pc-western"))
+        ]
     finally:
         a.close()
         b.close()
     receipts = [import_bundle(store, path, actor=ctx.actor) for path in bundles]
     added = sum(r["added"].get("finding", 0) for r in receipts)
     conflicts = sum(len(r["conflicts"]) for r in receipts)
-    ctx.facts["fieldwork"] = {"review": review["id"], "bundles": bundles, "findings": added,
-                              "conflicts": conflicts, "conflict_expected": conflict}
-    summary = (f"Two laptops captured {n} findings for {review['id']} offline; merged: {added} added, "
-               f"{conflicts} register conflict(s) to resolve (`qam sync conflicts`).")
+    ctx.facts["fieldwork"] = {
+        "review": review["id"],
+        "bundles": bundles,
+        "findings": added,
+        "conflicts": conflicts,
+        "conflict_expected": conflict,
+    }
+    summary = (
+        f"Two laptops captured {n} findings for {review['id']} offline; merged: {added} added, "
+        f"{conflicts} register conflict(s) to resolve (`qam sync conflicts`)."
+    )
     if ctx.scale:
         summary += f" Load test: {bulk_findings(store, reviews, ctx.scale, ctx.actor):,} findings generated."
     return summary
@@ -148,22 +203,56 @@ def bulk_findings(store, reviews: list[dict], n: int, actor: str) -> int:
     sessions, rows = [], []
     for review in reviews:
         qs = fw.question_set_for(store, review["question_set"] or "paf-2023", actor)
-        sessions.append((review, qs, {
-            "id": str(uuid.uuid4()), "review_id": review["id"], "method": "document_analysis",
-            "held_on": now[:10], "place": "load test", "participants": [], "head_count": None,
-            "reviewer": actor, "question_set": qs.id, "question_set_version": qs.version,
-            "finalised_at": now, "created_at": now, "document_title": None, "document_hash": None}))
+        sessions.append(
+            (
+                review,
+                qs,
+                {
+                    "id": str(uuid.uuid4()),
+                    "review_id": review["id"],
+                    "method": "document_analysis",
+                    "held_on": now[:10],
+                    "place": "load test",
+                    "participants": [],
+                    "head_count": None,
+                    "reviewer": actor,
+                    "question_set": qs.id,
+                    "question_set_version": qs.version,
+                    "finalised_at": now,
+                    "created_at": now,
+                    "document_title": None,
+                    "document_hash": None,
+                },
+            )
+        )
     for i in range(n):
         review, qs, s = sessions[i % len(sessions)]
         q = qs.questions[i % len(qs.questions)]
-        rows.append({
-            "id": str(uuid.uuid4()), "session_id": s["id"], "review_id": review["id"],
-            "question_set": qs.id, "question_set_version": qs.version, "question_id": q.id,
-            "method": rng.choice(["interview", "focus_group", "direct_observation", "document_analysis"]),
-            "notes": NOTES[i % len(NOTES)], "grade": rng.choice(GRADES) if q.graded else None,
-            "good_practice": int(rng.random() < 0.1), "concerns": None, "sources": rng.randint(1, 4),
-            "participant_role": None, "participant_unit": None, "reviewer": actor, "created_at": now,
-            "supersedes": None, "responses": None, "grade_counts": None})
+        rows.append(
+            {
+                "id": str(uuid.uuid4()),
+                "session_id": s["id"],
+                "review_id": review["id"],
+                "question_set": qs.id,
+                "question_set_version": qs.version,
+                "question_id": q.id,
+                "method": rng.choice(
+                    ["interview", "focus_group", "direct_observation", "document_analysis"]
+                ),
+                "notes": NOTES[i % len(NOTES)],
+                "grade": rng.choice(GRADES) if q.graded else None,
+                "good_practice": int(rng.random() < 0.1),
+                "concerns": None,
+                "sources": rng.randint(1, 4),
+                "participant_role": None,
+                "participant_unit": None,
+                "reviewer": actor,
+                "created_at": now,
+                "supersedes": None,
+                "responses": None,
+                "grade_counts": None,
+            }
+        )
     with store.transaction():
         for _, _, s in sessions:
             db.insert_session(store, s)

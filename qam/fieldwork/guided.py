@@ -27,11 +27,16 @@ def _valid_date(value: str) -> bool | str:
 
 
 def _valid_count(value: str) -> bool | str:
-    return True if value.strip() == "" or value.strip().isdigit() else "A whole number, e.g. 2 (or leave blank)."
+    return (
+        True
+        if value.strip() == "" or value.strip().isdigit()
+        else "A whole number, e.g. 2 (or leave blank)."
+    )
 
 
-def guided(store, actor: str, ask, *, review: str | None = None, method: str | None = None,
-           document=None) -> None:
+def guided(
+    store, actor: str, ask, *, review: str | None = None, method: str | None = None, document=None
+) -> None:
     """Run a whole capture: pick or resume a session, then question by question."""
     session = _pick_or_resume(store, actor, ask, review, method)
     if session is None:
@@ -45,45 +50,76 @@ def _describe(store, s: dict) -> str:
 
 
 def _pick_or_resume(store, actor, ask, review, method) -> dict | None:
-    open_ = [s for s in fw.unfinished_sessions(store, actor, review)
-             if method is None or s["method"] == method]
+    open_ = [
+        s
+        for s in fw.unfinished_sessions(store, actor, review)
+        if method is None or s["method"] == method
+    ]
     if not open_:
         return None
     choices = [(f"Resume {_describe(store, s)}", s["id"]) for s in open_]
     choices.append(("Start a new session", None))
-    chosen = ask.select("You have unfinished capture. Resume where you stopped?", choices, default=open_[-1]["id"])
+    chosen = ask.select(
+        "You have unfinished capture. Resume where you stopped?", choices, default=open_[-1]["id"]
+    )
     return fw.get_session(store, chosen) if chosen else None
 
 
-def _new_session(store, actor, ask, review, method, document) -> dict:
+def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: C901 (to split)
     reviews = fw.list_reviews(store)
     if not reviews:
-        raise RefusedError("There are no reviews to capture against: accept a plan (`qam plan`), import "
-                           "the programme's bundle (`qam sync import FILE`) or add one (`qam reviews add`).")
+        raise RefusedError(
+            "There are no reviews to capture against: accept a plan (`qam plan`), import "
+            "the programme's bundle (`qam sync import FILE`) or add one (`qam reviews add`)."
+        )
     if review is None:
         mine = set(fw.db.reviews_assigned_to(store, actor))
         ordered = sorted(reviews, key=lambda r: (r["id"] not in mine, r["start"] or "", r["id"]))
-        choices = [(f"{'* ' if r['id'] in mine else '  '}{r['id']} · {r['title']} · {r['unit']} "
-                    f"({r['start']} to {r['end']})", r["id"]) for r in ordered]
+        choices = [
+            (
+                f"{'* ' if r['id'] in mine else '  '}{r['id']} · {r['title']} · {r['unit']} "
+                f"({r['start']} to {r['end']})",
+                r["id"],
+            )
+            for r in ordered
+        ]
         message = "Which review?" + (" (* = your assignments)" if mine else "")
         review = ask.select(message, choices)
     row = fw.get_review(store, review)
-    methods = [m for m in (row.get("methods") or []) if m in METHODS] if isinstance(row.get("methods"), list) else []
+    methods = (
+        [m for m in (row.get("methods") or []) if m in METHODS]
+        if isinstance(row.get("methods"), list)
+        else []
+    )
     if not methods:
         methods = list(METHODS)
     if method is None:
         method = ask.select("Which method?", [(label(m), m) for m in methods])
     if method == "survey":
-        raise RefusedError(f"Surveys are imported from their CSV: qam findings import-survey {review} FILE.csv")
-    held_on = ask.text("Date of the session", default=date.today().isoformat(), validate=_valid_date).strip()
+        raise RefusedError(
+            f"Surveys are imported from their CSV: qam findings import-survey {review} FILE.csv"
+        )
+    held_on = ask.text(
+        "Date of the session", default=date.today().isoformat(), validate=_valid_date
+    ).strip()
     place = ask.text("Where (e.g. 'Northgate custody suite')").strip()
     head_count, participants = None, []
     if method == "focus_group":
-        head_count = int(ask.text("How many people took part?", validate=lambda v: v.strip().isdigit() and int(v) > 0 or "A number from 1."))
+        head_count = int(
+            ask.text(
+                "How many people took part?",
+                validate=lambda v: v.strip().isdigit() and int(v) > 0 or "A number from 1.",
+            )
+        )
     if method in ("interview", "focus_group"):
-        ask.say("Participants are recorded by role and unit under a code (P1, P2...), never by name.")
+        ask.say(
+            "Participants are recorded by role and unit under a code (P1, P2...), never by name."
+        )
         while True:
-            role = ask.text(f"Participant P{len(participants) + 1} role (blank when done)", instruction="e.g. detention officer").strip()
+            role = ask.text(
+                f"Participant P{len(participants) + 1} role (blank when done)",
+                instruction="e.g. detention officer",
+            ).strip()
             if not role:
                 if participants or method == "focus_group":
                     break
@@ -95,12 +131,28 @@ def _new_session(store, actor, ask, review, method, document) -> dict:
                 break
     doc_title = None
     if method == "document_analysis" and document is None:
-        document = ask.text("Path of the document read (its title and fingerprint are kept, not its content)").strip() or None
+        document = (
+            ask.text(
+                "Path of the document read (its title and fingerprint are kept, not its content)"
+            ).strip()
+            or None
+        )
     if document is not None:
-        doc_title = ask.text("Document title", default=fw.document_fingerprint(document)[0]).strip() or None
-    session = fw.open_session(store, review_id=review, method=method, actor=actor, held_on=held_on,
-                              place=place, participants=participants, head_count=head_count,
-                              document=document, document_title=doc_title)
+        doc_title = (
+            ask.text("Document title", default=fw.document_fingerprint(document)[0]).strip() or None
+        )
+    session = fw.open_session(
+        store,
+        review_id=review,
+        method=method,
+        actor=actor,
+        held_on=held_on,
+        place=place,
+        participants=participants,
+        head_count=head_count,
+        document=document,
+        document_title=doc_title,
+    )
     ask.say(f"Session {session['id']} started. Each answer is saved as soon as you give it.")
     return session
 
@@ -123,15 +175,24 @@ def _questions(store, actor, ask, session) -> None:
             ask.say(f"  - {probe}")
         if previous:
             ask.say(f"  Saved answer: {previous['notes'][:200]}")
-        actions = [("Answer this question" if not previous else "Change the saved answer", "answer"),
-                   ("Skip (leave unanswered for now)" if not previous else "Keep the saved answer, next", "skip"),
-                   ("Back to the previous question", "back"),
-                   ("Stop (everything saved is kept; rerun qam capture to resume)", "stop")]
+        actions = [
+            ("Answer this question" if not previous else "Change the saved answer", "answer"),
+            (
+                "Skip (leave unanswered for now)"
+                if not previous
+                else "Keep the saved answer, next",
+                "skip",
+            ),
+            ("Back to the previous question", "back"),
+            ("Stop (everything saved is kept; rerun qam capture to resume)", "stop"),
+        ]
         if index == 0:
             actions.pop(2)
         action = ask.select("What next?", actions, default="answer")
         if action == "stop":
-            ask.say(f"Stopped. {len(done)} of {len(questions)} answered; rerun `qam capture` to resume.")
+            ask.say(
+                f"Stopped. {len(done)} of {len(questions)} answered; rerun `qam capture` to resume."
+            )
             return
         if action == "back":
             index -= 1
@@ -143,8 +204,10 @@ def _questions(store, actor, ask, session) -> None:
         index += 1
     done = fw.answered(store, session["id"])
     ask.say(f"All questions visited: {len(done)} of {len(questions)} answered.")
-    if ask.confirm("Finalise this session now? Its findings are then locked; a later change is a correction with a reason.", default=False) \
-            and _names_checked(store, ask, session):
+    if ask.confirm(
+        "Finalise this session now? Its findings are then locked; a later change is a correction with a reason.",
+        default=False,
+    ) and _names_checked(store, ask, session):
         fw.finalise(store, session["id"], actor, names_checked=True)
         ask.say(f"Session {session['id']} finalised.")
     else:
@@ -162,23 +225,34 @@ def _names_checked(store, ask, session) -> bool:
     for f in flagged:
         ask.say(f"  {f['finding_id']} [{f['question_id']}]: {', '.join(f['words'])}")
     ask.say("To fix one: qam findings correct ID --notes ... --reason ...")
-    return ask.confirm("Finalise anyway? (only if you have checked these are not people's names)", default=False)
+    return ask.confirm(
+        "Finalise anyway? (only if you have checked these are not people's names)", default=False
+    )
 
 
 def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
     prev = previous or {}
-    notes = ask.text("Notes: what did the evidence show?", default=prev.get("notes", ""), multiline=True,
-                     instruction="(Esc then Enter to finish)").strip()
+    notes = ask.text(
+        "Notes: what did the evidence show?",
+        default=prev.get("notes", ""),
+        multiline=True,
+        instruction="(Esc then Enter to finish)",
+    ).strip()
     grade = None
     if q.graded:
         choices = [(label(g), g) for g in qs.grades] + [("Not assessed", NOT_ASSESSED)]
         grade = ask.select("Grade", choices, default=prev.get("grade") or NOT_ASSESSED)
         grade = None if grade == NOT_ASSESSED else grade
     good = ask.confirm("Good practice worth sharing?", default=bool(prev.get("good_practice")))
-    concerns = ask.text("Concerns (blank if none)", default=prev.get("concerns") or "").strip() or None
-    sources_text = ask.text("How many independent sources support this?",
-                            default=str(prev["sources"]) if prev.get("sources") is not None else "",
-                            validate=_valid_count, instruction="(Enter for 1)").strip()
+    concerns = (
+        ask.text("Concerns (blank if none)", default=prev.get("concerns") or "").strip() or None
+    )
+    sources_text = ask.text(
+        "How many independent sources support this?",
+        default=str(prev["sources"]) if prev.get("sources") is not None else "",
+        validate=_valid_count,
+        instruction="(Enter for 1)",
+    ).strip()
     sources = int(sources_text) if sources_text else 1
     links = list(prev.get("links") or [])
     offered = suggest_links(store, theme=review.get("theme"), notes=notes)
@@ -186,18 +260,36 @@ def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
         known = {i["ref"] for i in offered}
         choices = [(f"{i['ref']} · {i['text'][:70]} ({i['why']})", i["ref"]) for i in offered]
         choices += [(ref, ref) for ref in links if ref not in known]
-        links = ask.checkbox("Link to register items (space to tick, Enter to finish)", choices, checked=set(links))
+        links = ask.checkbox(
+            "Link to register items (space to tick, Enter to finish)", choices, checked=set(links)
+        )
     if previous and (notes, grade, good, concerns, sources, sorted(links)) == (
-            prev["notes"], prev["grade"], prev["good_practice"], prev["concerns"], prev["sources"], sorted(prev["links"])):
+        prev["notes"],
+        prev["grade"],
+        prev["good_practice"],
+        prev["concerns"],
+        prev["sources"],
+        sorted(prev["links"]),
+    ):
         ask.say("Unchanged; the saved answer stands.")
         return None
     participant = (session["participants"] or [{}])[0] if session["method"] == "interview" else {}
     while True:
         try:
-            return fw.record_answer(store, session, question_id=q.id, notes=notes, actor=actor, grade=grade,
-                                    good_practice=good, concerns=concerns, sources=sources, links=links,
-                                    participant_role=participant.get("role"),
-                                    participant_unit=participant.get("unit"))
+            return fw.record_answer(
+                store,
+                session,
+                question_id=q.id,
+                notes=notes,
+                actor=actor,
+                grade=grade,
+                good_practice=good,
+                concerns=concerns,
+                sources=sources,
+                links=links,
+                participant_role=participant.get("role"),
+                participant_unit=participant.get("unit"),
+            )
         except StoreError as err:
             # Busy or full: the answer is still in memory, so offer to save it again rather
             # than throw away what the reviewer just typed.

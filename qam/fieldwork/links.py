@@ -6,11 +6,13 @@ import re
 
 from qam.store import sync as sync_db
 
-_STOP = set("""about above after again against also among because been before being below
+_STOP = set(
+    """about above after again against also among because been before being below
 between both could does doing down during each from further have having here into itself
 more most must only other over same should some such than that their them then there these
 they this those through under until very were what when where which while with would your
-force officers officer staff their there""".split())
+force officers officer staff their there""".split()
+)
 
 
 def _words(text: str | None) -> set[str]:
@@ -37,7 +39,8 @@ def suggest_links(store, *, theme: str | None, notes: str, limit: int = 12) -> l
         score = (3 if theme and item.get("theme") == theme else 0) + len(shared)
         if score:
             why = (["theme"] if theme and item.get("theme") == theme else []) + (
-                [f"words: {', '.join(shared[:4])}"] if shared else [])
+                [f"words: {', '.join(shared[:4])}"] if shared else []
+            )
             ranked.append({**item, "score": score, "why": "; ".join(why)})
     ranked.sort(key=lambda i: (-i["score"], i["ref"]))
     return ranked[:limit]

@@ -39,8 +39,11 @@ from qam.store import sync as sync_db
 from qam.vocabulary import STATUSES
 
 _IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision", "finding_set_aside"}
-_COMPARE_SKIP = {"capture_session": {"finalised_at"}, "status_decision": {"origin"},
-                 "question_set": {"loaded_at", "title", "framework", "scale", "body"}}
+_COMPARE_SKIP = {
+    "capture_session": {"finalised_at"},
+    "status_decision": {"origin"},
+    "question_set": {"loaded_at", "title", "framework", "scale", "body"},
+}
 
 
 def _key(table: str, row: dict) -> dict:
@@ -64,8 +67,10 @@ def _purged(store, bundle: Bundle, path) -> dict[str, set[str]]:
     purged = {"capture_session": set(), "finding": set(), **purged}
     for i, row in enumerate(bundle.tables.get("purged_record", [])):
         if not all(isinstance(v, str) and v for v in row.values()):
-            raise ImportFileError(f"{path} was refused whole, nothing imported: table purged_record "
-                                  f"row {i + 1} is malformed. Export it again.")
+            raise ImportFileError(
+                f"{path} was refused whole, nothing imported: table purged_record "
+                f"row {i + 1} is malformed. Export it again."
+            )
         purged.setdefault(row["record_table"], set()).add(row["record_id"])
     return purged
 
@@ -100,24 +105,31 @@ def _conflicts(store, bundle: Bundle, purged: dict[str, set[str]]) -> list[str]:
     return found
 
 
-def import_bundle(store, path: Path | str, *, actor: str) -> dict:
+def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901 (to split)
     """Verify the whole bundle, then merge it in one transaction; returns the receipt."""
     bundle = verify_bundle(path)
     for table in ("status_decision", "register_item"):
         if bundle.tables.get(table) and not db.table_exists(store, table):
-            raise ImportFileError(f"{path} holds {table} rows but this store has no register yet; "
-                                  "upgrade QAM here to the version the laptop runs.")
+            raise ImportFileError(
+                f"{path} holds {table} rows but this store has no register yet; "
+                "upgrade QAM here to the version the laptop runs."
+            )
     purged = _purged(store, bundle, path)
     if bundle.tables.get("purged_record") and not db.table_exists(store, "purged_record"):
-        raise ImportFileError(f"{path} lists records purged under retention but this store cannot "
-                              "record purges yet; upgrade QAM here to the version the laptop runs.")
+        raise ImportFileError(
+            f"{path} lists records purged under retention but this store cannot "
+            "record purges yet; upgrade QAM here to the version the laptop runs."
+        )
     clashes = _conflicts(store, bundle, purged)
     if clashes:
-        listed = "; ".join(clashes[:10]) + (f" and {len(clashes) - 10} more" if len(clashes) > 10 else "")
+        listed = "; ".join(clashes[:10]) + (
+            f" and {len(clashes) - 10} more" if len(clashes) > 10 else ""
+        )
         raise ImportFileError(
             f"{path} was refused whole, nothing imported: these records are already here with "
             f"different content (changed after an earlier export): {listed}. Ask the laptop's "
-            "owner to correct them with a new version instead of editing them.")
+            "owner to correct them with a new version instead of editing them."
+        )
     added: dict[str, int] = {}
     present: dict[str, int] = {}
     skipped: dict[str, int] = {}
@@ -125,8 +137,16 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
     if bundle.tables.get("purged_record"):
         rdb.secure_delete(store, True)
     with store.transaction():
-        purged_here = apply_purges(store, bundle.tables.get("purged_record", []), actor=actor,
-                                   from_store=bundle.store_id) if bundle.tables.get("purged_record") else {}
+        purged_here = (
+            apply_purges(
+                store,
+                bundle.tables.get("purged_record", []),
+                actor=actor,
+                from_store=bundle.store_id,
+            )
+            if bundle.tables.get("purged_record")
+            else {}
+        )
         new_decisions, new_reviews = [], set()
         for table, rows in bundle.tables.items():
             if not rows or not db.table_exists(store, table) or table == "purged_record":
@@ -149,9 +169,16 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                     elif table == "finding_conflict":
                         db.insert_finding_conflict(store, row)
                     elif table == "register_item":
-                        sync_db.insert_row(store, table, {**row, "extra": row["extra"] or "{}",
-                                                     "created_at": row["created_at"] or now(),
-                                                     "updated_at": row["updated_at"] or now()})
+                        sync_db.insert_row(
+                            store,
+                            table,
+                            {
+                                **row,
+                                "extra": row["extra"] or "{}",
+                                "created_at": row["created_at"] or now(),
+                                "updated_at": row["updated_at"] or now(),
+                            },
+                        )
                     else:
                         sync_db.insert_row(store, table, row)
                         if table == "finding":
@@ -162,28 +189,58 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:
                 if table == "capture_session" and row["finalised_at"] and not local["finalised_at"]:
                     sync_db.set_session_finalised(store, row["id"], row["finalised_at"])
                 if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
-                    sync_db.resolve_conflict(store, row["id"], row["resolved_by"], row["resolved_at"])
+                    sync_db.resolve_conflict(
+                        store, row["id"], row["resolved_by"], row["resolved_at"]
+                    )
                 if table == "finding_conflict" and row["resolved_at"] and not local["resolved_at"]:
-                    db.resolve_finding_conflict(store, row["id"], kept_id=row["kept_id"], reason=row["reason"],
-                                                actor=row["resolved_by"], at=row["resolved_at"])
+                    db.resolve_finding_conflict(
+                        store,
+                        row["id"],
+                        kept_id=row["kept_id"],
+                        reason=row["reason"],
+                        actor=row["resolved_by"],
+                        at=row["resolved_at"],
+                    )
         if added.get("register_item"):
             sync_db.rebuild_register_search(store)
         events_added, events_present, events_skipped = _merge_events(store, bundle, actor, purged)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
         corrected = {r["supersedes"] for r in bundle.tables.get("finding", []) if r["supersedes"]}
         forked = _finding_conflicts(store, corrected, actor)
-        audit.append_event(store, actor=actor, entity="sync", entity_id=bundle.store_id, action="import",
-                           new={"bundle_hash": bundle.bundle_hash, "added": added, "events": events_added,
-                                "conflicts": len(raised), "finding_conflicts": len(forked),
-                                "skipped_purged": skipped, "purged_here": purged_here},
-                           reason="sync bundle imported")
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="sync",
+            entity_id=bundle.store_id,
+            action="import",
+            new={
+                "bundle_hash": bundle.bundle_hash,
+                "added": added,
+                "events": events_added,
+                "conflicts": len(raised),
+                "finding_conflicts": len(forked),
+                "skipped_purged": skipped,
+                "purged_here": purged_here,
+            },
+            reason="sync bundle imported",
+        )
     if any(purged_here.values()):
         rdb.wipe_free_space(store)
-    return {"file": str(path), "from_store": bundle.store_id, "bundle_hash": bundle.bundle_hash,
-            "added": added, "already_present": present, "events_added": events_added,
-            "events_already_present": events_present, "conflicts": raised, "finding_conflicts": forked,
-            "skipped_purged": skipped, "skipped_purged_total": sum(skipped.values()),
-            "events_skipped_purged": events_skipped, "purged_here": purged_here}
+    return {
+        "file": str(path),
+        "from_store": bundle.store_id,
+        "bundle_hash": bundle.bundle_hash,
+        "added": added,
+        "already_present": present,
+        "events_added": events_added,
+        "events_already_present": events_present,
+        "conflicts": raised,
+        "finding_conflicts": forked,
+        "skipped_purged": skipped,
+        "skipped_purged_total": sum(skipped.values()),
+        "events_skipped_purged": events_skipped,
+        "purged_here": purged_here,
+    }
 
 
 def current_versions(store, finding_id: str) -> list[str]:
@@ -197,12 +254,24 @@ def _finding_conflicts(store, corrected: set[str], actor: str) -> list[dict]:
     for finding_id, successors in sorted(db.forked_findings(store, corrected).items()):
         if len(current_versions(store, finding_id)) < 2:
             continue  # already resolved (here, or in the bundle's own resolution)
-        conflict = {"id": hashlib.sha256(f"finding|{finding_id}|{'|'.join(successors)}".encode()).hexdigest()[:32],
-                    "finding_id": finding_id, "version_ids": successors, "detected_at": now()}
+        conflict = {
+            "id": hashlib.sha256(
+                f"finding|{finding_id}|{'|'.join(successors)}".encode()
+            ).hexdigest()[:32],
+            "finding_id": finding_id,
+            "version_ids": successors,
+            "detected_at": now(),
+        }
         if db.insert_finding_conflict(store, conflict):
-            audit.append_event(store, actor=actor, entity="finding", entity_id=finding_id, action="conflict",
-                               new={"versions": successors},
-                               reason="corrected on two laptops; both versions kept until resolved")
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="finding",
+                entity_id=finding_id,
+                action="conflict",
+                new={"versions": successors},
+                reason="corrected on two laptops; both versions kept until resolved",
+            )
             raised.append(conflict)
     return raised
 
@@ -216,37 +285,73 @@ def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: st
     they stay in `qam findings list --all-versions`. One transaction, one trail event.
     """
     if not (reason or "").strip():
-        raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
+        raise RefusedError(
+            'Resolving a conflict needs a reason (--reason "..."); it goes in the decision trail.'
+        )
     open_ = db.finding_conflicts(store, open_only=True)
-    matches = sorted({c["finding_id"] for c in open_ if c["finding_id"] == finding_id}
-                     or {c["finding_id"] for c in open_ if len(finding_id) >= 8 and c["finding_id"].startswith(finding_id)})
+    matches = sorted(
+        {c["finding_id"] for c in open_ if c["finding_id"] == finding_id}
+        or {
+            c["finding_id"]
+            for c in open_
+            if len(finding_id) >= 8 and c["finding_id"].startswith(finding_id)
+        }
+    )
     if len(matches) != 1:
-        raise NotFoundError(f"There is no open conflict on finding '{finding_id}'"
-                            + (" (the prefix matches several; give more of the id)" if matches else "")
-                            + "; `qam sync conflicts` lists them.")
+        raise NotFoundError(
+            f"There is no open conflict on finding '{finding_id}'"
+            + (" (the prefix matches several; give more of the id)" if matches else "")
+            + "; `qam sync conflicts` lists them."
+        )
     finding_id = matches[0]
     versions = current_versions(store, finding_id)
     chosen = [v for v in versions if v == keep or (len(keep) >= 8 and v.startswith(keep))]
     if len(chosen) != 1:
-        raise RefusedError(f"'{keep}' is not one of the current versions of finding {finding_id}: "
-                           f"{', '.join(versions)}. Keep one of those with --keep.")
+        raise RefusedError(
+            f"'{keep}' is not one of the current versions of finding {finding_id}: "
+            f"{', '.join(versions)}. Keep one of those with --keep."
+        )
     kept, at = chosen[0], now()
     conflicts = [c for c in open_ if c["finding_id"] == finding_id]
     set_aside = [v for v in versions if v != kept]
     with db.write(store):
         for v in set_aside:
-            db.insert_set_aside(store, {"finding_id": v, "kept_id": kept, "conflict_id": conflicts[0]["id"],
-                                        "reason": reason.strip(), "actor": actor, "set_aside_at": at})
+            db.insert_set_aside(
+                store,
+                {
+                    "finding_id": v,
+                    "kept_id": kept,
+                    "conflict_id": conflicts[0]["id"],
+                    "reason": reason.strip(),
+                    "actor": actor,
+                    "set_aside_at": at,
+                },
+            )
         for c in conflicts:
-            db.resolve_finding_conflict(store, c["id"], kept_id=kept, reason=reason.strip(), actor=actor, at=at)
-        audit.append_event(store, actor=actor, entity="finding", entity_id=finding_id, action="resolve_conflict",
-                           old={"versions": versions}, new={"kept": kept, "set_aside": set_aside},
-                           reason=reason.strip())
-    return {"finding_id": finding_id, "kept": kept, "set_aside": set_aside,
-            "conflicts": [c["id"] for c in conflicts]}
+            db.resolve_finding_conflict(
+                store, c["id"], kept_id=kept, reason=reason.strip(), actor=actor, at=at
+            )
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="finding",
+            entity_id=finding_id,
+            action="resolve_conflict",
+            old={"versions": versions},
+            new={"kept": kept, "set_aside": set_aside},
+            reason=reason.strip(),
+        )
+    return {
+        "finding_id": finding_id,
+        "kept": kept,
+        "set_aside": set_aside,
+        "conflicts": [c["id"] for c in conflicts],
+    }
 
 
-def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]) -> tuple[int, int, int]:
+def _merge_events(
+    store, bundle: Bundle, actor: str, purged: dict[str, set[str]]
+) -> tuple[int, int, int]:
     local = sync_db.local_event_ids(store) | sync_db.synced_original_ids(store)
     added = present = skipped = 0
     for event in bundle.events:
@@ -254,20 +359,34 @@ def _merge_events(store, bundle: Bundle, actor: str, purged: dict[str, set[str]]
         if original in local:
             present += 1
             continue
-        if event["entity"] in ("capture_session", "finding") and event["entity_id"] in purged[event["entity"]]:
+        if (
+            event["entity"] in ("capture_session", "finding")
+            and event["entity_id"] in purged[event["entity"]]
+        ):
             skipped += 1  # about a purged record: its old/new may hold the purged words
             continue
         if event["event_id"] in bundle.synced and event["action"] == "sync_import":
             content = json.loads(event["new"] or "{}")
         else:
-            content = {"original_event_id": original, "at": event["at"], "actor": event["actor"],
-                       "action": event["action"], "reason": event["reason"],
-                       "old": json.loads(event["old"]) if event["old"] else None,
-                       "new": json.loads(event["new"]) if event["new"] else None,
-                       "from_store": bundle.store_id}
-        row = audit.append_event(store, actor=actor, entity=event["entity"], entity_id=event["entity_id"],
-                                 action="sync_import", new=content,
-                                 reason=f"merged from the bundle of store {bundle.store_id[:8]}")
+            content = {
+                "original_event_id": original,
+                "at": event["at"],
+                "actor": event["actor"],
+                "action": event["action"],
+                "reason": event["reason"],
+                "old": json.loads(event["old"]) if event["old"] else None,
+                "new": json.loads(event["new"]) if event["new"] else None,
+                "from_store": bundle.store_id,
+            }
+        row = audit.append_event(
+            store,
+            actor=actor,
+            entity=event["entity"],
+            entity_id=event["entity_id"],
+            action="sync_import",
+            new=content,
+            reason=f"merged from the bundle of store {bundle.store_id[:8]}",
+        )
         sync_db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
         local.add(original)
         added += 1
@@ -285,9 +404,16 @@ def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
     for old, ds in groups.items():
         if len({d["new_status"] for d in ds}) > 1 and len({d["origin"] for d in ds}) > 1:
             ids = sorted(d["id"] for d in ds)
-            found.append({"id": hashlib.sha256(f"{ref}|{'|'.join(ids)}".encode()).hexdigest()[:32],
-                          "item_ref": ref, "old_status": old, "decision_ids": ids,
-                          "statuses": sorted({d["new_status"] for d in ds}), "detected_at": now()})
+            found.append(
+                {
+                    "id": hashlib.sha256(f"{ref}|{'|'.join(ids)}".encode()).hexdigest()[:32],
+                    "item_ref": ref,
+                    "old_status": old,
+                    "decision_ids": ids,
+                    "statuses": sorted({d["new_status"] for d in ds}),
+                    "detected_at": now(),
+                }
+            )
     return found
 
 
@@ -308,20 +434,39 @@ def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str
             target = open_[0]["old_status"]
         else:
             target = current
-            for d in sorted((d for d in new_decisions if d["item_ref"] == ref), key=lambda d: (d["decided_at"] or "", d["id"])):
+            for d in sorted(
+                (d for d in new_decisions if d["item_ref"] == ref),
+                key=lambda d: (d["decided_at"] or "", d["id"]),
+            ):
                 if d["id"] not in in_conflict and d["old_status"] == target:
                     target = d["new_status"]
         if target != current and target in STATUSES:
             sync_db.set_item_status(store, ref, target, now())
-            audit.append_event(store, actor=actor, entity="register_item", entity_id=ref, action="status",
-                               old=current, new=target,
-                               reason="held at the status both decisions started from until the conflict is resolved"
-                               if open_ else "status decision merged from a laptop")
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="register_item",
+                entity_id=ref,
+                action="status",
+                old=current,
+                new=target,
+                reason="held at the status both decisions started from until the conflict is resolved"
+                if open_
+                else "status decision merged from a laptop",
+            )
     return raised
 
 
-def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: str | None = None,
-            approver: str | None = None) -> dict:
+def resolve(
+    store,
+    ref: str,
+    status: str,
+    *,
+    reason: str,
+    actor: str,
+    evidence: str | None = None,
+    approver: str | None = None,
+) -> dict:
     """Resolve a register conflict with a decision of your own (with a reason, in the trail).
 
     The decision is recorded by the register's own `record_decision` (source "sync"), so it
@@ -330,22 +475,45 @@ def resolve(store, ref: str, status: str, *, reason: str, actor: str, evidence: 
     from qam.register.decisions import record_decision
 
     if not (reason or "").strip():
-        raise RefusedError("Resolving a conflict needs a reason (--reason \"...\"); it goes in the decision trail.")
+        raise RefusedError(
+            'Resolving a conflict needs a reason (--reason "..."); it goes in the decision trail.'
+        )
     if status not in STATUSES:
         raise RefusedError(f"Status '{status}' is not one of {', '.join(STATUSES)}.")
-    open_ = [c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()]
+    open_ = [
+        c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()
+    ]
     if not open_:
-        raise NotFoundError(f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them.")
+        raise NotFoundError(
+            f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them."
+        )
     current = sync_db.item_status(store, open_[0]["item_ref"])
     with store.transaction():
         if status == current:
             from qam.register.decisions import write_decision
 
-            decision = write_decision(store, ref=open_[0]["item_ref"], old=current, new=status, reason=reason,
-                                      evidence=evidence, approver=approver, actor=actor, source="sync")
+            decision = write_decision(
+                store,
+                ref=open_[0]["item_ref"],
+                old=current,
+                new=status,
+                reason=reason,
+                evidence=evidence,
+                approver=approver,
+                actor=actor,
+                source="sync",
+            )
         else:
-            decision = record_decision(store, open_[0]["item_ref"], status, reason=reason, actor=actor,
-                                       evidence=evidence, approver=approver, source="sync")
+            decision = record_decision(
+                store,
+                open_[0]["item_ref"],
+                status,
+                reason=reason,
+                actor=actor,
+                evidence=evidence,
+                approver=approver,
+                source="sync",
+            )
         for c in open_:
             sync_db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
     return {**decision, "conflicts": [c["id"] for c in open_]}

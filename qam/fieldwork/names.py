@@ -21,11 +21,30 @@ from collections.abc import Iterable
 
 from qam.store import fieldwork as db
 
-_TITLES = ("Ch Insp", "PC", "DC", "PS", "DS", "Sgt", "Insp", "DI", "Supt", "Mrs", "Mr", "Ms", "Miss", "Dr")
+_TITLES = (
+    "Ch Insp",
+    "PC",
+    "DC",
+    "PS",
+    "DS",
+    "Sgt",
+    "Insp",
+    "DI",
+    "Supt",
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Miss",
+    "Dr",
+)
 _SURNAME = r"[A-Z][a-z]*(?:['’][A-Z])?[a-z]+(?:-[A-Z][a-z]+)?"
 TITLE_NAME = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(t.replace(" ", r"\.?\s+") for t in _TITLES) + r")\.?\s+" + _SURNAME
-    + r"(?![A-Za-z])")
+    r"(?<![A-Za-z])(?:"
+    + "|".join(t.replace(" ", r"\.?\s+") for t in _TITLES)
+    + r")\.?\s+"
+    + _SURNAME
+    + r"(?![A-Za-z])"
+)
 FIELDS = ("notes", "concerns")
 
 
@@ -44,8 +63,10 @@ def matches(text: str | None, patterns: list[tuple[str, re.Pattern]]) -> list[st
     """The possible names in one piece of text, as written there, in order, without repeats."""
     if not text:
         return []
-    spans = sorted([m.span() for _, p in patterns for m in p.finditer(text)]
-                   + [m.span() for m in TITLE_NAME.finditer(text)])
+    spans = sorted(
+        [m.span() for _, p in patterns for m in p.finditer(text)]
+        + [m.span() for m in TITLE_NAME.finditer(text)]
+    )
     merged: list[list[int]] = []
     for start, end in spans:  # overlapping matches ("PC Jane" + "Jane Smith") become one
         if merged and start < merged[-1][1]:
@@ -67,8 +88,16 @@ def check_findings(store, findings: Iterable[dict]) -> list[dict]:
                 fields.append(field)
                 words += [w for w in found if w not in words]
         if words:
-            flagged.append({"finding_id": f["id"], "review_id": f["review_id"], "session_id": f["session_id"],
-                            "question_id": f["question_id"], "fields": fields, "words": words})
+            flagged.append(
+                {
+                    "finding_id": f["id"],
+                    "review_id": f["review_id"],
+                    "session_id": f["session_id"],
+                    "question_id": f["question_id"],
+                    "fields": fields,
+                    "words": words,
+                }
+            )
     return flagged
 
 
@@ -79,4 +108,6 @@ def check(store, *, review_id: str | None = None, session_id: str | None = None)
 
 def describe(flagged: list[dict]) -> str:
     """One line: each finding id with the words that matched."""
-    return "; ".join(f"{f['finding_id']} ({', '.join(repr(w) for w in f['words'])})" for f in flagged)
+    return "; ".join(
+        f"{f['finding_id']} ({', '.join(repr(w) for w in f['words'])})" for f in flagged
+    )

@@ -36,10 +36,14 @@ SETTING = "retention_years"
 def check_years(years: int) -> int:
     """A retention period a force could mean: whole years from 1 to 100."""
     if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise RefusedError(f"--years must be a whole number of years, 1 or more (got {years}); "
-                           f"the default is {DEFAULT_YEARS}.")
+        raise RefusedError(
+            f"--years must be a whole number of years, 1 or more (got {years}); "
+            f"the default is {DEFAULT_YEARS}."
+        )
     if years > MAX_YEARS:
-        raise RefusedError(f"--years {years} is over {MAX_YEARS}; give the retention period in years.")
+        raise RefusedError(
+            f"--years {years} is over {MAX_YEARS}; give the retention period in years."
+        )
     return years
 
 
@@ -51,8 +55,10 @@ def retention_years(store) -> int:
     try:
         return check_years(int(value))
     except (ValueError, RefusedError):
-        raise StoreError(f"The store's {SETTING} setting is '{value}', not a number of years; "
-                         "record one with `qam retention --set-years N`.") from None
+        raise StoreError(
+            f"The store's {SETTING} setting is '{value}', not a number of years; "
+            "record one with `qam retention --set-years N`."
+        ) from None
 
 
 def set_years(store, years: int, *, actor: str, reason: str | None = None) -> dict:
@@ -61,9 +67,16 @@ def set_years(store, years: int, *, actor: str, reason: str | None = None) -> di
     old = retention_years(store)
     with db.write(store):
         store.set_setting(SETTING, str(years))
-        event = audit.append_event(store, actor=actor, entity="retention", entity_id=SETTING,
-                                   action="set_years", old=old, new=years,
-                                   reason=(reason or "").strip() or "retention period changed")
+        event = audit.append_event(
+            store,
+            actor=actor,
+            entity="retention",
+            entity_id=SETTING,
+            action="set_years",
+            old=old,
+            new=years,
+            reason=(reason or "").strip() or "retention period changed",
+        )
     return {"old": old, "years": years, "event_id": event["event_id"]}
 
 
@@ -99,18 +112,36 @@ def due(store, *, today: date, years: int | None = None) -> dict:
     for review_id, (ended, since) in sorted(expired.items(), key=lambda kv: (kv[1][0], kv[0])):
         ids = records[review_id]
         if ids["capture_session"] or ids["finding"]:
-            reviews.append({"review_id": review_id, "end": ended.isoformat(), "due_since": since.isoformat(),
-                            "sessions": len(ids["capture_session"]), "findings": len(ids["finding"]),
-                            "session_ids": ids["capture_session"], "finding_ids": ids["finding"]})
+            reviews.append(
+                {
+                    "review_id": review_id,
+                    "end": ended.isoformat(),
+                    "due_since": since.isoformat(),
+                    "sessions": len(ids["capture_session"]),
+                    "findings": len(ids["finding"]),
+                    "session_ids": ids["capture_session"],
+                    "finding_ids": ids["finding"],
+                }
+            )
     sessions = [i for r in reviews for i in r["session_ids"]]
     findings = [i for r in reviews for i in r["finding_ids"]]
-    kept = (rdb.trail_events_with_text(store, "capture_session", sessions)
-            + rdb.trail_events_with_text(store, "finding", findings))
-    return {"today": today.isoformat(), "years": years, "reviews": reviews, "undated": undated,
-            "sessions": len(sessions), "findings": len(findings), "trail_events_keeping_text": kept}
+    kept = rdb.trail_events_with_text(
+        store, "capture_session", sessions
+    ) + rdb.trail_events_with_text(store, "finding", findings)
+    return {
+        "today": today.isoformat(),
+        "years": years,
+        "reviews": reviews,
+        "undated": undated,
+        "sessions": len(sessions),
+        "findings": len(findings),
+        "trail_events_keeping_text": kept,
+    }
 
 
-def purge(store, *, today: date, actor: str, years: int | None = None, dry_run: bool = False) -> dict:
+def purge(
+    store, *, today: date, actor: str, years: int | None = None, dry_run: bool = False
+) -> dict:
     """List (dry run) or purge what is due; the purge is one transaction with one trail event.
 
     Returns the `due` document, plus `event_id` and `purged: True` after a real run that had
@@ -130,13 +161,26 @@ def purge(store, *, today: date, actor: str, years: int | None = None, dry_run: 
     event_id, at = str(uuid.uuid4()), now()
     rdb.secure_delete(store, True)
     with db.write(store):
-        rdb.purge_records(store, session_ids=sessions, finding_ids=findings, at=at, event_id=event_id)
-        audit.append_event(store, actor=actor, entity="retention", entity_id=today.isoformat(), action="purge",
-                           event_id=event_id, at=at,
-                           new={"years": plan["years"], "today": today.isoformat(),
-                                "reviews": [r["review_id"] for r in plan["reviews"]],
-                                "sessions": len(sessions), "findings": len(findings)},
-                           reason=f"retention period of {plan['years']} years after the review's end has passed")
+        rdb.purge_records(
+            store, session_ids=sessions, finding_ids=findings, at=at, event_id=event_id
+        )
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="retention",
+            entity_id=today.isoformat(),
+            action="purge",
+            event_id=event_id,
+            at=at,
+            new={
+                "years": plan["years"],
+                "today": today.isoformat(),
+                "reviews": [r["review_id"] for r in plan["reviews"]],
+                "sessions": len(sessions),
+                "findings": len(findings),
+            },
+            reason=f"retention period of {plan['years']} years after the review's end has passed",
+        )
     rdb.wipe_free_space(store)
     return {**plan, "purged": True, "event_id": event_id}
 
@@ -152,7 +196,9 @@ def apply_purges(store, rows: list[dict], *, actor: str, from_store: str) -> dic
     done = rdb.purged_ids(store)
     wanted: dict[str, set[str]] = {"capture_session": set(), "finding": set()}
     for row in rows:
-        if row["record_table"] in wanted and row["record_id"] not in done.get(row["record_table"], set()):
+        if row["record_table"] in wanted and row["record_id"] not in done.get(
+            row["record_table"], set()
+        ):
             wanted[row["record_table"]].add(row["record_id"])
     sessions = rdb.present_ids(store, "capture_session", wanted["capture_session"])
     findings = rdb.present_ids(store, "finding", wanted["finding"])
@@ -160,8 +206,18 @@ def apply_purges(store, rows: list[dict], *, actor: str, from_store: str) -> dic
     rdb.insert_purged(store, rows)  # first, so each record keeps the original purge's event id
     if sessions or findings:
         event_id, at = str(uuid.uuid4()), now()
-        rdb.purge_records(store, session_ids=sessions, finding_ids=findings, at=at, event_id=event_id)
-        audit.append_event(store, actor=actor, entity="retention", entity_id=from_store, action="purge",
-                           event_id=event_id, at=at, new={**counts, "from_store": from_store},
-                           reason="purged under retention by the store this bundle came from")
+        rdb.purge_records(
+            store, session_ids=sessions, finding_ids=findings, at=at, event_id=event_id
+        )
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="retention",
+            entity_id=from_store,
+            action="purge",
+            event_id=event_id,
+            at=at,
+            new={**counts, "from_store": from_store},
+            reason="purged under retention by the store this bundle came from",
+        )
     return counts

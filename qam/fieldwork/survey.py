@@ -37,25 +37,33 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file; check the path.") from None
     if not raw.strip():
-        raise ImportFileError(f"{path}: the file is empty; a survey CSV has a header row of question ids.")
+        raise ImportFileError(
+            f"{path}: the file is empty; a survey CSV has a header row of question ids."
+        )
     if len(raw) > MAX_BYTES:
         raise ImportFileError(f"{path}: over {MAX_BYTES:,} bytes; split the survey export.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ImportFileError(f"{path}: byte {err.start} is not UTF-8; save the CSV as UTF-8.") from None
+        raise ImportFileError(
+            f"{path}: byte {err.start} is not UTF-8; save the CSV as UTF-8."
+        ) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     rows = []
     for number, row in enumerate(reader, start=2):
         if None in row:
-            raise ImportFileError(f"{path}, row {number}: more cells than headers; check the quoting.")
+            raise ImportFileError(
+                f"{path}, row {number}: more cells than headers; check the quoting."
+            )
         rows.append({k: (v or "").strip() for k, v in row.items()})
     return header, rows
 
 
-def import_survey(store, review_id: str, path: Path, *, actor: str, held_on: str | None = None) -> dict:
+def import_survey(
+    store, review_id: str, path: Path, *, actor: str, held_on: str | None = None
+) -> dict:
     """Import one survey CSV for a review: {"session", "responses", "findings": [ids]}."""
     review = fw.get_review(store, review_id)
     qs = fw.question_set_for(store, review["question_set"] or "paf-2023", actor)
@@ -66,25 +74,40 @@ def import_survey(store, review_id: str, path: Path, *, actor: str, held_on: str
         if h not in ids and h.lower() not in META_COLUMNS:
             raise ImportFileError(
                 f"{path}: column '{h}' is neither a question id of {qs.id} v{qs.version} nor one of "
-                f"{', '.join(sorted(META_COLUMNS))}; rename it to a question id (see `qam sets show {qs.id}`).")
+                f"{', '.join(sorted(META_COLUMNS))}; rename it to a question id (see `qam sets show {qs.id}`)."
+            )
     if not questions:
-        raise ImportFileError(f"{path}: no column is a question id of {qs.id}; name each column by its question id, e.g. {qs.questions[0].id}.")
+        raise ImportFileError(
+            f"{path}: no column is a question id of {qs.id}; name each column by its question id, e.g. {qs.questions[0].id}."
+        )
     if not rows:
         raise ImportFileError(f"{path}: the header is there but no responses follow it.")
-    roles = Counter(f"{r.get('role') or 'unknown role'}, {r.get('unit') or 'unknown unit'}"
-                    for r in rows if r.get("role") or r.get("unit"))
+    roles = Counter(
+        f"{r.get('role') or 'unknown role'}, {r.get('unit') or 'unknown unit'}"
+        for r in rows
+        if r.get("role") or r.get("unit")
+    )
     participants = [{"role": ru.split(", ")[0], "unit": ru.split(", ")[1]} for ru in sorted(roles)]
     saved = []
     with store.transaction():
-        session = fw.open_session(store, review_id=review_id, method="survey", actor=actor, held_on=held_on,
-                                  place=f"survey: {Path(path).name}", participants=participants,
-                                  head_count=len(rows))
+        session = fw.open_session(
+            store,
+            review_id=review_id,
+            method="survey",
+            actor=actor,
+            held_on=held_on,
+            place=f"survey: {Path(path).name}",
+            participants=participants,
+            head_count=len(rows),
+        )
         for qid in questions:
             question = qs.question(qid)
             cells = [r[qid] for r in rows if r.get(qid)]
             counts = Counter(g for g in (_grade_of(c, qs.grades) for c in cells) if g)
             comments = [c for c in cells if _grade_of(c, qs.grades) is None]
-            spread = ", ".join(f"{GRADE_LABELS.get(g, g)} {counts[g]}" for g in qs.grades if counts[g])
+            spread = ", ".join(
+                f"{GRADE_LABELS.get(g, g)} {counts[g]}" for g in qs.grades if counts[g]
+            )
             notes = [f"Survey of {len(rows)} responses; {len(cells)} answered this question."]
             if spread:
                 notes.append(f"Grades given: {spread}.")
@@ -94,8 +117,14 @@ def import_survey(store, review_id: str, path: Path, *, actor: str, held_on: str
                 if len(comments) > 50:
                     notes.append(f"... and {len(comments) - 50} more comments.")
             finding = fw.record_answer(
-                store, session, question_id=qid, notes="\n".join(notes), actor=actor,
-                sources=len(cells), responses=len(cells),
-                grade_counts=dict(counts) if counts and question.graded else None)
+                store,
+                session,
+                question_id=qid,
+                notes="\n".join(notes),
+                actor=actor,
+                sources=len(cells),
+                responses=len(cells),
+                grade_counts=dict(counts) if counts and question.graded else None,
+            )
             saved.append(finding["id"])
     return {"session": session["id"], "responses": len(rows), "findings": saved}

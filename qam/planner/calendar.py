@@ -111,7 +111,11 @@ def parse_year_start(text: str) -> tuple[int, int]:
         month, day = (int(p) for p in text.strip().split("-"))
         date(2001, month, day)
     except ValueError:
-        raise QamError(f"--year-start '{text}' is not a month and day like 04-01 (1 April).") from None
+        raise QamError(
+            f"--year-start '{text}' is not a month and day like 04-01 (1 April)."
+        ) from None
     if (month, day) == (2, 29):
-        raise QamError("--year-start cannot be 29 February; choose a day every year has, e.g. 03-01.")
+        raise QamError(
+            "--year-start cannot be 29 February; choose a day every year has, e.g. 03-01."
+        )
     return month, day

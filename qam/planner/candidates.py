@@ -30,7 +30,17 @@ from qam.vocabulary import (
     OUTSTANDING_STATUSES,
 )
 
-CANDIDATE_COLUMNS = ("id", "title", "theme", "unit", "days", "team_size", "earliest", "latest", "priority")
+CANDIDATE_COLUMNS = (
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "days",
+    "team_size",
+    "earliest",
+    "latest",
+    "priority",
+)
 CANDIDATE_OPTIONAL = ("inspection", "source", "methods")
 INSPECTION_COLUMNS = ("id", "title", "kind", "theme", "expected")
 AOI_COLUMNS = ("id", "title", "theme", "source", "priority", "raised")
@@ -45,12 +55,19 @@ _KIND = {"peel": "PEEL", "thematic": "thematic", "joint": "joint"}
 LOW_GRADES = ("requires_improvement", "inadequate")
 # Published PEEL area names -> the force's theme slugs (first keyword found wins).
 AREA_THEMES = (
-    ("vulnerab", "vulnerability"), ("investigat", "investigation"), ("responding", "response"),
-    ("treating the public", "public_treatment"), ("fairness and respect", "public_treatment"),
-    ("preventing", "prevention"), ("offenders", "offender_management"),
-    ("workforce", "workforce_wellbeing"), ("leadership", "leadership"),
-    ("strategic planning", "value_for_money"), ("recording data", "crime_recording"),
-    ("crime data", "crime_recording"), ("serious and organised", "serious_organised_crime"),
+    ("vulnerab", "vulnerability"),
+    ("investigat", "investigation"),
+    ("responding", "response"),
+    ("treating the public", "public_treatment"),
+    ("fairness and respect", "public_treatment"),
+    ("preventing", "prevention"),
+    ("offenders", "offender_management"),
+    ("workforce", "workforce_wellbeing"),
+    ("leadership", "leadership"),
+    ("strategic planning", "value_for_money"),
+    ("recording data", "crime_recording"),
+    ("crime data", "crime_recording"),
+    ("serious and organised", "serious_organised_crime"),
 )
 
 
@@ -75,21 +92,41 @@ def _parse_candidate(n: int, row: dict, themes: dict) -> dict:
     earliest = parse_date(row["earliest"], f"{where} earliest")
     latest = parse_date(row["latest"], f"{where} latest")
     if earliest > latest:
-        raise ValueError(f"{where} earliest {earliest} is after latest {latest}; swap them or widen the window")
-    methods = [check_slug(m, METHODS, f"{where} method", "method", "DESIGN.md (interview, focus_group, ...)")
-               for m in split_list(row.get("methods", ""))]
-    return {"id": cid, "title": row["title"], "theme": theme, "unit": row["unit"], "days": days,
-            "team_size": team, "earliest": earliest.isoformat(), "latest": latest.isoformat(),
-            "priority": priority, "base_priority": priority, "inspection": row.get("inspection") or None,
-            "source": row.get("source") or None, "methods": methods or list(DEFAULT_METHODS),
-            "origin": "import", "why": None}
+        raise ValueError(
+            f"{where} earliest {earliest} is after latest {latest}; swap them or widen the window"
+        )
+    methods = [
+        check_slug(
+            m, METHODS, f"{where} method", "method", "DESIGN.md (interview, focus_group, ...)"
+        )
+        for m in split_list(row.get("methods", ""))
+    ]
+    return {
+        "id": cid,
+        "title": row["title"],
+        "theme": theme,
+        "unit": row["unit"],
+        "days": days,
+        "team_size": team,
+        "earliest": earliest.isoformat(),
+        "latest": latest.isoformat(),
+        "priority": priority,
+        "base_priority": priority,
+        "inspection": row.get("inspection") or None,
+        "source": row.get("source") or None,
+        "methods": methods or list(DEFAULT_METHODS),
+        "origin": "import",
+        "why": None,
+    }
 
 
 def parse_candidate_file(path: Path) -> list[dict]:
     """Every candidate in the file, or ImportFileError naming each bad row."""
     rows = read_rows(path, CANDIDATE_COLUMNS, CANDIDATE_OPTIONAL)
     if not rows:
-        raise ImportFileError(f"{path} has no candidate rows under its header; nothing was imported.")
+        raise ImportFileError(
+            f"{path} has no candidate rows under its header; nothing was imported."
+        )
     themes = _themes()
     return parse_rows(path, rows, lambda n, row: _parse_candidate(n, row, themes), "candidates")
 
@@ -99,10 +136,15 @@ def parse_inspection_row(n: int, row: dict, themes: dict) -> dict:
     where = f"row {n}:"
     if not row.get("id") or not row.get("title"):
         raise ValueError(f"{where} id and title must not be empty")
-    return {"id": row["id"], "title": row["title"],
-            "kind": check_slug(row.get("kind", ""), INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"),
-            "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
-            "expected": parse_date(row.get("expected", ""), f"{where} expected").isoformat()}
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "kind": check_slug(
+            row.get("kind", ""), INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"
+        ),
+        "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
+        "expected": parse_date(row.get("expected", ""), f"{where} expected").isoformat(),
+    }
 
 
 def parse_aoi_row(n: int, row: dict, themes: dict) -> dict:
@@ -110,23 +152,38 @@ def parse_aoi_row(n: int, row: dict, themes: dict) -> dict:
     where = f"row {n}:"
     if not row.get("id") or not row.get("title"):
         raise ValueError(f"{where} id and title must not be empty")
-    return {"id": row["id"], "title": row["title"],
-            "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
-            "source": check_slug(row.get("source", ""), AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)),
-            "priority": parse_int(row.get("priority", ""), f"{where} priority", 1, 5),
-            "raised": parse_date(row["raised"], f"{where} raised").isoformat() if row.get("raised") else None}
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
+        "source": check_slug(
+            row.get("source", ""), AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)
+        ),
+        "priority": parse_int(row.get("priority", ""), f"{where} priority", 1, 5),
+        "raised": parse_date(row["raised"], f"{where} raised").isoformat()
+        if row.get("raised")
+        else None,
+    }
 
 
 def parse_inspection_file(path: Path) -> list[dict]:
     themes = _themes()
-    return parse_rows(path, read_rows(path, INSPECTION_COLUMNS),
-                      lambda n, row: parse_inspection_row(n, row, themes), "inspection calendar")
+    return parse_rows(
+        path,
+        read_rows(path, INSPECTION_COLUMNS),
+        lambda n, row: parse_inspection_row(n, row, themes),
+        "inspection calendar",
+    )
 
 
 def parse_aoi_file(path: Path) -> list[dict]:
     themes = _themes()
-    return parse_rows(path, read_rows(path, AOI_COLUMNS),
-                      lambda n, row: parse_aoi_row(n, row, themes), "areas of interest")
+    return parse_rows(
+        path,
+        read_rows(path, AOI_COLUMNS),
+        lambda n, row: parse_aoi_row(n, row, themes),
+        "areas of interest",
+    )
 
 
 def area_theme(area: str) -> str | None:
@@ -141,8 +198,13 @@ def _month(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%B %Y")
 
 
-def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high_risk: list[dict],
-           outcomes: list[dict]) -> tuple[list[dict], dict[str, tuple[int, str]]]:
+def derive(  # noqa: C901 (to split)
+    imported: list[dict],
+    inspections: list[dict],
+    aois: list[dict],
+    high_risk: list[dict],
+    outcomes: list[dict],
+) -> tuple[list[dict], dict[str, tuple[int, str]]]:
     """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure."""
     themes = _themes()
     by_inspection = {i["id"]: i for i in inspections}
@@ -162,36 +224,69 @@ def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high
         if any(c.get("inspection") == insp["id"] for c in imported):
             continue
         expected = date.fromisoformat(insp["expected"])
-        derived.append(_derived(
-            f"INS-{insp['id']}", f"Readiness for {insp['title']}", insp["theme"],
-            INSPECTION_PRIORITY.get(insp["kind"], 4), "inspection",
-            f"{insp['kind']} inspection {insp['id']} expected {_month(insp['expected'])}; "
-            f"window ends {PREP_LEAD_WEEKS} weeks before it",
-            earliest=add_months(expected, -PREP_WINDOW_MONTHS),
-            latest=expected - timedelta(weeks=PREP_LEAD_WEEKS), inspection=insp["id"]))
+        derived.append(
+            _derived(
+                f"INS-{insp['id']}",
+                f"Readiness for {insp['title']}",
+                insp["theme"],
+                INSPECTION_PRIORITY.get(insp["kind"], 4),
+                "inspection",
+                f"{insp['kind']} inspection {insp['id']} expected {_month(insp['expected'])}; "
+                f"window ends {PREP_LEAD_WEEKS} weeks before it",
+                earliest=add_months(expected, -PREP_WINDOW_MONTHS),
+                latest=expected - timedelta(weeks=PREP_LEAD_WEEKS),
+                inspection=insp["id"],
+            )
+        )
     for aoi in aois:
-        if any(aoi["id"] in (c.get("source") or "").split() or f"AOI {aoi['id']}" in (c.get("source") or "")
-               for c in imported):
+        if any(
+            aoi["id"] in (c.get("source") or "").split()
+            or f"AOI {aoi['id']}" in (c.get("source") or "")
+            for c in imported
+        ):
             continue
         raised = date.fromisoformat(aoi["raised"]) if aoi["raised"] else None
-        derived.append(_derived(
-            f"AOI-{aoi['id']}", aoi["title"], aoi["theme"], aoi["priority"], "aoi",
-            f"area of interest {aoi['id']} raised by {AOI_SOURCE_LABELS[aoi['source']]}"
-            + (f" on {raised.isoformat()}" if raised else ""),
-            earliest=raised, latest=add_months(raised, 12) if raised else None,
-            source=f"AOI {aoi['id']}"))
+        derived.append(
+            _derived(
+                f"AOI-{aoi['id']}",
+                aoi["title"],
+                aoi["theme"],
+                aoi["priority"],
+                "aoi",
+                f"area of interest {aoi['id']} raised by {AOI_SOURCE_LABELS[aoi['source']]}"
+                + (f" on {raised.isoformat()}" if raised else ""),
+                earliest=raised,
+                latest=add_months(raised, 12) if raised else None,
+                source=f"AOI {aoi['id']}",
+            )
+        )
     covered = {c["theme"] for c in imported} | {c["theme"] for c in derived}
     for theme, refs in sorted(risky.items()):
         if theme not in covered and theme in themes:
-            derived.append(_derived(
-                f"REG-{theme}", f"{themes[theme]}: progress on outstanding high-risk register items",
-                theme, 4, "register", f"{len(refs)} outstanding high-risk register item(s): {', '.join(refs)}",
-                source="; ".join(refs)))
+            derived.append(
+                _derived(
+                    f"REG-{theme}",
+                    f"{themes[theme]}: progress on outstanding high-risk register items",
+                    theme,
+                    4,
+                    "register",
+                    f"{len(refs)} outstanding high-risk register item(s): {', '.join(refs)}",
+                    source="; ".join(refs),
+                )
+            )
             covered.add(theme)
     for theme, text in sorted(low.items()):
         if theme not in covered and theme in themes:
-            derived.append(_derived(f"GRADE-{theme}", f"{themes[theme]}: deep dive after a low grade",
-                                    theme, 4, "outcome", text))
+            derived.append(
+                _derived(
+                    f"GRADE-{theme}",
+                    f"{themes[theme]}: deep dive after a low grade",
+                    theme,
+                    4,
+                    "outcome",
+                    text,
+                )
+            )
             covered.add(theme)
 
     adjustments: dict[str, tuple[int, str]] = {}
@@ -207,14 +302,20 @@ def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high
                     why.append(part)
             insp = by_inspection.get(cand.get("inspection") or "")
             if insp:
-                why.append(f"before {_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} ({_month(insp['expected'])})")
+                why.append(
+                    f"before {_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} ({_month(insp['expected'])})"
+                )
         if cand["theme"] in risky and cand["origin"] != "register":
             why.append(f"high-risk register items open: {', '.join(risky[cand['theme']])}")
         priority = cand["base_priority"]
         if cand["theme"] in low:
             if cand["origin"] != "outcome":
                 priority = min(5, priority + 1)
-            raised = f" (priority {cand['base_priority']} raised to {priority})" if priority != cand["base_priority"] else ""
+            raised = (
+                f" (priority {cand['base_priority']} raised to {priority})"
+                if priority != cand["base_priority"]
+                else ""
+            )
             why.append(low[cand["theme"]] + raised)
         text = "; ".join(why) or "imported from the candidates file"
         if cand["origin"] == "import":
@@ -224,14 +325,36 @@ def derive(imported: list[dict], inspections: list[dict], aois: list[dict], high
     return derived, adjustments
 
 
-def _derived(cid: str, title: str, theme: str, priority: int, origin: str, why: str, *,
-             earliest: date | None = None, latest: date | None = None, inspection: str | None = None,
-             source: str | None = None) -> dict:
-    return {"id": cid, "title": title, "theme": theme, "unit": FORCE_WIDE, "days": 3, "team_size": 2,
-            "earliest": earliest.isoformat() if earliest else None,
-            "latest": latest.isoformat() if latest else None, "priority": priority,
-            "base_priority": priority, "inspection": inspection, "source": source,
-            "methods": list(DEFAULT_METHODS), "origin": origin, "why": why}
+def _derived(
+    cid: str,
+    title: str,
+    theme: str,
+    priority: int,
+    origin: str,
+    why: str,
+    *,
+    earliest: date | None = None,
+    latest: date | None = None,
+    inspection: str | None = None,
+    source: str | None = None,
+) -> dict:
+    return {
+        "id": cid,
+        "title": title,
+        "theme": theme,
+        "unit": FORCE_WIDE,
+        "days": 3,
+        "team_size": 2,
+        "earliest": earliest.isoformat() if earliest else None,
+        "latest": latest.isoformat() if latest else None,
+        "priority": priority,
+        "base_priority": priority,
+        "inspection": inspection,
+        "source": source,
+        "methods": list(DEFAULT_METHODS),
+        "origin": origin,
+        "why": why,
+    }
 
 
 def refresh(store) -> list[dict]:
@@ -240,8 +363,12 @@ def refresh(store) -> list[dict]:
 
     force = store.setting("force_name") or ""
     derived, adjustments = derive(
-        sp.candidates(store, origin="import"), sp.inspections(store), sp.areas_of_interest(store),
-        sp.outstanding_high_risk_items(store, OUTSTANDING_STATUSES), sp.latest_outcomes(store, force))
+        sp.candidates(store, origin="import"),
+        sp.inspections(store),
+        sp.areas_of_interest(store),
+        sp.outstanding_high_risk_items(store, OUTSTANDING_STATUSES),
+        sp.latest_outcomes(store, force),
+    )
     sp.replace_derived(store, derived, adjustments)
     return sp.candidates(store)
 
@@ -253,8 +380,12 @@ def import_candidates(store, path: Path) -> dict:
     with store.transaction():
         added, updated = sp.upsert_candidates(store, rows)
         everything = refresh(store)
-    return {"added": added, "updated": updated, "total": len(everything),
-            "derived": sum(1 for c in everything if c["origin"] != "import")}
+    return {
+        "added": added,
+        "updated": updated,
+        "total": len(everything),
+        "derived": sum(1 for c in everything if c["origin"] != "import"),
+    }
 
 
 def _store_rows(store, rows: list[dict], upsert) -> list[dict]:
@@ -310,4 +441,6 @@ def add_aoi(store, row: dict) -> dict:
     """Add (or update by id) one area of interest, as `qam plan import-aois` would."""
     from qam.store import planner as sp
 
-    return _add_one(store, row, parse_aoi_row, sp.upsert_areas_of_interest, "AOI", "area of interest")
+    return _add_one(
+        store, row, parse_aoi_row, sp.upsert_areas_of_interest, "AOI", "area of interest"
+    )

@@ -19,8 +19,18 @@ def _fy(day: date, year_start: tuple[int, int]) -> int:
     return day.year if (day.month, day.day) >= year_start else day.year - 1
 
 
-def check(result: dict, smes: list[dict], candidates: list[dict], *, start: date, end: date,
-          cap_days: int = 10, year_start=(4, 1), exclusions=(), pins=None) -> list[str]:
+def check(  # noqa: C901 (to split)
+    result: dict,
+    smes: list[dict],
+    candidates: list[dict],
+    *,
+    start: date,
+    end: date,
+    cap_days: int = 10,
+    year_start=(4, 1),
+    exclusions=(),
+    pins=None,
+) -> list[str]:
     """Every broken rule as a sentence; [] when the programme keeps them all.
 
     `end` is the horizon's first day after it (exclusive); `smes` and `candidates` are rows
@@ -87,7 +97,9 @@ def check(result: dict, smes: list[dict], candidates: list[dict], *, start: date
                 spent[sid, _fy(d, year_start)] += 1
     for (sid, year), n in sorted(spent.items()):
         if n > cap_days:
-            broken.append(f"{sid} gives {n} days in the year from {year}, over the cap of {cap_days}")
+            broken.append(
+                f"{sid} gives {n} days in the year from {year}, over the cap of {cap_days}"
+            )
     listed = seen | {u["review"] for u in result["unscheduled"]}
     for rid in cands:
         if rid not in listed:

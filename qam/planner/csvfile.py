@@ -28,7 +28,9 @@ def _cell_text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def read_rows(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[tuple[int, dict]]:
+def read_rows(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[tuple[int, dict]]:
     """(row number, {column: stripped text}) for each non-blank row of a CSV or XLSX file.
 
     HR and the liaison office send spreadsheets as often as CSV, so both are read (through
@@ -66,7 +68,9 @@ def refuse(path: Path, errors: list[str], what: str) -> None:
         return
     shown = "; ".join(errors[:MAX_ERRORS_SHOWN])
     more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
-    raise ImportFileError(f"{path}: {shown}{more}. Nothing was imported; fix the file and import the {what} again.")
+    raise ImportFileError(
+        f"{path}: {shown}{more}. Nothing was imported; fix the file and import the {what} again."
+    )
 
 
 def parse_rows(path: Path, rows: list[tuple[int, dict]], parse_one, what: str) -> list[dict]:
@@ -80,7 +84,9 @@ def parse_rows(path: Path, rows: list[tuple[int, dict]], parse_one, what: str) -
             errors.append(str(err))
             continue
         if record["id"] in seen:
-            errors.append(f"row {n}: id {record['id']} is already used on row {seen[record['id']]}; ids must be unique")
+            errors.append(
+                f"row {n}: id {record['id']} is already used on row {seen[record['id']]}; ids must be unique"
+            )
             continue
         seen[record["id"]] = n
         out.append(record)

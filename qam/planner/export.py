@@ -28,7 +28,9 @@ UID_DOMAIN = "qam.example.invalid"
 
 def email_for(sme_id: str, pattern: str) -> str:
     if "{id}" not in pattern or "@" not in pattern:
-        raise RefusedError(f"--email-pattern '{pattern}' needs {{id}} and an @, e.g. {{id}}@westshire.police.uk.")
+        raise RefusedError(
+            f"--email-pattern '{pattern}' needs {{id}} and an @, e.g. {{id}}@westshire.police.uk."
+        )
     return pattern.replace("{id}", sme_id.lower())
 
 
@@ -42,8 +44,13 @@ def _team(review: dict, smes: dict) -> list[dict]:
     return [smes.get(sid, {"id": sid, "name": sid}) for sid in review["team"]]
 
 
-def ics_bytes(reviews: list[dict], smes: dict, *, email_pattern: str = DEFAULT_EMAIL_PATTERN,
-              force_name: str | None = None) -> bytes:
+def ics_bytes(
+    reviews: list[dict],
+    smes: dict,
+    *,
+    email_pattern: str = DEFAULT_EMAIL_PATTERN,
+    force_name: str | None = None,
+) -> bytes:
     """An iCalendar file with an event for each review."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -86,12 +93,27 @@ def ics_bytes(reviews: list[dict], smes: dict, *, email_pattern: str = DEFAULT_E
     return cal.to_ical()
 
 
-_COLUMNS = ("id", "title", "theme", "unit", "start", "end", "days", "team", "methods", "inspection", "why")
+_COLUMNS = (
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "start",
+    "end",
+    "days",
+    "team",
+    "methods",
+    "inspection",
+    "why",
+)
 
 
 def _flat(review: dict, smes: dict) -> dict:
-    return {**review, "team": "; ".join(f"{p['name']} ({p['id']})" for p in _team(review, smes)),
-            "methods": "; ".join(review.get("methods") or [])}
+    return {
+        **review,
+        "team": "; ".join(f"{p['name']} ({p['id']})" for p in _team(review, smes)),
+        "methods": "; ".join(review.get("methods") or []),
+    }
 
 
 def csv_bytes(reviews: list[dict], smes: dict) -> bytes:
@@ -136,14 +158,18 @@ def xlsx_bytes(reviews: list[dict], smes: dict, *, title: str = "Programme") -> 
     fixed = ["Review", "Title", "Unit", "Start", "End", "Team"]
     _set(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    for col, heading in enumerate(fixed + [date(y, m, 1).strftime("%b %Y") for y, m in months], start=1):
+    for col, heading in enumerate(
+        fixed + [date(y, m, 1).strftime("%b %Y") for y, m in months], start=1
+    ):
         _set(ws.cell(row=3, column=col), heading)
         ws.cell(row=3, column=col).font = bold
     for row_no, review in enumerate(reviews, start=4):
         flat = _flat(review, smes)
         for col, key in enumerate(("id", "title", "unit", "start", "end", "team"), start=1):
             _set(ws.cell(row=row_no, column=col), str(flat.get(key) or ""))
-        days = working_days_between(date.fromisoformat(review["start"]), date.fromisoformat(review["end"]))
+        days = working_days_between(
+            date.fromisoformat(review["start"]), date.fromisoformat(review["end"])
+        )
         for offset, (y, m) in enumerate(months):
             n = sum(1 for d in days if (d.year, d.month) == (y, m))
             if n:
@@ -155,14 +181,23 @@ def xlsx_bytes(reviews: list[dict], smes: dict, *, title: str = "Programme") -> 
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C4"
     team_ws = wb.create_sheet("Teams")
-    for col, heading in enumerate(("Review", "Start", "End", "SME", "Name", "Role", "Unit"), start=1):
+    for col, heading in enumerate(
+        ("Review", "Start", "End", "SME", "Name", "Role", "Unit"), start=1
+    ):
         _set(team_ws.cell(row=1, column=col), heading)
         team_ws.cell(row=1, column=col).font = bold
     row_no = 2
     for review in reviews:
         for person in _team(review, smes):
-            values = (review["id"], review["start"], review["end"], person["id"], person.get("name"),
-                      person.get("role") or "", person.get("unit") or "")
+            values = (
+                review["id"],
+                review["start"],
+                review["end"],
+                person["id"],
+                person.get("name"),
+                person.get("role") or "",
+                person.get("unit") or "",
+            )
             for col, value in enumerate(values, start=1):
                 _set(team_ws.cell(row=row_no, column=col), str(value or ""))
             row_no += 1
@@ -171,8 +206,14 @@ def xlsx_bytes(reviews: list[dict], smes: dict, *, title: str = "Programme") -> 
     return buf.getvalue()
 
 
-def export(store, *, ics: Path | None = None, csv_path: Path | None = None, xlsx: Path | None = None,
-           email_pattern: str = DEFAULT_EMAIL_PATTERN) -> dict:
+def export(
+    store,
+    *,
+    ics: Path | None = None,
+    csv_path: Path | None = None,
+    xlsx: Path | None = None,
+    email_pattern: str = DEFAULT_EMAIL_PATTERN,
+) -> dict:
     """Write the accepted programme (else the latest proposal) to each file asked for."""
     from qam.planner.programme import programme_or_proposal
     from qam.store import planner as sp
@@ -186,8 +227,13 @@ def export(store, *, ics: Path | None = None, csv_path: Path | None = None, xlsx
     force = store.setting("force_name")
     written = []
     if ics:
-        written.append(str(write_atomic(ics, ics_bytes(reviews, smes, email_pattern=email_pattern,
-                                                             force_name=force))))
+        written.append(
+            str(
+                write_atomic(
+                    ics, ics_bytes(reviews, smes, email_pattern=email_pattern, force_name=force)
+                )
+            )
+        )
     if csv_path:
         written.append(str(write_atomic(csv_path, csv_bytes(reviews, smes))))
     if xlsx:

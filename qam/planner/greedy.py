@@ -28,9 +28,12 @@ def greedy(inst: Instance) -> Solution:
         for s in inst.starts(c):
             span = range(s, s + c.days)
             by_year = Counter(inst.horizon.fy(i) for i in span)
-            free = [e for e in eligible
-                    if not busy[e.id].intersection(span)
-                    and all(used[e.id, y] + d <= inst.cap_days for y, d in by_year.items())]
+            free = [
+                e
+                for e in eligible
+                if not busy[e.id].intersection(span)
+                and all(used[e.id, y] + d <= inst.cap_days for y, d in by_year.items())
+            ]
             if len(free) < c.team_size:
                 continue
             team = sorted(free, key=lambda e: (load[e.id], e.id))[: c.team_size]

@@ -72,9 +72,13 @@ class Instance:
 
     def eligible(self, cand: Candidate) -> list[Sme]:
         """SMEs who hold the theme, work outside the unit and are not excluded from it."""
-        return [s for s in self.skilled(cand)
-                if s.unit != cand.unit and (s.id, "") not in self.exclusions
-                and (s.id, cand.id) not in self.exclusions]
+        return [
+            s
+            for s in self.skilled(cand)
+            if s.unit != cand.unit
+            and (s.id, "") not in self.exclusions
+            and (s.id, cand.id) not in self.exclusions
+        ]
 
     def window(self, cand: Candidate) -> tuple[int, int]:
         """(first working-day index, last index) the review may occupy; empty if lo > hi."""
@@ -98,10 +102,19 @@ class Instance:
         return range(start, start + days)
 
 
-def build_instance(smes: list[dict], candidates: list[dict], inspections: list[dict], *,
-                   start: date, months: int = 18, cap_days: int = 10, year_start=(4, 1),
-                   pins: dict[str, str] | None = None, exclusions=(),
-                   used: dict[tuple[str, int], int] | None = None) -> Instance:
+def build_instance(
+    smes: list[dict],
+    candidates: list[dict],
+    inspections: list[dict],
+    *,
+    start: date,
+    months: int = 18,
+    cap_days: int = 10,
+    year_start=(4, 1),
+    pins: dict[str, str] | None = None,
+    exclusions=(),
+    used: dict[tuple[str, int], int] | None = None,
+) -> Instance:
     """An Instance from store rows (ISO dates as text)."""
     horizon = Horizon.build(start, months, year_start)
     expected = {i["id"]: date.fromisoformat(i["expected"]) for i in inspections}
@@ -111,13 +124,31 @@ def build_instance(smes: list[dict], candidates: list[dict], inspections: list[d
 
     return Instance(
         horizon=horizon,
-        smes=[Sme(s["id"], s["name"], s["unit"], frozenset(s["skills"]),
-                  tuple((date.fromisoformat(a), date.fromisoformat(b)) for a, b in s["unavailable"]))
-              for s in smes],
-        candidates=[Candidate(c["id"], c["title"], c["theme"], c["unit"], int(c["days"]), int(c["team_size"]),
-                              int(c["priority"]), _d(c.get("earliest")), _d(c.get("latest")),
-                              expected.get(c.get("inspection") or ""))
-                    for c in candidates],
+        smes=[
+            Sme(
+                s["id"],
+                s["name"],
+                s["unit"],
+                frozenset(s["skills"]),
+                tuple((date.fromisoformat(a), date.fromisoformat(b)) for a, b in s["unavailable"]),
+            )
+            for s in smes
+        ],
+        candidates=[
+            Candidate(
+                c["id"],
+                c["title"],
+                c["theme"],
+                c["unit"],
+                int(c["days"]),
+                int(c["team_size"]),
+                int(c["priority"]),
+                _d(c.get("earliest")),
+                _d(c.get("latest")),
+                expected.get(c.get("inspection") or ""),
+            )
+            for c in candidates
+        ],
         cap_days=cap_days,
         pins={k: date.fromisoformat(v) for k, v in (pins or {}).items()},
         exclusions={tuple(e) for e in exclusions},

@@ -34,7 +34,9 @@ def parse_unavailable(text: str, where: str) -> list[tuple[str, str]]:
             first = parse_date(first_text.strip(), f"{where} start")
             last = parse_date(last_text.strip(), f"{where} end")
             if last < first:
-                raise ValueError(f"{where} '{part}' ends before it starts; write the earlier date first")
+                raise ValueError(
+                    f"{where} '{part}' ends before it starts; write the earlier date first"
+                )
         else:
             first = last = parse_date(part, where)
         ranges.append((first.isoformat(), last.isoformat()))
@@ -52,18 +54,31 @@ def validate_sme(raw: dict, where: str = "") -> dict:
         raise ValueError(f"{prefix}name is empty for {sme_id}")
     unit = (raw.get("unit") or "").strip()
     if not unit:
-        raise ValueError(f"{prefix}unit is empty for {sme_id}; the planner needs it so nobody reviews their own unit")
+        raise ValueError(
+            f"{prefix}unit is empty for {sme_id}; the planner needs it so nobody reviews their own unit"
+        )
     skills_text = raw.get("skills") or ""
     skills = split_list(skills_text) if isinstance(skills_text, str) else list(skills_text)
     if not skills:
-        raise ValueError(f"{prefix}skills is empty for {sme_id}; list the themes they can review, separated by ;")
+        raise ValueError(
+            f"{prefix}skills is empty for {sme_id}; list the themes they can review, separated by ;"
+        )
     themes = _themes()
     skills = [check_slug(s, themes, f"{prefix}skill", "theme", THEMES_FILE) for s in skills]
     unavailable_text = raw.get("unavailable") or ""
-    unavailable = (parse_unavailable(unavailable_text, f"{prefix}unavailable")
-                   if isinstance(unavailable_text, str) else list(unavailable_text))
-    return {"id": sme_id, "name": name, "role": (raw.get("role") or "").strip() or None,
-            "unit": unit, "skills": sorted(set(skills), key=skills.index), "unavailable": unavailable}
+    unavailable = (
+        parse_unavailable(unavailable_text, f"{prefix}unavailable")
+        if isinstance(unavailable_text, str)
+        else list(unavailable_text)
+    )
+    return {
+        "id": sme_id,
+        "name": name,
+        "role": (raw.get("role") or "").strip() or None,
+        "unit": unit,
+        "skills": sorted(set(skills), key=skills.index),
+        "unavailable": unavailable,
+    }
 
 
 def parse_sme_file(path: Path) -> list[dict]:
@@ -112,8 +127,9 @@ def abstraction_used(programme: list[dict], year_start=(4, 1)) -> dict[str, dict
     """SME id -> {financial year: working days on accepted reviews}."""
     used: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for review in programme:
-        by_year = review_days_by_year(date.fromisoformat(review["start"]),
-                                      date.fromisoformat(review["end"]), year_start)
+        by_year = review_days_by_year(
+            date.fromisoformat(review["start"]), date.fromisoformat(review["end"]), year_start
+        )
         for sme_id in review["team"]:
             for year, days in by_year.items():
                 used[sme_id][year] += days
@@ -126,12 +142,18 @@ def pool_with_abstraction(store, cap_days: int = 10, year_start=(4, 1)) -> list[
 
     programme = sp.reviews(store)
     used = abstraction_used(programme, year_start)
-    years = sorted({y for by in used.values() for y in by} or {financial_year(date.today(), year_start)})
+    years = sorted(
+        {y for by in used.values() for y in by} or {financial_year(date.today(), year_start)}
+    )
     out = []
     for sme in sp.smes(store):
         mine = used.get(sme["id"], {})
         sme["abstraction"] = [
-            {"year": fy_label(y, year_start), "used": mine.get(y, 0), "left": max(0, cap_days - mine.get(y, 0))}
+            {
+                "year": fy_label(y, year_start),
+                "used": mine.get(y, 0),
+                "left": max(0, cap_days - mine.get(y, 0)),
+            }
             for y in years
         ]
         sme["reviews"] = [r["id"] for r in programme if sme["id"] in r["team"]]

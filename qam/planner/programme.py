@@ -34,9 +34,13 @@ class Settings:
 
 def _refuse_bad_settings(settings: Settings) -> None:
     if settings.months < 1 or settings.months > 60:
-        raise RefusedError(f"--months {settings.months} is outside 1 to 60; the programme usually looks 18 months ahead.")
+        raise RefusedError(
+            f"--months {settings.months} is outside 1 to 60; the programme usually looks 18 months ahead."
+        )
     if settings.cap_days < 1:
-        raise RefusedError(f"--cap-days {settings.cap_days} must be at least 1 (the force's cap is usually 10).")
+        raise RefusedError(
+            f"--cap-days {settings.cap_days} must be at least 1 (the force's cap is usually 10)."
+        )
     if settings.time_limit <= 0:
         raise RefusedError("--time-limit must be more than 0 seconds.")
 
@@ -53,17 +57,34 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
 
     smes = sp.smes(store)
     if not smes:
-        raise RefusedError("The SME pool is empty; import it first with `qam sme import plans/sme.csv`.")
+        raise RefusedError(
+            "The SME pool is empty; import it first with `qam sme import plans/sme.csv`."
+        )
     cands = cand_mod.refresh(store)
     if not cands:
-        raise RefusedError("There are no candidate reviews; import them with `qam plan import plans/candidates.csv`.")
+        raise RefusedError(
+            "There are no candidate reviews; import them with `qam plan import plans/candidates.csv`."
+        )
     started = [r for r in sp.reviews(store) if r["status"] != "planned"]
     done = {r["id"] for r in started}
-    used = {(sid, y): d for sid, by in abstraction_used(started, settings.year_start).items() for y, d in by.items()}
+    used = {
+        (sid, y): d
+        for sid, by in abstraction_used(started, settings.year_start).items()
+        for y, d in by.items()
+    }
     open_cands = [c for c in cands if c["id"] not in done]
-    inst = build_instance(smes, open_cands, sp.inspections(store), start=date.fromisoformat(settings.start),
-                          months=settings.months, cap_days=settings.cap_days, year_start=settings.year_start,
-                          pins=sp.pins(store), exclusions=sp.exclusions(store), used=used)
+    inst = build_instance(
+        smes,
+        open_cands,
+        sp.inspections(store),
+        start=date.fromisoformat(settings.start),
+        months=settings.months,
+        cap_days=settings.cap_days,
+        year_start=settings.year_start,
+        pins=sp.pins(store),
+        exclusions=sp.exclusions(store),
+        used=used,
+    )
     return inst, smes, open_cands
 
 
@@ -74,13 +95,20 @@ def result_document(inst: Instance, sol) -> dict:
     days = inst.horizon.days
     by_id = {c.id: c for c in inst.candidates}
     scheduled = [
-        {"review": rid, "start": days[s].isoformat(), "end": days[s + by_id[rid].days - 1].isoformat(),
-         "team": list(sol.teams[rid])}
+        {
+            "review": rid,
+            "start": days[s].isoformat(),
+            "end": days[s + by_id[rid].days - 1].isoformat(),
+            "team": list(sol.teams[rid]),
+        }
         for rid, s in sorted(sol.starts.items(), key=lambda kv: (kv[1], kv[0]))
     ]
     reasons = explain(inst, sol)
-    unscheduled = [{"review": c.id, "reason": reasons[c.id]}
-                   for c in sorted(inst.candidates, key=lambda c: (-c.priority, c.id)) if c.id in reasons]
+    unscheduled = [
+        {"review": c.id, "reason": reasons[c.id]}
+        for c in sorted(inst.candidates, key=lambda c: (-c.priority, c.id))
+        if c.id in reasons
+    ]
     return {"scheduled": scheduled, "unscheduled": unscheduled}
 
 
@@ -93,11 +121,18 @@ def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> 
     inst, _, _ = load_instance(store, settings)
     sol = solve(inst, time_limit=settings.time_limit, progress=progress)
     result = result_document(inst, sol)
-    stats = {"priority": sol.priority, "priority_bound": sol.priority_bound, "optimal": sol.optimal,
-             "status": sol.status, "seconds": round(sol.seconds, 2), "candidates": len(inst.candidates),
-             "horizon_end": add_months(inst.horizon.start, settings.months).isoformat()}
-    proposal_id = sp.save_proposal(store, actor=actor, settings=settings.to_dict(),
-                                   result={**result, "stats": stats})
+    stats = {
+        "priority": sol.priority,
+        "priority_bound": sol.priority_bound,
+        "optimal": sol.optimal,
+        "status": sol.status,
+        "seconds": round(sol.seconds, 2),
+        "candidates": len(inst.candidates),
+        "horizon_end": add_months(inst.horizon.start, settings.months).isoformat(),
+    }
+    proposal_id = sp.save_proposal(
+        store, actor=actor, settings=settings.to_dict(), result={**result, "stats": stats}
+    )
     return {"result": result, "stats": stats, "proposal_id": proposal_id}
 
 
@@ -119,11 +154,24 @@ def proposal_rows(store, proposal: dict) -> list[dict]:
     out = []
     for item in proposal["result"]["scheduled"]:
         c = cands.get(item["review"], {})
-        out.append({"id": item["review"], "title": c.get("title", item["review"]), "theme": c.get("theme"),
-                    "unit": c.get("unit"), "start": item["start"], "end": item["end"], "days": c.get("days"),
-                    "team": item["team"], "methods": c.get("methods", []), "inspection": c.get("inspection"),
-                    "priority": c.get("priority"), "why": c.get("why"), "question_set": "paf-2023",
-                    "status": "proposed"})
+        out.append(
+            {
+                "id": item["review"],
+                "title": c.get("title", item["review"]),
+                "theme": c.get("theme"),
+                "unit": c.get("unit"),
+                "start": item["start"],
+                "end": item["end"],
+                "days": c.get("days"),
+                "team": item["team"],
+                "methods": c.get("methods", []),
+                "inspection": c.get("inspection"),
+                "priority": c.get("priority"),
+                "why": c.get("why"),
+                "question_set": "paf-2023",
+                "status": "proposed",
+            }
+        )
     return out
 
 
@@ -135,30 +183,63 @@ def accept(store, *, actor: str) -> dict:
     proposal = latest(store)
     rows = proposal_rows(store, proposal)
     if not rows:
-        raise RefusedError("The latest proposal schedules no reviews; add SMEs or widen windows and solve again.")
+        raise RefusedError(
+            "The latest proposal schedules no reviews; add SMEs or widen windows and solve again."
+        )
     with store.transaction():
         changes = sp.write_programme(store, proposal["id"], rows)
         # Reports and `qam sme list` count abstraction against the cap this plan was made with.
         store.set_setting("abstraction_cap", str(proposal["settings"].get("cap_days", 10)))
         store.set_setting("plan.year_start", str(proposal["settings"].get("year_start", "04-01")))
         for row in changes["added"]:
-            audit.append_event(store, actor=actor, entity="review", entity_id=row["id"], action="planned",
-                               new=_event(row), reason=f"plan accepted (proposal {proposal['id']})")
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="review",
+                entity_id=row["id"],
+                action="planned",
+                new=_event(row),
+                reason=f"plan accepted (proposal {proposal['id']})",
+            )
         for old, row in changes["updated"]:
-            audit.append_event(store, actor=actor, entity="review", entity_id=row["id"], action="planned",
-                               old=_event(old), new=_event(row),
-                               reason=f"plan accepted (proposal {proposal['id']})")
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="review",
+                entity_id=row["id"],
+                action="planned",
+                old=_event(old),
+                new=_event(row),
+                reason=f"plan accepted (proposal {proposal['id']})",
+            )
         for old in changes["removed"]:
-            audit.append_event(store, actor=actor, entity="review", entity_id=old["id"], action="unplanned",
-                               old=_event(old), reason=f"not in the accepted proposal {proposal['id']}")
-    return {"proposal_id": proposal["id"], "added": [r["id"] for r in changes["added"]],
-            "updated": [r["id"] for _, r in changes["updated"]], "removed": [r["id"] for r in changes["removed"]],
-            "kept": [r["id"] for r in changes["kept"]], "reviews": [r["id"] for r in rows]}
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="review",
+                entity_id=old["id"],
+                action="unplanned",
+                old=_event(old),
+                reason=f"not in the accepted proposal {proposal['id']}",
+            )
+    return {
+        "proposal_id": proposal["id"],
+        "added": [r["id"] for r in changes["added"]],
+        "updated": [r["id"] for _, r in changes["updated"]],
+        "removed": [r["id"] for r in changes["removed"]],
+        "kept": [r["id"] for r in changes["kept"]],
+        "reviews": [r["id"] for r in rows],
+    }
 
 
 def _event(row: dict) -> dict:
-    return {"start": row["start"], "end": row["end"], "team": list(row["team"]), "unit": row["unit"],
-            "theme": row["theme"]}
+    return {
+        "start": row["start"],
+        "end": row["end"],
+        "team": list(row["team"]),
+        "unit": row["unit"],
+        "theme": row["theme"],
+    }
 
 
 def pin(store, review_id: str, day: str | None) -> str:
@@ -167,7 +248,9 @@ def pin(store, review_id: str, day: str | None) -> str:
 
     cands = {c["id"]: c for c in sp.candidates(store)}
     if review_id not in cands:
-        raise NotFoundError(f"No candidate review {review_id}; see `qam plan candidates` for the ids.")
+        raise NotFoundError(
+            f"No candidate review {review_id}; see `qam plan candidates` for the ids."
+        )
     if day is None:
         sp.set_pin(store, review_id, None)
         return f"{review_id} is no longer pinned."
@@ -176,12 +259,15 @@ def pin(store, review_id: str, day: str | None) -> str:
     except ValueError:
         raise RefusedError(f"'{day}' is not a date written year first, like 2027-06-14.") from None
     if not is_working_day(when):
-        raise RefusedError(f"{when:%A %d %B %Y} is not a working day (weekend or bank holiday); pin a working day.")
+        raise RefusedError(
+            f"{when:%A %d %B %Y} is not a working day (weekend or bank holiday); pin a working day."
+        )
     c = cands[review_id]
     if (c["earliest"] and day < c["earliest"]) or (c["latest"] and day > c["latest"]):
         raise RefusedError(
             f"{day} is outside {review_id}'s window ({c['earliest']} to {c['latest']}); pin a date inside "
-            "it, or change the window in the candidates file and import it again.")
+            "it, or change the window in the candidates file and import it again."
+        )
     sp.set_pin(store, review_id, when.isoformat())
     return f"{review_id} is pinned to start on {when:%A %d %B %Y}; the next solve keeps it there if a team can be found."
 
@@ -193,7 +279,9 @@ def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = Fa
     if sme_id not in sp.sme_ids(store):
         raise NotFoundError(f"No SME {sme_id} in the pool; see `qam sme list` for the ids.")
     if review_id and review_id not in sp.candidate_ids(store):
-        raise NotFoundError(f"No candidate review {review_id}; see `qam plan candidates` for the ids.")
+        raise NotFoundError(
+            f"No candidate review {review_id}; see `qam plan candidates` for the ids."
+        )
     sp.set_exclusion(store, sme_id, review_id or "", excluded=not undo)
     scope = f"review {review_id}" if review_id else "every review"
     if undo:
@@ -205,8 +293,10 @@ def steer(store) -> dict:
     """The pins and exclusions the next solve will apply."""
     from qam.store import planner as sp
 
-    return {"pins": sp.pins(store),
-            "exclusions": [{"sme": s, "review": r or None} for s, r in sp.exclusions(store)]}
+    return {
+        "pins": sp.pins(store),
+        "exclusions": [{"sme": s, "review": r or None} for s, r in sp.exclusions(store)],
+    }
 
 
 def programme_or_proposal(store) -> tuple[str, list[dict]]:

@@ -16,8 +16,13 @@ from qam.errors import QamError
 from qam.planner import programme
 
 PIN, EXCLUDE, CLEAR, RESOLVE, ACCEPT, QUIT = (
-    "Pin a review to a start date", "Exclude an SME", "Clear all pins and exclusions",
-    "Re-solve with these changes", "Accept this programme", "Leave without accepting")
+    "Pin a review to a start date",
+    "Exclude an SME",
+    "Clear all pins and exclusions",
+    "Re-solve with these changes",
+    "Accept this programme",
+    "Leave without accepting",
+)
 
 
 class Ui(Protocol):
@@ -44,35 +49,72 @@ def proposal_view(store, proposal: dict) -> tuple[list[dict], list[dict]]:
 
     names = {s["id"]: s["name"] for s in sp.smes(store)}
     titles = {c["id"]: c for c in sp.candidates(store)}
-    scheduled = [{**row, "when": span(row["start"], row["end"]),
-                  "team_names": ", ".join(names.get(t, t) for t in row["team"])}
-                 for row in programme.proposal_rows(store, proposal)]
-    unscheduled = [{"id": u["review"], "title": titles.get(u["review"], {}).get("title", ""),
-                    "priority": titles.get(u["review"], {}).get("priority"), "reason": u["reason"]}
-                   for u in proposal["result"]["unscheduled"]]
+    scheduled = [
+        {
+            **row,
+            "when": span(row["start"], row["end"]),
+            "team_names": ", ".join(names.get(t, t) for t in row["team"]),
+        }
+        for row in programme.proposal_rows(store, proposal)
+    ]
+    unscheduled = [
+        {
+            "id": u["review"],
+            "title": titles.get(u["review"], {}).get("title", ""),
+            "priority": titles.get(u["review"], {}).get("priority"),
+            "reason": u["reason"],
+        }
+        for u in proposal["result"]["unscheduled"]
+    ]
     return scheduled, unscheduled
 
 
 def show(store, ui: Ui, proposal: dict) -> None:
     scheduled, unscheduled = proposal_view(store, proposal)
     stats = proposal["result"].get("stats", {})
-    ui.table(scheduled, [("id", "Review"), ("when", "When"), ("title", "Title"), ("team_names", "Team"),
-                         ("why", "Why")], f"Proposed programme: {len(scheduled)} reviews")
+    ui.table(
+        scheduled,
+        [
+            ("id", "Review"),
+            ("when", "When"),
+            ("title", "Title"),
+            ("team_names", "Team"),
+            ("why", "Why"),
+        ],
+        f"Proposed programme: {len(scheduled)} reviews",
+    )
     if unscheduled:
-        ui.table(unscheduled, [("id", "Review"), ("priority", "Priority"), ("title", "Title"),
-                               ("reason", "Why it could not be scheduled")], "Not scheduled")
+        ui.table(
+            unscheduled,
+            [
+                ("id", "Review"),
+                ("priority", "Priority"),
+                ("title", "Title"),
+                ("reason", "Why it could not be scheduled"),
+            ],
+            "Not scheduled",
+        )
     if stats:
-        proven = "the best possible" if stats.get("optimal") else f"the solver's bound is {stats.get('priority_bound')}"
+        proven = (
+            "the best possible"
+            if stats.get("optimal")
+            else f"the solver's bound is {stats.get('priority_bound')}"
+        )
         ui.say(f"Total priority scheduled: {stats.get('priority')} ({proven}).")
     steer = programme.steer(store)
     if steer["pins"] or steer["exclusions"]:
         pins = ", ".join(f"{r} on {d}" for r, d in steer["pins"].items()) or "none"
-        excl = ", ".join(f"{e['sme']}" + (f" from {e['review']}" if e["review"] else "")
-                         for e in steer["exclusions"]) or "none"
+        excl = (
+            ", ".join(
+                f"{e['sme']}" + (f" from {e['review']}" if e["review"] else "")
+                for e in steer["exclusions"]
+            )
+            or "none"
+        )
         ui.say(f"Your changes: pinned {pins}; excluded {excl}.")
 
 
-def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None) -> dict | None:
+def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None) -> dict | None:  # noqa: C901 (to split)
     """Walk through the proposal until the person accepts (returns the acceptance) or leaves.
 
     `solving()` is a context manager giving the progress callback for one solve (the CLI's
@@ -95,7 +137,9 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
         action = ui.choose("What next?", [PIN, EXCLUDE, CLEAR, RESOLVE, ACCEPT, QUIT])
         try:
             if action in (None, QUIT):
-                ui.say("Left without accepting; the proposal and your changes are saved for next time.")
+                ui.say(
+                    "Left without accepting; the proposal and your changes are saved for next time."
+                )
                 return None
             if action == PIN:
                 dirty |= _pin(store, ui)
@@ -111,13 +155,19 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
             elif action == RESOLVE:
                 proposal, dirty = solve_now(), False
             elif action == ACCEPT:
-                if dirty and ui.confirm("You changed pins or exclusions since this proposal; re-solve first?"):
+                if dirty and ui.confirm(
+                    "You changed pins or exclusions since this proposal; re-solve first?"
+                ):
                     proposal, dirty = solve_now(), False
                     continue
-                if ui.confirm(f"Accept these {len(proposal['result']['scheduled'])} reviews as the programme?"):
+                if ui.confirm(
+                    f"Accept these {len(proposal['result']['scheduled'])} reviews as the programme?"
+                ):
                     done = programme.accept(store, actor=actor)
-                    ui.say(f"Accepted: {len(done['reviews'])} reviews are now the programme. "
-                           "Export it with `qam plan export --ics programme.ics`.")
+                    ui.say(
+                        f"Accepted: {len(done['reviews'])} reviews are now the programme. "
+                        "Export it with `qam plan export --ics programme.ics`."
+                    )
                     return done
         except QamError as err:  # a refused pin or exclusion: say why and carry on planning
             ui.say(f"Not done: {err}")
@@ -127,7 +177,10 @@ def _pin(store, ui: Ui) -> bool:
     from qam.store import planner as sp
 
     cands = sp.candidates(store)
-    labels = [f"{c['id']}: {c['title']} (window {c['earliest'] or 'any'} to {c['latest'] or 'any'})" for c in cands]
+    labels = [
+        f"{c['id']}: {c['title']} (window {c['earliest'] or 'any'} to {c['latest'] or 'any'})"
+        for c in cands
+    ]
     picked = ui.choose("Which review?", labels)
     if picked is None:
         return False
@@ -150,7 +203,9 @@ def _exclude(store, ui: Ui) -> bool:
     scope = ui.choose("Exclude them from", ["every review", "one review"])
     review_id = None
     if scope == "one review":
-        picked_review = ui.choose("Which review?", [f"{c['id']}: {c['title']}" for c in sp.candidates(store)])
+        picked_review = ui.choose(
+            "Which review?", [f"{c['id']}: {c['title']}" for c in sp.candidates(store)]
+        )
         if picked_review is None:
             return False
         review_id = picked_review.split(":", 1)[0]

@@ -87,7 +87,9 @@ class _Model:
                 m.AddImplication(a, x)
                 self.a[c.id, e.id] = a
                 members.append(a)
-                intervals[e.id].append(m.NewOptionalFixedSizeIntervalVar(s, c.days, a, f"i_{c.id}_{e.id}"))
+                intervals[e.id].append(
+                    m.NewOptionalFixedSizeIntervalVar(s, c.days, a, f"i_{c.id}_{e.id}")
+                )
             m.Add(sum(members) == c.team_size * x)
         for e in inst.smes:
             for lo, hi in _runs(inst.blocked(e.id)):
@@ -130,7 +132,9 @@ class _Model:
                 if terms:
                     m.Add(sum(terms) <= max(0, budget))
 
-    def solve(self, time_limit: float, workers: int, seed: int, progress: Progress | None) -> Solution:
+    def solve(
+        self, time_limit: float, workers: int, seed: int, progress: Progress | None
+    ) -> Solution:
         from ortools.sat.python import cp_model
 
         t0 = time.monotonic()
@@ -155,13 +159,17 @@ class _Model:
         for var in list(self.x.values()) + list(self.a.values()) + list(self.s.values()):
             m.AddHint(var, solver.Value(var))
         m.Add(self.priority >= best)
-        busiest = m.NewIntVar(0, max(c.days for c in self.inst.candidates) * len(self.inst.candidates), "busiest")
+        busiest = m.NewIntVar(
+            0, max(c.days for c in self.inst.candidates) * len(self.inst.candidates), "busiest"
+        )
         by_id = {c.id: c for c in self.inst.candidates}
         for e in self.inst.smes:
             load = [by_id[rid].days * a for (rid, sid), a in self.a.items() if sid == e.id]
             if load:
                 m.Add(busiest >= sum(load))
-        readiness = [self.s[c.id] for c in self.inst.candidates if c.id in self.s and c.inspection_expected]
+        readiness = [
+            self.s[c.id] for c in self.inst.candidates if c.id in self.s and c.inspection_expected
+        ]
         weight = len(self.inst.horizon) * max(1, len(readiness)) + 1
         m.Minimize(weight * busiest + sum(readiness))
         second = _solver(time_limit * (1 - PHASE1_SHARE), workers, seed)
@@ -176,7 +184,9 @@ class _Model:
         for rid, x in self.x.items():
             if solver.Value(x):
                 sol.starts[rid] = solver.Value(self.s[rid])
-                sol.teams[rid] = sorted(sid for (r, sid), a in self.a.items() if r == rid and solver.Value(a))
+                sol.teams[rid] = sorted(
+                    sid for (r, sid), a in self.a.items() if r == rid and solver.Value(a)
+                )
         by_id = {c.id: c.priority for c in self.inst.candidates}
         sol.priority = sum(by_id[r] for r in sol.starts)
 
@@ -206,7 +216,13 @@ class _Callback:
         return Callback()
 
 
-def solve(inst: Instance, *, time_limit: float = DEFAULT_TIME_LIMIT, workers: int = DEFAULT_WORKERS,
-          seed: int = SEED, progress: Progress | None = None) -> Solution:
+def solve(
+    inst: Instance,
+    *,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    workers: int = DEFAULT_WORKERS,
+    seed: int = SEED,
+    progress: Progress | None = None,
+) -> Solution:
     """The best programme CP-SAT finds within the time limit (optimal when it says so)."""
     return _Model(inst).solve(time_limit, workers, seed, progress)

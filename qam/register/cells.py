@@ -70,11 +70,14 @@ def choice(field_name: str, value: object, values: ValueMap, home_force: str | N
     if slug is None:
         options = CHOICES[field_name]
         hint = suggest(raw, options)
-        example = hint[len(" (did you mean "):-2] if hint else (
-            "being_progressed" if field_name == "status" else options[0])
+        example = (
+            hint[len(" (did you mean ") : -2]
+            if hint
+            else ("being_progressed" if field_name == "status" else options[0])
+        )
         raise CellError(
             f"'{raw}' is not a {field_name} QAM knows{hint}; use one of {', '.join(options)}",
-            f"Map it with --value \"{field_name}:{raw}={example}\" (choosing the right {field_name}), "
+            f'Map it with --value "{field_name}:{raw}={example}" (choosing the right {field_name}), '
             "or correct the row.",
         )
     return slug
@@ -88,8 +91,10 @@ def theme(value: object, values: ValueMap, themes: dict[str, str]) -> str | None
     mapped = values.get("theme", raw)
     if mapped:
         if mapped not in themes:
-            raise CellError(f"--value maps '{raw}' to '{mapped}', which is not a theme",
-                            f"Use a slug from question_sets/themes.yaml, e.g. {next(iter(themes))}.")
+            raise CellError(
+                f"--value maps '{raw}' to '{mapped}', which is not a theme",
+                f"Use a slug from question_sets/themes.yaml, e.g. {next(iter(themes))}.",
+            )
         return mapped
     key = norm(raw)
     for slug, title in themes.items():
@@ -97,7 +102,7 @@ def theme(value: object, values: ValueMap, themes: dict[str, str]) -> str | None
             return slug
     raise CellError(
         f"'{raw}' is not a theme QAM knows{suggest(raw, list(themes) + list(themes.values()))}",
-        f"Map it with --value \"theme:{raw}=<slug>\" using a slug from question_sets/themes.yaml "
+        f'Map it with --value "theme:{raw}=<slug>" using a slug from question_sets/themes.yaml '
         f"(e.g. {', '.join(list(themes)[:3])}), or correct the row.",
     )
 

@@ -18,10 +18,20 @@ ACCEPTED = "day first like 06/02/2014, ISO like 2014-02-06, or written like 6 Fe
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-         ("dec", "december")],
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
         start=1,
     )
     for name in names
@@ -41,7 +51,9 @@ def _build(year: int, month: int, day: int, raw: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateError(f"'{raw}' is not a real date (day {day} of month {month} in {year})") from None
+        raise DateError(
+            f"'{raw}' is not a real date (day {day} of month {month} in {year})"
+        ) from None
 
 
 def parse_uk_date(value: object) -> date | None:

@@ -22,7 +22,9 @@ def parse_status(raw: str) -> str:
     """A status slug from a slug or a well-known spelling ("Being progressed", "Complete")."""
     slug = canonical_choice("status", raw)
     if slug is None:
-        raise RefusedError(f"'{raw}' is not a status{suggest(raw, STATUSES)}; use one of {', '.join(STATUSES)}.")
+        raise RefusedError(
+            f"'{raw}' is not a status{suggest(raw, STATUSES)}; use one of {', '.join(STATUSES)}."
+        )
     return slug
 
 
@@ -34,12 +36,25 @@ def find_item(store, ref: str) -> dict:
     if item is None:
         refs = list(sql.items_by_ref(store))
         hint = suggest(ref.upper(), refs)
-        raise NotFoundError(f"No register item '{ref}'{hint}. `qam recs list --search WORDS` finds items by their text.")
+        raise NotFoundError(
+            f"No register item '{ref}'{hint}. `qam recs list --search WORDS` finds items by their text."
+        )
     return item
 
 
-def write_decision(store, *, ref: str, old: str | None, new: str, reason: str, evidence: str | None,
-                   approver: str | None, actor: str, source: str, at: str | None = None) -> dict:
+def write_decision(
+    store,
+    *,
+    ref: str,
+    old: str | None,
+    new: str,
+    reason: str,
+    evidence: str | None,
+    approver: str | None,
+    actor: str,
+    source: str,
+    at: str | None = None,
+) -> dict:
     """Write one decision row and its audit event, inside the caller's transaction (or its own)."""
     from qam.store import audit
     from qam.store import register as sql
@@ -47,43 +62,85 @@ def write_decision(store, *, ref: str, old: str | None, new: str, reason: str, e
     if not (reason or "").strip():
         raise RefusedError(f"A status decision on {ref} needs a reason; nothing was changed.")
     if not (actor or "").strip():
-        raise RefusedError(f"A status decision on {ref} needs an actor (--as NAME or QAM_USER); nothing was changed.")
+        raise RefusedError(
+            f"A status decision on {ref} needs an actor (--as NAME or QAM_USER); nothing was changed."
+        )
     at = at or datetime.now(UTC).isoformat(timespec="microseconds")
     decision = {
-        "id": str(uuid.uuid4()), "item_ref": ref, "old_status": old, "new_status": new,
-        "reason": reason.strip(), "evidence": (evidence or "").strip() or None,
-        "approver": (approver or "").strip() or None, "actor": actor, "decided_at": at, "source": source,
+        "id": str(uuid.uuid4()),
+        "item_ref": ref,
+        "old_status": old,
+        "new_status": new,
+        "reason": reason.strip(),
+        "evidence": (evidence or "").strip() or None,
+        "approver": (approver or "").strip() or None,
+        "actor": actor,
+        "decided_at": at,
+        "source": source,
     }
     with store.transaction():
         event = audit.append_event(
-            store, actor=actor, entity="register_item", entity_id=ref, action="status",
-            old=old, new={"status": new, "evidence": decision["evidence"], "approver": decision["approver"],
-                          "source": source, "decision_id": decision["id"]},
-            reason=decision["reason"], at=at,
+            store,
+            actor=actor,
+            entity="register_item",
+            entity_id=ref,
+            action="status",
+            old=old,
+            new={
+                "status": new,
+                "evidence": decision["evidence"],
+                "approver": decision["approver"],
+                "source": source,
+                "decision_id": decision["id"],
+            },
+            reason=decision["reason"],
+            at=at,
         )
         decision["event_id"] = event["event_id"]
         sql.insert_decision(store, decision)
     return decision
 
 
-def record_decision(store, ref: str, status: str, *, reason: str | None, actor: str,
-                    evidence: str | None = None, approver: str | None = None, source: str = "cli") -> dict:
+def record_decision(
+    store,
+    ref: str,
+    status: str,
+    *,
+    reason: str | None,
+    actor: str,
+    evidence: str | None = None,
+    approver: str | None = None,
+    source: str = "cli",
+) -> dict:
     """Change an item's status as a recorded decision; refused without a reason (or approver)."""
     from qam.store import register as sql
 
     new = parse_status(status)
     item = find_item(store, ref)
     if not (reason or "").strip():
-        raise RefusedError(f"A status decision needs a reason: say why {item['ref']} is now {new} with --reason. "
-                           "Nothing was changed.")
+        raise RefusedError(
+            f"A status decision needs a reason: say why {item['ref']} is now {new} with --reason. "
+            "Nothing was changed."
+        )
     if new in NEEDS_APPROVER and not (approver or "").strip():
-        raise RefusedError(f"Moving {item['ref']} to {new} closes it without completing it, so it needs the "
-                           "accountable decision-maker: pass --approver NAME. Nothing was changed.")
+        raise RefusedError(
+            f"Moving {item['ref']} to {new} closes it without completing it, so it needs the "
+            "accountable decision-maker: pass --approver NAME. Nothing was changed."
+        )
     if new == item["status"]:
         raise RefusedError(f"{item['ref']} is already {new}; nothing to record.")
     with store.transaction():
-        decision = write_decision(store, ref=item["ref"], old=item["status"], new=new, reason=reason,
-                                  evidence=evidence, approver=approver, actor=actor, source=source)
+        decision = write_decision(
+            store,
+            ref=item["ref"],
+            old=item["status"],
+            new=new,
+            reason=reason,
+            evidence=evidence,
+            approver=approver,
+            actor=actor,
+            source=source,
+        )
         sql.set_status(store, item["ref"], new, decision["decided_at"])
     return decision
 

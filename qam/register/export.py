@@ -23,10 +23,22 @@ from qam.files import spreadsheet_safe as neutralise
 from qam.files import write_atomic
 
 FIELDS = (
-    ("ref", "ref"), ("text", "text"), ("type", "type"), ("scope", "scope"), ("status", "status"),
-    ("report", "report_title"), ("published", "report_published"), ("url", "report_url"),
-    ("theme", "theme"), ("owner", "owner"), ("action_lead", "action_lead"), ("due", "due"),
-    ("risk", "risk"), ("impact", "impact"), ("objectives", "objectives"), ("timeframe", "timeframe"),
+    ("ref", "ref"),
+    ("text", "text"),
+    ("type", "type"),
+    ("scope", "scope"),
+    ("status", "status"),
+    ("report", "report_title"),
+    ("published", "report_published"),
+    ("url", "report_url"),
+    ("theme", "theme"),
+    ("owner", "owner"),
+    ("action_lead", "action_lead"),
+    ("due", "due"),
+    ("risk", "risk"),
+    ("impact", "impact"),
+    ("objectives", "objectives"),
+    ("timeframe", "timeframe"),
     ("checkpoints", "checkpoints"),
 )
 _DATES = ("report_published", "due")
@@ -61,9 +73,12 @@ def _csv_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in headers])
     for row in rows:
-        writer.writerow([
-            "" if v is None else v.isoformat() if isinstance(v, date) else neutralise(str(v)) for v in row
-        ])
+        writer.writerow(
+            [
+                "" if v is None else v.isoformat() if isinstance(v, date) else neutralise(str(v))
+                for v in row
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8 correctly
 
 

@@ -12,20 +12,50 @@ import re
 
 TERRITORIAL_FORCES = (
     # England (39)
-    "Avon and Somerset Police", "Bedfordshire Police", "Cambridgeshire Constabulary",
-    "Cheshire Constabulary", "City of London Police", "Cleveland Police", "Cumbria Constabulary",
-    "Derbyshire Constabulary", "Devon and Cornwall Police", "Dorset Police", "Durham Constabulary",
-    "Essex Police", "Gloucestershire Constabulary", "Greater Manchester Police",
-    "Hampshire and Isle of Wight Constabulary", "Hertfordshire Constabulary", "Humberside Police",
-    "Kent Police", "Lancashire Constabulary", "Leicestershire Police", "Lincolnshire Police",
-    "Merseyside Police", "Metropolitan Police Service", "Norfolk Constabulary",
-    "North Yorkshire Police", "Northamptonshire Police", "Northumbria Police",
-    "Nottinghamshire Police", "South Yorkshire Police", "Staffordshire Police",
-    "Suffolk Constabulary", "Surrey Police", "Sussex Police", "Thames Valley Police",
-    "Warwickshire Police", "West Mercia Police", "West Midlands Police", "West Yorkshire Police",
+    "Avon and Somerset Police",
+    "Bedfordshire Police",
+    "Cambridgeshire Constabulary",
+    "Cheshire Constabulary",
+    "City of London Police",
+    "Cleveland Police",
+    "Cumbria Constabulary",
+    "Derbyshire Constabulary",
+    "Devon and Cornwall Police",
+    "Dorset Police",
+    "Durham Constabulary",
+    "Essex Police",
+    "Gloucestershire Constabulary",
+    "Greater Manchester Police",
+    "Hampshire and Isle of Wight Constabulary",
+    "Hertfordshire Constabulary",
+    "Humberside Police",
+    "Kent Police",
+    "Lancashire Constabulary",
+    "Leicestershire Police",
+    "Lincolnshire Police",
+    "Merseyside Police",
+    "Metropolitan Police Service",
+    "Norfolk Constabulary",
+    "North Yorkshire Police",
+    "Northamptonshire Police",
+    "Northumbria Police",
+    "Nottinghamshire Police",
+    "South Yorkshire Police",
+    "Staffordshire Police",
+    "Suffolk Constabulary",
+    "Surrey Police",
+    "Sussex Police",
+    "Thames Valley Police",
+    "Warwickshire Police",
+    "West Mercia Police",
+    "West Midlands Police",
+    "West Yorkshire Police",
     "Wiltshire Police",
     # Wales (4)
-    "Dyfed-Powys Police", "Gwent Police", "North Wales Police", "South Wales Police",
+    "Dyfed-Powys Police",
+    "Gwent Police",
+    "North Wales Police",
+    "South Wales Police",
 )
 
 # Former or alternative FULL names seen in published sheets (never abbreviations).
@@ -61,7 +91,9 @@ def canonical_force(name: str, home_force: str | None = None) -> str | None:
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha() and w.lower() != "and")
+    return "".join(
+        w[0] for w in re.split(r"[\s\-]+", name) if w and w[0].isalpha() and w.lower() != "and"
+    )
 
 
 def suggest_force(name: str) -> str | None:

@@ -50,9 +50,14 @@ class ImportReceipt:
 
     def to_dict(self) -> dict:
         return {
-            "source": self.source, "dry_run": self.dry_run, "rows": self.rows,
-            "created": len(self.created), "updated": len(self.updated), "unchanged": self.unchanged,
-            "status_changes": self.status_changes, "extra_columns": self.extra_columns,
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "status_changes": self.status_changes,
+            "extra_columns": self.extra_columns,
             "warnings": self.warnings,
         }
 
@@ -61,8 +66,9 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def parse_rows(path: Path | str, *, sheet: str | None = None, maps=(), values=(),
-               home_force: str | None = None) -> tuple[list[dict], list[str], list[str]]:
+def parse_rows(
+    path: Path | str, *, sheet: str | None = None, maps=(), values=(), home_force: str | None = None
+) -> tuple[list[dict], list[str], list[str]]:
     """Every row of the tracker as item fields (no ids yet), the extra headers, and warnings.
 
     Raises ImportFileError on the first row that cannot be read; writes nothing.
@@ -95,10 +101,13 @@ def parse_rows(path: Path | str, *, sheet: str | None = None, maps=(), values=()
             item["_present"].add(_COLUMN.get(name, name))
         ref = item["ref"]
         if ref.upper() in seen:
-            raise where.fail(columns.header("ref"), CellError(
-                f"'{ref}' is also the ref of row {seen[ref.upper()]}",
-                "Each ref must be unique in the file; correct or remove one of the two rows.",
-            ))
+            raise where.fail(
+                columns.header("ref"),
+                CellError(
+                    f"'{ref}' is also the ref of row {seen[ref.upper()]}",
+                    "Each ref must be unique in the file; correct or remove one of the two rows.",
+                ),
+            )
         seen[ref.upper()] = number
         extra = {}
         for header, index in columns.extra.items():
@@ -108,7 +117,9 @@ def parse_rows(path: Path | str, *, sheet: str | None = None, maps=(), values=()
         item["extra"] = extra
         parsed.append(item)
     if not parsed:
-        raise ImportFileError(f"{table.source} has a header row but no items under it; nothing was imported.")
+        raise ImportFileError(
+            f"{table.source} has a header row but no items under it; nothing was imported."
+        )
     return parsed, list(columns.extra), table.warnings
 
 
@@ -135,19 +146,33 @@ def _field_value(name: str, value: object, value_map, home_force, themes):
     return (value_map.get(name, raw) or raw) if raw is not None else None
 
 
-def import_register(store, path: Path | str, *, actor: str, sheet: str | None = None, maps=(),
-                    values=(), dry_run: bool = False) -> ImportReceipt:
+def import_register(
+    store,
+    path: Path | str,
+    *,
+    actor: str,
+    sheet: str | None = None,
+    maps=(),
+    values=(),
+    dry_run: bool = False,
+) -> ImportReceipt:
     """Import (or with dry_run, only plan) a register tracker; all rows or none."""
     from qam.register.decisions import write_decision
     from qam.store import audit
     from qam.store import register as sql
 
     home_force = store.setting("force_name")
-    parsed, extra_headers, warnings = parse_rows(path, sheet=sheet, maps=maps, values=values,
-                                                 home_force=home_force)
+    parsed, extra_headers, warnings = parse_rows(
+        path, sheet=sheet, maps=maps, values=values, home_force=home_force
+    )
     source = Path(path).name
-    receipt = ImportReceipt(source=source, dry_run=dry_run, rows=len(parsed),
-                            extra_columns=extra_headers, warnings=warnings)
+    receipt = ImportReceipt(
+        source=source,
+        dry_run=dry_run,
+        rows=len(parsed),
+        extra_columns=extra_headers,
+        warnings=warnings,
+    )
     existing = sql.items_by_ref(store)
     now = _now()
     writes: list[tuple[str, dict, str | None]] = []  # (kind, item, old status)
@@ -156,8 +181,14 @@ def import_register(store, path: Path | str, *, actor: str, sheet: str | None = 
         fields.pop("_row")
         old = existing.get(fields["ref"].upper())
         if old is None:
-            item = {"id": str(uuid.uuid4()), "objectives": [], "checkpoints": [],
-                    "source_file": source, "created_at": now, "updated_at": now}
+            item = {
+                "id": str(uuid.uuid4()),
+                "objectives": [],
+                "checkpoints": [],
+                "source_file": source,
+                "created_at": now,
+                "updated_at": now,
+            }
             item.update(fields)
             receipt.created.append(item["ref"])
             writes.append(("create", item, None))
@@ -174,7 +205,9 @@ def import_register(store, path: Path | str, *, actor: str, sheet: str | None = 
         item["updated_at"], item["source_file"] = now, source
         receipt.updated.append(item["ref"])
         if item["status"] != old["status"]:
-            receipt.status_changes.append({"ref": item["ref"], "old": old["status"], "new": item["status"]})
+            receipt.status_changes.append(
+                {"ref": item["ref"], "old": old["status"], "new": item["status"]}
+            )
         writes.append(("update", item, old["status"]))
     if dry_run:
         return receipt
@@ -186,15 +219,33 @@ def import_register(store, path: Path | str, *, actor: str, sheet: str | None = 
             else:
                 sql.update_item(store, item)
             if item["status"] != old_status:
-                write_decision(store, ref=item["ref"], old=old_status, new=item["status"],
-                               reason=reason if old_status else f"status when first imported from tracker {source}",
-                               evidence=None, approver=None, actor=actor, source="import", at=now)
+                write_decision(
+                    store,
+                    ref=item["ref"],
+                    old=old_status,
+                    new=item["status"],
+                    reason=reason
+                    if old_status
+                    else f"status when first imported from tracker {source}",
+                    evidence=None,
+                    approver=None,
+                    actor=actor,
+                    source="import",
+                    at=now,
+                )
         if writes:
             sql.rebuild_search(store)
             audit.append_event(
-                store, actor=actor, entity="register_import", entity_id=source, action="import",
-                new={"created": len(receipt.created), "updated": len(receipt.updated),
-                     "status_changes": len(receipt.status_changes)},
+                store,
+                actor=actor,
+                entity="register_import",
+                entity_id=source,
+                action="import",
+                new={
+                    "created": len(receipt.created),
+                    "updated": len(receipt.updated),
+                    "status_changes": len(receipt.status_changes),
+                },
                 reason=f"qam recs import {source}",
             )
     return receipt

@@ -23,22 +23,35 @@ def _choices(field_name: str, values: list[str] | None, option: str) -> list[str
         slug = canonical_choice(field_name, raw)
         if slug is None:
             extra = ", outstanding" if field_name == "status" else ""
-            raise QamError(f"{option} '{raw}' is not a {field_name}{suggest(raw, CHOICES[field_name])}; "
-                           f"use one of {', '.join(CHOICES[field_name])}{extra}.")
+            raise QamError(
+                f"{option} '{raw}' is not a {field_name}{suggest(raw, CHOICES[field_name])}; "
+                f"use one of {', '.join(CHOICES[field_name])}{extra}."
+            )
         result.append(slug)
     return result
 
 
-def items(store, *, status=None, type_=None, scope=None, theme: str | None = None,
-          owner: str | None = None, since: str | None = None, until: str | None = None,
-          search: str | None = None) -> list[dict]:
+def items(
+    store,
+    *,
+    status=None,
+    type_=None,
+    scope=None,
+    theme: str | None = None,
+    owner: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    search: str | None = None,
+) -> list[dict]:
     """Register items matching every filter; values may be slugs or spellings, dates day first."""
     from qam.question_sets import themes
     from qam.store import register as sql
 
     if theme is not None and theme not in themes():
-        raise QamError(f"--theme '{theme}' is not a theme{suggest(theme, list(themes()))}; "
-                       "the themes are in question_sets/themes.yaml.")
+        raise QamError(
+            f"--theme '{theme}' is not a theme{suggest(theme, list(themes()))}; "
+            "the themes are in question_sets/themes.yaml."
+        )
     start = parse_option_date(since, "--since")
     end = parse_option_date(until, "--until")
     return sql.query_items(
@@ -46,8 +59,10 @@ def items(store, *, status=None, type_=None, scope=None, theme: str | None = Non
         statuses=_choices("status", _as_list(status), "--status"),
         types=_choices("type", _as_list(type_), "--type"),
         scopes=_choices("scope", _as_list(scope), "--scope"),
-        theme=theme, owner=owner,
-        since=start.isoformat() if start else None, until=end.isoformat() if end else None,
+        theme=theme,
+        owner=owner,
+        since=start.isoformat() if start else None,
+        until=end.isoformat() if end else None,
         search=search,
     )
 

@@ -29,34 +29,108 @@ def norm(text: object) -> str:
 
 
 REGISTER_FIELDS = (
-    "ref", "text", "type", "scope", "status", "report", "published", "url", "theme", "owner",
-    "action_lead", "due", "risk", "impact", "objectives", "timeframe", "checkpoints",
+    "ref",
+    "text",
+    "type",
+    "scope",
+    "status",
+    "report",
+    "published",
+    "url",
+    "theme",
+    "owner",
+    "action_lead",
+    "due",
+    "risk",
+    "impact",
+    "objectives",
+    "timeframe",
+    "checkpoints",
 )
 REGISTER_REQUIRED = ("ref", "text", "type", "scope", "status")
 OUTCOME_FIELDS = ("force", "area", "grade", "report", "published")
 OUTCOME_REQUIRED = ("force", "area", "grade")
 
 _SYNONYMS = {
-    "ref": ["ref", "reference", "ref no", "ref number", "reference number", "id", "urn",
-            "recommendation ref", "rec ref", "item ref", "number", "no"],
-    "text": ["text", "recommendation", "recommendation afi", "recommendation or afi",
-             "recommendation text", "description", "detail", "details", "afi", "finding",
-             "recommendation afi text", "wording"],
+    "ref": [
+        "ref",
+        "reference",
+        "ref no",
+        "ref number",
+        "reference number",
+        "id",
+        "urn",
+        "recommendation ref",
+        "rec ref",
+        "item ref",
+        "number",
+        "no",
+    ],
+    "text": [
+        "text",
+        "recommendation",
+        "recommendation afi",
+        "recommendation or afi",
+        "recommendation text",
+        "description",
+        "detail",
+        "details",
+        "afi",
+        "finding",
+        "recommendation afi text",
+        "wording",
+    ],
     "type": ["type", "item type", "recommendation type", "category", "kind"],
     "scope": ["scope", "level", "applies to", "origin", "recommendation scope"],
     "status": ["status", "current status", "progress status", "position"],
-    "report": ["report", "report title", "report name", "inspection", "inspection report",
-               "source report", "hmicfrs report"],
-    "published": ["published", "date published", "publication date", "published date",
-                  "report date", "date of report", "report published"],
+    "report": [
+        "report",
+        "report title",
+        "report name",
+        "inspection",
+        "inspection report",
+        "source report",
+        "hmicfrs report",
+    ],
+    "published": [
+        "published",
+        "date published",
+        "publication date",
+        "published date",
+        "report date",
+        "date of report",
+        "report published",
+    ],
     "url": ["url", "link", "report url", "report link", "web link"],
     "theme": ["theme", "themes", "peel theme", "area", "subject"],
-    "owner": ["owner", "chief officer lead", "chief officer", "co lead", "lead chief officer",
-              "accountable officer", "executive lead", "senior lead", "portfolio lead"],
-    "action_lead": ["action lead", "action plan lead", "action owner", "lead", "delivery lead",
-                    "responsible officer", "action plan owner"],
-    "due": ["due", "due date", "target date", "deadline", "target completion date",
-            "revised due date"],
+    "owner": [
+        "owner",
+        "chief officer lead",
+        "chief officer",
+        "co lead",
+        "lead chief officer",
+        "accountable officer",
+        "executive lead",
+        "senior lead",
+        "portfolio lead",
+    ],
+    "action_lead": [
+        "action lead",
+        "action plan lead",
+        "action owner",
+        "lead",
+        "delivery lead",
+        "responsible officer",
+        "action plan owner",
+    ],
+    "due": [
+        "due",
+        "due date",
+        "target date",
+        "deadline",
+        "target completion date",
+        "revised due date",
+    ],
     "risk": ["risk", "risk rating", "risk level"],
     "impact": ["impact", "impact rating"],
     "objectives": ["objectives", "objective", "action plan objectives", "actions"],
@@ -88,15 +162,24 @@ def parse_map_options(options: Iterable[str], allowed: tuple[str, ...]) -> dict[
         header, sep, target = option.rpartition("=")
         header, target = _unquote(header), _unquote(target).lower().replace(" ", "_")
         if not sep or not header or not target:
-            raise MappingError(f"--map '{option}' must be written \"Header=field\", e.g. --map \"Recommendation / AFI=text\".")
+            raise MappingError(
+                f'--map \'{option}\' must be written "Header=field", e.g. --map "Recommendation / AFI=text".'
+            )
         if target not in allowed and target != "ignore":
-            raise MappingError(f"--map '{option}': '{target}' is not a field; use one of {', '.join(allowed)} (or 'ignore').")
+            raise MappingError(
+                f"--map '{option}': '{target}' is not a field; use one of {', '.join(allowed)} (or 'ignore')."
+            )
         mapping[norm(header)] = target
     return mapping
 
 
-def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[str, ...],
-                user_map: dict[str, str], source: str) -> ColumnMap:
+def map_columns(
+    headers: list[str],
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+    user_map: dict[str, str],
+    source: str,
+) -> ColumnMap:
     """Assign each header to a field (user map first, then synonyms); the rest become extra."""
     fields: dict[str, int] = {}
     extra: dict[str, int] = {}
@@ -105,7 +188,10 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
         key = norm(header)
         target = user_map.get(key)
         if target is None:
-            target = next((f for f in allowed if key in _SYNONYMS.get(f, ()) or key == f.replace("_", " ")), None)
+            target = next(
+                (f for f in allowed if key in _SYNONYMS.get(f, ()) or key == f.replace("_", " ")),
+                None,
+            )
             # a synonym never overrides a field the user mapped explicitly to another column
             if target in user_map.values():
                 target = None
@@ -115,7 +201,7 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
             if target in fields:
                 raise MappingError(
                     f"{source}: columns '{headers[fields[target]] or '(blank)'}' and '{header}' both map to {target}; "
-                    f"choose one with --map \"{header}=ignore\" or map it to another field."
+                    f'choose one with --map "{header}=ignore" or map it to another field.'
                 )
             fields[target] = index
             continue
@@ -126,15 +212,17 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
         extra[name] = index
     unknown = [h for h in user_map if h not in {norm(x) for x in headers}]
     if unknown:
-        raise MappingError(f"{source}: --map names a column it does not have: '{unknown[0]}'. Its columns are "
-                           f"{', '.join(repr(h) for h in headers if h)}.")
+        raise MappingError(
+            f"{source}: --map names a column it does not have: '{unknown[0]}'. Its columns are "
+            f"{', '.join(repr(h) for h in headers if h)}."
+        )
     missing = [f for f in required if f not in fields]
     if missing:
         shown = ", ".join(f"'{h}'" for h in headers if h) or "(none)"
         example = next((h for h in extra if not h.startswith("Column ")), "Header")
         raise MappingError(
             f"{source}: no column for {', '.join(missing)}. Its columns are {shown}. "
-            f"Map one with --map, e.g. --map \"{example}={missing[0]}\"."
+            f'Map one with --map, e.g. --map "{example}={missing[0]}".'
         )
     return ColumnMap(fields=fields, extra=extra, headers=headers)
 
@@ -144,10 +232,19 @@ def map_columns(headers: list[str], allowed: tuple[str, ...], required: tuple[st
 _SPELLINGS = {
     "status": {
         "completed": ["complete", "completed", "done"],
-        "no_further_action": ["no further action", "no further action required",
-                              "no further action needed", "nfa"],
-        "will_not_be_progressed": ["will not be progressed", "wont be progressed", "won t be progressed",
-                                   "not being progressed", "not to be progressed"],
+        "no_further_action": [
+            "no further action",
+            "no further action required",
+            "no further action needed",
+            "nfa",
+        ],
+        "will_not_be_progressed": [
+            "will not be progressed",
+            "wont be progressed",
+            "won t be progressed",
+            "not being progressed",
+            "not to be progressed",
+        ],
         "being_progressed": ["being progressed", "in progress"],
         "will_be_progressed": ["will be progressed", "to be progressed"],
         "awaiting_review": ["awaiting review", "pending review"],
@@ -192,22 +289,29 @@ def parse_value_options(options: Iterable[str], allowed: tuple[str, ...]) -> Val
         field_name = field_name.strip().lower()
         raw, canonical = _unquote(raw), _unquote(canonical)
         if not colon or not equals or not raw or not canonical:
-            raise MappingError(f"--value '{option}' must be written \"field:Raw=canonical\", "
-                               "e.g. --value \"status:Sort of done=being_progressed\".")
+            raise MappingError(
+                f"--value '{option}' must be written \"field:Raw=canonical\", "
+                'e.g. --value "status:Sort of done=being_progressed".'
+            )
         if field_name not in allowed:
-            raise MappingError(f"--value '{option}': '{field_name}' is not a field; use one of {', '.join(allowed)}.")
+            raise MappingError(
+                f"--value '{option}': '{field_name}' is not a field; use one of {', '.join(allowed)}."
+            )
         if field_name in CHOICES:
             slug = canonical.lower().replace(" ", "_").replace("-", "_")
             if slug not in CHOICES[field_name]:
-                raise MappingError(f"--value '{option}': '{canonical}' is not a {field_name}; "
-                                   f"use one of {', '.join(CHOICES[field_name])}.")
+                raise MappingError(
+                    f"--value '{option}': '{canonical}' is not a {field_name}; "
+                    f"use one of {', '.join(CHOICES[field_name])}."
+                )
             canonical = slug
         result.by_field.setdefault(field_name, {})[norm(raw)] = canonical
     return result
 
 
-def canonical_choice(field_name: str, raw: object, values: ValueMap | None = None,
-                     home_force: str | None = None) -> str | None:
+def canonical_choice(
+    field_name: str, raw: object, values: ValueMap | None = None, home_force: str | None = None
+) -> str | None:
     """The slug for a status/type/scope/grade spelling, or None if QAM does not know it."""
     if values and (mapped := values.get(field_name, raw)):
         return mapped
@@ -220,7 +324,9 @@ def canonical_choice(field_name: str, raw: object, values: ValueMap | None = Non
             return slug
     if field_name == "scope" and home_force:
         home = norm(home_force)
-        short = norm(re.sub(r"\b(police|constabulary|police service)\b", "", home_force, flags=re.I))
+        short = norm(
+            re.sub(r"\b(police|constabulary|police service)\b", "", home_force, flags=re.I)
+        )
         if key in (home, short) and key:
             return "force"
     return None

@@ -41,14 +41,22 @@ _NAMESPACE = uuid.UUID("5a1e2f0c-7d3b-4c1e-9f4a-0b6a1c2d3e4f")
 
 # PEEL area wording (any cycle) -> theme slug, so the planner can raise the matching reviews.
 AREA_THEMES = (
-    ("recording data about crime", "crime_recording"), ("crime data integrity", "crime_recording"),
-    ("responding to the public", "response"), ("investigating crime", "investigation"),
-    ("protecting vulnerable people", "vulnerability"), ("managing offenders", "offender_management"),
-    ("workforce", "workforce_wellbeing"), ("leadership", "leadership"),
-    ("value for money", "value_for_money"), ("use of resources", "value_for_money"),
-    ("treating the public", "public_treatment"), ("fairness and respect", "public_treatment"),
-    ("anti social behaviour", "prevention"), ("preventing", "prevention"),
-    ("serious and organised crime", "serious_organised_crime"), ("victims", "victim_care"),
+    ("recording data about crime", "crime_recording"),
+    ("crime data integrity", "crime_recording"),
+    ("responding to the public", "response"),
+    ("investigating crime", "investigation"),
+    ("protecting vulnerable people", "vulnerability"),
+    ("managing offenders", "offender_management"),
+    ("workforce", "workforce_wellbeing"),
+    ("leadership", "leadership"),
+    ("value for money", "value_for_money"),
+    ("use of resources", "value_for_money"),
+    ("treating the public", "public_treatment"),
+    ("fairness and respect", "public_treatment"),
+    ("anti social behaviour", "prevention"),
+    ("preventing", "prevention"),
+    ("serious and organised crime", "serious_organised_crime"),
+    ("victims", "victim_care"),
 )
 
 
@@ -67,8 +75,13 @@ class OutcomeReceipt:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"source": self.source, "rows": self.rows, "new_or_changed": self.new_or_changed,
-                "forces": self.forces, "warnings": self.warnings}
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            "new_or_changed": self.new_or_changed,
+            "forces": self.forces,
+            "warnings": self.warnings,
+        }
 
 
 def _force(value: object, values, home_force: str | None) -> str:
@@ -85,7 +98,7 @@ def _force(value: object, values, home_force: str | None) -> str:
         raise CellError(
             f"'{raw}' is not one of the 43 territorial forces of England and Wales{hint}; "
             f"{what} must be a force's full name",
-            f"Map it with --value \"force:{raw}={target}\", or correct the row.",
+            f'Map it with --value "force:{raw}={target}", or correct the row.',
         )
     return name
 
@@ -112,43 +125,70 @@ def parse_outcomes(path: Path | str, *, sheet=None, maps=(), values=(), home_for
                 else:
                     found[name] = cells.text(value)
                     if name == "area" and not found[name]:
-                        raise CellError("the area is empty", "Give every row the question or area graded.")
+                        raise CellError(
+                            "the area is empty", "Give every row the question or area graded."
+                        )
             except CellError as err:
                 raise where.fail(columns.header(name), err) from None
         key = (found["force"], norm(found["area"]), found.get("report"), found.get("published"))
         if key in seen:
-            raise where.fail(columns.header("area"), CellError(
-                f"{found['force']} is graded on '{found['area']}' twice in this report (also row {seen[key]})",
-                "Remove the duplicate row."))
+            raise where.fail(
+                columns.header("area"),
+                CellError(
+                    f"{found['force']} is graded on '{found['area']}' twice in this report (also row {seen[key]})",
+                    "Remove the duplicate row.",
+                ),
+            )
         seen[key] = number
         digest = hashlib.sha256("|".join(str(k) for k in key).encode()).hexdigest()
-        outcomes.append({
-            "id": str(uuid.uuid5(_NAMESPACE, digest)), "force": found["force"], "area": found["area"],
-            "grade": found["grade"], "report_title": found.get("report"), "published": found.get("published"),
-            "source_file": table.source,
-        })
+        outcomes.append(
+            {
+                "id": str(uuid.uuid5(_NAMESPACE, digest)),
+                "force": found["force"],
+                "area": found["area"],
+                "grade": found["grade"],
+                "report_title": found.get("report"),
+                "published": found.get("published"),
+                "source_file": table.source,
+            }
+        )
     if not outcomes:
-        raise ImportFileError(f"{table.source} has a header row but no grades under it; nothing was imported.")
+        raise ImportFileError(
+            f"{table.source} has a header row but no grades under it; nothing was imported."
+        )
     return outcomes, table.warnings
 
 
-def import_outcomes(store, path: Path | str, *, actor: str, sheet=None, maps=(), values=()) -> OutcomeReceipt:
+def import_outcomes(
+    store, path: Path | str, *, actor: str, sheet=None, maps=(), values=()
+) -> OutcomeReceipt:
     """Import a grades sheet; all rows or none. Re-importing the same sheet changes nothing."""
     from qam.store import audit
     from qam.store import register as sql
 
-    outcomes, warnings = parse_outcomes(path, sheet=sheet, maps=maps, values=values,
-                                        home_force=store.setting("force_name"))
-    receipt = OutcomeReceipt(source=Path(path).name, rows=len(outcomes), warnings=warnings,
-                             forces=sorted({o["force"] for o in outcomes}))
+    outcomes, warnings = parse_outcomes(
+        path, sheet=sheet, maps=maps, values=values, home_force=store.setting("force_name")
+    )
+    receipt = OutcomeReceipt(
+        source=Path(path).name,
+        rows=len(outcomes),
+        warnings=warnings,
+        forces=sorted({o["force"] for o in outcomes}),
+    )
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.transaction():
         for outcome in outcomes:
             receipt.new_or_changed += sql.upsert_outcome(store, {**outcome, "imported_at": now})
         if receipt.new_or_changed:
-            audit.append_event(store, actor=actor, entity="outcome_import", entity_id=receipt.source,
-                               action="import", new={"rows": receipt.rows, "new_or_changed": receipt.new_or_changed},
-                               reason=f"qam outcomes import {receipt.source}")
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="outcome_import",
+                entity_id=receipt.source,
+                action="import",
+                new={"rows": receipt.rows, "new_or_changed": receipt.new_or_changed},
+                reason=f"qam outcomes import {receipt.source}",
+            )
     return receipt
 
 
@@ -171,7 +211,11 @@ def overall_grades(store) -> dict[str, str]:
     result = {}
     for force, rows in sorted(by_force.items()):
         report = _latest_report(rows)
-        overall = [r for r in report if norm(r["area"]) in ("overall", "overall grade", "overall judgement")]
+        overall = [
+            r
+            for r in report
+            if norm(r["area"]) in ("overall", "overall grade", "overall judgement")
+        ]
         if overall:
             result[force] = overall[0]["grade"]
             continue
@@ -205,8 +249,15 @@ def areas_needing_improvement(store, force: str | None = None) -> list[dict]:
         if key not in latest or (row["published"] or "") >= (latest[key]["published"] or ""):
             latest[key] = row
     result = [
-        {"force": r["force"], "area": r["area"], "grade": r["grade"], "theme": area_theme(r["area"]),
-         "report_title": r["report_title"], "published": r["published"]}
-        for r in latest.values() if r["grade"] in NEEDS_IMPROVEMENT
+        {
+            "force": r["force"],
+            "area": r["area"],
+            "grade": r["grade"],
+            "theme": area_theme(r["area"]),
+            "report_title": r["report_title"],
+            "published": r["published"],
+        }
+        for r in latest.values()
+        if r["grade"] in NEEDS_IMPROVEMENT
     ]
     return sorted(result, key=lambda r: (-GRADES.index(r["grade"]), r["force"], r["area"]))

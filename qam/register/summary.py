@@ -11,15 +11,28 @@ from __future__ import annotations
 from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
 
 # The order the force's reports list statuses in: open first, then closed.
-REPORT_ORDER = ("awaiting_review", "will_be_progressed", "being_progressed", "completed",
-                "no_further_action", "will_not_be_progressed")
-STATUS_WORDS = {"completed": "complete", "no_further_action": "no further action",
-                "will_not_be_progressed": "will not be progressed", "being_progressed": "being progressed",
-                "will_be_progressed": "will be progressed", "awaiting_review": "awaiting review"}
+REPORT_ORDER = (
+    "awaiting_review",
+    "will_be_progressed",
+    "being_progressed",
+    "completed",
+    "no_further_action",
+    "will_not_be_progressed",
+)
+STATUS_WORDS = {
+    "completed": "complete",
+    "no_further_action": "no further action",
+    "will_not_be_progressed": "will not be progressed",
+    "being_progressed": "being progressed",
+    "will_be_progressed": "will be progressed",
+    "awaiting_review": "awaiting review",
+}
 SCOPE_WORDS = {"national": "national", "force": "force-specific", "joint": "joint"}
-TYPE_WORDS = {"cause_of_concern": ("cause of concern", "causes of concern"),
-              "recommendation": ("recommendation", "recommendations"),
-              "area_for_improvement": ("area for improvement", "areas for improvement")}
+TYPE_WORDS = {
+    "cause_of_concern": ("cause of concern", "causes of concern"),
+    "recommendation": ("recommendation", "recommendations"),
+    "area_for_improvement": ("area for improvement", "areas for improvement"),
+}
 
 
 def position(store) -> dict:
@@ -43,8 +56,10 @@ def position(store) -> dict:
         "total": total,
         "by_status": {s: by_status[s] for s in STATUSES if by_status.get(s)},
         "by_scope": {scope: _ordered(counts, STATUSES) for scope, counts in by_scope.items()},
-        "outstanding": {"total": outstanding,
-                        "by_type": {k: _ordered(v, REGISTER_SCOPES) for k, v in by_type.items()}},
+        "outstanding": {
+            "total": outstanding,
+            "by_type": {k: _ordered(v, REGISTER_SCOPES) for k, v in by_type.items()},
+        },
     }
 
 
@@ -71,7 +86,9 @@ def sentences(doc: dict) -> list[str]:
         n = counts.get("total", 0)
         if not n:
             continue
-        scopes = ", ".join(f"{counts[s]} {SCOPE_WORDS[s]}" for s in ("national", "joint", "force") if counts.get(s))
+        scopes = ", ".join(
+            f"{counts[s]} {SCOPE_WORDS[s]}" for s in ("national", "joint", "force") if counts.get(s)
+        )
         type_parts.append(f"{n} {TYPE_WORDS[kind][0 if n == 1 else 1]} ({scopes})")
     if out["total"]:
         lines.append(f"{out['total']} outstanding: " + "; ".join(type_parts) + ".")
@@ -89,10 +106,14 @@ def scope_rows(doc: dict) -> list[dict]:
     rows = []
     for status in REPORT_ORDER:
         row = {"status": STATUS_WORDS[status].capitalize(), "all": doc["by_status"].get(status, 0)}
-        row.update({scope: doc["by_scope"].get(scope, {}).get(status, 0) for scope in REGISTER_SCOPES})
+        row.update(
+            {scope: doc["by_scope"].get(scope, {}).get(status, 0) for scope in REGISTER_SCOPES}
+        )
         rows.append(row)
     total = {"status": "Total", "all": doc["total"]}
-    total.update({scope: doc["by_scope"].get(scope, {}).get("total", 0) for scope in REGISTER_SCOPES})
+    total.update(
+        {scope: doc["by_scope"].get(scope, {}).get("total", 0) for scope in REGISTER_SCOPES}
+    )
     return [*rows, total]
 
 
@@ -102,9 +123,21 @@ def outstanding_rows(doc: dict) -> list[dict]:
     out = doc["outstanding"]
     for kind in ("cause_of_concern", "area_for_improvement", "recommendation"):
         counts = out["by_type"].get(kind, {"total": 0})
-        rows.append({"type": TYPE_WORDS[kind][1].capitalize(), "total": counts["total"],
-                     **{s: counts.get(s, 0) for s in ("national", "joint", "force")}})
-    rows.append({"type": "All outstanding", "total": out["total"],
-                 **{s: sum(out["by_type"].get(k, {}).get(s, 0) for k in REGISTER_TYPES)
-                    for s in ("national", "joint", "force")}})
+        rows.append(
+            {
+                "type": TYPE_WORDS[kind][1].capitalize(),
+                "total": counts["total"],
+                **{s: counts.get(s, 0) for s in ("national", "joint", "force")},
+            }
+        )
+    rows.append(
+        {
+            "type": "All outstanding",
+            "total": out["total"],
+            **{
+                s: sum(out["by_type"].get(k, {}).get(s, 0) for k in REGISTER_TYPES)
+                for s in ("national", "joint", "force")
+            },
+        }
+    )
     return rows

@@ -30,9 +30,18 @@ def question_sets(store) -> dict:
 
 def questions(sets: dict) -> list[dict]:
     """One row a question: question_set, question_id, area, text, themes, graded."""
-    return [{"question_set": s.id, "question_id": q.id, "area": q.area, "text": q.text,
-             "themes": list(q.themes), "graded": q.graded}
-            for s in sets.values() for q in s.questions]
+    return [
+        {
+            "question_set": s.id,
+            "question_id": q.id,
+            "area": q.area,
+            "text": q.text,
+            "themes": list(q.themes),
+            "graded": q.graded,
+        }
+        for s in sets.values()
+        for q in s.questions
+    ]
 
 
 def boards() -> list[tuple[str, str]]:
@@ -41,5 +50,8 @@ def boards() -> list[tuple[str, str]]:
     if not path.exists():
         return []
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [(row["area"].strip(), row["board"].strip()) for row in csv.DictReader(fh)
-                if row.get("area") and row.get("board")]
+        return [
+            (row["area"].strip(), row["board"].strip())
+            for row in csv.DictReader(fh)
+            if row.get("area") and row.get("board")
+        ]

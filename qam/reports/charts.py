@@ -65,8 +65,12 @@ def _svg(fig) -> object:
     matplotlib, plt = _pyplot()
     buf = io.StringIO()
     with matplotlib.rc_context(_RC):
-        fig.savefig(buf, format="svg", bbox_inches="tight",
-                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        fig.savefig(
+            buf,
+            format="svg",
+            bbox_inches="tight",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     plt.close(fig)
     text = buf.getvalue()
     text = re.sub(r"<\?xml[^>]*\?>\s*", "", text)
@@ -92,8 +96,17 @@ def _figure(rows: int, width: float = 7.0):
     return fig, ax
 
 
-def bar_chart(title: str, labels, values, *, headers=("Category", "Count"), xlabel: str = "Count",
-              colours=None, shown=None, note: str = "") -> Chart:
+def bar_chart(
+    title: str,
+    labels,
+    values,
+    *,
+    headers=("Category", "Count"),
+    xlabel: str = "Count",
+    colours=None,
+    shown=None,
+    note: str = "",
+) -> Chart:
     """Horizontal bars, top to bottom in the order given. A value of None is a suppressed count:
     no bar, and `shown` (the table's text for each value, e.g. 'fewer than 5') explains it."""
     matplotlib, plt = _pyplot()
@@ -107,15 +120,26 @@ def bar_chart(title: str, labels, values, *, headers=("Category", "Count"), xlab
         bars = ax.barh(positions, heights, color=list(colours) if colours else ACCENT)
         ax.set_yticks(positions, [short(x) for x in labels])
         for bar, value, text in zip(bars, values, shown, strict=True):
-            ax.annotate(str(text) if value is not None else f"{text}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8,
-                        color="#1d2733" if value is not None else "#5a6675")
+            ax.annotate(
+                str(text) if value is not None else f"{text}",
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="#1d2733" if value is not None else "#5a6675",
+            )
         ax.set_xlabel(xlabel)
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
         ax.set_xlim(0, max([h for h in heights] + [1]) * 1.2)
         ax.xaxis.get_major_locator().set_params(integer=True)
-    return Chart(title=title, svg=_svg(fig), headers=list(headers),
-                 rows=[[label, text] for label, text in zip(labels, shown, strict=True)], note=note)
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=list(headers),
+        rows=[[label, text] for label, text in zip(labels, shown, strict=True)],
+        note=note,
+    )
 
 
 def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> Chart:
@@ -140,8 +164,14 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
         for n, (label, when, kind, _title) in enumerate(inspections):
             colour = "#b3261e" if kind == "peel" else "#b26a00"
             ax.axvline(mdates.date2num(when), color=colour, linestyle="--", linewidth=1)
-            ax.annotate(short(label, 12), (mdates.date2num(when), rows + 0.7 + (n % 3) * 0.5),
-                        fontsize=7, color=colour, ha="center", annotation_clip=False)
+            ax.annotate(
+                short(label, 12),
+                (mdates.date2num(when), rows + 0.7 + (n % 3) * 0.5),
+                fontsize=7,
+                color=colour,
+                ha="center",
+                annotation_clip=False,
+            )
         ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
         ax.set_ylim(0.3, rows + 2.2)
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
@@ -150,9 +180,17 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
         ax.grid(axis="x", which="major", color="#d5dbe3", linewidth=0.6)
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
     table = [[label, s.isoformat(), e.isoformat(), detail] for label, s, e, detail in reviews]
-    table += [[f"Inspection {label}: {title}", when.isoformat(), "", kind] for label, when, kind, title in inspections]
-    return Chart(title=title, svg=_svg(fig), headers=["Review or inspection", "Start / expected", "End", "Detail"],
-                 rows=table, wide=True)
+    table += [
+        [f"Inspection {label}: {title}", when.isoformat(), "", kind]
+        for label, when, kind, title in inspections
+    ]
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=["Review or inspection", "Start / expected", "End", "Detail"],
+        rows=table,
+        wide=True,
+    )
 
 
 def grade_chart(title: str, areas, histories, grades_labels) -> Chart:
@@ -180,9 +218,16 @@ def grade_chart(title: str, areas, histories, grades_labels) -> Chart:
         ax.invert_xaxis()
         ax.axvline(1.5, color="#b3261e", linestyle=":", linewidth=1)
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
-    return Chart(title=title, svg=_svg(fig), headers=["Area", "Grades, oldest review first"], wide=True,
-                 rows=[[a, ", ".join(grades_labels[i] for i in h) or "not assessed"]
-                       for a, h in zip(areas, histories, strict=True)])
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=["Area", "Grades, oldest review first"],
+        wide=True,
+        rows=[
+            [a, ", ".join(grades_labels[i] for i in h) or "not assessed"]
+            for a, h in zip(areas, histories, strict=True)
+        ],
+    )
 
 
 def capacity_chart(title: str, labels, used, cap: int) -> Chart:
@@ -199,5 +244,9 @@ def capacity_chart(title: str, labels, used, cap: int) -> Chart:
         ax.set_yticks(positions, [short(x, 40) for x in labels])
         ax.set_xlabel(f"Working days (cap {cap})")
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
-    return Chart(title=title, svg=_svg(fig), headers=["SME and year", "Days used", "Cap"],
-                 rows=[[label, u, cap] for label, u in zip(labels, used, strict=True)])
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=["SME and year", "Days used", "Cap"],
+        rows=[[label, u, cap] for label, u in zip(labels, used, strict=True)],
+    )

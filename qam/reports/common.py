@@ -14,8 +14,10 @@ def check_view(view: str) -> str:
     """The view name, or a clear error naming the two there are."""
     view = (view or STAKEHOLDER).strip().lower()
     if view not in VIEWS:
-        raise RefusedError(f"--view {view!r} is not a view; use 'stakeholder' (everything, "
-                           "OFFICIAL-SENSITIVE) or 'public' (aggregate figures only).")
+        raise RefusedError(
+            f"--view {view!r} is not a view; use 'stakeholder' (everything, "
+            "OFFICIAL-SENSITIVE) or 'public' (aggregate figures only)."
+        )
     return view
 
 
@@ -25,9 +27,14 @@ def page(store, title: str, view: str, now: datetime | None = None) -> Page:
     from qam.store import reporting
 
     now = now or datetime.now(UTC)
-    return Page(force_name=reporting.force_name(store), title=title, view=view,
-                marking=OFFICIAL_SENSITIVE if view == STAKEHOLDER else PUBLIC_MARKING,
-                generated=now.strftime("%d %B %Y %H:%M UTC"), qam_version=__version__)
+    return Page(
+        force_name=reporting.force_name(store),
+        title=title,
+        view=view,
+        marking=OFFICIAL_SENSITIVE if view == STAKEHOLDER else PUBLIC_MARKING,
+        generated=now.strftime("%d %B %Y %H:%M UTC"),
+        qam_version=__version__,
+    )
 
 
 def refuse_sensitive_public(store, view: str, what: str) -> None:

@@ -189,7 +189,9 @@ class GoodPracticeReport:
     unit: str | None
     themes: list[tuple[str, str]]  # (slug, label) present, for the filter
     units: list[str]
-    entries: list[dict]  # title, theme, theme_label, unit, area, method, grade, grade_label, sources, role, notes, date
+    entries: list[
+        dict
+    ]  # title, theme, theme_label, unit, area, method, grade, grade_label, sources, role, notes, date
     chart: Chart
 
 

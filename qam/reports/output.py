@@ -8,8 +8,12 @@ from qam.reports.common import check_view, file_slug
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, STAKEHOLDER
 
 KINDS = ("review", "programme", "register", "readiness", "good-practice")
-TITLES = {"programme": "Programme", "register": "Register", "readiness": "Readiness",
-          "good-practice": "Good practice library"}
+TITLES = {
+    "programme": "Programme",
+    "register": "Register",
+    "readiness": "Readiness",
+    "good-practice": "Good practice library",
+}
 
 
 def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "") -> str:
@@ -19,8 +23,15 @@ def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "
     return f"{stem}{extra}-{view}{marking}.html"
 
 
-def build(store, kind: str, view: str = STAKEHOLDER, *, review_id: str | None = None,
-          theme: str | None = None, unit: str | None = None):
+def build(
+    store,
+    kind: str,
+    view: str = STAKEHOLDER,
+    *,
+    review_id: str | None = None,
+    theme: str | None = None,
+    unit: str | None = None,
+):
     """(template name, the report dataclass) for one report kind and view."""
     from qam.reports import good_practice, programme, readiness, register, review
 
@@ -35,7 +46,9 @@ def build(store, kind: str, view: str = STAKEHOLDER, *, review_id: str | None = 
     if kind == "readiness":
         return f"readiness{suffix}.html", readiness.build(store, view)
     if kind == "good-practice":
-        return f"good_practice{suffix}.html", good_practice.build(store, view, theme=theme, unit=unit)
+        return f"good_practice{suffix}.html", good_practice.build(
+            store, view, theme=theme, unit=unit
+        )
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -44,12 +57,28 @@ def render_report(template: str, report) -> str:
     from qam.reports.render import render
 
     p = report.page
-    return render(template, report=report, force_name=p.force_name, qam_version=p.qam_version,
-                  generated=p.generated, marking=p.marking, view=p.view, page_title=p.title)
+    return render(
+        template,
+        report=report,
+        force_name=p.force_name,
+        qam_version=p.qam_version,
+        generated=p.generated,
+        marking=p.marking,
+        view=p.view,
+        page_title=p.title,
+    )
 
 
-def write(store, kind: str, out: Path, view: str = STAKEHOLDER, *, review_id: str | None = None,
-          theme: str | None = None, unit: str | None = None) -> Path:
+def write(
+    store,
+    kind: str,
+    out: Path,
+    view: str = STAKEHOLDER,
+    *,
+    review_id: str | None = None,
+    theme: str | None = None,
+    unit: str | None = None,
+) -> Path:
     """Build, render and atomically write one report into folder `out`; returns its path."""
     from qam.files import write_atomic
 
@@ -73,11 +102,18 @@ def write_all(store, out: Path) -> list[dict]:
     for kind in ("programme", "register", "readiness", "good-practice"):
         for view in views:
             path = write(store, kind, out, view)
-            written.append({"title": f"{TITLES[kind]} ({view} view)", "href": path.name, "path": path})
+            written.append(
+                {"title": f"{TITLES[kind]} ({view} view)", "href": path.name, "path": path}
+            )
     with_findings = {row["review_id"] for row in reporting.finding_counts(store) if row["findings"]}
     for r in reporting.reviews(store):
         if r["id"] in with_findings:
             path = write(store, "review", out, STAKEHOLDER, review_id=r["id"])
-            written.append({"title": f"Review {r['id']}: {r['title']} (stakeholder view)", "href": path.name,
-                            "path": path})
+            written.append(
+                {
+                    "title": f"Review {r['id']}: {r['title']} (stakeholder view)",
+                    "href": path.name,
+                    "path": path,
+                }
+            )
     return written

@@ -20,10 +20,15 @@ def _d(value) -> date | None:
         return None
 
 
-def window(reviews: list[dict], inspections: list[dict], today: date | None = None) -> tuple[date, date]:
+def window(
+    reviews: list[dict], inspections: list[dict], today: date | None = None
+) -> tuple[date, date]:
     """18 months from the first month of the earliest review (or inspection, or this month)."""
-    starts = [d for d in (_d(r["start"]) for r in reviews) if d] or \
-             [d for d in (_d(i["expected"]) for i in inspections) if d] or [today or date.today()]
+    starts = (
+        [d for d in (_d(r["start"]) for r in reviews) if d]
+        or [d for d in (_d(i["expected"]) for i in inspections) if d]
+        or [today or date.today()]
+    )
     first = min(starts).replace(day=1)
     month = first.month - 1 + MONTHS
     return first, date(first.year + month // 12, month % 12 + 1, 1)
@@ -36,12 +41,20 @@ def _gather(store) -> dict:
     reviews = reporting.reviews(store)
     inspections = reporting.inspections(store)
     sets = catalogue.question_sets(store)
-    data = {"reviews": reviews, "inspections": inspections,
-            "coverage": coverage.area_coverage(reporting.question_totals(store), catalogue.questions(sets),
-                                               reviews, catalogue.DEFAULT_SET),
-            "progress": coverage.fieldwork_progress(reviews, reporting.session_counts(store),
-                                                    reporting.finding_counts(store)),
-            "cap": reporting.abstraction_cap(store)}
+    data = {
+        "reviews": reviews,
+        "inspections": inspections,
+        "coverage": coverage.area_coverage(
+            reporting.question_totals(store),
+            catalogue.questions(sets),
+            reviews,
+            catalogue.DEFAULT_SET,
+        ),
+        "progress": coverage.fieldwork_progress(
+            reviews, reporting.session_counts(store), reporting.finding_counts(store)
+        ),
+        "cap": reporting.abstraction_cap(store),
+    }
     data["abstraction"] = coverage.abstraction(reviews, reporting.review_team(store), data["cap"])
     data["aois"] = coverage.aoi_coverage(reporting.areas_of_interest(store), reviews)
     data["window"] = window(reviews, inspections)
@@ -57,44 +70,104 @@ def build(store, view: str = STAKEHOLDER):
     start, end = data["window"]
     reviews, inspections = data["reviews"], data["inspections"]
     timeline = charts.timeline_chart(
-        "The programme: reviews against expected inspections", start, end,
-        [(f"{r['id']} {r['unit'] or ''}".strip(), _d(r["start"]), _d(r["end"]) or _d(r["start"]),
-          f"{theme_label(r['theme'])}; {r['status'] or 'planned'}")
-         for r in reviews if _d(r["start"])],
-        [(i["id"], _d(i["expected"]), i["kind"] or "", i["title"] or i["id"]) for i in inspections
-         if _d(i["expected"])])
+        "The programme: reviews against expected inspections",
+        start,
+        end,
+        [
+            (
+                f"{r['id']} {r['unit'] or ''}".strip(),
+                _d(r["start"]),
+                _d(r["end"]) or _d(r["start"]),
+                f"{theme_label(r['theme'])}; {r['status'] or 'planned'}",
+            )
+            for r in reviews
+            if _d(r["start"])
+        ],
+        [
+            (i["id"], _d(i["expected"]), i["kind"] or "", i["title"] or i["id"])
+            for i in inspections
+            if _d(i["expected"])
+        ],
+    )
     cov = data["coverage"]
-    coverage_chart = charts.bar_chart("Reviews planned by PEEL area", list(cov["area"]),
-                                      [int(x) for x in cov["planned_reviews"]],
-                                      headers=("PEEL area", "Reviews planned"), xlabel="Reviews")
+    coverage_chart = charts.bar_chart(
+        "Reviews planned by PEEL area",
+        list(cov["area"]),
+        [int(x) for x in cov["planned_reviews"]],
+        headers=("PEEL area", "Reviews planned"),
+        xlabel="Reviews",
+    )
     coverage_chart.wide = True
-    coverage_chart.headers = ["PEEL area", "Reviews planned", "Reviews with findings", "Findings", "Good practice"]
-    coverage_chart.rows = [[c["area"] + ("" if c["covered"] else " (not covered)"), c["planned_reviews"],
-                            c["reviews_with_findings"], c["findings"], c["good_practice"]] for c in cov.to_dict("records")]
+    coverage_chart.headers = [
+        "PEEL area",
+        "Reviews planned",
+        "Reviews with findings",
+        "Findings",
+        "Good practice",
+    ]
+    coverage_chart.rows = [
+        [
+            c["area"] + ("" if c["covered"] else " (not covered)"),
+            c["planned_reviews"],
+            c["reviews_with_findings"],
+            c["findings"],
+            c["good_practice"],
+        ]
+        for c in cov.to_dict("records")
+    ]
     ab = data["abstraction"]
     abstraction = None
     if len(ab):
         abstraction = charts.capacity_chart(
-            "SME abstraction against the cap", [f"{n or s} ({y})" for s, n, y in zip(ab["sme_id"], ab["name"], ab["year"], strict=True)],
-            [int(d) for d in ab["days"]], data["cap"])
+            "SME abstraction against the cap",
+            [
+                f"{n or s} ({y})"
+                for s, n, y in zip(ab["sme_id"], ab["name"], ab["year"], strict=True)
+            ],
+            [int(d) for d in ab["days"]],
+            data["cap"],
+        )
     progress = data["progress"].to_dict("records")
     insp_rows = []
     for i in inspections:
-        before = [r["id"] for r in reviews if r["theme"] == i["theme"] or r["inspection"] == i["id"]]
+        before = [
+            r["id"] for r in reviews if r["theme"] == i["theme"] or r["inspection"] == i["id"]
+        ]
         before = [rid for rid in before if _ends_before(reviews, rid, i["expected"])]
-        insp_rows.append({**i, "kind_label": label(i["kind"] or "unknown"), "reviews": before, "ready": bool(before)})
+        insp_rows.append(
+            {
+                **i,
+                "kind_label": label(i["kind"] or "unknown"),
+                "reviews": before,
+                "ready": bool(before),
+            }
+        )
     return ProgrammeReport(
-        page=page(store, "The QA programme", view), window=_span(start, end),
-        timeline=timeline, inspections=insp_rows, coverage=coverage_chart,
+        page=page(store, "The QA programme", view),
+        window=_span(start, end),
+        timeline=timeline,
+        inspections=insp_rows,
+        coverage=coverage_chart,
         coverage_rows=cov.to_dict("records"),
-        aois=[{**a, "source": AOI_SOURCE_LABELS.get(a["source"], a["source"]), "theme": theme_label(a["theme"])}
-              for a in data["aois"].to_dict("records")],
-        cap=data["cap"], abstraction=abstraction,
+        aois=[
+            {
+                **a,
+                "source": AOI_SOURCE_LABELS.get(a["source"], a["source"]),
+                "theme": theme_label(a["theme"]),
+            }
+            for a in data["aois"].to_dict("records")
+        ],
+        cap=data["cap"],
+        abstraction=abstraction,
         over_cap=[r for r in ab.to_dict("records") if r["over_cap"]],
         progress=progress,
-        totals={"reviews": len(reviews), "sessions": sum(p["sessions"] for p in progress),
-                "finalised": sum(p["finalised"] for p in progress),
-                "findings": sum(p["findings"] for p in progress)})
+        totals={
+            "reviews": len(reviews),
+            "sessions": sum(p["sessions"] for p in progress),
+            "finalised": sum(p["finalised"] for p in progress),
+            "findings": sum(p["findings"] for p in progress),
+        },
+    )
 
 
 def _span(start: date, end: date) -> str:
@@ -121,23 +194,40 @@ def _public(store, data: dict) -> PublicProgramme:
     cov = data["coverage"]
     tables = [
         table("Reviews by quarter they start", sorted(quarters.items()), "Quarter", "Reviews"),
-        table("Findings by PEEL area", zip(cov["area"], (int(x) for x in cov["findings"]), strict=True),
-              "PEEL area", "Findings"),
+        table(
+            "Findings by PEEL area",
+            zip(cov["area"], (int(x) for x in cov["findings"]), strict=True),
+            "PEEL area",
+            "Findings",
+        ),
     ]
     start, end = data["window"]
-    headline = [single("Reviews in the programme", len(reviews)),
-                single("Capture sessions held", int(progress["sessions"].sum()) if len(progress) else 0),
-                single("Capture sessions finalised", int(progress["finalised"].sum()) if len(progress) else 0),
-                single("Findings recorded", int(progress["findings"].sum()) if len(progress) else 0)]
-    return PublicProgramme(page=page(store, "The QA programme", PUBLIC), window=_span(start, end),
-                           headline=headline, tables=tables)
+    headline = [
+        single("Reviews in the programme", len(reviews)),
+        single("Capture sessions held", int(progress["sessions"].sum()) if len(progress) else 0),
+        single(
+            "Capture sessions finalised", int(progress["finalised"].sum()) if len(progress) else 0
+        ),
+        single("Findings recorded", int(progress["findings"].sum()) if len(progress) else 0),
+    ]
+    return PublicProgramme(
+        page=page(store, "The QA programme", PUBLIC),
+        window=_span(start, end),
+        headline=headline,
+        tables=tables,
+    )
 
 
 def table(title: str, pairs, label_heading: str, count_heading: str) -> CountTable:
     """A suppressed one-way table and its chart (suppressed bars are left out of the chart)."""
     cells, total = suppress(list(pairs))
-    chart = charts.bar_chart(title, [c.label for c in cells], [c.count for c in cells],
-                             headers=(label_heading, count_heading), xlabel=count_heading,
-                             shown=[c.shown for c in cells])
+    chart = charts.bar_chart(
+        title,
+        [c.label for c in cells],
+        [c.count for c in cells],
+        headers=(label_heading, count_heading),
+        xlabel=count_heading,
+        shown=[c.shown for c in cells],
+    )
     chart.wide = any(len(c.label) > 30 for c in cells)
     return CountTable(title=title, cells=cells, total=total, chart=chart)

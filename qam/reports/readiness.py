@@ -16,8 +16,13 @@ from qam.reports.programme import table
 from qam.reports.suppression import K
 from qam.vocabulary import GRADE_LABELS, GRADES
 
-TRENDS = {"improved": "Improved", "declined": "Declined", "steady": "Steady", "first": "First assessment",
-          "not_assessed": "Not assessed"}
+TRENDS = {
+    "improved": "Improved",
+    "declined": "Declined",
+    "steady": "Steady",
+    "first": "First assessment",
+    "not_assessed": "Not assessed",
+}
 
 
 def frame(store):
@@ -41,14 +46,19 @@ def _area(row: dict, public: bool, findings_shown=None) -> AreaReadiness:
     if withheld:
         grade = None
     return AreaReadiness(
-        area=row["area"], grade=grade,
+        area=row["area"],
+        grade=grade,
         grade_label="Not published (fewer than 5 findings)" if withheld else grade_label(grade),
-        previous=grade_label(row["previous_grade"]) if row["previous_grade"] and not withheld else "",
+        previous=grade_label(row["previous_grade"])
+        if row["previous_grade"] and not withheld
+        else "",
         trend="Not published" if withheld else TRENDS[row["trend"]],
-        reviews=int(row["reviews"]), below_good_running=0 if withheld else int(row["below_good_running"]),
+        reviews=int(row["reviews"]),
+        below_good_running=0 if withheld else int(row["below_good_running"]),
         deep_dive=bool(row["deep_dive"]) and not withheld,
         findings=findings_shown if findings_shown is not None else int(row["findings"]),
-        sources="" if public else int(row["sources"]))
+        sources="" if public else int(row["sources"]),
+    )
 
 
 def build(store, view: str = STAKEHOLDER):
@@ -59,20 +69,34 @@ def build(store, view: str = STAKEHOLDER):
     df = frame(store)
     records = df.to_dict("records")
     if view == PUBLIC:
-        counts = table("Graded findings behind each area's latest grade", [(r["area"], int(r["findings"])) for r in records],
-                       "PEEL area", "Findings")
+        counts = table(
+            "Graded findings behind each area's latest grade",
+            [(r["area"], int(r["findings"])) for r in records],
+            "PEEL area",
+            "Findings",
+        )
         shown = {c.label: c.shown for c in counts.cells}
         boards = _boards([(r["board"], _area(r, True, shown[r["area"]])) for r in records])
-        return PublicReadiness(page=page(store, "Readiness for inspection by PEEL area", view),
-                               rule=RULE + f" A grade resting on fewer than {K} findings is not published.",
-                               boards=boards, findings=counts)
+        return PublicReadiness(
+            page=page(store, "Readiness for inspection by PEEL area", view),
+            rule=RULE + f" A grade resting on fewer than {K} findings is not published.",
+            boards=boards,
+            findings=counts,
+        )
     areas = [(r["board"], _area(r, False)) for r in records]
-    chart = charts.grade_chart("Self-assessed grade by PEEL area (grey: earlier reviews)",
-                               [r["area"] for r in records],
-                               [[GRADES.index(g) for g in r["history"]] for r in records],
-                               [GRADE_LABELS[g] for g in GRADES])
-    return ReadinessReport(page=page(store, "Readiness for inspection by PEEL area", view), rule=RULE,
-                           boards=_boards(areas), deep_dives=[a for _, a in areas if a.deep_dive], chart=chart)
+    chart = charts.grade_chart(
+        "Self-assessed grade by PEEL area (grey: earlier reviews)",
+        [r["area"] for r in records],
+        [[GRADES.index(g) for g in r["history"]] for r in records],
+        [GRADE_LABELS[g] for g in GRADES],
+    )
+    return ReadinessReport(
+        page=page(store, "Readiness for inspection by PEEL area", view),
+        rule=RULE,
+        boards=_boards(areas),
+        deep_dives=[a for _, a in areas if a.deep_dive],
+        chart=chart,
+    )
 
 
 def _boards(pairs) -> list[BoardSection]:

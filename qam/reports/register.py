@@ -50,43 +50,126 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
             key = _known_theme(item["theme"])
             themes[key] = themes.get(key, 0) + 1
         outstanding = [(label(k), v["total"]) for k, v in doc["outstanding"]["by_type"].items()]
-        return PublicRegister(page=page(store, "Inspection recommendations: the force's progress", view), tables=[
-            table("Items by status", [(label(v), c) for v, c in zip(by_status["value"], by_status["count"], strict=True)],
-                  "Status", "Items"),
-            table("Items by scope", [(label(v), c) for v, c in zip(by_scope["value"], by_scope["count"], strict=True)],
-                  "Scope", "Items"),
-            table("Outstanding items by type", outstanding, "Type", "Outstanding items"),
-            table("Items by theme", sorted(themes.items()), "Theme", "Items"),
-            table("Outstanding items by time since the report", list(zip(ageing["band"], ageing["items"], strict=True)),
-                  "Time since the report was published", "Outstanding items"),
-        ])
+        return PublicRegister(
+            page=page(store, "Inspection recommendations: the force's progress", view),
+            tables=[
+                table(
+                    "Items by status",
+                    [
+                        (label(v), c)
+                        for v, c in zip(by_status["value"], by_status["count"], strict=True)
+                    ],
+                    "Status",
+                    "Items",
+                ),
+                table(
+                    "Items by scope",
+                    [
+                        (label(v), c)
+                        for v, c in zip(by_scope["value"], by_scope["count"], strict=True)
+                    ],
+                    "Scope",
+                    "Items",
+                ),
+                table("Outstanding items by type", outstanding, "Type", "Outstanding items"),
+                table("Items by theme", sorted(themes.items()), "Theme", "Items"),
+                table(
+                    "Outstanding items by time since the report",
+                    list(zip(ageing["band"], ageing["items"], strict=True)),
+                    "Time since the report was published",
+                    "Outstanding items",
+                ),
+            ],
+        )
     by_theme = analysis.counts_by(items, "theme")
-    status_colours = ["#2e7d32" if s in ("completed", "no_further_action") else "#9aa5b1" if s == "will_not_be_progressed"
-                      else "#b26a00" for s in by_status["value"]]
-    chart_list = [
-        charts.bar_chart("Items by status", [status_label(v) for v in by_status["value"]], list(by_status["count"]),
-                         headers=("Status", "Items"), xlabel="Items", colours=status_colours),
-        charts.bar_chart("Items by type", [label(v) for v in by_type["value"]], list(by_type["count"]),
-                         headers=("Type", "Items"), xlabel="Items"),
-        charts.bar_chart("Items by scope", [label(v) for v in by_scope["value"]], list(by_scope["count"]),
-                         headers=("Scope", "Items"), xlabel="Items"),
-        charts.bar_chart("Items by theme", [theme_label(v) if v != "not set" else "No theme" for v in by_theme["value"]],
-                         list(by_theme["count"]), headers=("Theme", "Items"), xlabel="Items"),
+    status_colours = [
+        "#2e7d32"
+        if s in ("completed", "no_further_action")
+        else "#9aa5b1"
+        if s == "will_not_be_progressed"
+        else "#b26a00"
+        for s in by_status["value"]
     ]
-    ageing_chart = charts.bar_chart("Outstanding items by time since the report was published",
-                                    list(ageing["band"]), list(ageing["items"]),
-                                    headers=("Time since published", "Outstanding items"), xlabel="Items")
-    ageing_chart.headers = ["Time since published", "Outstanding items", "Of which past their due date"]
-    ageing_chart.rows = [[b, int(i), int(o)] for b, i, o in zip(ageing["band"], ageing["items"], ageing["overdue"], strict=True)]
+    chart_list = [
+        charts.bar_chart(
+            "Items by status",
+            [status_label(v) for v in by_status["value"]],
+            list(by_status["count"]),
+            headers=("Status", "Items"),
+            xlabel="Items",
+            colours=status_colours,
+        ),
+        charts.bar_chart(
+            "Items by type",
+            [label(v) for v in by_type["value"]],
+            list(by_type["count"]),
+            headers=("Type", "Items"),
+            xlabel="Items",
+        ),
+        charts.bar_chart(
+            "Items by scope",
+            [label(v) for v in by_scope["value"]],
+            list(by_scope["count"]),
+            headers=("Scope", "Items"),
+            xlabel="Items",
+        ),
+        charts.bar_chart(
+            "Items by theme",
+            [theme_label(v) if v != "not set" else "No theme" for v in by_theme["value"]],
+            list(by_theme["count"]),
+            headers=("Theme", "Items"),
+            xlabel="Items",
+        ),
+    ]
+    ageing_chart = charts.bar_chart(
+        "Outstanding items by time since the report was published",
+        list(ageing["band"]),
+        list(ageing["items"]),
+        headers=("Time since published", "Outstanding items"),
+        xlabel="Items",
+    )
+    ageing_chart.headers = [
+        "Time since published",
+        "Outstanding items",
+        "Of which past their due date",
+    ]
+    ageing_chart.rows = [
+        [b, int(i), int(o)]
+        for b, i, o in zip(ageing["band"], ageing["items"], ageing["overdue"], strict=True)
+    ]
     chart_list.append(ageing_chart)
-    scope_rows = [{"scope": label(scope), "total": counts.get("total", 0),
-                   **{s: counts.get(s, 0) for s in STATUSES}} for scope, counts in doc["by_scope"].items()
-                  if counts.get("total")]
-    type_rows = [{"type": label(kind), "total": counts.get("total", 0),
-                  **{s: counts.get(s, 0) for s in REGISTER_SCOPES}} for kind, counts in doc["outstanding"]["by_type"].items()
-                 if counts.get("total")]
-    decisions = [{**d, "old": status_label(d["old_status"]), "new": status_label(d["new_status"]),
-                  "decided_at": str(d["decided_at"] or "")[:16].replace("T", " ")}
-                 for d in reporting.status_decisions(store, limit=25)]
-    return RegisterReport(page=page(store, "The register: position for the PCC", view), position=doc,
-                          scope_rows=scope_rows, type_rows=type_rows, charts=chart_list, decisions=decisions)
+    scope_rows = [
+        {
+            "scope": label(scope),
+            "total": counts.get("total", 0),
+            **{s: counts.get(s, 0) for s in STATUSES},
+        }
+        for scope, counts in doc["by_scope"].items()
+        if counts.get("total")
+    ]
+    type_rows = [
+        {
+            "type": label(kind),
+            "total": counts.get("total", 0),
+            **{s: counts.get(s, 0) for s in REGISTER_SCOPES},
+        }
+        for kind, counts in doc["outstanding"]["by_type"].items()
+        if counts.get("total")
+    ]
+    decisions = [
+        {
+            **d,
+            "old": status_label(d["old_status"]),
+            "new": status_label(d["new_status"]),
+            "decided_at": str(d["decided_at"] or "")[:16].replace("T", " "),
+        }
+        for d in reporting.status_decisions(store, limit=25)
+    ]
+    return RegisterReport(
+        page=page(store, "The register: position for the PCC", view),
+        position=doc,
+        scope_rows=scope_rows,
+        type_rows=type_rows,
+        charts=chart_list,
+        decisions=decisions,
+    )

@@ -27,13 +27,19 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
     from qam.store import reporting
 
     if view != STAKEHOLDER:
-        raise RefusedError("A review report holds reviewers' notes and participants' roles, so it is "
-                           "stakeholder-only; run it without --view public. For the public, publish "
-                           "`qam report programme --view public` or `qam report readiness --view public`.")
+        raise RefusedError(
+            "A review report holds reviewers' notes and participants' roles, so it is "
+            "stakeholder-only; run it without --view public. For the public, publish "
+            "`qam report programme --view public` or `qam report readiness --view public`."
+        )
     review = reporting.review(store, review_id)
     if review is None:
         ids = [r["id"] for r in reporting.reviews(store)]
-        hint = f" The reviews are: {', '.join(ids[:12])}." if ids else " No review is planned yet (`qam plan solve`)."
+        hint = (
+            f" The reviews are: {', '.join(ids[:12])}."
+            if ids
+            else " No review is planned yet (`qam plan solve`)."
+        )
         raise NotFoundError(f"No review '{review_id}' in this store; see `qam reviews list`.{hint}")
     sets = catalogue.question_sets(store)
     qs = sets.get(review["question_set"] or catalogue.DEFAULT_SET) or sets[catalogue.DEFAULT_SET]
@@ -60,21 +66,36 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
         good_practice=[v for v in views if v.good_practice],
         concerns=[v for v in views if v.concerns],
         register=_suggestions(reporting.register_items(store), rows, links),
-        actions=[Action(area=v.area, concern=v.concerns, owner=review["unit"] or "The unit reviewed",
-                        refs=v.links) for v in views if v.concerns],
+        actions=[
+            Action(
+                area=v.area,
+                concern=v.concerns,
+                owner=review["unit"] or "The unit reviewed",
+                refs=v.links,
+            )
+            for v in views
+            if v.concerns
+        ],
     )
 
 
 def _finding(row: dict, area_of: dict, refs: list[str]) -> FindingView:
     participant = ", ".join(p for p in (row["participant_role"], row["participant_unit"]) if p)
     return FindingView(
-        id=row["id"], question_id=row["question_id"],
+        id=row["id"],
+        question_id=row["question_id"],
         area=area_of.get((row["question_set"], row["question_id"]), "Question not in the set"),
         method=label(row["method"]) if row["method"] else "Not recorded",
-        grade=row["grade"] if row["grade"] in GRADES else None, grade_label=grade_label(row["grade"]),
-        sources=max(int(row["sources"] or 1), 1), notes=row["notes"] or "",
-        good_practice=bool(row["good_practice"]), concerns=(row["concerns"] or "").strip(),
-        participant=participant, links=sorted(refs), created_at=str(row["created_at"] or "")[:16])
+        grade=row["grade"] if row["grade"] in GRADES else None,
+        grade_label=grade_label(row["grade"]),
+        sources=max(int(row["sources"] or 1), 1),
+        notes=row["notes"] or "",
+        good_practice=bool(row["good_practice"]),
+        concerns=(row["concerns"] or "").strip(),
+        participant=participant,
+        links=sorted(refs),
+        created_at=str(row["created_at"] or "")[:16],
+    )
 
 
 def _sections(qs, views: list[FindingView], rows: list[dict]) -> list[QuestionSection]:
@@ -85,13 +106,23 @@ def _sections(qs, views: list[FindingView], rows: list[dict]) -> list[QuestionSe
     known = {q.id for q in qs.questions}
     extra = [qid for qid in by_question if qid not in known]
     for qid, area, text, graded in [(q.id, q.area, q.text, q.graded) for q in qs.questions] + [
-            (qid, "Question not in the set", f"Question {qid}", True) for qid in sorted(extra)]:
+        (qid, "Question not in the set", f"Question {qid}", True) for qid in sorted(extra)
+    ]:
         idx = by_question.get(qid, [])
         grade = weighted_median_grade([rows[i] for i in idx])
-        sections.append(QuestionSection(
-            id=qid, area=area, text=text, graded=graded, grade=grade, grade_label=grade_label(grade),
-            findings=[views[i] for i in idx[:SHOW_PER_QUESTION]],
-            sources=sum(views[i].sources for i in idx), hidden=max(len(idx) - SHOW_PER_QUESTION, 0)))
+        sections.append(
+            QuestionSection(
+                id=qid,
+                area=area,
+                text=text,
+                graded=graded,
+                grade=grade,
+                grade_label=grade_label(grade),
+                findings=[views[i] for i in idx[:SHOW_PER_QUESTION]],
+                sources=sum(views[i].sources for i in idx),
+                hidden=max(len(idx) - SHOW_PER_QUESTION, 0),
+            )
+        )
     return sections
 
 
@@ -100,9 +131,16 @@ def _method_chart(views: list[FindingView]) -> charts.Chart:
     sources = Counter()
     for v in views:
         sources[v.method] += v.sources
-    order = [label(m) for m in METHODS if label(m) in count] + sorted(m for m in count if m not in {label(x) for x in METHODS})
-    chart = charts.bar_chart("Findings by method", order, [count[m] for m in order],
-                             headers=("Method", "Findings"), xlabel="Findings")
+    order = [label(m) for m in METHODS if label(m) in count] + sorted(
+        m for m in count if m not in {label(x) for x in METHODS}
+    )
+    chart = charts.bar_chart(
+        "Findings by method",
+        order,
+        [count[m] for m in order],
+        headers=("Method", "Findings"),
+        xlabel="Findings",
+    )
     chart.headers = ["Method", "Findings", "Sources"]
     chart.rows = [[m, count[m], sources[m]] for m in order]
     return chart
@@ -112,8 +150,14 @@ def _grade_chart(views: list[FindingView]) -> charts.Chart:
     count = Counter(v.grade for v in views)
     order = [g for g in GRADES if count[g]] + ([None] if count[None] else [])
     colours = [charts.GRADE_COLOURS[GRADES.index(g)] if g else charts.MUTED for g in order]
-    return charts.bar_chart("Findings by grade", [grade_label(g) for g in order], [count[g] for g in order],
-                            headers=("Grade", "Findings"), xlabel="Findings", colours=colours)
+    return charts.bar_chart(
+        "Findings by grade",
+        [grade_label(g) for g in order],
+        [count[g] for g in order],
+        headers=("Grade", "Findings"),
+        xlabel="Findings",
+        colours=colours,
+    )
 
 
 def _suggestions(items: list[dict], rows: list[dict], links: dict) -> list[ItemSuggestion]:
@@ -125,14 +169,28 @@ def _suggestions(items: list[dict], rows: list[dict], links: dict) -> list[ItemS
     out = []
     for ref in sorted(linked):
         found = linked[ref]
-        item = by_ref.get(ref, {"ref": found and ref.upper(), "text": "Not in the register",
-                                "status": None, "theme": None})
+        item = by_ref.get(
+            ref,
+            {
+                "ref": found and ref.upper(),
+                "text": "Not in the register",
+                "status": None,
+                "theme": None,
+            },
+        )
         suggested, reason = suggest_status(item["status"], found)
         grades = Counter(grade_label(f["grade"]) for f in found)
-        out.append(ItemSuggestion(
-            ref=str(item["ref"]), text=item["text"] or "", status=status_label(item["status"]),
-            theme=theme_label(item["theme"]), findings=len(found),
-            sources=sum(max(int(f["sources"] or 1), 1) for f in found),
-            grades=", ".join(f"{g} ×{n}" for g, n in grades.most_common()),
-            suggested=status_label(suggested) if suggested else None, reason=reason))
+        out.append(
+            ItemSuggestion(
+                ref=str(item["ref"]),
+                text=item["text"] or "",
+                status=status_label(item["status"]),
+                theme=theme_label(item["theme"]),
+                findings=len(found),
+                sources=sum(max(int(f["sources"] or 1), 1) for f in found),
+                grades=", ".join(f"{g} ×{n}" for g, n in grades.most_common()),
+                suggested=status_label(suggested) if suggested else None,
+                reason=reason,
+            )
+        )
     return out

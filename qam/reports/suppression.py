@@ -39,17 +39,27 @@ def suppress(pairs, *, k: int = K, with_total: bool = True) -> tuple[list[Cell],
         if 0 < total < k:
             hidden = {i: HIDDEN for i, (_, c) in enumerate(pairs) if c > 0}
             total_hidden = True
-        while hidden and not total_hidden and (len(hidden) == 1 or sum(pairs[i][1] for i in hidden) < k):
+        while (
+            hidden
+            and not total_hidden
+            and (len(hidden) == 1 or sum(pairs[i][1] for i in hidden) < k)
+        ):
             rest = [i for i, (_, c) in enumerate(pairs) if c > 0 and i not in hidden]
             if not rest:
                 total_hidden = True
                 break
             hidden[min(rest, key=lambda i: (pairs[i][1], i))] = SECONDARY
-    cells = [Cell(label, None, hidden[i]) if i in hidden else Cell(label, c, str(c))
-             for i, (label, c) in enumerate(pairs)]
+    cells = [
+        Cell(label, None, hidden[i]) if i in hidden else Cell(label, c, str(c))
+        for i, (label, c) in enumerate(pairs)
+    ]
     if not with_total:
         return cells, None
-    total_cell = Cell("Total", None, HIDDEN if total < k else SECONDARY) if total_hidden else Cell("Total", total, str(total))
+    total_cell = (
+        Cell("Total", None, HIDDEN if total < k else SECONDARY)
+        if total_hidden
+        else Cell("Total", total, str(total))
+    )
     return cells, total_cell
 
 

@@ -11,8 +11,18 @@ from qam.store.db import Store
 from qam.trail import GENESIS_HASH, event_hash
 
 _COLUMNS = (
-    "seq", "event_id", "at", "actor", "entity", "entity_id", "action", "old", "new", "reason",
-    "prev_hash", "hash",
+    "seq",
+    "event_id",
+    "at",
+    "actor",
+    "entity",
+    "entity_id",
+    "action",
+    "old",
+    "new",
+    "reason",
+    "prev_hash",
+    "hash",
 )
 
 
@@ -79,4 +89,7 @@ def events(store: Store, *, entity: str | None = None, entity_id: str | None = N
 
 
 def has_event(store: Store, event_id: str) -> bool:
-    return store.conn.execute("SELECT 1 FROM audit_log WHERE event_id = ?", [event_id]).fetchone() is not None
+    return (
+        store.conn.execute("SELECT 1 FROM audit_log WHERE event_id = ?", [event_id]).fetchone()
+        is not None
+    )

@@ -47,7 +47,9 @@ def _check_file(path: Path) -> bool:
     if not path.exists():
         return False
     if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a QAM store; give the store file's path with --db.")
+        raise StoreError(
+            f"{path} is a folder, not a QAM store; give the store file's path with --db."
+        )
     size = path.stat().st_size
     if size == 0:
         raise StoreError(
@@ -56,7 +58,9 @@ def _check_file(path: Path) -> bool:
     with path.open("rb") as fh:
         header = fh.read(len(_SQLITE_HEADER))
     if header != _SQLITE_HEADER:
-        raise StoreError(f"{path} is not a valid QAM store (not an SQLite database); check the --db path.")
+        raise StoreError(
+            f"{path} is not a valid QAM store (not an SQLite database); check the --db path."
+        )
     return True
 
 
@@ -82,7 +86,9 @@ class Store:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
-                raise StoreError(f"Cannot create the folder for the store {path}: {err.strerror}.") from err
+                raise StoreError(
+                    f"Cannot create the folder for the store {path}: {err.strerror}."
+                ) from err
         try:
             conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as err:
@@ -226,7 +232,9 @@ def _explain(err: sqlite3.Error, path: Path) -> str:
     if "full" in text:
         return f"The disk holding {path} is full; nothing was written. Free some space and run this again."
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return f"Cannot write to {path} (read-only file or folder); check its permissions or use --db."
+        return (
+            f"Cannot write to {path} (read-only file or folder); check its permissions or use --db."
+        )
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return f"{path} is not a valid QAM store (corrupt or not a database); restore it from a backup or use --db."
     if "disk i/o" in text:

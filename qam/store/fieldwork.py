@@ -20,33 +20,105 @@ from qam.store.db import Store, _explain
 from qam.store.migrations import MIGRATIONS
 
 SESSION_COLUMNS = (
-    "id", "review_id", "method", "held_on", "place", "participants", "head_count", "reviewer",
-    "question_set", "question_set_version", "finalised_at", "created_at", "document_title",
+    "id",
+    "review_id",
+    "method",
+    "held_on",
+    "place",
+    "participants",
+    "head_count",
+    "reviewer",
+    "question_set",
+    "question_set_version",
+    "finalised_at",
+    "created_at",
+    "document_title",
     "document_hash",
 )
 FINDING_COLUMNS = (
-    "id", "session_id", "review_id", "question_set", "question_set_version", "question_id",
-    "method", "notes", "grade", "good_practice", "concerns", "sources", "participant_role",
-    "participant_unit", "reviewer", "created_at", "supersedes", "responses", "grade_counts",
+    "id",
+    "session_id",
+    "review_id",
+    "question_set",
+    "question_set_version",
+    "question_id",
+    "method",
+    "notes",
+    "grade",
+    "good_practice",
+    "concerns",
+    "sources",
+    "participant_role",
+    "participant_unit",
+    "reviewer",
+    "created_at",
+    "supersedes",
+    "responses",
+    "grade_counts",
 )
 REVIEW_COLUMNS = (
-    "id", "title", "theme", "unit", "start", "end", "days", "question_set", "methods",
-    "inspection", "status",
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "start",
+    "end",
+    "days",
+    "question_set",
+    "methods",
+    "inspection",
+    "status",
 )
 REGISTER_COLUMNS = (
-    "id", "ref", "text", "type", "scope", "status", "theme", "owner", "report_title",
-    "report_published", "report_url", "risk", "impact", "due", "extra", "updated_at", "created_at",
+    "id",
+    "ref",
+    "text",
+    "type",
+    "scope",
+    "status",
+    "theme",
+    "owner",
+    "report_title",
+    "report_published",
+    "report_url",
+    "risk",
+    "impact",
+    "due",
+    "extra",
+    "updated_at",
+    "created_at",
 )
 DECISION_COLUMNS = (
-    "id", "item_ref", "old_status", "new_status", "reason", "evidence", "approver", "actor",
-    "decided_at", "source", "event_id",
+    "id",
+    "item_ref",
+    "old_status",
+    "new_status",
+    "reason",
+    "evidence",
+    "approver",
+    "actor",
+    "decided_at",
+    "source",
+    "event_id",
 )
 CONFLICT_COLUMNS = (
-    "id", "item_ref", "old_status", "decision_ids", "statuses", "detected_at", "resolved_by",
+    "id",
+    "item_ref",
+    "old_status",
+    "decision_ids",
+    "statuses",
+    "detected_at",
+    "resolved_by",
     "resolved_at",
 )
 FINDING_CONFLICT_COLUMNS = (
-    "id", "finding_id", "version_ids", "detected_at", "kept_id", "reason", "resolved_by",
+    "id",
+    "finding_id",
+    "version_ids",
+    "detected_at",
+    "kept_id",
+    "reason",
+    "resolved_by",
     "resolved_at",
 )
 SET_ASIDE_COLUMNS = ("finding_id", "kept_id", "conflict_id", "reason", "actor", "set_aside_at")
@@ -102,7 +174,9 @@ def m004_fieldwork(db: sqlite_utils.Database) -> None:
             statuses TEXT NOT NULL, detected_at TEXT NOT NULL, resolved_by TEXT, resolved_at TEXT)"""
     )
     # Which store made each status decision: two decisions are concurrent only across stores.
-    db.execute("CREATE TABLE decision_origin (decision_id TEXT PRIMARY KEY, store_id TEXT NOT NULL)")
+    db.execute(
+        "CREATE TABLE decision_origin (decision_id TEXT PRIMARY KEY, store_id TEXT NOT NULL)"
+    )
     # Trail events merged from other stores: the original event id -> the local wrapper event.
     db.execute(
         "CREATE TABLE synced_event (original_event_id TEXT PRIMARY KEY, local_event_id TEXT NOT NULL, "
@@ -177,6 +251,7 @@ def m006_retention(db: sqlite_utils.Database) -> None:
 
 # ----------------------------------------------------------------------------- helpers
 
+
 @contextlib.contextmanager
 def write(store: Store) -> Iterator[None]:
     """`store.transaction()` whose SQLite failures become a StoreError a reviewer can act on.
@@ -192,6 +267,7 @@ def write(store: Store) -> Iterator[None]:
     except sqlite3.Error as err:
         raise StoreError(_explain(err, store.path)) from err
 
+
 def _rows(store: Store, sql: str, params: Iterable = ()) -> list[dict]:
     cur = store.conn.execute(sql, list(params))
     cols = [d[0] for d in cur.description]
@@ -199,9 +275,12 @@ def _rows(store: Store, sql: str, params: Iterable = ()) -> list[dict]:
 
 
 def table_exists(store: Store, name: str) -> bool:
-    return store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
-    ).fetchone() is not None
+    return (
+        store.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+        ).fetchone()
+        is not None
+    )
 
 
 def table_columns(store: Store, name: str) -> list[str]:
@@ -230,6 +309,7 @@ def store_id(store: Store) -> str:
 
 # ----------------------------------------------------------------------------- reviews
 
+
 def insert_review(store: Store, review: dict, team: Iterable[str] = ()) -> None:
     """A review made outside the planner (`qam reviews add`, the demo, tests)."""
     with store.transaction():
@@ -238,49 +318,75 @@ def insert_review(store: Store, review: dict, team: Iterable[str] = ()) -> None:
             row["methods"] = json.dumps(row["methods"] or [])
         _insert(store, "review", row)
         for sme_id in team:
-            _insert(store, "review_team", {"review_id": review["id"], "sme_id": sme_id}, ignore=True)
+            _insert(
+                store, "review_team", {"review_id": review["id"], "sme_id": sme_id}, ignore=True
+            )
 
 
 def review(store: Store, review_id: str) -> dict | None:
-    rows = _rows(store, f'SELECT {", ".join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review WHERE id = ?', [review_id])
+    rows = _rows(
+        store,
+        f"SELECT {', '.join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review WHERE id = ?",
+        [review_id],
+    )
     return rows[0] if rows else None
 
 
 def reviews(store: Store) -> list[dict]:
-    return _rows(store, f'SELECT {", ".join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review ORDER BY start, id')
+    return _rows(
+        store,
+        f"SELECT {', '.join(chr(34) + c + chr(34) for c in REVIEW_COLUMNS)} FROM review ORDER BY start, id",
+    )
 
 
 def review_team(store: Store, review_id: str) -> list[str]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT sme_id FROM review_team WHERE review_id = ? ORDER BY sme_id", [review_id])]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT sme_id FROM review_team WHERE review_id = ? ORDER BY sme_id", [review_id]
+        )
+    ]
 
 
 def reviews_assigned_to(store: Store, who: str) -> list[str]:
     """Ids of reviews whose team holds an SME whose id or name matches `who` (case-insensitive)."""
     if not table_exists(store, "sme"):
-        return [r[0] for r in store.conn.execute(
-            "SELECT review_id FROM review_team WHERE lower(sme_id) = lower(?)", [who])]
-    return [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT t.review_id FROM review_team t LEFT JOIN sme s ON s.id = t.sme_id "
-        "WHERE lower(t.sme_id) = lower(?) OR lower(s.name) = lower(?)", [who, who])]
+        return [
+            r[0]
+            for r in store.conn.execute(
+                "SELECT review_id FROM review_team WHERE lower(sme_id) = lower(?)", [who]
+            )
+        ]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT t.review_id FROM review_team t LEFT JOIN sme s ON s.id = t.sme_id "
+            "WHERE lower(t.sme_id) = lower(?) OR lower(s.name) = lower(?)",
+            [who, who],
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- question sets
 
+
 def latest_set_body(store: Store, set_id: str) -> tuple[int, str] | None:
     row = store.conn.execute(
-        "SELECT version, body FROM question_set WHERE id = ? ORDER BY version DESC LIMIT 1", [set_id]
+        "SELECT version, body FROM question_set WHERE id = ? ORDER BY version DESC LIMIT 1",
+        [set_id],
     ).fetchone()
     return (row[0], row[1]) if row else None
 
 
 def set_body(store: Store, set_id: str, version: int) -> str | None:
     row = store.conn.execute(
-        "SELECT body FROM question_set WHERE id = ? AND version = ?", [set_id, version]).fetchone()
+        "SELECT body FROM question_set WHERE id = ? AND version = ?", [set_id, version]
+    ).fetchone()
     return row[0] if row else None
 
 
 # ----------------------------------------------------------------------------- sessions
+
 
 def insert_session(store: Store, session: dict) -> None:
     with store.transaction():
@@ -300,8 +406,13 @@ def _decode_session(row: dict) -> dict:
     return row
 
 
-def sessions(store: Store, *, review_id: str | None = None, reviewer: str | None = None,
-             unfinished: bool = False) -> list[dict]:
+def sessions(
+    store: Store,
+    *,
+    review_id: str | None = None,
+    reviewer: str | None = None,
+    unfinished: bool = False,
+) -> list[dict]:
     where, params = [], []
     if review_id:
         where.append("review_id = ?")
@@ -319,24 +430,30 @@ def finalise_session(store: Store, session_id: str, at: str) -> None:
     with store.transaction():
         store.conn.execute(
             "UPDATE capture_session SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
-            [at, session_id])
+            [at, session_id],
+        )
 
 
 # ----------------------------------------------------------------------------- findings
+
 
 def insert_finding(store: Store, finding: dict, links: Iterable[str] = ()) -> None:
     with store.transaction():
         _insert(store, "finding", {c: finding.get(c) for c in FINDING_COLUMNS})
         _index(store, [finding["id"]])
         for ref in links:
-            _insert(store, "finding_link", {"finding_id": finding["id"], "item_ref": ref}, ignore=True)
+            _insert(
+                store, "finding_link", {"finding_id": finding["id"], "item_ref": ref}, ignore=True
+            )
 
 
 def _index(store: Store, ids: list[str]) -> None:
     """Add findings to the full-text index (same transaction as the insert)."""
     store.conn.executemany(
         "INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, concerns "
-        "FROM finding WHERE id = ?", [[i] for i in ids])
+        "FROM finding WHERE id = ?",
+        [[i] for i in ids],
+    )
 
 
 def bulk_insert_findings(store: Store, findings: list[dict], links: list[tuple[str, str]]) -> None:
@@ -346,15 +463,21 @@ def bulk_insert_findings(store: Store, findings: list[dict], links: list[tuple[s
     with store.transaction():
         before = store.conn.execute("SELECT coalesce(max(rowid), 0) FROM finding").fetchone()[0]
         store.conn.executemany(sql, ([f.get(c) for c in cols] for f in findings))
-        store.conn.execute("INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, "
-                           "concerns FROM finding WHERE rowid > ?", [before])
+        store.conn.execute(
+            "INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, "
+            "concerns FROM finding WHERE rowid > ?",
+            [before],
+        )
         store.conn.executemany(
-            "INSERT OR IGNORE INTO finding_link (finding_id, item_ref) VALUES (?, ?)", links)
+            "INSERT OR IGNORE INTO finding_link (finding_id, item_ref) VALUES (?, ?)", links
+        )
 
 
 def _finding_select(current_only: bool) -> str:
-    sql = ("SELECT f.*, (SELECT json_group_array(item_ref) FROM (SELECT item_ref FROM finding_link l "
-           "WHERE l.finding_id = f.id ORDER BY item_ref)) AS links FROM finding f")
+    sql = (
+        "SELECT f.*, (SELECT json_group_array(item_ref) FROM (SELECT item_ref FROM finding_link l "
+        "WHERE l.finding_id = f.id ORDER BY item_ref)) AS links FROM finding f"
+    )
     if current_only:
         sql += f" WHERE {current_condition('f')}"
     return sql
@@ -366,8 +489,10 @@ def current_condition(alias: str = "finding") -> str:
     Anything that reports "the current version" of findings should use this condition, so a
     resolved conflict between two laptops' corrections shows one version everywhere.
     """
-    return (f"NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = {alias}.id) "
-            f"AND {alias}.id NOT IN (SELECT finding_id FROM finding_set_aside)")
+    return (
+        f"NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = {alias}.id) "
+        f"AND {alias}.id NOT IN (SELECT finding_id FROM finding_set_aside)"
+    )
 
 
 def _decode_finding(row: dict) -> dict:
@@ -384,9 +509,15 @@ def finding(store: Store, finding_id: str) -> dict | None:
     return _decode_finding(rows[0]) if rows else None
 
 
-def findings(store: Store, *, review_id: str | None = None, session_id: str | None = None,
-             search: str | None = None, current_only: bool = True,
-             good_practice: bool | None = None) -> list[dict]:
+def findings(
+    store: Store,
+    *,
+    review_id: str | None = None,
+    session_id: str | None = None,
+    search: str | None = None,
+    current_only: bool = True,
+    good_practice: bool | None = None,
+) -> list[dict]:
     sql = _finding_select(current_only)
     where, params = [], []
     if review_id:
@@ -408,24 +539,35 @@ def findings(store: Store, *, review_id: str | None = None, session_id: str | No
 
 
 def superseded_by(store: Store, finding_id: str) -> list[str]:
-    return [r[0] for r in store.conn.execute(
-        "SELECT id FROM finding WHERE supersedes = ? ORDER BY created_at", [finding_id])]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM finding WHERE supersedes = ? ORDER BY created_at", [finding_id]
+        )
+    ]
 
 
 def set_aside_by(store: Store, finding_id: str) -> dict | None:
     """The resolution that set this version aside, if any."""
-    rows = _rows(store, f"SELECT {', '.join(SET_ASIDE_COLUMNS)} FROM finding_set_aside WHERE finding_id = ?",
-                 [finding_id])
+    rows = _rows(
+        store,
+        f"SELECT {', '.join(SET_ASIDE_COLUMNS)} FROM finding_set_aside WHERE finding_id = ?",
+        [finding_id],
+    )
     return rows[0] if rows else None
 
 
 def descendants(store: Store, finding_id: str) -> list[dict]:
     """Every later version of a finding (corrections of corrections), with whether it is current."""
-    return _rows(store, f"""WITH RECURSIVE d(id) AS (
+    return _rows(
+        store,
+        f"""WITH RECURSIVE d(id) AS (
             SELECT id FROM finding WHERE supersedes = ?
             UNION SELECT f.id FROM finding f JOIN d ON f.supersedes = d.id)
-        SELECT f.id, f.supersedes, f.created_at, f.reviewer, ({current_condition('f')}) AS current
-        FROM finding f WHERE f.id IN (SELECT id FROM d) ORDER BY f.created_at, f.id""", [finding_id])
+        SELECT f.id, f.supersedes, f.created_at, f.reviewer, ({current_condition("f")}) AS current
+        FROM finding f WHERE f.id IN (SELECT id FROM d) ORDER BY f.created_at, f.id""",
+        [finding_id],
+    )
 
 
 def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -447,7 +589,9 @@ def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str,
     return {k: v for k, v in children.items() if len(v) > 1}
 
 
-def finding_conflicts(store: Store, *, open_only: bool = False, finding_id: str | None = None) -> list[dict]:
+def finding_conflicts(
+    store: Store, *, open_only: bool = False, finding_id: str | None = None
+) -> list[dict]:
     sql = f"SELECT {', '.join(FINDING_CONFLICT_COLUMNS)} FROM finding_conflict"
     where, params = [], []
     if open_only:
@@ -471,12 +615,15 @@ def insert_finding_conflict(store: Store, conflict: dict) -> bool:
         return _insert(store, "finding_conflict", row, ignore=True)
 
 
-def resolve_finding_conflict(store: Store, conflict_id: str, *, kept_id: str, reason: str,
-                             actor: str, at: str) -> None:
+def resolve_finding_conflict(
+    store: Store, conflict_id: str, *, kept_id: str, reason: str, actor: str, at: str
+) -> None:
     with store.transaction():
         store.conn.execute(
             "UPDATE finding_conflict SET kept_id = ?, reason = ?, resolved_by = ?, resolved_at = ? "
-            "WHERE id = ? AND resolved_at IS NULL", [kept_id, reason, actor, at, conflict_id])
+            "WHERE id = ? AND resolved_at IS NULL",
+            [kept_id, reason, actor, at, conflict_id],
+        )
 
 
 def insert_set_aside(store: Store, row: dict) -> None:
@@ -488,8 +635,12 @@ def sme_names(store: Store) -> list[str]:
     """Names of the SMEs in the pool (read-only; [] before the planner has any)."""
     if not table_exists(store, "sme"):
         return []
-    return [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT trim(name) FROM sme WHERE name IS NOT NULL AND trim(name) != '' ORDER BY 1")]
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT trim(name) FROM sme WHERE name IS NOT NULL AND trim(name) != '' ORDER BY 1"
+        )
+    ]
 
 
 def finding_count(store: Store) -> int:

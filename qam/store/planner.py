@@ -119,9 +119,12 @@ def _rows(store: Store, sql: str, params=()) -> list[dict]:
 
 
 def _table_exists(store: Store, name: str) -> bool:
-    return store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
-    ).fetchone() is not None
+    return (
+        store.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+        ).fetchone()
+        is not None
+    )
 
 
 # --- SMEs -------------------------------------------------------------------------------
@@ -147,26 +150,50 @@ def upsert_smes(store: Store, rows: list[dict], *, interest: bool = False) -> tu
     with store.transaction():
         existing = sme_ids(store)
         for row in rows:
-            values = [row["name"], row.get("role"), row["unit"], json.dumps(list(row["skills"])),
-                      json.dumps([list(r) for r in row["unavailable"]]), now]
+            values = [
+                row["name"],
+                row.get("role"),
+                row["unit"],
+                json.dumps(list(row["skills"])),
+                json.dumps([list(r) for r in row["unavailable"]]),
+                now,
+            ]
             if row["id"] in existing:
                 store.conn.execute(
                     "UPDATE sme SET name=?, role=?, unit=?, skills=?, unavailable=?, updated_at=? "
-                    "WHERE id=?", [*values, row["id"]])
+                    "WHERE id=?",
+                    [*values, row["id"]],
+                )
                 updated += 1
             else:
                 store.conn.execute(
                     "INSERT INTO sme (name, role, unit, skills, unavailable, updated_at, "
                     "interest_recorded_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [*values, now if interest else None, row["id"]])
+                    [*values, now if interest else None, row["id"]],
+                )
                 added += 1
     return added, updated
 
 
 # --- candidates, inspections, AOIs ----------------------------------------------------------
 
-_CANDIDATE_COLUMNS = ("id", "title", "theme", "unit", "days", "team_size", "earliest", "latest",
-                      "priority", "base_priority", "inspection", "source", "methods", "origin", "why")
+_CANDIDATE_COLUMNS = (
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "days",
+    "team_size",
+    "earliest",
+    "latest",
+    "priority",
+    "base_priority",
+    "inspection",
+    "source",
+    "methods",
+    "origin",
+    "why",
+)
 
 
 def candidates(store: Store, origin: str | None = None) -> list[dict]:
@@ -199,18 +226,23 @@ def upsert_candidates(store: Store, rows: list[dict]) -> tuple[int, int]:
             cols = list(values)
             if row["id"] in existing:
                 sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
-                store.conn.execute(f"UPDATE candidate_review SET {sets} WHERE id = ?",
-                                   [values[c] for c in cols if c != "id"] + [row["id"]])
+                store.conn.execute(
+                    f"UPDATE candidate_review SET {sets} WHERE id = ?",
+                    [values[c] for c in cols if c != "id"] + [row["id"]],
+                )
                 updated += 1
             else:
                 store.conn.execute(
                     f"INSERT INTO candidate_review ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols])
+                    [values[c] for c in cols],
+                )
                 added += 1
     return added, updated
 
 
-def replace_derived(store: Store, derived: list[dict], adjustments: dict[str, tuple[int, str]]) -> None:
+def replace_derived(
+    store: Store, derived: list[dict], adjustments: dict[str, tuple[int, str]]
+) -> None:
     """Swap the derived candidates for a fresh set and re-apply priority raises and reasons.
 
     `adjustments` maps an imported candidate's id to (priority, why): derivation never edits
@@ -220,8 +252,10 @@ def replace_derived(store: Store, derived: list[dict], adjustments: dict[str, tu
         store.conn.execute("DELETE FROM candidate_review WHERE origin != 'import'")
         upsert_candidates(store, derived)
         for cid, (priority, why) in adjustments.items():
-            store.conn.execute("UPDATE candidate_review SET priority = ?, why = ? WHERE id = ?",
-                               [priority, why, cid])
+            store.conn.execute(
+                "UPDATE candidate_review SET priority = ?, why = ? WHERE id = ?",
+                [priority, why, cid],
+            )
 
 
 def inspections(store: Store) -> list[dict]:
@@ -261,8 +295,12 @@ def latest_outcomes(store: Store, force: str) -> list[dict]:
     """The home force's most recent grade for each area ([] when there are none)."""
     if not force or not _table_exists(store, "outcome"):
         return []
-    rows = _rows(store, "SELECT area, grade, report_title, published FROM outcome "
-                        "WHERE lower(force) = lower(?) ORDER BY published", [force])
+    rows = _rows(
+        store,
+        "SELECT area, grade, report_title, published FROM outcome "
+        "WHERE lower(force) = lower(?) ORDER BY published",
+        [force],
+    )
     latest: dict[str, dict] = {}
     for row in rows:
         latest[row["area"]] = row  # later publications overwrite earlier ones
@@ -285,14 +323,19 @@ def set_pin(store: Store, review_id: str, start: str | None) -> None:
 
 def exclusions(store: Store) -> list[tuple[str, str]]:
     """(sme_id, review_id) pairs; review_id '' means every review."""
-    return [tuple(r) for r in store.conn.execute(
-        "SELECT sme_id, review_id FROM plan_exclusion ORDER BY sme_id, review_id")]
+    return [
+        tuple(r)
+        for r in store.conn.execute(
+            "SELECT sme_id, review_id FROM plan_exclusion ORDER BY sme_id, review_id"
+        )
+    ]
 
 
 def set_exclusion(store: Store, sme_id: str, review_id: str, excluded: bool = True) -> None:
     with store.transaction():
-        store.conn.execute("DELETE FROM plan_exclusion WHERE sme_id = ? AND review_id = ?",
-                           [sme_id, review_id])
+        store.conn.execute(
+            "DELETE FROM plan_exclusion WHERE sme_id = ? AND review_id = ?", [sme_id, review_id]
+        )
         if excluded:
             store.conn.execute("INSERT INTO plan_exclusion VALUES (?, ?)", [sme_id, review_id])
 
@@ -305,8 +348,8 @@ def save_proposal(store: Store, *, actor: str, settings: dict, result: dict) -> 
     with store.transaction():
         store.conn.execute(
             "INSERT INTO plan_proposal (id, created_at, actor, settings, result) VALUES (?, ?, ?, ?, ?)",
-            [proposal_id, _now(), actor, json.dumps(settings, sort_keys=True),
-             json.dumps(result)])
+            [proposal_id, _now(), actor, json.dumps(settings, sort_keys=True), json.dumps(result)],
+        )
     return proposal_id
 
 
@@ -322,10 +365,11 @@ def latest_proposal(store: Store) -> dict | None:
 
 def reviews(store: Store) -> list[dict]:
     """The programme: every review with its team (a list of SME ids), in start order."""
-    rows = _rows(store, 'SELECT * FROM review ORDER BY start, id')
+    rows = _rows(store, "SELECT * FROM review ORDER BY start, id")
     teams: dict[str, list[str]] = {}
     for review_id, sme_id in store.conn.execute(
-            "SELECT review_id, sme_id FROM review_team ORDER BY review_id, sme_id"):
+        "SELECT review_id, sme_id FROM review_team ORDER BY review_id, sme_id"
+    ):
         teams.setdefault(review_id, []).append(sme_id)
     for row in rows:
         row["methods"] = json.loads(row["methods"])
@@ -354,22 +398,37 @@ def write_programme(store: Store, proposal_id: str, rows: list[dict]) -> dict:
             if old and old["status"] != "planned":
                 changes["kept"].append(old)
                 continue
-            values = [row["title"], row["theme"], row["unit"], row["start"], row["end"], row["days"],
-                      row.get("question_set") or "paf-2023", json.dumps(row.get("methods") or []),
-                      row.get("inspection"), proposal_id, now]
+            values = [
+                row["title"],
+                row["theme"],
+                row["unit"],
+                row["start"],
+                row["end"],
+                row["days"],
+                row.get("question_set") or "paf-2023",
+                json.dumps(row.get("methods") or []),
+                row.get("inspection"),
+                proposal_id,
+                now,
+            ]
             if old:
                 store.conn.execute(
                     'UPDATE review SET title=?, theme=?, unit=?, start=?, "end"=?, days=?, question_set=?, '
-                    "methods=?, inspection=?, proposal_id=?, accepted_at=? WHERE id=?", [*values, row["id"]])
+                    "methods=?, inspection=?, proposal_id=?, accepted_at=? WHERE id=?",
+                    [*values, row["id"]],
+                )
                 store.conn.execute("DELETE FROM review_team WHERE review_id = ?", [row["id"]])
                 changes["updated"].append((old, row))
             else:
                 store.conn.execute(
                     'INSERT INTO review (title, theme, unit, start, "end", days, question_set, methods, '
                     "inspection, proposal_id, accepted_at, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [*values, row["id"]])
+                    [*values, row["id"]],
+                )
                 changes["added"].append(row)
             for sme_id in row["team"]:
                 store.conn.execute("INSERT INTO review_team VALUES (?, ?)", [row["id"], sme_id])
-        store.conn.execute("UPDATE plan_proposal SET accepted_at = ? WHERE id = ?", [now, proposal_id])
+        store.conn.execute(
+            "UPDATE plan_proposal SET accepted_at = ? WHERE id = ?", [now, proposal_id]
+        )
     return changes

@@ -16,16 +16,53 @@ from qam.store.db import Store
 from qam.store.migrations import MIGRATIONS
 
 ITEM_COLUMNS = (
-    "id", "ref", "text", "type", "scope", "status", "theme", "owner", "action_lead",
-    "report_title", "report_published", "report_url", "risk", "impact", "due", "objectives",
-    "timeframe", "checkpoints", "extra", "source_file", "created_at", "updated_at",
+    "id",
+    "ref",
+    "text",
+    "type",
+    "scope",
+    "status",
+    "theme",
+    "owner",
+    "action_lead",
+    "report_title",
+    "report_published",
+    "report_url",
+    "risk",
+    "impact",
+    "due",
+    "objectives",
+    "timeframe",
+    "checkpoints",
+    "extra",
+    "source_file",
+    "created_at",
+    "updated_at",
 )
 _JSON_COLUMNS = ("objectives", "checkpoints", "extra")
 DECISION_COLUMNS = (
-    "id", "item_ref", "old_status", "new_status", "reason", "evidence", "approver", "actor",
-    "decided_at", "source", "event_id",
+    "id",
+    "item_ref",
+    "old_status",
+    "new_status",
+    "reason",
+    "evidence",
+    "approver",
+    "actor",
+    "decided_at",
+    "source",
+    "event_id",
 )
-OUTCOME_COLUMNS = ("id", "force", "area", "grade", "report_title", "published", "source_file", "imported_at")
+OUTCOME_COLUMNS = (
+    "id",
+    "force",
+    "area",
+    "grade",
+    "report_title",
+    "published",
+    "source_file",
+    "imported_at",
+)
 FTS_COLUMNS = ("ref", "text", "report_title")
 
 
@@ -100,10 +137,13 @@ def m002_register(db: sqlite_utils.Database) -> None:
 
 # ---- register items --------------------------------------------------------------------
 
+
 def _item(row: tuple) -> dict:
     item = dict(zip(ITEM_COLUMNS, row, strict=True))
     for column in _JSON_COLUMNS:
-        item[column] = json.loads(item[column]) if item[column] else ({} if column == "extra" else [])
+        item[column] = (
+            json.loads(item[column]) if item[column] else ({} if column == "extra" else [])
+        )
     return item
 
 
@@ -112,7 +152,10 @@ def _encode_item(item: dict) -> list:
     for column in ITEM_COLUMNS:
         value = item.get(column)
         if column in _JSON_COLUMNS:
-            value = json.dumps(value if value is not None else ({} if column == "extra" else []), ensure_ascii=False)
+            value = json.dumps(
+                value if value is not None else ({} if column == "extra" else []),
+                ensure_ascii=False,
+            )
         values.append(value)
     return values
 
@@ -131,9 +174,18 @@ def items_by_ref(store: Store) -> dict[str, dict]:
     return {r[1].upper(): _item(r) for r in rows}
 
 
-def query_items(store: Store, *, statuses: list[str] | None = None, types: list[str] | None = None,
-                scopes: list[str] | None = None, theme: str | None = None, owner: str | None = None,
-                since: str | None = None, until: str | None = None, search: str | None = None) -> list[dict]:
+def query_items(
+    store: Store,
+    *,
+    statuses: list[str] | None = None,
+    types: list[str] | None = None,
+    scopes: list[str] | None = None,
+    theme: str | None = None,
+    owner: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    search: str | None = None,
+) -> list[dict]:
     """Items matching every filter given, ordered by published date then ref.
 
     `search` is matched with FTS5 against ref, text and report title; each word is quoted so
@@ -160,7 +212,9 @@ def query_items(store: Store, *, statuses: list[str] | None = None, types: list[
         words = [w.replace('"', '""') for w in search.split()]
         if not words:
             return []
-        where.append("rowid IN (SELECT rowid FROM register_item_fts WHERE register_item_fts MATCH ?)")
+        where.append(
+            "rowid IN (SELECT rowid FROM register_item_fts WHERE register_item_fts MATCH ?)"
+        )
         params.append(" ".join(f'"{w}"' for w in words))
     sql = f"SELECT {', '.join(ITEM_COLUMNS)} FROM register_item"
     if where:
@@ -188,7 +242,10 @@ def update_item(store: Store, item: dict) -> None:
 
 
 def set_status(store: Store, ref: str, status: str, updated_at: str) -> None:
-    store.conn.execute("UPDATE register_item SET status = ?, updated_at = ? WHERE ref = ?", [status, updated_at, ref])
+    store.conn.execute(
+        "UPDATE register_item SET status = ?, updated_at = ? WHERE ref = ?",
+        [status, updated_at, ref],
+    )
 
 
 def rebuild_search(store: Store) -> None:
@@ -204,6 +261,7 @@ def status_counts(store: Store) -> list[tuple[str, str, str, int]]:
 
 
 # ---- status decisions ------------------------------------------------------------------
+
 
 def insert_decision(store: Store, decision: dict) -> None:
     store.conn.execute(
@@ -224,10 +282,12 @@ def decisions_for(store: Store, ref: str) -> list[dict]:
 
 # ---- outcomes --------------------------------------------------------------------------
 
+
 def upsert_outcome(store: Store, outcome: dict) -> bool:
     """Insert or replace one outcome by id; True if it was new or changed."""
     old = store.conn.execute(
-        "SELECT force, area, grade, report_title, published FROM outcome WHERE id = ?", [outcome["id"]]
+        "SELECT force, area, grade, report_title, published FROM outcome WHERE id = ?",
+        [outcome["id"]],
     ).fetchone()
     new = tuple(outcome.get(c) for c in ("force", "area", "grade", "report_title", "published"))
     if old == new:

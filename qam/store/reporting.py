@@ -12,19 +12,78 @@ import json
 
 from qam.store.db import Store
 
-REVIEW_COLUMNS = ("id", "title", "theme", "unit", "start", "end", "days", "question_set",
-                  "methods", "inspection", "status")
-FINDING_COLUMNS = ("id", "session_id", "review_id", "question_set", "question_set_version",
-                   "question_id", "method", "notes", "grade", "good_practice", "concerns",
-                   "sources", "participant_role", "participant_unit", "reviewer", "created_at",
-                   "classification")
-REGISTER_COLUMNS = ("id", "ref", "text", "type", "scope", "status", "theme", "owner",
-                    "report_title", "report_published", "report_url", "due", "extra",
-                    "updated_at", "classification")
-DECISION_COLUMNS = ("id", "item_ref", "old_status", "new_status", "reason", "evidence",
-                    "approver", "actor", "decided_at", "source")
-SESSION_COLUMNS = ("id", "review_id", "method", "held_on", "place", "participants",
-                   "head_count", "reviewer", "finalised_at")
+REVIEW_COLUMNS = (
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "start",
+    "end",
+    "days",
+    "question_set",
+    "methods",
+    "inspection",
+    "status",
+)
+FINDING_COLUMNS = (
+    "id",
+    "session_id",
+    "review_id",
+    "question_set",
+    "question_set_version",
+    "question_id",
+    "method",
+    "notes",
+    "grade",
+    "good_practice",
+    "concerns",
+    "sources",
+    "participant_role",
+    "participant_unit",
+    "reviewer",
+    "created_at",
+    "classification",
+)
+REGISTER_COLUMNS = (
+    "id",
+    "ref",
+    "text",
+    "type",
+    "scope",
+    "status",
+    "theme",
+    "owner",
+    "report_title",
+    "report_published",
+    "report_url",
+    "due",
+    "extra",
+    "updated_at",
+    "classification",
+)
+DECISION_COLUMNS = (
+    "id",
+    "item_ref",
+    "old_status",
+    "new_status",
+    "reason",
+    "evidence",
+    "approver",
+    "actor",
+    "decided_at",
+    "source",
+)
+SESSION_COLUMNS = (
+    "id",
+    "review_id",
+    "method",
+    "held_on",
+    "place",
+    "participants",
+    "head_count",
+    "reviewer",
+    "finalised_at",
+)
 # Values of a `classification` column (or a register column kept in `extra`) that mark a row
 # OFFICIAL-SENSITIVE; compared after lower-casing and dropping spaces, hyphens and underscores.
 SENSITIVE_MARKINGS = ("officialsensitive", "os")
@@ -80,8 +139,10 @@ def reviews(store: Store) -> list[dict]:
     """Every review in the programme, earliest first; `methods` decoded to a list."""
     if not table_exists(store, "review"):
         return []
-    rows = _rows(store, f"SELECT {_projection(store, 'review', REVIEW_COLUMNS)} FROM review "
-                        'ORDER BY "start", id')
+    rows = _rows(
+        store,
+        f'SELECT {_projection(store, "review", REVIEW_COLUMNS)} FROM review ORDER BY "start", id',
+    )
     for row in rows:
         row["methods"] = _json_list(row["methods"])
     return rows
@@ -100,18 +161,26 @@ def review_team(store: Store) -> list[dict]:
     if not table_exists(store, "review_team"):
         return []
     if not table_exists(store, "sme"):
-        return _rows(store, "SELECT review_id, sme_id, NULL AS name, NULL AS role, NULL AS unit "
-                            "FROM review_team ORDER BY review_id, sme_id")
-    return _rows(store, "SELECT t.review_id, t.sme_id, s.name, s.role, s.unit FROM review_team t "
-                        "LEFT JOIN sme s ON s.id = t.sme_id ORDER BY t.review_id, t.sme_id")
+        return _rows(
+            store,
+            "SELECT review_id, sme_id, NULL AS name, NULL AS role, NULL AS unit "
+            "FROM review_team ORDER BY review_id, sme_id",
+        )
+    return _rows(
+        store,
+        "SELECT t.review_id, t.sme_id, s.name, s.role, s.unit FROM review_team t "
+        "LEFT JOIN sme s ON s.id = t.sme_id ORDER BY t.review_id, t.sme_id",
+    )
 
 
 def smes(store: Store) -> list[dict]:
     """The SME pool: id, name, role, unit."""
     if not table_exists(store, "sme"):
         return []
-    return _rows(store, f"SELECT {_projection(store, 'sme', ('id', 'name', 'role', 'unit'))} "
-                        "FROM sme ORDER BY id")
+    return _rows(
+        store,
+        f"SELECT {_projection(store, 'sme', ('id', 'name', 'role', 'unit'))} FROM sme ORDER BY id",
+    )
 
 
 def inspections(store: Store) -> list[dict]:
@@ -119,8 +188,10 @@ def inspections(store: Store) -> list[dict]:
     if not table_exists(store, "inspection"):
         return []
     cols = ("id", "title", "kind", "theme", "expected")
-    return _rows(store, f"SELECT {_projection(store, 'inspection', cols)} FROM inspection "
-                        "ORDER BY expected, id")
+    return _rows(
+        store,
+        f"SELECT {_projection(store, 'inspection', cols)} FROM inspection ORDER BY expected, id",
+    )
 
 
 def areas_of_interest(store: Store) -> list[dict]:
@@ -128,8 +199,10 @@ def areas_of_interest(store: Store) -> list[dict]:
     if not table_exists(store, "area_of_interest"):
         return []
     cols = ("id", "title", "theme", "source", "priority", "raised")
-    return _rows(store, f"SELECT {_projection(store, 'area_of_interest', cols)} "
-                        "FROM area_of_interest ORDER BY id")
+    return _rows(
+        store,
+        f"SELECT {_projection(store, 'area_of_interest', cols)} FROM area_of_interest ORDER BY id",
+    )
 
 
 def abstraction_cap(store: Store, default: int = 10) -> int:
@@ -148,18 +221,28 @@ def session_counts(store: Store) -> list[dict]:
     """Per review: capture sessions held and how many are finalised."""
     if not table_exists(store, "capture_session"):
         return []
-    finalised = ("SUM(CASE WHEN finalised_at IS NOT NULL THEN 1 ELSE 0 END)"
-                 if "finalised_at" in columns(store, "capture_session") else "0")
-    return _rows(store, f"SELECT review_id, COUNT(*) AS sessions, {finalised} AS finalised "
-                        "FROM capture_session GROUP BY review_id")
+    finalised = (
+        "SUM(CASE WHEN finalised_at IS NOT NULL THEN 1 ELSE 0 END)"
+        if "finalised_at" in columns(store, "capture_session")
+        else "0"
+    )
+    return _rows(
+        store,
+        f"SELECT review_id, COUNT(*) AS sessions, {finalised} AS finalised "
+        "FROM capture_session GROUP BY review_id",
+    )
 
 
 def sessions(store: Store, review_id: str) -> list[dict]:
     """The capture sessions of one review (stakeholder detail: participants by role and unit)."""
     if not table_exists(store, "capture_session"):
         return []
-    rows = _rows(store, f"SELECT {_projection(store, 'capture_session', SESSION_COLUMNS)} "
-                        "FROM capture_session WHERE review_id = ? ORDER BY held_on, id", [review_id])
+    rows = _rows(
+        store,
+        f"SELECT {_projection(store, 'capture_session', SESSION_COLUMNS)} "
+        "FROM capture_session WHERE review_id = ? ORDER BY held_on, id",
+        [review_id],
+    )
     for row in rows:
         row["participants"] = _json_list(row["participants"])
     return rows
@@ -169,10 +252,13 @@ def finding_counts(store: Store) -> list[dict]:
     """Per review: current findings, graded findings, good-practice findings."""
     if not table_exists(store, "finding"):
         return []
-    return _rows(store, "SELECT review_id, COUNT(*) AS findings, "
-                        "SUM(CASE WHEN grade IS NOT NULL THEN 1 ELSE 0 END) AS graded, "
-                        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
-                        f"FROM finding WHERE {_current(store)} GROUP BY review_id")
+    return _rows(
+        store,
+        "SELECT review_id, COUNT(*) AS findings, "
+        "SUM(CASE WHEN grade IS NOT NULL THEN 1 ELSE 0 END) AS graded, "
+        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
+        f"FROM finding WHERE {_current(store)} GROUP BY review_id",
+    )
 
 
 def graded_finding_totals(store: Store) -> list[dict]:
@@ -184,23 +270,31 @@ def graded_finding_totals(store: Store) -> list[dict]:
     """
     if not table_exists(store, "finding"):
         return []
-    return _rows(store, "SELECT review_id, question_set, question_set_version, question_id, grade, "
-                        "COUNT(*) AS findings, SUM(MAX(COALESCE(sources, 1), 1)) AS sources "
-                        f"FROM finding WHERE grade IS NOT NULL AND {_current(store)} "
-                        "GROUP BY review_id, question_set, question_set_version, question_id, grade")
+    return _rows(
+        store,
+        "SELECT review_id, question_set, question_set_version, question_id, grade, "
+        "COUNT(*) AS findings, SUM(MAX(COALESCE(sources, 1), 1)) AS sources "
+        f"FROM finding WHERE grade IS NOT NULL AND {_current(store)} "
+        "GROUP BY review_id, question_set, question_set_version, question_id, grade",
+    )
 
 
 def question_totals(store: Store) -> list[dict]:
     """Current findings grouped by review and question (coverage of PEEL areas)."""
     if not table_exists(store, "finding"):
         return []
-    return _rows(store, "SELECT review_id, question_set, question_id, COUNT(*) AS findings, "
-                        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
-                        f"FROM finding WHERE {_current(store)} "
-                        "GROUP BY review_id, question_set, question_id")
+    return _rows(
+        store,
+        "SELECT review_id, question_set, question_id, COUNT(*) AS findings, "
+        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
+        f"FROM finding WHERE {_current(store)} "
+        "GROUP BY review_id, question_set, question_id",
+    )
 
 
-def findings(store: Store, *, review_id: str | None = None, good_practice: bool = False) -> list[dict]:
+def findings(
+    store: Store, *, review_id: str | None = None, good_practice: bool = False
+) -> list[dict]:
     """Current findings (corrections replace what they supersede), oldest first."""
     if not table_exists(store, "finding"):
         return []
@@ -211,16 +305,22 @@ def findings(store: Store, *, review_id: str | None = None, good_practice: bool 
         params.append(review_id)
     if good_practice:
         where.append("good_practice")
-    return _rows(store, f"SELECT {_projection(store, 'finding', FINDING_COLUMNS)} FROM finding "
-                        f"WHERE {' AND '.join(where)} ORDER BY created_at, id", params)
+    return _rows(
+        store,
+        f"SELECT {_projection(store, 'finding', FINDING_COLUMNS)} FROM finding "
+        f"WHERE {' AND '.join(where)} ORDER BY created_at, id",
+        params,
+    )
 
 
 def finding_links(store: Store, review_id: str | None = None) -> list[dict]:
     """(finding_id, item_ref) pairs, for one review's current findings or all."""
     if not (table_exists(store, "finding_link") and table_exists(store, "finding")):
         return []
-    sql = ("SELECT l.finding_id, l.item_ref FROM finding_link l JOIN finding ON finding.id = l.finding_id "
-           f"WHERE {_current(store)}")
+    sql = (
+        "SELECT l.finding_id, l.item_ref FROM finding_link l JOIN finding ON finding.id = l.finding_id "
+        f"WHERE {_current(store)}"
+    )
     params = []
     if review_id is not None:
         sql += " AND finding.review_id = ?"
@@ -235,8 +335,11 @@ def register_items(store: Store) -> list[dict]:
     """Every register item, by ref; `extra` decoded to a dict."""
     if not table_exists(store, "register_item"):
         return []
-    rows = _rows(store, f"SELECT {_projection(store, 'register_item', REGISTER_COLUMNS)} "
-                        "FROM register_item ORDER BY ref")
+    rows = _rows(
+        store,
+        f"SELECT {_projection(store, 'register_item', REGISTER_COLUMNS)} "
+        "FROM register_item ORDER BY ref",
+    )
     for row in rows:
         try:
             extra = json.loads(row["extra"]) if row["extra"] else {}
@@ -250,8 +353,12 @@ def status_decisions(store: Store, limit: int = 20) -> list[dict]:
     """The most recent status decisions, newest first."""
     if not table_exists(store, "status_decision"):
         return []
-    return _rows(store, f"SELECT {_projection(store, 'status_decision', DECISION_COLUMNS)} "
-                        "FROM status_decision ORDER BY decided_at DESC, id LIMIT ?", [limit])
+    return _rows(
+        store,
+        f"SELECT {_projection(store, 'status_decision', DECISION_COLUMNS)} "
+        "FROM status_decision ORDER BY decided_at DESC, id LIMIT ?",
+        [limit],
+    )
 
 
 # --- classification ----------------------------------------------------------------------
@@ -273,14 +380,15 @@ def sensitive_rows(store: Store) -> list[str]:
     """
     found = []
     if "classification" in columns(store, "finding"):
-        for (fid, value) in store.conn.execute(
+        for fid, value in store.conn.execute(
             f"SELECT id, classification FROM finding WHERE classification IS NOT NULL AND {_current(store)}"
         ):
             if is_sensitive_marking(value):
                 found.append(f"finding {fid}")
     for item in register_items(store):
         values = [item.get("classification")] + [
-            v for k, v in item["extra"].items()
+            v
+            for k, v in item["extra"].items()
             if any(word in str(k).lower() for word in ("classification", "marking"))
         ]
         if any(is_sensitive_marking(v) for v in values):

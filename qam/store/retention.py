@@ -27,13 +27,17 @@ _CHUNK = 500
 
 def _chunks(ids: list[str]) -> Iterable[list[str]]:
     for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+        yield ids[start : start + _CHUNK]
 
 
 def review_ends(store: Store) -> list[tuple[str, str]]:
     """(review id, end date) of every review with an end date, oldest end first."""
-    return [(r[0], r[1]) for r in store.conn.execute(
-        'SELECT id, "end" FROM review WHERE "end" IS NOT NULL AND trim("end") != \'\' ORDER BY "end", id')]
+    return [
+        (r[0], r[1])
+        for r in store.conn.execute(
+            'SELECT id, "end" FROM review WHERE "end" IS NOT NULL AND trim("end") != \'\' ORDER BY "end", id'
+        )
+    ]
 
 
 def unpurged_records(store: Store, review_ids: list[str]) -> dict[str, dict[str, list[str]]]:
@@ -42,20 +46,26 @@ def unpurged_records(store: Store, review_ids: list[str]) -> dict[str, dict[str,
     A finding counts for a review by its own review id or by its session's, so a finding is
     never left holding text when its session is blanked.
     """
-    found: dict[str, dict[str, list[str]]] = {r: {"capture_session": [], "finding": []} for r in review_ids}
+    found: dict[str, dict[str, list[str]]] = {
+        r: {"capture_session": [], "finding": []} for r in review_ids
+    }
     for chunk in _chunks(review_ids):
         marks = ", ".join("?" * len(chunk))
         for review_id, session_id in store.conn.execute(
-                f"SELECT review_id, id FROM capture_session WHERE review_id IN ({marks}) AND id NOT IN "
-                "(SELECT record_id FROM purged_record WHERE record_table = 'capture_session') "
-                "ORDER BY review_id, created_at, id", chunk):
+            f"SELECT review_id, id FROM capture_session WHERE review_id IN ({marks}) AND id NOT IN "
+            "(SELECT record_id FROM purged_record WHERE record_table = 'capture_session') "
+            "ORDER BY review_id, created_at, id",
+            chunk,
+        ):
             found[review_id]["capture_session"].append(session_id)
         for review_id, finding_id in store.conn.execute(
-                "SELECT coalesce(s.review_id, f.review_id), f.id FROM finding f "
-                "LEFT JOIN capture_session s ON s.id = f.session_id "
-                f"WHERE (f.review_id IN ({marks}) OR s.review_id IN ({marks})) AND f.id NOT IN "
-                "(SELECT record_id FROM purged_record WHERE record_table = 'finding') "
-                "ORDER BY f.review_id, f.created_at, f.id", chunk + chunk):
+            "SELECT coalesce(s.review_id, f.review_id), f.id FROM finding f "
+            "LEFT JOIN capture_session s ON s.id = f.session_id "
+            f"WHERE (f.review_id IN ({marks}) OR s.review_id IN ({marks})) AND f.id NOT IN "
+            "(SELECT record_id FROM purged_record WHERE record_table = 'finding') "
+            "ORDER BY f.review_id, f.created_at, f.id",
+            chunk + chunk,
+        ):
             if review_id in found:
                 found[review_id]["finding"].append(finding_id)
     return found
@@ -81,7 +91,9 @@ def trail_events_with_text(store: Store, table: str, ids: list[str]) -> int:
     for chunk in _chunks(sorted(ids)):
         count += store.conn.execute(
             f"SELECT count(*) FROM audit_log WHERE entity = ? AND entity_id IN ({', '.join('?' * len(chunk))}) "
-            f"AND ({_HOLDS_WORDS})", [table, *chunk]).fetchone()[0]
+            f"AND ({_HOLDS_WORDS})",
+            [table, *chunk],
+        ).fetchone()[0]
     return count
 
 
@@ -100,13 +112,18 @@ def present_ids(store: Store, table: str, ids: Iterable[str]) -> list[str]:
     ids = sorted(set(ids))
     found: list[str] = []
     for chunk in _chunks(ids):
-        found += [r[0] for r in store.conn.execute(
-            f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk)]
+        found += [
+            r[0]
+            for r in store.conn.execute(
+                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+        ]
     return sorted(found)
 
 
-def purge_records(store: Store, *, session_ids: list[str], finding_ids: list[str], at: str,
-                  event_id: str) -> None:
+def purge_records(
+    store: Store, *, session_ids: list[str], finding_ids: list[str], at: str, event_id: str
+) -> None:
     """Blank the free text of these sessions and findings, re-index, list them as purged.
 
     Must run inside the caller's transaction (with the purge event), so it is all or
@@ -120,16 +137,21 @@ def purge_records(store: Store, *, session_ids: list[str], finding_ids: list[str
     for chunk in _chunks(sorted(finding_ids)):
         conn.execute(
             "UPDATE finding SET notes = '', concerns = NULL, participant_role = NULL, "
-            f"participant_unit = NULL WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            f"participant_unit = NULL WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
     for chunk in _chunks(sorted(session_ids)):
         conn.execute(
             "UPDATE capture_session SET place = NULL, participants = '[]', document_title = NULL "
-            f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            f"WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
     rebuild_search(store)
     conn.executemany(
         "INSERT OR IGNORE INTO purged_record (record_table, record_id, purged_at, event_id) VALUES (?, ?, ?, ?)",
         [("capture_session", i, at, event_id) for i in sorted(session_ids)]
-        + [("finding", i, at, event_id) for i in sorted(finding_ids)])
+        + [("finding", i, at, event_id) for i in sorted(finding_ids)],
+    )
     conn.execute("DELETE FROM setting WHERE key = ?", [PURGE_FLAG])
 
 
@@ -139,7 +161,9 @@ def insert_purged(store: Store, rows: Iterable[dict]) -> int:
     for row in rows:
         added += store.conn.execute(
             "INSERT OR IGNORE INTO purged_record (record_table, record_id, purged_at, event_id) "
-            "VALUES (?, ?, ?, ?)", [row[c] for c in PURGED_COLUMNS]).rowcount
+            "VALUES (?, ?, ?, ?)",
+            [row[c] for c in PURGED_COLUMNS],
+        ).rowcount
     return added
 
 

@@ -14,8 +14,17 @@ def stored_digest(store: Store, set_id: str, version: int) -> str | None:
     return row[0] if row else None
 
 
-def insert_set(store: Store, *, set_id: str, version: int, title: str, framework: str, scale: str,
-               digest: str, body: str) -> None:
+def insert_set(
+    store: Store,
+    *,
+    set_id: str,
+    version: int,
+    title: str,
+    framework: str,
+    scale: str,
+    digest: str,
+    body: str,
+) -> None:
     with store.transaction():
         store.conn.execute(
             "INSERT INTO question_set (id, version, title, framework, scale, digest, body, loaded_at) "

@@ -22,6 +22,7 @@ from qam.store.fieldwork import (
 
 # ----------------------------------------------------------------------------- register (read-only)
 
+
 def register_items(store: Store) -> list[dict]:
     """Register items on contract columns ([] before the register capability exists)."""
     if not table_exists(store, "register_item"):
@@ -40,8 +41,10 @@ def set_item_status(store: Store, ref: str, status: str, at: str) -> None:
     cols = set(table_columns(store, "register_item"))
     with store.transaction():
         if "updated_at" in cols:
-            store.conn.execute("UPDATE register_item SET status = ?, updated_at = ? WHERE ref = ?",
-                               [status, at, ref])
+            store.conn.execute(
+                "UPDATE register_item SET status = ?, updated_at = ? WHERE ref = ?",
+                [status, at, ref],
+            )
         else:
             store.conn.execute("UPDATE register_item SET status = ? WHERE ref = ?", [status, ref])
 
@@ -53,12 +56,15 @@ def item_status(store: Store, ref: str) -> str | None:
 
 # ----------------------------------------------------------------------------- decisions and conflicts
 
+
 def decisions(store: Store, item_ref: str | None = None) -> list[dict]:
     if not table_exists(store, "status_decision"):
         return []
     cols = [c for c in DECISION_COLUMNS if c in set(table_columns(store, "status_decision"))]
-    sql = (f"SELECT {', '.join('d.' + c for c in cols)}, o.store_id AS origin FROM status_decision d "
-           "LEFT JOIN decision_origin o ON o.decision_id = d.id")
+    sql = (
+        f"SELECT {', '.join('d.' + c for c in cols)}, o.store_id AS origin FROM status_decision d "
+        "LEFT JOIN decision_origin o ON o.decision_id = d.id"
+    )
     params = []
     if item_ref:
         sql += " WHERE d.item_ref = ?"
@@ -69,8 +75,15 @@ def decisions(store: Store, item_ref: str | None = None) -> list[dict]:
 def insert_decision(store: Store, decision: dict, origin: str) -> None:
     cols = set(table_columns(store, "status_decision"))
     with store.transaction():
-        _insert(store, "status_decision", {c: decision.get(c) for c in DECISION_COLUMNS if c in cols})
-        _insert(store, "decision_origin", {"decision_id": decision["id"], "store_id": origin}, ignore=True)
+        _insert(
+            store, "status_decision", {c: decision.get(c) for c in DECISION_COLUMNS if c in cols}
+        )
+        _insert(
+            store,
+            "decision_origin",
+            {"decision_id": decision["id"], "store_id": origin},
+            ignore=True,
+        )
 
 
 def conflicts(store: Store, *, open_only: bool = False) -> list[dict]:
@@ -97,15 +110,22 @@ def resolve_conflict(store: Store, conflict_id: str, decision_id: str, at: str) 
     with store.transaction():
         store.conn.execute(
             "UPDATE register_conflict SET resolved_by = ?, resolved_at = ? WHERE id = ? "
-            "AND resolved_by IS NULL", [decision_id, at, conflict_id])
+            "AND resolved_by IS NULL",
+            [decision_id, at, conflict_id],
+        )
 
 
 def resolving_decision_ids(store: Store) -> set[str]:
-    return {r[0] for r in store.conn.execute(
-        "SELECT resolved_by FROM register_conflict WHERE resolved_by IS NOT NULL")}
+    return {
+        r[0]
+        for r in store.conn.execute(
+            "SELECT resolved_by FROM register_conflict WHERE resolved_by IS NOT NULL"
+        )
+    }
 
 
 # ----------------------------------------------------------------------------- sync
+
 
 def table_rows(store: Store, table: str, columns: Iterable[str]) -> list[dict]:
     """Every row of one table on the given columns (absent columns read as NULL)."""
@@ -142,7 +162,8 @@ def set_review_status(store: Store, review_id: str, status: str) -> None:
 def set_session_finalised(store: Store, session_id: str, at: str) -> None:
     store.conn.execute(
         "UPDATE capture_session SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
-        [at, session_id])
+        [at, session_id],
+    )
 
 
 def synced_original_ids(store: Store) -> set[str]:
@@ -154,14 +175,19 @@ def local_event_ids(store: Store) -> set[str]:
 
 
 def record_synced_event(store: Store, original: str, local: str, origin: str | None) -> None:
-    _insert(store, "synced_event", {"original_event_id": original, "local_event_id": local,
-                                    "store_id": origin})
+    _insert(
+        store,
+        "synced_event",
+        {"original_event_id": original, "local_event_id": local, "store_id": origin},
+    )
 
 
 def synced_events(store: Store) -> dict[str, str]:
     """local wrapper event id -> original event id."""
-    return {r[1]: r[0] for r in store.conn.execute(
-        "SELECT original_event_id, local_event_id FROM synced_event")}
+    return {
+        r[1]: r[0]
+        for r in store.conn.execute("SELECT original_event_id, local_event_id FROM synced_event")
+    }
 
 
 def decision_origins(store: Store) -> dict[str, str]:

@@ -11,12 +11,27 @@ from qam.initialise import initialise
 from qam.store import Store
 
 ITEMS = [
-    ("REC-HANDOVER", "recommendation", "custody", "awaiting_review",
-     "The force should make sure custody handovers include a detainee risk briefing."),
-    ("AFI-SEARCH", "area_for_improvement", "stop_and_search", "being_progressed",
-     "The force should improve supervision of stop and search records and grounds."),
-    ("REC-CALLS", "recommendation", "call_handling", "awaiting_review",
-     "The force should reduce abandoned 101 calls."),
+    (
+        "REC-HANDOVER",
+        "recommendation",
+        "custody",
+        "awaiting_review",
+        "The force should make sure custody handovers include a detainee risk briefing.",
+    ),
+    (
+        "AFI-SEARCH",
+        "area_for_improvement",
+        "stop_and_search",
+        "being_progressed",
+        "The force should improve supervision of stop and search records and grounds.",
+    ),
+    (
+        "REC-CALLS",
+        "recommendation",
+        "call_handling",
+        "awaiting_review",
+        "The force should reduce abandoned 101 calls.",
+    ),
 ]
 
 
@@ -26,24 +41,45 @@ def add_items(store) -> None:
     now = datetime.now(UTC).isoformat()
     with store.transaction():
         for i, (ref, type_, theme, status, text) in enumerate(ITEMS):
-            reg.insert_item(store, {"id": f"00000000-0000-4000-8000-00000000000{i}", "ref": ref,
-                                    "text": text, "type": type_, "scope": "force", "status": status,
-                                    "theme": theme, "created_at": now, "updated_at": now})
+            reg.insert_item(
+                store,
+                {
+                    "id": f"00000000-0000-4000-8000-00000000000{i}",
+                    "ref": ref,
+                    "text": text,
+                    "type": type_,
+                    "scope": "force",
+                    "status": status,
+                    "theme": theme,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
         reg.rebuild_search(store)
 
 
 def make_programme(path, actor="liaison.lead") -> Store:
     store = Store.open(path)
     initialise(store, actor=actor, force_name="Westshire Police")
-    fw.add_review(store, review_id="R1", title="Custody handovers", theme="custody", unit="Eastern BCU",
-                  start="2025-06-02", end="2025-06-13", actor=actor, team=["sgt.eastern"])
+    fw.add_review(
+        store,
+        review_id="R1",
+        title="Custody handovers",
+        theme="custody",
+        unit="Eastern BCU",
+        start="2025-06-02",
+        end="2025-06-13",
+        actor=actor,
+        team=["sgt.eastern"],
+    )
     add_items(store)
     return store
 
 
-
 def answer_line(question="pub-1", notes="Handover briefing covered detainee risk", **extra) -> str:
-    return json.dumps({"review": "R1", "question": question, "method": "interview", "notes": notes, **extra})
+    return json.dumps(
+        {"review": "R1", "question": question, "method": "interview", "notes": notes, **extra}
+    )
 
 
 def finding_ids(store) -> set[str]:

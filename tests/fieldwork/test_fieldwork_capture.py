@@ -17,11 +17,22 @@ from qam.fieldwork.links import suggest_links
 
 
 def test_answers_commit_each_and_share_one_session(programme, qam):
-    lines = "\n".join([
-        answer_line("pub-1", grade="good", good_practice=True, sources=2, links=["REC-HANDOVER"],
-                    participant={"role": "detention officer", "unit": "custody"}),
-        answer_line("vic-1", notes="Victims told of next steps"),
-    ]) + "\n"
+    lines = (
+        "\n".join(
+            [
+                answer_line(
+                    "pub-1",
+                    grade="good",
+                    good_practice=True,
+                    sources=2,
+                    links=["REC-HANDOVER"],
+                    participant={"role": "detention officer", "unit": "custody"},
+                ),
+                answer_line("vic-1", notes="Victims told of next steps"),
+            ]
+        )
+        + "\n"
+    )
     result = qam("capture", "--answers", "-", input=lines)
     assert result.exit_code == 0, result.stderr
     saved = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("saved ")]
@@ -30,27 +41,45 @@ def test_answers_commit_each_and_share_one_session(programme, qam):
     first = fw.get_finding(programme, saved[0])
     assert first["links"] == ["REC-HANDOVER"] and first["good_practice"] is True
     assert first["participant_role"] == "detention officer" and first["grade"] == "good"
-    events = programme.conn.execute("SELECT count(*) FROM audit_log WHERE entity = 'finding'").fetchone()[0]
+    events = programme.conn.execute(
+        "SELECT count(*) FROM audit_log WHERE entity = 'finding'"
+    ).fetchone()[0]
     assert events == 2
 
 
-@pytest.mark.parametrize("bad, words", [
-    ("not json", "line 2: not a JSON object"),
-    (answer_line("zzz-9"), "line 2: Question 'zzz-9'"),
-    (json.dumps({"review": "NOPE", "question": "pub-1", "method": "interview", "notes": "x"}), "line 2: No review 'NOPE'"),
-    (answer_line("pub-1", grade="brilliant"), "line 2: Grade 'brilliant'"),
-    (answer_line("pub-1", links=["REC-NOPE"]), "line 2: Register item 'REC-NOPE'"),
-    (answer_line("pub-1", method="telepathy"), "line 2: method 'telepathy'"),
-    (answer_line("vic-1", grade="good"), "line 2: Question vic-1 is not graded"),
-])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ("not json", "line 2: not a JSON object"),
+        (answer_line("zzz-9"), "line 2: Question 'zzz-9'"),
+        (
+            json.dumps(
+                {"review": "NOPE", "question": "pub-1", "method": "interview", "notes": "x"}
+            ),
+            "line 2: No review 'NOPE'",
+        ),
+        (answer_line("pub-1", grade="brilliant"), "line 2: Grade 'brilliant'"),
+        (answer_line("pub-1", links=["REC-NOPE"]), "line 2: Register item 'REC-NOPE'"),
+        (answer_line("pub-1", method="telepathy"), "line 2: method 'telepathy'"),
+        (answer_line("vic-1", grade="good"), "line 2: Question vic-1 is not graded"),
+    ],
+)
 def test_bad_line_refused_with_its_number_earlier_answers_kept(programme, qam, bad, words):
     before_sessions = programme.conn.execute("SELECT count(*) FROM capture_session").fetchone()[0]
-    result = qam("capture", "--answers", "-", input=answer_line("pub-1") + "\n" + bad + "\n" + answer_line("vic-1") + "\n")
+    result = qam(
+        "capture",
+        "--answers",
+        "-",
+        input=answer_line("pub-1") + "\n" + bad + "\n" + answer_line("vic-1") + "\n",
+    )
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(errors) == 1 and words in errors[0], result.stderr
     assert len(finding_ids(programme)) == 1  # the first line stays saved, nothing after the bad one
-    assert programme.conn.execute("SELECT count(*) FROM capture_session").fetchone()[0] == before_sessions + 1
+    assert (
+        programme.conn.execute("SELECT count(*) FROM capture_session").fetchone()[0]
+        == before_sessions + 1
+    )
 
 
 def test_bad_first_line_writes_nothing(programme, qam):
@@ -60,12 +89,33 @@ def test_bad_first_line_writes_nothing(programme, qam):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.binary().map(lambda b: b.decode("latin-1")),
-                 st.dictionaries(st.sampled_from(["review", "question", "method", "notes", "grade", "sources",
-                                                  "links", "participant", "good_practice", "x"]),
-                                 st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                                              lambda c: st.lists(c) | st.dictionaries(st.text(), c), max_leaves=5)
-                                 ).map(json.dumps)))
+@given(
+    st.one_of(
+        st.text(),
+        st.binary().map(lambda b: b.decode("latin-1")),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "review",
+                    "question",
+                    "method",
+                    "notes",
+                    "grade",
+                    "sources",
+                    "links",
+                    "participant",
+                    "good_practice",
+                    "x",
+                ]
+            ),
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(),
+                lambda c: st.lists(c) | st.dictionaries(st.text(), c),
+                max_leaves=5,
+            ),
+        ).map(json.dumps),
+    )
+)
 def test_parser_raises_only_qam_errors(text):
     try:
         parse_line(text, 7)
@@ -77,8 +127,12 @@ def test_parser_raises_only_qam_errors(text):
 
 def test_revision_supersedes_and_finalise_locks(programme):
     session = fw.open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
-    first = fw.record_answer(programme, session, question_id="pub-1", notes="first", actor="sgt", grade="good")
-    second = fw.record_answer(programme, session, question_id="pub-1", notes="second", actor="sgt", grade="adequate")
+    first = fw.record_answer(
+        programme, session, question_id="pub-1", notes="first", actor="sgt", grade="good"
+    )
+    second = fw.record_answer(
+        programme, session, question_id="pub-1", notes="second", actor="sgt", grade="adequate"
+    )
     assert second["supersedes"] == first["id"]
     assert [f["id"] for f in fw.list_findings(programme)] == [second["id"]]
     assert len(fw.list_findings(programme, include_superseded=True)) == 2
@@ -91,34 +145,85 @@ def test_revision_supersedes_and_finalise_locks(programme):
     with pytest.raises(RefusedError, match="reason"):
         fw.correct(programme, second["id"], actor="sgt", reason=" ", notes="x")
     fixed = fw.correct(programme, second["id"], actor="sgt", reason="miscounted", notes="third")
-    assert fixed["supersedes"] == second["id"] and fixed["notes"] == "third" and fixed["grade"] == "adequate"
+    assert (
+        fixed["supersedes"] == second["id"]
+        and fixed["notes"] == "third"
+        and fixed["grade"] == "adequate"
+    )
     with pytest.raises(RefusedError, match="already replaced"):
         fw.correct(programme, second["id"], actor="sgt", reason="again", notes="x")
-    reasons = [r[0] for r in programme.conn.execute("SELECT reason FROM audit_log WHERE action = 'correct'")]
+    reasons = [
+        r[0]
+        for r in programme.conn.execute("SELECT reason FROM audit_log WHERE action = 'correct'")
+    ]
     assert reasons == ["miscounted"]
 
 
 def test_findings_cli_list_search_show_correct(programme, qam):
-    qam("capture", "--answers", "-", input=answer_line("pub-1", notes="Supervisors review search records weekly") + "\n")
+    qam(
+        "capture",
+        "--answers",
+        "-",
+        input=answer_line("pub-1", notes="Supervisors review search records weekly") + "\n",
+    )
     found = json.loads(qam("findings", "list", "--search", "records", "--json").stdout)
     assert len(found) == 1
     assert json.loads(qam("findings", "list", "--search", "handover", "--json").stdout) == []
     shown = json.loads(qam("findings", "show", found[0]["id"], "--json").stdout)
     assert shown["notes"].startswith("Supervisors")
-    result = qam("findings", "correct", found[0]["id"], "--notes", "Monthly, not weekly", "--reason", "checked the log")
+    result = qam(
+        "findings",
+        "correct",
+        found[0]["id"],
+        "--notes",
+        "Monthly, not weekly",
+        "--reason",
+        "checked the log",
+    )
     assert result.exit_code == 0 and "Saved." in result.stdout
-    assert json.loads(qam("findings", "list", "--search", "monthly", "--json").stdout)[0]["supersedes"] == found[0]["id"]
+    assert (
+        json.loads(qam("findings", "list", "--search", "monthly", "--json").stdout)[0]["supersedes"]
+        == found[0]["id"]
+    )
     assert qam("findings", "show", "nope").exit_code == 1
 
 
 def test_reviews_list_and_add(programme, qam):
     rows = json.loads(qam("reviews", "list", "--json").stdout)
     assert {"id", "theme", "unit", "start", "end", "question_set"} <= set(rows[0])
-    result = qam("reviews", "add", "R2", "--title", "Stop and search", "--theme", "stop_and_search", "--unit",
-                 "Western BCU", "--start", "2025-07-01", "--end", "2025-07-04", "--method", "document_analysis")
+    result = qam(
+        "reviews",
+        "add",
+        "R2",
+        "--title",
+        "Stop and search",
+        "--theme",
+        "stop_and_search",
+        "--unit",
+        "Western BCU",
+        "--start",
+        "2025-07-01",
+        "--end",
+        "2025-07-04",
+        "--method",
+        "document_analysis",
+    )
     assert result.exit_code == 0
-    bad = qam("reviews", "add", "R3", "--title", "x", "--theme", "nonsense", "--unit", "u", "--start",
-              "2025-07-01", "--end", "2025-07-04")
+    bad = qam(
+        "reviews",
+        "add",
+        "R3",
+        "--title",
+        "x",
+        "--theme",
+        "nonsense",
+        "--unit",
+        "u",
+        "--start",
+        "2025-07-01",
+        "--end",
+        "2025-07-04",
+    )
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: Theme 'nonsense'")
 
 
@@ -132,7 +237,9 @@ def test_link_suggestions_by_theme_then_words(programme):
 def test_document_analysis_keeps_title_and_hash_not_content(programme, tmp_path):
     doc = tmp_path / "custody-policy.pdf"
     doc.write_bytes(b"SECRET CONTENT of the policy")
-    session = fw.open_session(programme, review_id="R1", method="document_analysis", actor="sgt", document=doc)
+    session = fw.open_session(
+        programme, review_id="R1", method="document_analysis", actor="sgt", document=doc
+    )
     import hashlib
 
     assert session["document_title"] == "custody-policy.pdf"
@@ -142,8 +249,11 @@ def test_document_analysis_keeps_title_and_hash_not_content(programme, tmp_path)
 
 def test_survey_import_counts(programme, tmp_path, qam):
     csv = tmp_path / "survey.csv"
-    csv.write_text("respondent,role,unit,pub-1,vic-1\n1,detention officer,custody,Good,Told me what next\n"
-                   "2,sergeant,custody,requires_improvement,\n3,detention officer,custody,good,No update\n", encoding="utf-8")
+    csv.write_text(
+        "respondent,role,unit,pub-1,vic-1\n1,detention officer,custody,Good,Told me what next\n"
+        "2,sergeant,custody,requires_improvement,\n3,detention officer,custody,good,No update\n",
+        encoding="utf-8",
+    )
     result = qam("findings", "import-survey", "R1", str(csv))
     assert result.exit_code == 0, result.stderr
     rows = {f["question_id"]: f for f in fw.list_findings(programme)}
@@ -154,7 +264,11 @@ def test_survey_import_counts(programme, tmp_path, qam):
     bad.write_text("name,pub-1\nJohn Smith,good\n", encoding="utf-8")
     before = finding_ids(programme)
     result = qam("findings", "import-survey", "R1", str(bad))
-    assert result.exit_code == 1 and "column 'name'" in result.stderr and finding_ids(programme) == before
+    assert (
+        result.exit_code == 1
+        and "column 'name'" in result.stderr
+        and finding_ids(programme) == before
+    )
 
 
 def test_finalise_cli_and_sessions(programme, qam):
@@ -172,5 +286,7 @@ def test_a_review_meets_the_questions_on_its_theme_first(programme):
     on_theme = [q.id for q in fw.session_set(programme, session).questions if "custody" in q.themes]
     assert on_theme and order[: len(on_theme)] == on_theme
     assert sorted(order) == sorted(q.id for q in fw.session_set(programme, session).questions)
-    fw.record_answer(programme, session, question_id=order[0], notes="Handover seen", actor="sgt.eastern")
+    fw.record_answer(
+        programme, session, question_id=order[0], notes="Handover seen", actor="sgt.eastern"
+    )
     assert fw.resume_index(programme, session) == 1

@@ -30,7 +30,14 @@ from qam.store import Store
 from qam.store import fieldwork as db
 
 MERGE_KILLS = int(os.environ.get("QAM_MERGE_KILLS", "15"))
-_TABLES = ("capture_session", "finding", "finding_link", "status_decision", "audit_log", "synced_event")
+_TABLES = (
+    "capture_session",
+    "finding",
+    "finding_link",
+    "status_decision",
+    "audit_log",
+    "synced_event",
+)
 
 
 def _state(path) -> tuple[dict, str]:
@@ -43,8 +50,11 @@ def _state(path) -> tuple[dict, str]:
     try:
         counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _TABLES}
         digest = hashlib.sha256()
-        for sql in ("SELECT * FROM finding ORDER BY id", "SELECT * FROM status_decision ORDER BY id",
-                    "SELECT seq, actor, entity, entity_id, action, old, new, reason FROM audit_log ORDER BY seq"):
+        for sql in (
+            "SELECT * FROM finding ORDER BY id",
+            "SELECT * FROM status_decision ORDER BY id",
+            "SELECT seq, actor, entity, entity_id, action, old, new, reason FROM audit_log ORDER BY seq",
+        ):
             for row in conn.execute(sql):
                 digest.update(json.dumps(row, default=str).encode())
         return counts, digest.hexdigest()
@@ -63,12 +73,30 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
     import_bundle(laptop, base, actor="sgt.a")
     session = fw.open_session(laptop, review_id="R1", method="interview", actor="sgt.a")
     for i in range(40):
-        fw.record_answer(laptop, session, question_id="pub-1", notes=f"revision {i}", actor="sgt.a",
-                         links=["REC-HANDOVER"])
-    rows = [{"id": str(uuid.uuid4()), "session_id": session["id"], "review_id": "R1",
-             "question_set": session["question_set"], "question_set_version": session["question_set_version"],
-             "question_id": "vic-1", "method": "interview", "notes": f"observation {i} " * 20,
-             "good_practice": 0, "reviewer": "sgt.a", "created_at": fw.now()} for i in range(findings)]
+        fw.record_answer(
+            laptop,
+            session,
+            question_id="pub-1",
+            notes=f"revision {i}",
+            actor="sgt.a",
+            links=["REC-HANDOVER"],
+        )
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "session_id": session["id"],
+            "review_id": "R1",
+            "question_set": session["question_set"],
+            "question_set_version": session["question_set_version"],
+            "question_id": "vic-1",
+            "method": "interview",
+            "notes": f"observation {i} " * 20,
+            "good_practice": 0,
+            "reviewer": "sgt.a",
+            "created_at": fw.now(),
+        }
+        for i in range(findings)
+    ]
     db.bulk_insert_findings(laptop, rows, [(r["id"], "REC-HANDOVER") for r in rows])
     bundle = tmp_path / "laptop.qam-bundle"
     export_bundle(laptop, bundle, actor="sgt.a")
@@ -78,8 +106,13 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
 
 def _import(db_path, bundle) -> subprocess.Popen:
     env = {**os.environ, "QAM_DB": str(db_path), "QAM_USER": "liaison.lead"}
-    return subprocess.Popen([sys.executable, "-m", "qam", "sync", "import", str(bundle)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "qam", "sync", "import", str(bundle)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path):
@@ -125,20 +158,27 @@ def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path)
 
 # ----------------------------------------------------------------------------- disk full
 
+
 def _counts(store) -> dict:
-    return {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("capture_session", "finding", "finding_link", "finding_fts", "audit_log")}
+    return {
+        t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("capture_session", "finding", "finding_link", "finding_fts", "audit_log")
+    }
 
 
 def test_disk_full_on_save_is_a_clear_error_and_nothing_partial(programme):
     session = fw.open_session(programme, review_id="R1", method="interview", actor="sgt")
-    earlier = fw.record_answer(programme, session, question_id="vic-1", notes="Told of next steps", actor="sgt")
+    earlier = fw.record_answer(
+        programme, session, question_id="vic-1", notes="Told of next steps", actor="sgt"
+    )
     before = _counts(programme)
     pages = programme.pragma("page_count")
     programme.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
     big = "Custody record reviewed line by line. " * 20_000  # ~800 KB: far more than two pages
     with pytest.raises(StoreError, match="full; nothing was written"):
-        fw.record_answer(programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"])
+        fw.record_answer(
+            programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"]
+        )
     assert not programme.conn.in_transaction
     assert _counts(programme) == before
     assert finding_ids(programme) == {earlier["id"]}
@@ -146,11 +186,15 @@ def test_disk_full_on_save_is_a_clear_error_and_nothing_partial(programme):
     assert programme.integrity_ok()
     # A new session's first answer (session + answer in one transaction) fails the same way.
     with pytest.raises(ImportFileError, match=r"line 1: this answer was not saved\. .*full"):
-        fw.capture_answers(programme, [answer_line("pub-1", notes=big, method="focus_group")], actor="sgt")
+        fw.capture_answers(
+            programme, [answer_line("pub-1", notes=big, method="focus_group")], actor="sgt"
+        )
     assert _counts(programme) == before
     # Space freed: the same answer saves.
     programme.conn.execute("PRAGMA max_page_count = 1073741823")
-    saved = fw.record_answer(programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"])
+    saved = fw.record_answer(
+        programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"]
+    )
     assert fw.get_finding(programme, saved["id"])["notes"] == big
     assert programme.integrity_ok()
 
@@ -164,25 +208,46 @@ def test_disk_full_through_the_cli_keeps_the_saved_answers(tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     big = "Custody record reviewed line by line. " * 25_000  # ~950 KB, under the 1 MB line limit
-    lines = answer_line("vic-1", notes="Told of next steps") + "\n" + answer_line("pub-1", notes=big) + "\n"
+    lines = (
+        answer_line("vic-1", notes="Told of next steps")
+        + "\n"
+        + answer_line("pub-1", notes=big)
+        + "\n"
+    )
     env = {**os.environ, "QAM_DB": str(db_path), "QAM_USER": "sgt.full"}
-    result = subprocess.run([sys.executable, "-m", "qam", "capture", "--answers", "-"], input=lines, env=env,
-                            capture_output=True, text=True, preexec_fn=small_disk, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "qam", "capture", "--answers", "-"],
+        input=lines,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=small_disk,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 1 and errors[0].startswith("Error: line 2: this answer was not saved."), result.stderr
+    assert len(errors) == 1 and errors[0].startswith("Error: line 2: this answer was not saved."), (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
     saved = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("saved ")]
     assert len(saved) == 1
     with Store.open(db_path) as store:
         assert finding_ids(store) == set(saved)
         assert store.integrity_ok()
-    again = subprocess.run([sys.executable, "-m", "qam", "capture", "--answers", "-"], env=env, timeout=60,
-                           input=answer_line("pub-1", notes=big) + "\n", capture_output=True, text=True)
+    again = subprocess.run(
+        [sys.executable, "-m", "qam", "capture", "--answers", "-"],
+        env=env,
+        timeout=60,
+        input=answer_line("pub-1", notes=big) + "\n",
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 0, again.stderr
 
 
 # ----------------------------------------------------------------------------- write lock held
+
 
 @pytest.fixture
 def locked(programme, monkeypatch):
@@ -205,16 +270,26 @@ def locked(programme, monkeypatch):
 def test_write_lock_held_too_long_is_one_retryable_error(programme, qam, locked):
     before = _counts(programme)
     locked["take"]()
-    result = qam("capture", "--answers", "-", input=answer_line("pub-1", notes="Risk briefing seen") + "\n")
+    result = qam(
+        "capture", "--answers", "-", input=answer_line("pub-1", notes="Risk briefing seen") + "\n"
+    )
     assert result.exit_code == 1
     errors = result.stderr.strip().splitlines()
-    assert len(errors) == 1 and errors[0].startswith("Error: line 1: this answer was not saved."), result.stderr
-    assert "busy" in errors[0] and "still in your file" in errors[0] and "run the same command again" in errors[0].lower()
+    assert len(errors) == 1 and errors[0].startswith("Error: line 1: this answer was not saved."), (
+        result.stderr
+    )
+    assert (
+        "busy" in errors[0]
+        and "still in your file" in errors[0]
+        and "run the same command again" in errors[0].lower()
+    )
     assert _counts(programme) == before
     # The lock is released: the same command saves the same line.
     locked["conn"].execute("ROLLBACK")
     locked["held"] = False
-    again = qam("capture", "--answers", "-", input=answer_line("pub-1", notes="Risk briefing seen") + "\n")
+    again = qam(
+        "capture", "--answers", "-", input=answer_line("pub-1", notes="Risk briefing seen") + "\n"
+    )
     assert again.exit_code == 0, again.stderr
     assert [f["notes"] for f in fw.list_findings(programme)] == ["Risk briefing seen"]
 

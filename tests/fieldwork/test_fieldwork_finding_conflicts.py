@@ -21,12 +21,19 @@ from qam.store import sync as sync_db
 def _canonical(store) -> str:
     rows = {
         "finding": sync_db.table_rows(store, "finding", db.FINDING_COLUMNS),
-        "conflict": [{k: c[k] for k in ("id", "finding_id", "version_ids", "kept_id")}
-                     for c in db.finding_conflicts(store)],
-        "set_aside": [{k: r[k] for k in ("finding_id", "kept_id", "conflict_id")}
-                      for r in sync_db.table_rows(store, "finding_set_aside", db.SET_ASIDE_COLUMNS)],
+        "conflict": [
+            {k: c[k] for k in ("id", "finding_id", "version_ids", "kept_id")}
+            for c in db.finding_conflicts(store)
+        ],
+        "set_aside": [
+            {k: r[k] for k in ("finding_id", "kept_id", "conflict_id")}
+            for r in sync_db.table_rows(store, "finding_set_aside", db.SET_ASIDE_COLUMNS)
+        ],
     }
-    return json.dumps({t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()}, sort_keys=True)
+    return json.dumps(
+        {t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()},
+        sort_keys=True,
+    )
 
 
 @pytest.fixture
@@ -34,18 +41,29 @@ def forked(tmp_path):
     """Programme store (two identical copies) with finding F; laptops A and B each corrected F."""
     prog = make_programme(tmp_path / "p1.db")
     session = fw.open_session(prog, review_id="R1", method="direct_observation", actor="lead")
-    base_finding = fw.record_answer(prog, session, question_id="pub-1", notes="Briefing seen once", actor="lead",
-                                    grade="adequate")
+    base_finding = fw.record_answer(
+        prog,
+        session,
+        question_id="pub-1",
+        notes="Briefing seen once",
+        actor="lead",
+        grade="adequate",
+    )
     fw.finalise(prog, session["id"], "lead")
     base = tmp_path / "base.qam-bundle"
     export_bundle(prog, base, actor="lead")
     prog.close()
     shutil.copy(tmp_path / "p1.db", tmp_path / "p2.db")
     bundles, versions = {}, {}
-    for name, notes in (("a", "Briefing seen twice"), ("b", "Briefing not seen at the night handover")):
+    for name, notes in (
+        ("a", "Briefing seen twice"),
+        ("b", "Briefing not seen at the night handover"),
+    ):
         laptop = Store.open(tmp_path / f"{name}.db")
         import_bundle(laptop, base, actor=name)
-        versions[name] = fw.correct(laptop, base_finding["id"], actor=name, reason=f"{name} rechecked", notes=notes)["id"]
+        versions[name] = fw.correct(
+            laptop, base_finding["id"], actor=name, reason=f"{name} rechecked", notes=notes
+        )["id"]
         bundles[name] = tmp_path / f"{name}.qam-bundle"
         export_bundle(laptop, bundles[name], actor=name)
         laptop.close()
@@ -77,7 +95,9 @@ def test_both_orders_flag_one_conflict_and_resolution_keeps_one(forked):
     with pytest.raises(NotFoundError):
         resolve_finding(p1, versions["a"], versions["a"], reason="x", actor="lead")
     for store in (p1, p2):
-        done = resolve_finding(store, fid[:8], versions["b"][:8], reason="matches the shift log", actor="lead")
+        done = resolve_finding(
+            store, fid[:8], versions["b"][:8], reason="matches the shift log", actor="lead"
+        )
         assert done["kept"] == versions["b"] and done["set_aside"] == [versions["a"]]
         assert [f["id"] for f in fw.list_findings(store)] == [versions["b"]]
         assert len(fw.list_findings(store, include_superseded=True)) == 3  # nothing deleted
@@ -120,10 +140,18 @@ def test_cli_conflicts_and_resolve_finding(forked, qam):
     assert row["finding_id"] == fid and sorted(row["current_versions"]) == sorted(versions.values())
     assert "OPEN" in qam("sync", "conflicts").stdout
     bad = qam("sync", "resolve-finding", fid, "--keep", "nonsense", "--reason", "x")
-    assert bad.exit_code == 1 and len(bad.stderr.strip().splitlines()) == 1 and bad.stderr.startswith("Error:")
-    ok = qam("sync", "resolve-finding", fid, "--keep", versions["a"], "--reason", "matches the record")
+    assert (
+        bad.exit_code == 1
+        and len(bad.stderr.strip().splitlines()) == 1
+        and bad.stderr.startswith("Error:")
+    )
+    ok = qam(
+        "sync", "resolve-finding", fid, "--keep", versions["a"], "--reason", "matches the record"
+    )
     assert ok.exit_code == 0, ok.stderr
-    assert [f["id"] for f in json.loads(qam("findings", "list", "--json").stdout)] == [versions["a"]]
+    assert [f["id"] for f in json.loads(qam("findings", "list", "--json").stdout)] == [
+        versions["a"]
+    ]
     assert json.loads(qam("sync", "conflicts", "--json").stdout) == []
     shown = json.loads(qam("findings", "show", versions["b"], "--json").stdout)
     assert shown["set_aside"]["kept_id"] == versions["a"]

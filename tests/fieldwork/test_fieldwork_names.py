@@ -18,25 +18,44 @@ def named(programme):
     """SME 'Priya Shah' in the pool; a session with one clean and two risky findings."""
     now = datetime.now(UTC).isoformat()
     with programme.transaction():
-        programme.conn.execute("INSERT INTO sme (id, name, role, unit, updated_at) VALUES "
-                               "('S1', 'Priya Shah', 'Sergeant', 'Custody', ?)", [now])
+        programme.conn.execute(
+            "INSERT INTO sme (id, name, role, unit, updated_at) VALUES "
+            "('S1', 'Priya Shah', 'Sergeant', 'Custody', ?)",
+            [now],
+        )
     session = fw.open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
-    clean = fw.record_answer(programme, session, question_id="vic-1", notes="The DS handover was thorough.", actor="sgt")
-    by_title = fw.record_answer(programme, session, question_id="pub-1", notes="Sgt. Patel read the risk briefing",
-                                actor="sgt")
-    by_sme = fw.record_answer(programme, session, question_id="vul-1", notes="Briefing covered risk",
-                              concerns="priya  shah was not told", actor="sgt")
+    clean = fw.record_answer(
+        programme, session, question_id="vic-1", notes="The DS handover was thorough.", actor="sgt"
+    )
+    by_title = fw.record_answer(
+        programme,
+        session,
+        question_id="pub-1",
+        notes="Sgt. Patel read the risk briefing",
+        actor="sgt",
+    )
+    by_sme = fw.record_answer(
+        programme,
+        session,
+        question_id="vul-1",
+        notes="Briefing covered risk",
+        concerns="priya  shah was not told",
+        actor="sgt",
+    )
     return session, clean, by_title, by_sme
 
 
-@pytest.mark.parametrize("text, found", [
-    ("Ch Insp Jones agreed", ["Ch Insp Jones"]),
-    ("Mrs O'Neill and Dr Smith-Jones", ["Mrs O'Neill", "Dr Smith-Jones"]),
-    ("PC Priya Shah saw it", ["PC Priya Shah"]),
-    ("PCs and DCs were briefed; the PC said so", []),
-    ("Mr A", []),
-    ("custody sergeant Priya Shahid", []),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Ch Insp Jones agreed", ["Ch Insp Jones"]),
+        ("Mrs O'Neill and Dr Smith-Jones", ["Mrs O'Neill", "Dr Smith-Jones"]),
+        ("PC Priya Shah saw it", ["PC Priya Shah"]),
+        ("PCs and DCs were briefed; the PC said so", []),
+        ("Mr A", []),
+        ("custody sergeant Priya Shahid", []),
+    ],
+)
 def test_the_patterns(text, found):
     from qam.fieldwork.names import _name_patterns
 
@@ -54,13 +73,20 @@ def test_finalise_refuses_possible_names_until_confirmed(programme, named):
     assert "qam findings correct ID --notes" in message and "--confirm-names-checked" in message
     assert fw.get_session(programme, session["id"])["finalised_at"] is None
     # Corrected to a role: no longer flagged. Confirmed: finalised, with the confirmation in the trail.
-    fw.correct(programme, by_title["id"], actor="sgt", reason="name removed", notes="The custody sergeant read it")
+    fw.correct(
+        programme,
+        by_title["id"],
+        actor="sgt",
+        reason="name removed",
+        notes="The custody sergeant read it",
+    )
     with pytest.raises(RefusedError, match="1 finding"):
         fw.finalise(programme, session["id"], "sgt")
     locked = fw.finalise(programme, session["id"], "sgt", names_checked=True)
     assert locked["finalised_at"]
     event = programme.conn.execute(
-        "SELECT new FROM audit_log WHERE action = 'finalise' AND entity_id = ?", [session["id"]]).fetchone()[0]
+        "SELECT new FROM audit_log WHERE action = 'finalise' AND entity_id = ?", [session["id"]]
+    ).fetchone()[0]
     assert json.loads(event)["names_checked"] == [by_sme["id"]]
 
 
@@ -72,18 +98,29 @@ def test_cli_finalise_and_findings_check(programme, named, qam):
     assert len(lines) == 1 and lines[0].startswith("Error: Session") and by_title["id"] in lines[0]
     assert fw.get_session(programme, session["id"])["finalised_at"] is None
     checked = json.loads(qam("findings", "check", "--review", "R1", "--json").stdout)
-    assert {r["finding_id"]: r["words"] for r in checked} == {by_title["id"]: ["Sgt. Patel"],
-                                                             by_sme["id"]: ["priya shah"]}
+    assert {r["finding_id"]: r["words"] for r in checked} == {
+        by_title["id"]: ["Sgt. Patel"],
+        by_sme["id"]: ["priya shah"],
+    }
     assert next(r for r in checked if r["finding_id"] == by_sme["id"])["fields"] == ["concerns"]
     table = qam("findings", "check")
-    assert table.exit_code == 0 and "Sgt. Patel" in table.stdout and "qam findings correct" in table.stdout
+    assert (
+        table.exit_code == 0
+        and "Sgt. Patel" in table.stdout
+        and "qam findings correct" in table.stdout
+    )
     assert qam("findings", "check", "--review", "NOPE").exit_code == 1
     ok = qam("capture", "--finalise", session["id"], "--confirm-names-checked")
     assert ok.exit_code == 0, ok.stderr
 
 
 def test_check_is_quiet_when_clean(programme, qam):
-    qam("capture", "--answers", "-", input=answer_line("pub-1", notes="The custody sergeant briefed staff") + "\n")
+    qam(
+        "capture",
+        "--answers",
+        "-",
+        input=answer_line("pub-1", notes="The custody sergeant briefed staff") + "\n",
+    )
     assert json.loads(qam("findings", "check", "--json").stdout) == []
     assert "No possible names" in qam("findings", "check").stdout
     session = fw.unfinished_sessions(programme)[0]

@@ -21,9 +21,22 @@ FINISH_NOTES = "\x1b\r"  # Esc then Enter ends a multi-line answer
 
 
 def _spawn(db, *args) -> pexpect.spawn:
-    env = {**os.environ, "QAM_DB": str(db), "QAM_USER": "sgt.eastern", "TERM": "xterm", "COLUMNS": "160", "LINES": "50"}
-    return pexpect.spawn(sys.executable, ["-m", "qam", "capture", *args], env=env, encoding="utf-8",
-                         timeout=30, dimensions=(50, 160))
+    env = {
+        **os.environ,
+        "QAM_DB": str(db),
+        "QAM_USER": "sgt.eastern",
+        "TERM": "xterm",
+        "COLUMNS": "160",
+        "LINES": "50",
+    }
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "qam", "capture", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(50, 160),
+    )
 
 
 def _answer(child, notes: str, graded: bool) -> str:
@@ -121,9 +134,22 @@ def test_guided_flow_through_pipe_input(programme):
     from qam.cli import prompts
     from qam.fieldwork.guided import guided
 
-    keys = ["\r", "Focus room 2\r", "6\r", "detention officer\r", "custody\r", "\r",  # session
-            "\r", "Told of rights\x1b\r", "\r", "y", "\r", "2\r", "\r",  # question 1: not assessed, no link
-            "\x1b[B\x1b[B\x1b[B\r"]  # question 2: stop
+    keys = [
+        "\r",
+        "Focus room 2\r",
+        "6\r",
+        "detention officer\r",
+        "custody\r",
+        "\r",  # session
+        "\r",
+        "Told of rights\x1b\r",
+        "\r",
+        "y",
+        "\r",
+        "2\r",
+        "\r",  # question 1: not assessed, no link
+        "\x1b[B\x1b[B\x1b[B\r",
+    ]  # question 2: stop
     with create_pipe_input() as inp:
         for k in keys:
             inp.send_text(k)
@@ -131,9 +157,15 @@ def test_guided_flow_through_pipe_input(programme):
             guided(programme, "sgt.eastern", prompts, review="R1", method="focus_group")
     [session] = fw.unfinished_sessions(programme)
     assert session["head_count"] == 6
-    assert session["participants"] == [{"code": "P1", "role": "detention officer", "unit": "custody"}]
+    assert session["participants"] == [
+        {"code": "P1", "role": "detention officer", "unit": "custody"}
+    ]
     [finding] = fw.list_findings(programme)
-    assert finding["notes"] == "Told of rights" and finding["good_practice"] and finding["sources"] == 2
+    assert (
+        finding["notes"] == "Told of rights"
+        and finding["good_practice"]
+        and finding["sources"] == 2
+    )
 
 
 def test_prompt_none_becomes_keyboard_interrupt(monkeypatch):

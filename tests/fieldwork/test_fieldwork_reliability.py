@@ -24,12 +24,20 @@ def test_kill_loop_acknowledged_answers_survive(tmp_path):
     acknowledged: set[str] = set()
     rng = random.Random(5)
     for loop in range(KILL_LOOPS):
-        proc = subprocess.Popen([sys.executable, "-m", "qam", "capture", "--answers", "-"], env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                bufsize=1)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qam", "capture", "--answers", "-"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+        )
         want = rng.randint(0, 6)
         for i in range(want + 1):
-            proc.stdin.write(answer_line("pub-1" if i % 2 else "vic-1", notes=f"loop {loop} answer {i}") + "\n")
+            proc.stdin.write(
+                answer_line("pub-1" if i % 2 else "vic-1", notes=f"loop {loop} answer {i}") + "\n"
+            )
         proc.stdin.flush()
         got = 0
         while got < want:
@@ -60,7 +68,11 @@ def _capture_many(db: str, who: str, count: int, queue) -> None:
             try:
                 if i % 5 == 0:
                     session = fw.open_session(store, review_id="R1", method="interview", actor=who)
-                saved.append(fw.record_answer(store, session, question_id="pub-1", notes=f"{who} {i}", actor=who)["id"])
+                saved.append(
+                    fw.record_answer(
+                        store, session, question_id="pub-1", notes=f"{who} {i}", actor=who
+                    )["id"]
+                )
             except Exception as err:  # noqa: BLE001 - the test reports any failure
                 errors.append(f"{type(err).__name__}: {err}")
     queue.put((saved, errors))
@@ -71,7 +83,9 @@ def test_four_processes_capture_at_once(tmp_path):
     make_programme(db).close()
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_capture_many, args=(str(db), f"rev{i}", 40, queue)) for i in range(4)]
+    procs = [
+        ctx.Process(target=_capture_many, args=(str(db), f"rev{i}", 40, queue)) for i in range(4)
+    ]
     for p in procs:
         p.start()
     results = [queue.get(timeout=240) for _ in procs]

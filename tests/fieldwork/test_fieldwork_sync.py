@@ -25,21 +25,43 @@ def _laptop(tmp_path, name, base) -> Store:
 
 
 def _capture(store, who, notes, grade):
-    session = fw.open_session(store, review_id="R1", method="focus_group", actor=who, head_count=6,
-                              participants=[{"role": "detention officer", "unit": "custody"}])
+    session = fw.open_session(
+        store,
+        review_id="R1",
+        method="focus_group",
+        actor=who,
+        head_count=6,
+        participants=[{"role": "detention officer", "unit": "custody"}],
+    )
     for q, n in (("pub-1", notes), ("vic-1", notes + " (victims)")):
-        fw.record_answer(store, session, question_id=q, notes=n, actor=who,
-                         grade=grade if q == "pub-1" else None, links=["REC-HANDOVER"])
+        fw.record_answer(
+            store,
+            session,
+            question_id=q,
+            notes=n,
+            actor=who,
+            grade=grade if q == "pub-1" else None,
+            links=["REC-HANDOVER"],
+        )
     fw.finalise(store, session["id"], who)
 
 
 def _canonical(store) -> str:
-    rows = {t: sync_db.table_rows(store, t, cols) for t, cols in (
-        ("finding", db.FINDING_COLUMNS), ("capture_session", db.SESSION_COLUMNS),
-        ("finding_link", ("finding_id", "item_ref")), ("register_conflict", ("id", "item_ref", "resolved_by")))}
+    rows = {
+        t: sync_db.table_rows(store, t, cols)
+        for t, cols in (
+            ("finding", db.FINDING_COLUMNS),
+            ("capture_session", db.SESSION_COLUMNS),
+            ("finding_link", ("finding_id", "item_ref")),
+            ("register_conflict", ("id", "item_ref", "resolved_by")),
+        )
+    }
     rows["items"] = [(i["ref"], i["status"]) for i in sync_db.register_items(store)]
     rows["decisions"] = sorted(d["id"] for d in sync_db.decisions(store))
-    return json.dumps({t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()}, sort_keys=True)
+    return json.dumps(
+        {t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()},
+        sort_keys=True,
+    )
 
 
 @pytest.fixture
@@ -89,7 +111,9 @@ def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
     assert len(conflicts) == 1 and conflicts[0]["statuses"] == ["being_progressed", "completed"]
     assert sync_db.item_status(copy1, "REC-HANDOVER") == "awaiting_review"
     assert len([d for d in sync_db.decisions(copy1, "REC-HANDOVER")]) == 2
-    resolved = resolve(copy1, "REC-HANDOVER", "being_progressed", reason="audit not repeated", actor="lead")
+    resolved = resolve(
+        copy1, "REC-HANDOVER", "being_progressed", reason="audit not repeated", actor="lead"
+    )
     assert sync_db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
     assert sync_db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
     # Re-importing after resolution raises nothing new.
@@ -119,10 +143,14 @@ def test_cli_receipt_and_conflicts(two_laptops, qam, isolated_store):
 def _bad_bundles(tmp_path, good) -> dict:
     raw = good.read_bytes()
     doc = json.loads(raw)
-    cases = {"empty": b"", "random": os.urandom(4096), "truncated": raw[: len(raw) // 2],
-             "foreign": json.dumps({"format": "something-else"}).encode(),
-             "tampered": raw.replace(b"Handover briefings", b"Handover BRIEFINGS"),
-             "sqlite": b"SQLite format 3\x00" + os.urandom(2000)}
+    cases = {
+        "empty": b"",
+        "random": os.urandom(4096),
+        "truncated": raw[: len(raw) // 2],
+        "foreign": json.dumps({"format": "something-else"}).encode(),
+        "tampered": raw.replace(b"Handover briefings", b"Handover BRIEFINGS"),
+        "sqlite": b"SQLite format 3\x00" + os.urandom(2000),
+    }
     newer = dict(doc, format_version=99)
     cases["newer"] = json.dumps(newer).encode()
     import hashlib

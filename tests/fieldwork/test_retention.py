@@ -32,24 +32,63 @@ CANARY = "Quorvexbalt"  # a made-up surname: must not survive a purge anywhere i
 
 def _add_old_reviews(store) -> None:
     """R-OLD ended 7 years + a day before TODAY (due); R-EDGE ended exactly 6 years before (not)."""
-    fw.add_review(store, review_id="R-OLD", title="Old custody review", theme="custody", unit="Western BCU",
-                  start="2019-03-01", end="2019-03-31", actor="liaison.lead")
-    fw.add_review(store, review_id="R-EDGE", title="Edge review", theme="custody", unit="Northern BCU",
-                  start="2019-03-01", end="2019-04-01", actor="liaison.lead")
+    fw.add_review(
+        store,
+        review_id="R-OLD",
+        title="Old custody review",
+        theme="custody",
+        unit="Western BCU",
+        start="2019-03-01",
+        end="2019-03-31",
+        actor="liaison.lead",
+    )
+    fw.add_review(
+        store,
+        review_id="R-EDGE",
+        title="Edge review",
+        theme="custody",
+        unit="Northern BCU",
+        start="2019-03-01",
+        end="2019-04-01",
+        actor="liaison.lead",
+    )
 
 
 def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
     """A session with two questions, one corrected-in-capture (two versions), and a correction
     after finalising, all holding `words` (the place too)."""
-    session = fw.open_session(store, review_id=review_id, method="interview", actor=who,
-                              place=f"{review_id} interview room beside {words.split()[0]}",
-                              participants=[{"role": "detention officer", "unit": "custody"}])
-    fw.record_answer(store, session, question_id="pub-1", notes=f"First note {words}", actor=who,
-                     grade="good", concerns=f"Concern about {words}", participant_role="sergeant",
-                     participant_unit="custody", links=["REC-HANDOVER"])
-    fw.record_answer(store, session, question_id="pub-1", notes=f"Revised note {words}", actor=who,
-                     grade="good", links=["REC-HANDOVER"])
-    victims = fw.record_answer(store, session, question_id="vic-1", notes=f"Victims {words}", actor=who)
+    session = fw.open_session(
+        store,
+        review_id=review_id,
+        method="interview",
+        actor=who,
+        place=f"{review_id} interview room beside {words.split()[0]}",
+        participants=[{"role": "detention officer", "unit": "custody"}],
+    )
+    fw.record_answer(
+        store,
+        session,
+        question_id="pub-1",
+        notes=f"First note {words}",
+        actor=who,
+        grade="good",
+        concerns=f"Concern about {words}",
+        participant_role="sergeant",
+        participant_unit="custody",
+        links=["REC-HANDOVER"],
+    )
+    fw.record_answer(
+        store,
+        session,
+        question_id="pub-1",
+        notes=f"Revised note {words}",
+        actor=who,
+        grade="good",
+        links=["REC-HANDOVER"],
+    )
+    victims = fw.record_answer(
+        store, session, question_id="vic-1", notes=f"Victims {words}", actor=who
+    )
     fw.finalise(store, session["id"], who, names_checked=True)
     fw.correct(store, victims["id"], notes=f"Victims, corrected: {words}", reason="typo", actor=who)
     return session
@@ -71,7 +110,9 @@ def _dump(store) -> str:
 def _rows(store, review_id: str) -> list[tuple]:
     return store.conn.execute(
         "SELECT id, notes, concerns, participant_role, participant_unit, grade, question_id "
-        "FROM finding WHERE review_id = ? ORDER BY id", [review_id]).fetchall()
+        "FROM finding WHERE review_id = ? ORDER BY id",
+        [review_id],
+    ).fetchall()
 
 
 def _bytes(path) -> bytes:
@@ -88,9 +129,16 @@ def test_dry_run_lists_exactly_the_expired_review_and_writes_nothing(aged):
     result = retention.purge(aged, today=TODAY, actor="qa.lead", dry_run=True)
     assert [r["review_id"] for r in result["reviews"]] == ["R-OLD"]
     only = result["reviews"][0]
-    assert (only["end"], only["due_since"], only["sessions"], only["findings"]) == ("2019-03-31", "2025-03-31", 1, 4)
+    assert (only["end"], only["due_since"], only["sessions"], only["findings"]) == (
+        "2019-03-31",
+        "2025-03-31",
+        1,
+        4,
+    )
     assert not result["purged"] and result["event_id"] is None
-    assert result["trail_events_keeping_text"] == 0  # the trail holds fingerprints of words, never words
+    assert (
+        result["trail_events_keeping_text"] == 0
+    )  # the trail holds fingerprints of words, never words
     assert _dump(aged) == before
     # One day later R-EDGE is due as well; a longer period for one run makes nothing due.
     later = retention.due(aged, today=date(2025, 4, 2))
@@ -109,8 +157,9 @@ def test_purge_blanks_exactly_the_due_records_with_one_chained_event_and_no_text
         assert (notes, concerns, role, unit) == ("", None, None, None)
         assert question in ("pub-1", "vic-1") and fid in old_ids
     assert sorted(r[5] or "" for r in _rows(aged, "R-OLD")) == ["", "", "good", "good"]
-    session = aged.conn.execute("SELECT place, participants, document_title FROM capture_session "
-                                "WHERE review_id = 'R-OLD'").fetchone()
+    session = aged.conn.execute(
+        "SELECT place, participants, document_title FROM capture_session WHERE review_id = 'R-OLD'"
+    ).fetchone()
     assert session == (None, "[]", None)
     assert {r: _rows(aged, r) for r in ("R-EDGE", "R1")} == untouched
     assert fw.list_findings(aged, search=CANARY) == []
@@ -121,9 +170,18 @@ def test_purge_blanks_exactly_the_due_records_with_one_chained_event_and_no_text
     events = audit.events(aged)
     assert len(events) == events_before + 1
     event = events[-1]
-    assert (event["entity"], event["action"], event["event_id"]) == ("retention", "purge", result["event_id"])
-    assert json.loads(event["new"]) == {"years": 6, "today": "2025-04-01", "reviews": ["R-OLD"],
-                                        "sessions": 1, "findings": 4}
+    assert (event["entity"], event["action"], event["event_id"]) == (
+        "retention",
+        "purge",
+        result["event_id"],
+    )
+    assert json.loads(event["new"]) == {
+        "years": 6,
+        "today": "2025-04-01",
+        "reviews": ["R-OLD"],
+        "sessions": 1,
+        "findings": 4,
+    }
     assert CANARY.lower() not in json.dumps(event).lower()
     trail.verify(events)
     # The locks are back: nothing else may change a finding, and a second run finds nothing.
@@ -167,7 +225,11 @@ def test_retention_setting_and_years_validation(programme):
     result = retention.set_years(programme, 7, actor="qa.lead", reason="force policy")
     assert (result["old"], result["years"]) == (6, 7) and retention.retention_years(programme) == 7
     event = audit.events(programme)[-1]
-    assert (event["entity"], event["action"], event["reason"]) == ("retention", "set_years", "force policy")
+    assert (event["entity"], event["action"], event["reason"]) == (
+        "retention",
+        "set_years",
+        "force policy",
+    )
     for bad in (0, -1, 101):
         with pytest.raises(RefusedError):
             retention.set_years(programme, bad, actor="qa.lead")
@@ -193,7 +255,9 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     retention.purge(prog, today=TODAY, actor="qa.lead")
     before = {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")}
 
-    receipt = import_bundle(prog, old_bundle, actor="liaison.lead")  # must neither fail nor resurrect
+    receipt = import_bundle(
+        prog, old_bundle, actor="liaison.lead"
+    )  # must neither fail nor resurrect
     assert receipt["skipped_purged"] == {"capture_session": 1, "finding": 4, "finding_link": 2}
     assert receipt["skipped_purged_total"] == 7 and sum(receipt["added"].values()) == 0
     assert {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")} == before
@@ -237,7 +301,9 @@ def _cli() -> typer.Typer:
 
 
 def _run(*args: str, today: str = "2025-04-01"):
-    return CliRunner().invoke(_cli(), ["retention", *args], env={"QAM_TODAY": today}, catch_exceptions=False)
+    return CliRunner().invoke(
+        _cli(), ["retention", *args], env={"QAM_TODAY": today}, catch_exceptions=False
+    )
 
 
 def test_cli_dry_run_then_purge(aged):
@@ -245,16 +311,24 @@ def test_cli_dry_run_then_purge(aged):
     result = _run("--dry-run", "--json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert [(r["review_id"], r["sessions"], r["findings"]) for r in doc["reviews"]] == [("R-OLD", 1, 4)]
+    assert [(r["review_id"], r["sessions"], r["findings"]) for r in doc["reviews"]] == [
+        ("R-OLD", 1, 4)
+    ]
     text = _run("--dry-run")
-    assert "R-OLD" in text.stdout and "Nothing was changed" in text.stdout and "R-EDGE" not in text.stdout
+    assert (
+        "R-OLD" in text.stdout
+        and "Nothing was changed" in text.stdout
+        and "R-EDGE" not in text.stdout
+    )
     assert _dump(aged) == before
     done = _run()
     assert done.exit_code == 0 and "Purged 1 sessions and 4 findings in 1 reviews" in done.stdout
     assert "Nothing is due" in _run().stdout
 
 
-@pytest.mark.parametrize("args", [("--years", "0"), ("--years", "-3"), ("--set-years", "0"), ("--dry-run",)])
+@pytest.mark.parametrize(
+    "args", [("--years", "0"), ("--years", "-3"), ("--set-years", "0"), ("--dry-run",)]
+)
 def test_cli_bad_input_is_one_error_line_and_changes_nothing(aged, args):
     before = _dump(aged)
     result = _run(*args, today="2025-13-01" if args == ("--dry-run",) else "2025-04-01")

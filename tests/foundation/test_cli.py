@@ -12,8 +12,23 @@ import typer
 from qam.cli import app
 from qam.docs import _walk
 
-DESIGN_GROUPS = {"init", "demo", "sets", "recs", "outcomes", "sme", "plan", "reviews", "capture",
-                 "findings", "sync", "report", "audit", "db", "retention"}
+DESIGN_GROUPS = {
+    "init",
+    "demo",
+    "sets",
+    "recs",
+    "outcomes",
+    "sme",
+    "plan",
+    "reviews",
+    "capture",
+    "findings",
+    "sync",
+    "report",
+    "audit",
+    "db",
+    "retention",
+}
 
 
 def _all_commands():
@@ -24,21 +39,29 @@ def _all_commands():
 def test_help_lists_every_design_group(qam):
     result = qam("--help")
     assert result.exit_code == 0
-    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    listed = {
+        line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
+    }
     assert DESIGN_GROUPS <= listed
 
 
-@pytest.mark.parametrize("name,command", _all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    "name,command", _all_commands(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_every_command_has_help_with_an_example(name, command, qam):
     assert command.help and command.help.strip(), f"qam {name} has no help"
-    assert "Example: qam" in command.help or "Example: QAM_" in command.help, f"qam {name} has no example"
+    assert "Example: qam" in command.help or "Example: QAM_" in command.help, (
+        f"qam {name} has no example"
+    )
     result = qam(*name.split(), "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout
 
 
 def test_unknown_command_is_a_usage_error_without_traceback():
-    result = subprocess.run([sys.executable, "-m", "qam", "no-such-command"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "qam", "no-such-command"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "No such command" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -64,7 +87,9 @@ def test_sets_show_json_has_the_design_shape(qam):
 
 def test_sets_validate_reports_errors_on_one_line(qam, tmp_path):
     bad = tmp_path / "bad-set.yaml"
-    bad.write_text("id: bad-set\nversion: 1\ntitle: x\nframework: paf\nscale: ten_tier\nquestions: []\n")
+    bad.write_text(
+        "id: bad-set\nversion: 1\ntitle: x\nframework: paf\nscale: ten_tier\nquestions: []\n"
+    )
     result = qam("sets", "validate", str(bad))
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -89,14 +114,18 @@ def test_a_store_error_is_one_line_and_writes_nothing(qam, tmp_path):
 
 def test_db_path_follows_flag_then_env(qam, tmp_path, db_path):
     assert qam("db", "path").stdout.strip() == str(db_path)
-    assert qam("--db", str(tmp_path / "x.db"), "db", "path").stdout.strip() == str(tmp_path / "x.db")
+    assert qam("--db", str(tmp_path / "x.db"), "db", "path").stdout.strip() == str(
+        tmp_path / "x.db"
+    )
 
 
 def test_init_records_force_name_in_the_trail(qam):
     result = qam("init", "--force-name", "Westshire Police")
     assert result.exit_code == 0 and "Westshire Police" in result.stdout
     events = json.loads(qam("audit", "log", "--json").stdout)
-    assert any(e["entity"] == "setting" and json.loads(e["new"]) == "Westshire Police" for e in events)
+    assert any(
+        e["entity"] == "setting" and json.loads(e["new"]) == "Westshire Police" for e in events
+    )
     again = qam("init")
     assert again.exit_code == 0 and "Question sets loaded" not in again.stdout
 
@@ -110,7 +139,9 @@ def test_help_does_not_import_heavy_libraries():
         "heavy = [m for m in ('pandas', 'jinja2', 'ortools', 'openpyxl', 'matplotlib', 'questionary', 'sqlite_utils', 'yaml') if m in sys.modules]\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 
@@ -126,9 +157,13 @@ def test_root_help_summaries_match_each_groups_own_help():
 
 
 def test_help_loads_no_command_group():
-    code = ("import sys\nfrom typer.testing import CliRunner\nfrom qam.cli import app\n"
-            "CliRunner().invoke(app, ['--help'])\n"
-            "print(','.join(m for m in sys.modules if m.startswith('qam.cli.') and m not in "
-            "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo', 'qam.cli.retention')))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom qam.cli import app\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        "print(','.join(m for m in sys.modules if m.startswith('qam.cli.') and m not in "
+        "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo', 'qam.cli.retention')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

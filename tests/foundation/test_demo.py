@@ -54,5 +54,8 @@ def test_demo_never_replaces_a_store_given_with_db(qam, tmp_path):
     before = real.read_bytes()
     result = qam("--db", str(real), "demo", "--out", str(tmp_path / "demo"))
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: qam demo builds its own store") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("Error: qam demo builds its own store")
+        and result.stderr.count("\n") == 1
+    )
     assert real.read_bytes() == before

@@ -7,8 +7,20 @@ import pytest
 from qam.files import RISKY_FIRST, spreadsheet_safe, write_atomic
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+cmd|'/C calc'!A0", "-2+3", "@SUM(1)",
-                                  "\t=1", "\r=1", "|pipe", "%0A", "{=1+1}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://x")',
+        "+cmd|'/C calc'!A0",
+        "-2+3",
+        "@SUM(1)",
+        "\t=1",
+        "\r=1",
+        "|pipe",
+        "%0A",
+        "{=1+1}",
+    ],
+)
 def test_risky_cells_are_prefixed(text):
     assert spreadsheet_safe(text) == "'" + text
     assert text[0] in RISKY_FIRST

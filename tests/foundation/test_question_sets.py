@@ -41,7 +41,11 @@ def test_every_shipped_set_loads(path):
 def test_shipped_sets_cover_both_eras():
     sets = {qs.id: qs for qs in question_sets.shipped()}
     assert sets["peel-2018"].scale == "four_tier" and sets["peel-2018"].framework == "pillar"
-    assert {q.pillar for q in sets["peel-2018"].questions} == {"Effectiveness", "Efficiency", "Legitimacy"}
+    assert {q.pillar for q in sets["peel-2018"].questions} == {
+        "Effectiveness",
+        "Efficiency",
+        "Legitimacy",
+    }
     assert sets["paf-2023"].scale == "five_tier" and "adequate" in sets["paf-2023"].grades
     assert any(q.characteristics for q in sets["paf-2023"].questions)
 
@@ -80,7 +84,11 @@ def test_unknown_method_names_question_and_line():
 
 def test_misspelt_key_is_an_error_not_ignored():
     message = _error(VALID.replace("probes:", "probs:"))
-    assert "unknown key 'probs'" in message and "did you mean 'probes'" in message and "line 10" in message
+    assert (
+        "unknown key 'probs'" in message
+        and "did you mean 'probes'" in message
+        and "line 10" in message
+    )
 
 
 def test_missing_text_is_named():
@@ -146,11 +154,16 @@ def test_arbitrary_text_raises_only_question_set_errors(text):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=30,
-))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(st.text(max_size=10), children, max_size=4)
+        ),
+        max_leaves=30,
+    )
+)
 def test_arbitrary_yaml_structures_raise_only_question_set_errors(data):
     import yaml
 
@@ -166,10 +179,17 @@ def test_record_keeps_exact_versions_and_refuses_silent_edits(store):
     qs = question_sets.parse(VALID.encode(), "demo-set.yaml")
     assert question_sets.record(store, qs, "tester") is True
     assert question_sets.record(store, qs, "tester") is False
-    edited = question_sets.parse(VALID.replace("investigating crime?", "investigating crime well?").encode(), "x")
+    edited = question_sets.parse(
+        VALID.replace("investigating crime?", "investigating crime well?").encode(), "x"
+    )
     with pytest.raises(RefusedError, match="raise its 'version' to 3"):
         question_sets.record(store, edited, "tester")
-    bumped = question_sets.parse(VALID.replace("version: 2", "version: 3").replace("investigating crime?", "investigating crime well?").encode(), "x")
+    bumped = question_sets.parse(
+        VALID.replace("version: 2", "version: 3")
+        .replace("investigating crime?", "investigating crime well?")
+        .encode(),
+        "x",
+    )
     assert question_sets.record(store, bumped, "tester") is True
     from qam.store.sets import stored_sets
 

@@ -139,11 +139,13 @@ def test_migrations_register_in_order_whichever_store_module_is_imported_first()
     import sys
 
     for module in ("qam.store.planner", "qam.store.fieldwork", "qam.store.register"):
-        code = (f"import {module}\n"
-                "from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION\n"
-                "names = [m.name for m in MIGRATIONS._migrations]\n"
-                "assert names == sorted(names), names\n"
-                "assert SCHEMA_VERSION == len(names)\n")
+        code = (
+            f"import {module}\n"
+            "from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION\n"
+            "names = [m.name for m in MIGRATIONS._migrations]\n"
+            "assert names == sorted(names), names\n"
+            "assert SCHEMA_VERSION == len(names)\n"
+        )
         subprocess.run([sys.executable, "-c", code], check=True)
 
 

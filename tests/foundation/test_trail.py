@@ -13,9 +13,16 @@ from qam.store import audit
 
 def _three_events(store):
     for n in range(3):
-        audit.append_event(store, actor="liaison.lead", entity="register_item", entity_id=f"REC-{n}",
-                           action="status", old="awaiting_review", new="being_progressed",
-                           reason=f"action plan agreed {n}")
+        audit.append_event(
+            store,
+            actor="liaison.lead",
+            entity="register_item",
+            entity_id=f"REC-{n}",
+            action="status",
+            old="awaiting_review",
+            new="being_progressed",
+            reason=f"action plan agreed {n}",
+        )
 
 
 def test_events_chain_and_verify(store):

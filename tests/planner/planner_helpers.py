@@ -10,13 +10,39 @@ END = date(2027, 7, 4)  # START + 6 months
 
 
 def sme(id_, unit, skills, unavailable=()):
-    return {"id": id_, "name": f"Name {id_}", "role": "Sergeant", "unit": unit, "skills": list(skills),
-            "unavailable": [list(r) for r in unavailable]}
+    return {
+        "id": id_,
+        "name": f"Name {id_}",
+        "role": "Sergeant",
+        "unit": unit,
+        "skills": list(skills),
+        "unavailable": [list(r) for r in unavailable],
+    }
 
 
-def cand(id_, theme, unit, days=3, team=2, earliest="2027-01-04", latest="2027-06-30", priority=3, inspection=None):
-    return {"id": id_, "title": f"Review {id_}", "theme": theme, "unit": unit, "days": days, "team_size": team,
-            "earliest": earliest, "latest": latest, "priority": priority, "inspection": inspection}
+def cand(
+    id_,
+    theme,
+    unit,
+    days=3,
+    team=2,
+    earliest="2027-01-04",
+    latest="2027-06-30",
+    priority=3,
+    inspection=None,
+):
+    return {
+        "id": id_,
+        "title": f"Review {id_}",
+        "theme": theme,
+        "unit": unit,
+        "days": days,
+        "team_size": team,
+        "earliest": earliest,
+        "latest": latest,
+        "priority": priority,
+        "inspection": inspection,
+    }
 
 
 def write_csv(path, header, rows):
@@ -25,5 +51,3 @@ def write_csv(path, header, rows):
         writer.writerow(header)
         writer.writerows(rows)
     return path
-
-

@@ -8,9 +8,38 @@ import pytest
 from planner_helpers import write_csv
 
 SME_HEADER = ["id", "name", "role", "unit", "skills", "unavailable"]
-GOOD_SME = ["SME01", "Priya Lawson", "Inspector", "Contact Management", "call_handling;vulnerability", ""]
-CAND_HEADER = ["id", "title", "theme", "unit", "days", "team_size", "earliest", "latest", "priority", "methods"]
-GOOD_CAND = ["R01", "Custody review", "custody", "Custody", "3", "2", "2027-01-04", "2027-03-31", "4", "interview"]
+GOOD_SME = [
+    "SME01",
+    "Priya Lawson",
+    "Inspector",
+    "Contact Management",
+    "call_handling;vulnerability",
+    "",
+]
+CAND_HEADER = [
+    "id",
+    "title",
+    "theme",
+    "unit",
+    "days",
+    "team_size",
+    "earliest",
+    "latest",
+    "priority",
+    "methods",
+]
+GOOD_CAND = [
+    "R01",
+    "Custody review",
+    "custody",
+    "Custody",
+    "3",
+    "2",
+    "2027-01-04",
+    "2027-03-31",
+    "4",
+    "interview",
+]
 
 
 def one_error(result, *needles):
@@ -33,21 +62,41 @@ def candidates(qam):
 def test_import_the_example_pool_and_reimport_updates_by_id(qam, plans, tmp_path):
     result = qam("sme", "import", str(plans / "sme.csv"))
     assert result.exit_code == 0 and "22 SMEs added" in result.stdout
-    changed = write_csv(tmp_path / "sme.csv", SME_HEADER, [["SME01", "Priya Lawson-Hart", "Chief Inspector",
-                                                             "Contact Management", "call_handling", "2027-03-01"]])
+    changed = write_csv(
+        tmp_path / "sme.csv",
+        SME_HEADER,
+        [
+            [
+                "SME01",
+                "Priya Lawson-Hart",
+                "Chief Inspector",
+                "Contact Management",
+                "call_handling",
+                "2027-03-01",
+            ]
+        ],
+    )
     result = qam("sme", "import", str(changed))
     assert result.exit_code == 0 and "0 SMEs added, 1 updated; 22 in the pool" in result.stdout
     sme01 = next(s for s in pool(qam) if s["id"] == "SME01")
-    assert sme01["name"] == "Priya Lawson-Hart" and sme01["unavailable"] == [["2027-03-01", "2027-03-01"]]
+    assert sme01["name"] == "Priya Lawson-Hart" and sme01["unavailable"] == [
+        ["2027-03-01", "2027-03-01"]
+    ]
 
 
-@pytest.mark.parametrize("row,needles", [
-    (["SME02", "Jo", "PC", "East", "custody", "2027-02-30"], ["row 3", "not a real date"]),
-    (["SME02", "Jo", "PC", "East", "custody", "2027-03-10..2027-03-01"], ["row 3", "ends before it starts"]),
-    (["SME02", "Jo", "PC", "East", "custdy", ""], ["row 3", "did you mean 'custody'"]),
-    (["SME01", "Jo", "PC", "East", "custody", ""], ["row 3", "already used on row 2"]),
-    (["SME02", "Jo", "PC", "", "custody", ""], ["row 3", "unit is empty"]),
-])
+@pytest.mark.parametrize(
+    "row,needles",
+    [
+        (["SME02", "Jo", "PC", "East", "custody", "2027-02-30"], ["row 3", "not a real date"]),
+        (
+            ["SME02", "Jo", "PC", "East", "custody", "2027-03-10..2027-03-01"],
+            ["row 3", "ends before it starts"],
+        ),
+        (["SME02", "Jo", "PC", "East", "custdy", ""], ["row 3", "did you mean 'custody'"]),
+        (["SME01", "Jo", "PC", "East", "custody", ""], ["row 3", "already used on row 2"]),
+        (["SME02", "Jo", "PC", "", "custody", ""], ["row 3", "unit is empty"]),
+    ],
+)
 def test_a_bad_sme_row_refuses_the_whole_file(qam, tmp_path, row, needles):
     bad = write_csv(tmp_path / "sme.csv", SME_HEADER, [GOOD_SME, row])
     one_error(qam("sme", "import", str(bad)), *needles, "Nothing was imported")
@@ -60,16 +109,19 @@ def test_a_missing_column_is_named(qam, tmp_path):
     assert pool(qam) == []
 
 
-@pytest.mark.parametrize("field,value,needles", [
-    ("days", "-2", ["row 3", "days is -2", "at least 1"]),
-    ("days", "0", ["row 3", "days is 0"]),
-    ("team_size", "0", ["row 3", "team_size is 0"]),
-    ("earliest", "2027-04-01", ["row 3", "after latest"]),
-    ("latest", "2027-02-29", ["row 3", "latest '2027-02-29' is not a real date"]),
-    ("theme", "custodie", ["row 3", "did you mean 'custody'"]),
-    ("priority", "6", ["row 3", "priority is 6", "from 1 to 5"]),
-    ("methods", "interview;telepathy", ["row 3", "telepathy"]),
-])
+@pytest.mark.parametrize(
+    "field,value,needles",
+    [
+        ("days", "-2", ["row 3", "days is -2", "at least 1"]),
+        ("days", "0", ["row 3", "days is 0"]),
+        ("team_size", "0", ["row 3", "team_size is 0"]),
+        ("earliest", "2027-04-01", ["row 3", "after latest"]),
+        ("latest", "2027-02-29", ["row 3", "latest '2027-02-29' is not a real date"]),
+        ("theme", "custodie", ["row 3", "did you mean 'custody'"]),
+        ("priority", "6", ["row 3", "priority is 6", "from 1 to 5"]),
+        ("methods", "interview;telepathy", ["row 3", "telepathy"]),
+    ],
+)
 def test_a_bad_candidate_row_refuses_the_whole_file(qam, plans, tmp_path, field, value, needles):
     assert qam("plan", "import", str(plans / "candidates.csv")).exit_code == 0
     before = candidates(qam)
@@ -82,14 +134,30 @@ def test_a_bad_candidate_row_refuses_the_whole_file(qam, plans, tmp_path, field,
 
 
 def test_sme_add_from_flags_records_an_expression_of_interest(qam):
-    result = qam("sme", "add", "--id", "SME30", "--name", "Jo Marsh", "--role", "PC", "--unit", "Eastern BCU",
-                 "--skills", "custody;use_of_force", "--unavailable", "2027-05-03..2027-05-07")
+    result = qam(
+        "sme",
+        "add",
+        "--id",
+        "SME30",
+        "--name",
+        "Jo Marsh",
+        "--role",
+        "PC",
+        "--unit",
+        "Eastern BCU",
+        "--skills",
+        "custody;use_of_force",
+        "--unavailable",
+        "2027-05-03..2027-05-07",
+    )
     assert result.exit_code == 0, result.stderr
     assert [s["id"] for s in pool(qam)] == ["SME30"]
     again = qam("sme", "add", "--id", "SME30", "--name", "Jo", "--unit", "X", "--skills", "custody")
     one_error(again, "already in the pool")
-    one_error(qam("sme", "add", "--id", "SME31", "--name", "Al", "--unit", "X", "--skills", "custard"),
-              "did you mean 'custody'")
+    one_error(
+        qam("sme", "add", "--id", "SME31", "--name", "Al", "--unit", "X", "--skills", "custard"),
+        "did you mean 'custody'",
+    )
 
 
 def test_sme_add_without_a_terminal_names_the_missing_flags(qam):
@@ -104,10 +172,16 @@ def test_candidates_say_why_they_exist(loaded, qam):
 
 
 def test_inspections_and_aois_without_a_candidate_are_derived(qam, tmp_path):
-    insp = write_csv(tmp_path / "inspections.csv", ["id", "title", "kind", "theme", "expected"],
-                     [["I09", "Digital forensics thematic", "thematic", "digital_forensics", "2027-10-01"]])
-    aoi = write_csv(tmp_path / "aois.csv", ["id", "title", "theme", "source", "priority", "raised"],
-                    [["A09", "Vetting backlog", "vetting", "cog", "4", "2027-01-10"]])
+    insp = write_csv(
+        tmp_path / "inspections.csv",
+        ["id", "title", "kind", "theme", "expected"],
+        [["I09", "Digital forensics thematic", "thematic", "digital_forensics", "2027-10-01"]],
+    )
+    aoi = write_csv(
+        tmp_path / "aois.csv",
+        ["id", "title", "theme", "source", "priority", "raised"],
+        [["A09", "Vetting backlog", "vetting", "cog", "4", "2027-01-10"]],
+    )
     assert qam("plan", "import-inspections", str(insp)).exit_code == 0
     assert qam("plan", "import-aois", str(aoi)).exit_code == 0
     rows = {c["id"]: c for c in candidates(qam)}
@@ -121,10 +195,25 @@ def test_inspections_and_aois_without_a_candidate_are_derived(qam, tmp_path):
 def test_derivation_from_register_and_grades():
     from qam.planner.candidates import derive
 
-    imported = [{"id": "R1", "theme": "investigation", "base_priority": 3, "priority": 3, "origin": "import",
-                 "source": None, "inspection": None, "why": None}]
-    derived, adjust = derive(imported, [], [], [{"ref": "REC-1", "theme": "custody"}],
-                             [{"area": "Investigating crime", "grade": "requires_improvement"}])
+    imported = [
+        {
+            "id": "R1",
+            "theme": "investigation",
+            "base_priority": 3,
+            "priority": 3,
+            "origin": "import",
+            "source": None,
+            "inspection": None,
+            "why": None,
+        }
+    ]
+    derived, adjust = derive(
+        imported,
+        [],
+        [],
+        [{"ref": "REC-1", "theme": "custody"}],
+        [{"area": "Investigating crime", "grade": "requires_improvement"}],
+    )
     assert adjust["R1"][0] == 4 and "last graded Requires improvement" in adjust["R1"][1]
     assert [d["id"] for d in derived] == ["REG-custody"] and "REC-1" in derived[0]["why"]
 
@@ -139,7 +228,9 @@ def test_the_pool_imports_from_the_spreadsheet_hr_sent(qam, tmp_path):
     sheet = workbook.active
     sheet.append(SME_HEADER)
     sheet.append(GOOD_SME)
-    sheet.append(["SME02", "Owen Pritchard", "Sergeant", "Eastern BCU", "custody", datetime(2027, 3, 1)])
+    sheet.append(
+        ["SME02", "Owen Pritchard", "Sergeant", "Eastern BCU", "custody", datetime(2027, 3, 1)]
+    )
     path = tmp_path / "volunteers.xlsx"
     workbook.save(path)
     result = qam("sme", "import", str(path))
@@ -150,27 +241,75 @@ def test_the_pool_imports_from_the_spreadsheet_hr_sent(qam, tmp_path):
 
 def test_a_blank_row_with_rows_after_it_is_refused_not_skipped(qam, tmp_path):
     path = tmp_path / "sme.csv"
-    path.write_text(",".join(SME_HEADER) + "\n" + ",".join(GOOD_SME) + "\n\n"
-                    + "SME02,Owen Pritchard,Sergeant,Eastern BCU,custody,\n", encoding="utf-8")
+    path.write_text(
+        ",".join(SME_HEADER)
+        + "\n"
+        + ",".join(GOOD_SME)
+        + "\n\n"
+        + "SME02,Owen Pritchard,Sergeant,Eastern BCU,custody,\n",
+        encoding="utf-8",
+    )
     one_error(qam("sme", "import", str(path)), "row 3 is blank", "1 row(s) follow it")
     assert pool(qam) == []
 
 
 def test_add_an_inspection_and_an_aoi_from_flags(qam):
-    result = qam("plan", "add-inspection", "--id", "I08", "--title", "Custody thematic", "--kind", "thematic",
-                 "--theme", "custody", "--expected", "2027-10-01")
+    result = qam(
+        "plan",
+        "add-inspection",
+        "--id",
+        "I08",
+        "--title",
+        "Custody thematic",
+        "--kind",
+        "thematic",
+        "--theme",
+        "custody",
+        "--expected",
+        "2027-10-01",
+    )
     assert result.exit_code == 0 and "candidate INS-I08 prepares for it" in result.stdout
-    result = qam("plan", "add-aoi", "--id", "A09", "--title", "Stop and search records", "--theme",
-                 "stop_and_search", "--source", "audit_and_ethics", "--priority", "4")
+    result = qam(
+        "plan",
+        "add-aoi",
+        "--id",
+        "A09",
+        "--title",
+        "Stop and search records",
+        "--theme",
+        "stop_and_search",
+        "--source",
+        "audit_and_ethics",
+        "--priority",
+        "4",
+    )
     assert result.exit_code == 0 and "candidate AOI-A09 covers it" in result.stdout
     ids = {c["id"]: c for c in candidates(qam)}
     assert ids["INS-I08"]["inspection"] == "I08" and ids["AOI-A09"]["priority"] >= 4
 
 
 def test_adding_checks_each_field_like_a_file_row(qam):
-    one_error(qam("plan", "add-inspection", "--id", "I09", "--title", "x", "--kind", "thematic", "--theme",
-                  "custdy", "--expected", "2027-10-01"), "not added", "did you mean 'custody'?")
-    one_error(qam("plan", "add-aoi", "--id", "A10", "--title", "x"), "--theme, --source, --priority")
+    one_error(
+        qam(
+            "plan",
+            "add-inspection",
+            "--id",
+            "I09",
+            "--title",
+            "x",
+            "--kind",
+            "thematic",
+            "--theme",
+            "custdy",
+            "--expected",
+            "2027-10-01",
+        ),
+        "not added",
+        "did you mean 'custody'?",
+    )
+    one_error(
+        qam("plan", "add-aoi", "--id", "A10", "--title", "x"), "--theme, --source, --priority"
+    )
     assert candidates(qam) == []
 
 
@@ -189,10 +328,20 @@ def test_add_aoi_asks_for_what_the_flags_left_out(monkeypatch):
     with create_pipe_input() as pipe:
         ui = prompts_planner.QuestionaryUi(input=pipe, output=DummyOutput())
         monkeypatch.setattr(prompts_planner, "QuestionaryUi", lambda: ui)
-        pipe.send_text("\r")          # Raised by: the first source (opcc_scrutiny)
+        pipe.send_text("\r")  # Raised by: the first source (opcc_scrutiny)
         pipe.send_text("\x1b[B\x1b[B\x1b[B\r")  # Priority: 4
         answers = plan_cli._ask_missing(
-            {"id": "A11", "title": "Call handling times", "theme": "call_handling", "source": None, "priority": None},
-            [("source", "Raised by:", ["opcc_scrutiny", "smb"]), ("priority", "Priority:", ["1", "2", "3", "4", "5"])],
-            "add-aoi")
+            {
+                "id": "A11",
+                "title": "Call handling times",
+                "theme": "call_handling",
+                "source": None,
+                "priority": None,
+            },
+            [
+                ("source", "Raised by:", ["opcc_scrutiny", "smb"]),
+                ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
+            ],
+            "add-aoi",
+        )
     assert answers["source"] == "opcc_scrutiny" and answers["priority"] == "4"

@@ -25,8 +25,16 @@ def test_solve_json_has_the_design_shape_and_keeps_every_rule(loaded, qam, store
     assert all(set(s) == {"review", "start", "end", "team"} for s in doc["scheduled"])
     assert all(set(u) == {"review", "reason"} for u in doc["unscheduled"])
     assert [u["review"] for u in doc["unscheduled"]] == ["R04"]
-    assert "only two volunteers hold Custody and detention outside Western BCU" in doc["unscheduled"][0]["reason"]
-    assert check(doc, sp.smes(store), sp.candidates(store), start=date(2026, 12, 1), end=date(2028, 6, 1)) == []
+    assert (
+        "only two volunteers hold Custody and detention outside Western BCU"
+        in doc["unscheduled"][0]["reason"]
+    )
+    assert (
+        check(
+            doc, sp.smes(store), sp.candidates(store), start=date(2026, 12, 1), end=date(2028, 6, 1)
+        )
+        == []
+    )
     assert solve(qam) == doc  # deterministic
 
 
@@ -40,7 +48,11 @@ def test_accept_writes_the_programme_with_an_audit_event_per_review(loaded, qam,
     reviews = sp.reviews(store)
     assert {r["id"] for r in reviews} == {s["review"] for s in doc["scheduled"]}
     r01 = next(r for r in reviews if r["id"] == "R01")
-    assert r01["question_set"] == "paf-2023" and r01["status"] == "planned" and r01["methods"][0] == "interview"
+    assert (
+        r01["question_set"] == "paf-2023"
+        and r01["status"] == "planned"
+        and r01["methods"][0] == "interview"
+    )
     planned = events(store, entity="review")
     assert len(planned) == 16 and {e["action"] for e in planned} == {"planned"}
     assert all(e["actor"] == "test.reviewer" for e in planned)
@@ -60,9 +72,11 @@ def test_pin_and_exclude_steer_the_next_solve(loaded, qam):
 
 
 def test_bad_pins_and_unknown_ids_are_refused(loaded, qam):
-    for args, needle in ((("R03", "2027-06-12"), "not a working day"),
-                         (("R03", "2026-01-05"), "outside R03's window"),
-                         (("R99", "2027-06-14"), "No candidate review R99")):
+    for args, needle in (
+        (("R03", "2027-06-12"), "not a working day"),
+        (("R03", "2026-01-05"), "outside R03's window"),
+        (("R99", "2027-06-14"), "No candidate review R99"),
+    ):
         result = qam("plan", "pin", *args)
         assert result.exit_code == 1 and needle in result.stderr
     result = qam("plan", "exclude", "SME99")
@@ -85,8 +99,18 @@ def test_exports_open_in_calendars_and_spreadsheets(loaded, qam, tmp_path):
 
     doc = solve(qam)
     files = {k: tmp_path / f"programme.{k}" for k in ("ics", "csv", "xlsx")}
-    result = qam("plan", "export", "--ics", str(files["ics"]), "--csv", str(files["csv"]),
-                 "--xlsx", str(files["xlsx"]), "--email-pattern", "{id}@westshire.police.uk")
+    result = qam(
+        "plan",
+        "export",
+        "--ics",
+        str(files["ics"]),
+        "--csv",
+        str(files["csv"]),
+        "--xlsx",
+        str(files["xlsx"]),
+        "--email-pattern",
+        "{id}@westshire.police.uk",
+    )
     assert result.exit_code == 0 and "Wrote the proposal" in result.stdout, result.stderr
 
     cal = Calendar.from_ical(files["ics"].read_bytes())
@@ -99,7 +123,8 @@ def test_exports_open_in_calendars_and_spreadsheets(loaded, qam, tmp_path):
         attendees = event.get("attendee")
         attendees = attendees if isinstance(attendees, list) else [attendees]
         assert sorted(str(a).lower() for a in attendees) == sorted(
-            f"mailto:{t.lower()}@westshire.police.uk" for t in item["team"])
+            f"mailto:{t.lower()}@westshire.police.uk" for t in item["team"]
+        )
         assert all(a.params.get("CN") for a in attendees)
         assert "mailto:" in str(event["organizer"])
 
@@ -108,7 +133,9 @@ def test_exports_open_in_calendars_and_spreadsheets(loaded, qam, tmp_path):
     cells = [c for ws in wb for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     header = [c.value for c in wb["Timeline"][3]]
-    assert header[:6] == ["Review", "Title", "Unit", "Start", "End", "Team"] and "Dec 2026" in header
+    assert (
+        header[:6] == ["Review", "Title", "Unit", "Start", "End", "Team"] and "Dec 2026" in header
+    )
 
     with open(files["csv"], encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -122,15 +149,25 @@ def test_csv_and_xlsx_cells_never_run_as_formulas():
 
     from qam.planner.export import csv_bytes, xlsx_bytes
 
-    review = {"id": "R1", "title": "=HYPERLINK(\"http://x\")", "theme": "custody", "unit": "+Unit",
-              "start": "2027-01-04", "end": "2027-01-05", "days": 2, "team": ["S1"], "methods": [], "why": "@why"}
+    review = {
+        "id": "R1",
+        "title": '=HYPERLINK("http://x")',
+        "theme": "custody",
+        "unit": "+Unit",
+        "start": "2027-01-04",
+        "end": "2027-01-05",
+        "days": 2,
+        "team": ["S1"],
+        "methods": [],
+        "why": "@why",
+    }
     smes = {"S1": {"id": "S1", "name": "-Jo", "role": None, "unit": "X"}}
     text = csv_bytes([review], smes).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+Unit" in text and "'@why" in text
     wb = load_workbook(BytesIO(xlsx_bytes([review], smes)))
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value]
     assert not [c for c in cells if c.data_type == "f"]
-    assert any(c.value == "=HYPERLINK(\"http://x\")" for c in cells)
+    assert any(c.value == '=HYPERLINK("http://x")' for c in cells)
 
 
 def test_export_before_any_solve_says_what_to_do(qam, tmp_path):

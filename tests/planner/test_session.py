@@ -51,10 +51,20 @@ def store_loaded(loaded, store):
 def test_pin_exclude_resolve_accept(store_loaded):
     from qam.store import planner as sp
 
-    ui = Scripted([session.PIN, "R03:", "2027-06-14",
-                   session.EXCLUDE, "SME04:", "one review", "R03:",
-                   session.RESOLVE,
-                   session.ACCEPT, True])
+    ui = Scripted(
+        [
+            session.PIN,
+            "R03:",
+            "2027-06-14",
+            session.EXCLUDE,
+            "SME04:",
+            "one review",
+            "R03:",
+            session.RESOLVE,
+            session.ACCEPT,
+            True,
+        ]
+    )
     done = session.run(store_loaded, ui, SETTINGS, actor="hcd")
     assert done and "R03" in done["reviews"]
     r03 = next(r for r in sp.reviews(store_loaded) if r["id"] == "R03")
@@ -74,7 +84,9 @@ def test_a_refused_pin_is_explained_and_planning_continues(store_loaded):
 
 
 def test_accepting_after_changes_offers_to_resolve_first(store_loaded):
-    ui = Scripted([session.EXCLUDE, "SME12:", "every review", session.ACCEPT, True, session.ACCEPT, True])
+    ui = Scripted(
+        [session.EXCLUDE, "SME12:", "every review", session.ACCEPT, True, session.ACCEPT, True]
+    )
     done = session.run(store_loaded, ui, SETTINGS, actor="hcd")
     from qam.store import planner as sp
 
@@ -92,5 +104,7 @@ def test_the_questionary_adapter_through_pipe_input(store_loaded):
     with create_pipe_input() as inp:
         # "What next?" -> 5th choice (Accept), then confirm with y.
         inp.send_text(down * 4 + enter + "y")
-        done = session.run(store_loaded, QuestionaryUi(input=inp, output=DummyOutput()), SETTINGS, actor="hcd")
+        done = session.run(
+            store_loaded, QuestionaryUi(input=inp, output=DummyOutput()), SETTINGS, actor="hcd"
+        )
     assert done and len(sp.reviews(store_loaded)) == 16

@@ -11,10 +11,23 @@ def tracker(tmp_path):
     """A small, valid tracker in the example's own format."""
     rows = [
         row("REC-1", "Complete", text="Forces should publish an action plan, with priorities."),
-        row("AFI-2", "Awaiting review", type_="AFI", scope="Westshire Police", published="14/10/2022",
-            theme="custody", text="The force should improve custody handovers.\nIn person, every shift."),
-        row("COC-3", "Will be progressed", type_="Cause of concern", scope="Joint Inspection",
-            published="06/02/2014", theme="call_handling"),
+        row(
+            "AFI-2",
+            "Awaiting review",
+            type_="AFI",
+            scope="Westshire Police",
+            published="14/10/2022",
+            theme="custody",
+            text="The force should improve custody handovers.\nIn person, every shift.",
+        ),
+        row(
+            "COC-3",
+            "Will be progressed",
+            type_="Cause of concern",
+            scope="Joint Inspection",
+            published="06/02/2014",
+            theme="call_handling",
+        ),
     ]
     return write_csv(tmp_path / "tracker.csv", HEADERS, rows, bom=True)
 

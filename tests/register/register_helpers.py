@@ -10,12 +10,28 @@ import csv
 import sqlite3
 from pathlib import Path
 
-HEADERS = ["Ref", "Recommendation / AFI", "Type", "Scope", "Status", "Report", "Date Published",
-           "Theme", "Owner", "RAG"]
+HEADERS = [
+    "Ref",
+    "Recommendation / AFI",
+    "Type",
+    "Scope",
+    "Status",
+    "Report",
+    "Date Published",
+    "Theme",
+    "Owner",
+    "RAG",
+]
 
 
-def write_csv(path: Path, headers: list[str], rows: list[list[object]], *, bom: bool = False,
-              newline: str = "\r\n") -> Path:
+def write_csv(
+    path: Path,
+    headers: list[str],
+    rows: list[list[object]],
+    *,
+    bom: bool = False,
+    newline: str = "\r\n",
+) -> Path:
     """A tracker as an office tool exports it (CRLF, optional BOM, quoted where needed)."""
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator=newline)
@@ -24,10 +40,31 @@ def write_csv(path: Path, headers: list[str], rows: list[list[object]], *, bom: 
     return path
 
 
-def row(ref, status="Being progressed", *, text=None, type_="Recommendation", scope="National Thematic",
-        report="Fraud: Time to choose", published="02/04/2019", theme="victim_care", owner="DCC", rag="Amber"):
-    return [ref, text or f"Forces should act on {ref}, promptly.", type_, scope, status, report, published,
-            theme, owner, rag]
+def row(
+    ref,
+    status="Being progressed",
+    *,
+    text=None,
+    type_="Recommendation",
+    scope="National Thematic",
+    report="Fraud: Time to choose",
+    published="02/04/2019",
+    theme="victim_care",
+    owner="DCC",
+    rag="Amber",
+):
+    return [
+        ref,
+        text or f"Forces should act on {ref}, promptly.",
+        type_,
+        scope,
+        status,
+        report,
+        published,
+        theme,
+        owner,
+        rag,
+    ]
 
 
 def snapshot(db: Path) -> dict[str, list]:
@@ -36,9 +73,13 @@ def snapshot(db: Path) -> dict[str, list]:
         return {}
     conn = sqlite3.connect(db)
     try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE '%_fts%' ORDER BY name")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%_fts%' ORDER BY name"
+            )
+        ]
         return {n: sorted(map(repr, conn.execute(f'SELECT * FROM "{n}"'))) for n in names}
     finally:
         conn.close()
@@ -51,4 +92,3 @@ def error_line(result) -> str:
     assert len(errors) == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     return errors[0]
-

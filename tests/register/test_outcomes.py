@@ -28,16 +28,26 @@ def test_abbreviation_refused_by_row_then_imported_with_value(home, tmp_path, db
     result = home("outcomes", "import", str(path))
     assert result.exit_code == 1
     line = error_line(result)
-    assert "row 5" in line and "'Force'" in line and "GMP" in line and "Greater Manchester Police" in line
+    assert (
+        "row 5" in line
+        and "'Force'" in line
+        and "GMP" in line
+        and "Greater Manchester Police" in line
+    )
     assert snapshot(db_path) == before
     result = home("outcomes", "import", str(path), "--value", "force:GMP=Greater Manchester Police")
     assert result.exit_code == 0, result.stderr
     assert "3 rows after it" in result.stderr and result.stderr.startswith("Warning:")
     rows = json.loads(home("outcomes", "list", "--json").stdout)
-    assert len(rows) == 5 and {r["force"] for r in rows} == {"Kent Police", "Greater Manchester Police"}
+    assert len(rows) == 5 and {r["force"] for r in rows} == {
+        "Kent Police",
+        "Greater Manchester Police",
+    }
     assert {r["grade"] for r in rows} == {"good", "requires_improvement", "inadequate", "adequate"}
     # importing the same sheet again changes nothing
-    again = home("outcomes", "import", str(path), "--value", "force:GMP=Greater Manchester Police", "--json")
+    again = home(
+        "outcomes", "import", str(path), "--value", "force:GMP=Greater Manchester Police", "--json"
+    )
     assert json.loads(again.stdout)["new_or_changed"] == 0
     doc = json.loads(home("outcomes", "summary", "--json").stdout)
     # Kent: 2 RI beat 1 good; GMP: a tie of inadequate and adequate goes to the worse grade
@@ -64,13 +74,21 @@ def test_example_outcomes_and_areas_needing_improvement(home, store):
     assert "ignored" in result.stderr
     weak = areas_needing_improvement(store)
     assert weak and all(w["grade"] in ("requires_improvement", "inadequate") for w in weak)
-    assert {"force": "Wiltshire Police", "area": "Investigating crime", "grade": "requires_improvement",
-            "theme": "investigation"}.items() <= next(
-        w for w in weak if w["force"] == "Wiltshire Police" and w["area"] == "Investigating crime").items()
+    assert {
+        "force": "Wiltshire Police",
+        "area": "Investigating crime",
+        "grade": "requires_improvement",
+        "theme": "investigation",
+    }.items() <= next(
+        w for w in weak if w["force"] == "Wiltshire Police" and w["area"] == "Investigating crime"
+    ).items()
     assert summary(store)["total"] == 3
 
 
 def test_area_themes():
     assert area_theme("Protecting vulnerable people") == "vulnerability"
-    assert area_theme("Treating the public fairly, appropriately and respectfully") == "public_treatment"
+    assert (
+        area_theme("Treating the public fairly, appropriately and respectfully")
+        == "public_treatment"
+    )
     assert area_theme("Something new") is None

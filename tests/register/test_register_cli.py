@@ -28,31 +28,60 @@ def test_import_list_show_history(home, tracker):
 def test_dry_run_says_what_would_change_and_writes_nothing(home, tracker, db_path):
     before = snapshot(db_path)
     result = _import(home, tracker, "--dry-run")
-    assert result.exit_code == 0 and "Would add 3 new items" in result.stdout and "nothing was written" in result.stdout
+    assert (
+        result.exit_code == 0
+        and "Would add 3 new items" in result.stdout
+        and "nothing was written" in result.stdout
+    )
     assert snapshot(db_path) == before
 
 
 def test_reimport_reports_status_changes(home, tracker, tmp_path):
     _import(home, tracker)
-    v2 = write_csv(tmp_path / "v2.csv", HEADERS, [row("REC-1", "Being progressed",
-                                                      text="Forces should publish an action plan, with priorities.")])
+    v2 = write_csv(
+        tmp_path / "v2.csv",
+        HEADERS,
+        [
+            row(
+                "REC-1",
+                "Being progressed",
+                text="Forces should publish an action plan, with priorities.",
+            )
+        ],
+    )
     result = _import(home, v2, "--json")
     receipt = json.loads(result.stdout)
-    assert receipt["status_changes"] == [{"ref": "REC-1", "old": "completed", "new": "being_progressed"}]
+    assert receipt["status_changes"] == [
+        {"ref": "REC-1", "old": "completed", "new": "being_progressed"}
+    ]
     history = json.loads(home("recs", "history", "REC-1", "--json").stdout)
-    assert history[-1]["reason"] == "status in imported tracker v2.csv" and history[-1]["source"] == "import"
+    assert (
+        history[-1]["reason"] == "status in imported tracker v2.csv"
+        and history[-1]["source"] == "import"
+    )
     assert len(json.loads(home("recs", "list", "--json").stdout)) == 3
 
 
-@pytest.mark.parametrize("rows, needle", [
-    ([row("A-1"), row("A-2", "Sort of done")], ("row 3", "'Status'", "Sort of done", "--value")),
-    ([row("A-1"), row("A-2", published="31/02/2019")], ("row 3", "'Date Published'", "31/02/2019")),
-    ([row("A-1"), row("A-2"), row("a-1")], ("row 4", "'Ref'", "row 2")),
-    ([row("A-1"), row("", "Complete")], ("row 3", "'Ref'", "empty")),
-    ([row("A-1", type_="Observation")], ("row 2", "'Type'", "Observation")),
-    ([row("A-1", theme="Custardy")], ("row 2", "'Theme'", "Custardy", "did you mean")),
-])
-def test_bad_rows_are_refused_by_row_and_nothing_written(home, tracker, tmp_path, db_path, rows, needle):
+@pytest.mark.parametrize(
+    "rows, needle",
+    [
+        (
+            [row("A-1"), row("A-2", "Sort of done")],
+            ("row 3", "'Status'", "Sort of done", "--value"),
+        ),
+        (
+            [row("A-1"), row("A-2", published="31/02/2019")],
+            ("row 3", "'Date Published'", "31/02/2019"),
+        ),
+        ([row("A-1"), row("A-2"), row("a-1")], ("row 4", "'Ref'", "row 2")),
+        ([row("A-1"), row("", "Complete")], ("row 3", "'Ref'", "empty")),
+        ([row("A-1", type_="Observation")], ("row 2", "'Type'", "Observation")),
+        ([row("A-1", theme="Custardy")], ("row 2", "'Theme'", "Custardy", "did you mean")),
+    ],
+)
+def test_bad_rows_are_refused_by_row_and_nothing_written(
+    home, tracker, tmp_path, db_path, rows, needle
+):
     _import(home, tracker)
     before = snapshot(db_path)
     result = _import(home, write_csv(tmp_path / "bad.csv", HEADERS, rows))
@@ -63,13 +92,16 @@ def test_bad_rows_are_refused_by_row_and_nothing_written(home, tracker, tmp_path
     assert snapshot(db_path) == before
 
 
-@pytest.mark.parametrize("name, content, phrase", [
-    ("empty.csv", b"", "empty"),
-    ("binary.csv", b"\x00\x01\x02\x03PK garbage", "binary"),
-    ("columns.csv", b"Name,Colour\nA,blue\n", "no column for"),
-    ("headers-only.csv", b"Ref,Text,Type,Scope,Status\n", "no items"),
-    ("book.xlsx", b"this is not a zip", "not a readable .xlsx"),
-])
+@pytest.mark.parametrize(
+    "name, content, phrase",
+    [
+        ("empty.csv", b"", "empty"),
+        ("binary.csv", b"\x00\x01\x02\x03PK garbage", "binary"),
+        ("columns.csv", b"Name,Colour\nA,blue\n", "no column for"),
+        ("headers-only.csv", b"Ref,Text,Type,Scope,Status\n", "no items"),
+        ("book.xlsx", b"this is not a zip", "not a readable .xlsx"),
+    ],
+)
 def test_bad_files_get_one_error_line(home, tmp_path, db_path, name, content, phrase):
     before = snapshot(db_path)
     path = tmp_path / name
@@ -96,12 +128,24 @@ def test_status_decision_needs_a_reason(home, tracker, db_path):
     result = home("recs", "status", "AFI-2")  # not a terminal: no prompts
     assert result.exit_code == 1 and "REF STATUS" in error_line(result)
     assert snapshot(db_path) == before
-    result = home("--as", "hcd", "recs", "status", "AFI-2", "Complete", "--reason", "Dip sample 60/60",
-                  "--evidence", "QA review R03")
+    result = home(
+        "--as",
+        "hcd",
+        "recs",
+        "status",
+        "AFI-2",
+        "Complete",
+        "--reason",
+        "Dip sample 60/60",
+        "--evidence",
+        "QA review R03",
+    )
     assert result.exit_code == 0, result.stderr
     history = json.loads(home("recs", "history", "AFI-2", "--json").stdout)
     assert history[-1]["reason"] == "Dip sample 60/60" and history[-1]["actor"] == "hcd"
-    assert history[-1]["old_status"] == "awaiting_review" and history[-1]["new_status"] == "completed"
+    assert (
+        history[-1]["old_status"] == "awaiting_review" and history[-1]["new_status"] == "completed"
+    )
     log = json.loads(home("audit", "log", "--json").stdout)
     assert any(e["event_id"] == history[-1]["event_id"] for e in log)
 
@@ -121,7 +165,10 @@ def test_summary_table_and_json(home, tracker):
     doc = json.loads(home("recs", "summary", "--json").stdout)
     assert doc["total"] == 3 and doc["outstanding"]["total"] == 2
     text = home("recs", "summary").stdout
-    assert "1 national (1 complete), 1 force-specific (1 awaiting review) and 1 joint (1 will be progressed)" in text
+    assert (
+        "1 national (1 complete), 1 force-specific (1 awaiting review) and 1 joint (1 will be progressed)"
+        in text
+    )
 
 
 def test_example_register_imports(home):

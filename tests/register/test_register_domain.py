@@ -25,22 +25,27 @@ from qam.register.mapping import (
 from qam.tables import read_table
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("06/02/2014", date(2014, 2, 6)),
-    ("6/2/2014", date(2014, 2, 6)),
-    ("06-02-2014", date(2014, 2, 6)),
-    ("06.02.14", date(2014, 2, 6)),
-    ("2014-02-06", date(2014, 2, 6)),
-    ("2014-02-06 00:00:00", date(2014, 2, 6)),
-    ("6 Feb 2014", date(2014, 2, 6)),
-    ("6th February 2014", date(2014, 2, 6)),
-    ("  29/02/2024 ", date(2024, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("06/02/2014", date(2014, 2, 6)),
+        ("6/2/2014", date(2014, 2, 6)),
+        ("06-02-2014", date(2014, 2, 6)),
+        ("06.02.14", date(2014, 2, 6)),
+        ("2014-02-06", date(2014, 2, 6)),
+        ("2014-02-06 00:00:00", date(2014, 2, 6)),
+        ("6 Feb 2014", date(2014, 2, 6)),
+        ("6th February 2014", date(2014, 2, 6)),
+        ("  29/02/2024 ", date(2024, 2, 29)),
+    ],
+)
 def test_dates_are_day_first(text, expected):
     assert parse_uk_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2014", "02/13/2014", "29/02/2023", "6 Fbr 2014", "soon", "2014"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2014", "02/13/2014", "29/02/2023", "6 Fbr 2014", "soon", "2014"]
+)
 def test_impossible_or_unreadable_dates_say_why(text):
     with pytest.raises(DateError) as err:
         parse_uk_date(text)
@@ -84,8 +89,23 @@ def test_value_options_raise_only_qam_errors(values):
 
 
 def test_example_headers_map_by_synonym():
-    headers = ["Ref", "Recommendation / AFI", "Type", "Scope", "Status", "Report", "Date Published", "Theme",
-               "Owner", "Action Lead", "Due Date", "Risk", "Impact", "RAG", "Comments"]
+    headers = [
+        "Ref",
+        "Recommendation / AFI",
+        "Type",
+        "Scope",
+        "Status",
+        "Report",
+        "Date Published",
+        "Theme",
+        "Owner",
+        "Action Lead",
+        "Due Date",
+        "Risk",
+        "Impact",
+        "RAG",
+        "Comments",
+    ]
     columns = map_columns(headers, REGISTER_FIELDS, REGISTER_REQUIRED, {}, "register.csv")
     assert columns.fields["text"] == 1 and columns.fields["published"] == 6
     assert columns.fields["action_lead"] == 9 and columns.fields["due"] == 10
@@ -99,24 +119,38 @@ def test_user_map_wins_and_missing_fields_teach_map():
     assert "no column for ref" in str(err.value) and "--map" in str(err.value)
     user = parse_map_options(["Rec No=ref", "Progress=status"], REGISTER_FIELDS)
     columns = map_columns(headers, REGISTER_FIELDS, REGISTER_REQUIRED, user, "t.csv")
-    assert columns.fields["ref"] == 0 and columns.fields["status"] == 4 and columns.fields["text"] == 1
+    assert (
+        columns.fields["ref"] == 0 and columns.fields["status"] == 4 and columns.fields["text"] == 1
+    )
 
 
 def test_two_columns_for_one_field_are_refused():
     with pytest.raises(MappingError, match="both map to owner"):
-        map_columns(["Ref", "Text", "Type", "Scope", "Status", "Owner", "Chief officer lead"],
-                    REGISTER_FIELDS, REGISTER_REQUIRED, {}, "t.csv")
+        map_columns(
+            ["Ref", "Text", "Type", "Scope", "Status", "Owner", "Chief officer lead"],
+            REGISTER_FIELDS,
+            REGISTER_REQUIRED,
+            {},
+            "t.csv",
+        )
 
 
-@pytest.mark.parametrize("field, raw, slug", [
-    ("status", "Complete", "completed"), ("status", "Completed", "completed"),
-    ("status", "No further action required", "no_further_action"),
-    ("status", "No further action needed", "no_further_action"),
-    ("status", "being-progressed", "being_progressed"), ("status", "AWAITING REVIEW", "awaiting_review"),
-    ("type", "AFI", "area_for_improvement"), ("type", "Cause of concern", "cause_of_concern"),
-    ("scope", "National Thematic", "national"), ("scope", "Joint Inspection", "joint"),
-    ("grade", "Requires improvement", "requires_improvement"),
-])
+@pytest.mark.parametrize(
+    "field, raw, slug",
+    [
+        ("status", "Complete", "completed"),
+        ("status", "Completed", "completed"),
+        ("status", "No further action required", "no_further_action"),
+        ("status", "No further action needed", "no_further_action"),
+        ("status", "being-progressed", "being_progressed"),
+        ("status", "AWAITING REVIEW", "awaiting_review"),
+        ("type", "AFI", "area_for_improvement"),
+        ("type", "Cause of concern", "cause_of_concern"),
+        ("scope", "National Thematic", "national"),
+        ("scope", "Joint Inspection", "joint"),
+        ("grade", "Requires improvement", "requires_improvement"),
+    ],
+)
 def test_well_known_spellings(field, raw, slug):
     assert canonical_choice(field, raw) == slug
 
@@ -147,7 +181,9 @@ def test_csv_with_bom_crlf_quoted_commas_and_multiline_cells(tracker):
     items, extra, warnings = parse_rows(tracker, home_force="Westshire Police")
     assert [i["ref"] for i in items] == ["REC-1", "AFI-2", "COC-3"]
     assert items[0]["text"] == "Forces should publish an action plan, with priorities."
-    assert items[1]["text"] == "The force should improve custody handovers.\nIn person, every shift."
+    assert (
+        items[1]["text"] == "The force should improve custody handovers.\nIn person, every shift."
+    )
     assert items[1]["scope"] == "force" and items[2]["report_published"] == "2014-02-06"
     assert items[0]["extra"] == {"RAG": "Amber"} and extra == ["RAG"] and warnings == []
 
@@ -164,21 +200,30 @@ def test_row_numbers_are_spreadsheet_rows_after_a_multiline_cell(tmp_path):
 
 def test_action_plan_columns(tmp_path):
     headers = HEADERS + ["Objectives", "Time frame", "Check-points"]
-    path = write_csv(tmp_path / "t.csv", headers, [row("A-1") + ["Train staff; Audit records", "6 months",
-                                                                 "Mar 2027 dip sample\nJun 2027 board"]])
+    path = write_csv(
+        tmp_path / "t.csv",
+        headers,
+        [
+            row("A-1")
+            + ["Train staff; Audit records", "6 months", "Mar 2027 dip sample\nJun 2027 board"]
+        ],
+    )
     item = parse_rows(path)[0][0]
     assert item["objectives"] == ["Train staff", "Audit records"]
     assert item["timeframe"] == "6 months"
     assert item["checkpoints"] == ["Mar 2027 dip sample", "Jun 2027 board"]
 
 
-@pytest.mark.parametrize("content, phrase", [
-    (b"", "is empty"),
-    (b"\x00\x01\x02binary\xff\xfe", "binary"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
-    (b"Ref,Text\n", "no column for type"),
-    (b"\xe9t\xe9,x\n", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, phrase",
+    [
+        (b"", "is empty"),
+        (b"\x00\x01\x02binary\xff\xfe", "binary"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        (b"Ref,Text\n", "no column for type"),
+        (b"\xe9t\xe9,x\n", "not UTF-8"),
+    ],
+)
 def test_unreadable_files_raise_import_errors(tmp_path, content, phrase):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -189,9 +234,13 @@ def test_unreadable_files_raise_import_errors(tmp_path, content, phrase):
 
 def test_table_ends_at_first_blank_row(tmp_path):
     path = tmp_path / "g.csv"
-    path.write_text("Force,Area,Grade\nKent Police,Investigating crime,Good\n,,\nSource: HMICFRS,,\nNote,,\n")
+    path.write_text(
+        "Force,Area,Grade\nKent Police,Investigating crime,Good\n,,\nSource: HMICFRS,,\nNote,,\n"
+    )
     table = read_table(path)
-    assert len(table.rows) == 1 and table.ignored_rows == 2 and "2 rows after it" in table.warnings[0]
+    assert (
+        len(table.rows) == 1 and table.ignored_rows == 2 and "2 rows after it" in table.warnings[0]
+    )
 
 
 def test_xlsm_and_corrupt_zip_are_refused(tmp_path):

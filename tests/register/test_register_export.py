@@ -12,8 +12,18 @@ from register_helpers import HEADERS, row, write_csv
 from qam.files import RISKY_FIRST
 from qam.files import spreadsheet_safe as neutralise
 
-CORPUS = ['=HYPERLINK("http://evil","click")', "+cmd|'/C calc'!A0", "-2+3", "@SUM(1)", "\t=1", "\r=1",
-          "|calc", "%0A=1", "{=1+1}", "=1+1"]
+CORPUS = [
+    '=HYPERLINK("http://evil","click")',
+    "+cmd|'/C calc'!A0",
+    "-2+3",
+    "@SUM(1)",
+    "\t=1",
+    "\r=1",
+    "|calc",
+    "%0A=1",
+    "{=1+1}",
+    "=1+1",
+]
 
 
 @pytest.mark.parametrize("text", CORPUS)
@@ -24,7 +34,10 @@ def test_neutralise_prefixes_every_risky_first_character(text):
 
 @pytest.fixture
 def risky_register(home, tmp_path):
-    rows = [row(f"X-{i}", text=f"{text} in the text", rag=text, owner=text) for i, text in enumerate(CORPUS)]
+    rows = [
+        row(f"X-{i}", text=f"{text} in the text", rag=text, owner=text)
+        for i, text in enumerate(CORPUS)
+    ]
     rows[0][0] = "=REF-0"  # even a ref
     result = home("recs", "import", str(write_csv(tmp_path / "risky.csv", HEADERS, rows)))
     assert result.exit_code == 0, result.stderr
@@ -42,9 +55,13 @@ def test_xlsx_export_has_no_formula_cells_and_real_dates(risky_register, tmp_pat
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
     headers = [c.value for c in sheet[1]]
     published = sheet.cell(row=2, column=headers.index("published") + 1)
-    assert isinstance(published.value, datetime) and published.value.date().isoformat() == "2019-04-02"
+    assert (
+        isinstance(published.value, datetime) and published.value.date().isoformat() == "2019-04-02"
+    )
     texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert "=REF-0" in texts and '=HYPERLINK("http://evil","click")' in texts  # kept exactly, as text
+    assert (
+        "=REF-0" in texts and '=HYPERLINK("http://evil","click")' in texts
+    )  # kept exactly, as text
     # also via pandas, as someone might reopen it
     import pandas
 

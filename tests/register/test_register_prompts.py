@@ -10,21 +10,29 @@ from prompt_toolkit.output import DummyOutput
 
 from qam.cli import prompts_register
 
-ITEMS = [{"ref": "REC-2023-011", "text": "Custody handovers in person"},
-         {"ref": "AFI-2024-009", "text": "Return home interviews for missing children"}]
+ITEMS = [
+    {"ref": "REC-2023-011", "text": "Custody handovers in person"},
+    {"ref": "AFI-2024-009", "text": "Return home interviews for missing children"},
+]
 
 
 def test_choose_item_by_part_of_its_text():
     with create_pipe_input() as pipe:
         pipe.send_text("missing\r")
-        assert prompts_register.choose_item(ITEMS, input=pipe, output=DummyOutput()) == "AFI-2024-009"
+        assert (
+            prompts_register.choose_item(ITEMS, input=pipe, output=DummyOutput()) == "AFI-2024-009"
+        )
 
 
 def test_choose_status_skips_the_current_one():
     with create_pipe_input() as pipe:
         pipe.send_text("\x1b[B\r")  # down once from 'completed' skips the disabled current status
-        chosen = prompts_register.choose_status("no_further_action", ("completed", "no_further_action", "being_progressed"),
-                                                input=pipe, output=DummyOutput())
+        chosen = prompts_register.choose_status(
+            "no_further_action",
+            ("completed", "no_further_action", "being_progressed"),
+            input=pipe,
+            output=DummyOutput(),
+        )
     assert chosen == "being_progressed"
 
 

@@ -23,7 +23,11 @@ def test_import_writes_items_decisions_and_trail(home_store, tracker):
     receipt = import_register(home_store, tracker, actor="analyst")
     assert len(receipt.created) == 3
     item = sql.get_item(home_store, "afi-2")  # refs match case-insensitively
-    assert item["scope"] == "force" and item["theme"] == "custody" and item["extra"] == {"RAG": "Amber"}
+    assert (
+        item["scope"] == "force"
+        and item["theme"] == "custody"
+        and item["extra"] == {"RAG": "Amber"}
+    )
     decisions = history(home_store, "AFI-2")
     assert decisions[0]["source"] == "import" and decisions[0]["new_status"] == "awaiting_review"
     assert audit.has_event(home_store, decisions[0]["event_id"])
@@ -33,26 +37,52 @@ def test_import_writes_items_decisions_and_trail(home_store, tracker):
 
 def test_reimport_updates_by_ref_and_records_status_changes(home_store, tracker, tmp_path):
     import_register(home_store, tracker, actor="analyst")
-    updated = write_csv(tmp_path / "tracker-v2.csv", HEADERS, [
-        row("REC-1", "Complete", text="Forces should publish an action plan, with priorities."),
-        row("AFI-2", "Completed", type_="AFI", scope="Westshire Police", published="14/10/2022", theme="custody",
-            text="The force should improve custody handovers.\nIn person, every shift.", rag="Green"),
-        row("COC-3", "Will be progressed", type_="Cause of concern", scope="Joint Inspection",
-            published="06/02/2014", theme="call_handling"),
-    ])
+    updated = write_csv(
+        tmp_path / "tracker-v2.csv",
+        HEADERS,
+        [
+            row("REC-1", "Complete", text="Forces should publish an action plan, with priorities."),
+            row(
+                "AFI-2",
+                "Completed",
+                type_="AFI",
+                scope="Westshire Police",
+                published="14/10/2022",
+                theme="custody",
+                text="The force should improve custody handovers.\nIn person, every shift.",
+                rag="Green",
+            ),
+            row(
+                "COC-3",
+                "Will be progressed",
+                type_="Cause of concern",
+                scope="Joint Inspection",
+                published="06/02/2014",
+                theme="call_handling",
+            ),
+        ],
+    )
     receipt = import_register(home_store, updated, actor="analyst")
-    assert receipt.status_changes == [{"ref": "AFI-2", "old": "awaiting_review", "new": "completed"}]
+    assert receipt.status_changes == [
+        {"ref": "AFI-2", "old": "awaiting_review", "new": "completed"}
+    ]
     assert receipt.unchanged == 2 and receipt.updated == ["AFI-2"]
     assert sql.count(home_store, "register_item") == 3
     last = history(home_store, "AFI-2")[-1]
-    assert last["reason"] == "status in imported tracker tracker-v2.csv" and last["source"] == "import"
+    assert (
+        last["reason"] == "status in imported tracker tracker-v2.csv" and last["source"] == "import"
+    )
     assert sql.get_item(home_store, "AFI-2")["extra"]["RAG"] == "Green"
 
 
 def test_a_bad_row_writes_nothing(home_store, tracker, db_path, tmp_path):
     import_register(home_store, tracker, actor="analyst")
     before = snapshot(db_path)
-    bad = write_csv(tmp_path / "bad.csv", HEADERS, [row("NEW-1"), row("REC-1", "Completed"), row("NEW-2", "Sort of done")])
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        HEADERS,
+        [row("NEW-1"), row("REC-1", "Completed"), row("NEW-2", "Sort of done")],
+    )
     with pytest.raises(ImportFileError, match="row 4"):
         import_register(home_store, bad, actor="analyst")
     assert snapshot(db_path) == before
@@ -94,8 +124,15 @@ def test_decisions_need_reason_actor_and_approver(home_store, tracker, db_path):
     with pytest.raises(RefusedError, match="already completed"):
         record_decision(home_store, "REC-1", "Complete", reason="again", actor="lead")
     assert snapshot(db_path) == before
-    decision = record_decision(home_store, "REC-1", "No further action required", reason="superseded",
-                               approver="DCC Smith", evidence="SMB minutes", actor="lead")
+    decision = record_decision(
+        home_store,
+        "REC-1",
+        "No further action required",
+        reason="superseded",
+        approver="DCC Smith",
+        evidence="SMB minutes",
+        actor="lead",
+    )
     assert sql.get_item(home_store, "REC-1")["status"] == "no_further_action"
     event = [e for e in audit.events(home_store, entity="register_item", entity_id="REC-1")][-1]
     assert event["event_id"] == decision["event_id"] and event["reason"] == "superseded"

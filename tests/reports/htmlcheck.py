@@ -48,8 +48,11 @@ def active_content(page: Page) -> list[str]:
         for name, value in attrs.items():
             if name.lower().startswith("on"):
                 problems.append(f"<{tag} {name}=...>")
-            if name.lower() in ("href", "src", "action", "xlink:href", "formaction") and value and \
-                    value.strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+            if (
+                name.lower() in ("href", "src", "action", "xlink:href", "formaction")
+                and value
+                and value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+            ):
                 problems.append(f"<{tag} {name}={value}>")
     for script in page.scripts:
         if "alert" in script or "onerror" in script:

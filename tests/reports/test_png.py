@@ -14,13 +14,30 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def screenshot(html, png, profile) -> None:
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={profile}", f"--screenshot={png}", "--window-size=1280,2000",
-                    f"file://{html}"], check=True, timeout=120, capture_output=True)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            f"--screenshot={png}",
+            "--window-size=1280,2000",
+            f"file://{html}",
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)")
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"
+)
 def test_every_report_renders_to_a_png(programme, tmp_path):
     files = output.write_all(programme, tmp_path / "html")
     keep = os.environ.get("QAM_REPORT_PNGS")  # set to a folder to look at the PNGs afterwards

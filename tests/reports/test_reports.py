@@ -102,7 +102,10 @@ def test_small_counts_are_suppressed_and_not_derivable(written):
 
 def test_public_readiness_withholds_grades_on_few_findings(written):
     html = written["readiness-public.html"]
-    assert "Not published (fewer than 5 findings)" not in html or "Protecting vulnerable people" in html
+    assert (
+        "Not published (fewer than 5 findings)" not in html
+        or "Protecting vulnerable people" in html
+    )
     assert "Sources" not in html
 
 
@@ -134,7 +137,9 @@ def test_official_sensitive_finding_column_refuses_public(programme, tmp_path):
     sid = b.session(programme, "R02")
     b.finding(programme, sid, "R02", "vul-1")
     programme.conn.execute("DROP TRIGGER IF EXISTS finding_no_update")  # test store only
-    programme.conn.execute("UPDATE finding SET classification = 'Official Sensitive' WHERE session_id = ?", [sid])
+    programme.conn.execute(
+        "UPDATE finding SET classification = 'Official Sensitive' WHERE session_id = ?", [sid]
+    )
     with pytest.raises(RefusedError, match="finding .* OFFICIAL-SENSITIVE"):
         output.write(programme, "readiness", tmp_path, "public")
 
@@ -165,9 +170,11 @@ def test_killing_a_report_run_leaves_a_whole_file(programme, tmp_path, db_path):
     out = tmp_path / "kill"
     output.write(programme, "register", out)
     programme.close()
-    code = ("import sys; from qam.store import Store; from qam.reports.output import write\n"
-            "s = Store.open(sys.argv[1])\n"
-            "while True: write(s, 'register', sys.argv[2])\n")
+    code = (
+        "import sys; from qam.store import Store; from qam.reports.output import write\n"
+        "s = Store.open(sys.argv[1])\n"
+        "while True: write(s, 'register', sys.argv[2])\n"
+    )
     rng = random.Random(6)
     for _ in range(3):
         child = subprocess.Popen([sys.executable, "-c", code, str(db_path), str(out)])
