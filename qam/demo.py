@@ -28,8 +28,18 @@ class DemoContext:
     actor: str
     scale: int | None
     plans: Path
-    reports: list[dict] = field(default_factory=list)  # {"title", "href"} for the index page
+    reports: list[dict] = field(default_factory=list)  # {"title", "href", "purpose"}
+    files: list[dict] = field(default_factory=list)  # the other files written, likewise
     facts: dict = field(default_factory=dict)  # what a step leaves for a later one
+
+    def wrote(self, path: Path, title: str, purpose: str) -> None:
+        """List a file the demo wrote on the index page, with a line on what it is for."""
+        path = Path(path).resolve()
+        try:
+            href = path.relative_to(self.out.resolve()).as_posix()
+        except ValueError:  # a store given with --db lives outside --out
+            href = path.as_uri()
+        self.files.append({"title": title, "href": href, "purpose": purpose})
 
 
 @dataclass
@@ -39,6 +49,17 @@ class DemoResult:
     store_path: Path
     index: Path
     steps: list[dict]
+    explore: list[str]  # the commands that point QAM at the demo's store, to copy and paste
+
+
+def explore_commands(store_path: Path, qam: str = "qam") -> list[str]:
+    """The exact commands a newcomer types next: point QAM at the demo store, then look."""
+    import shlex
+
+    return [
+        f"export QAM_DB={shlex.quote(str(Path(store_path).resolve()))}",
+        f"{qam} recs summary",
+    ]
 
 
 def _step_setup(ctx: DemoContext) -> str:
@@ -78,6 +99,21 @@ def _step_planner(ctx: DemoContext) -> str:
     ctx.facts["programme_reviews"] = accepted["reviews"]
     files = [ctx.out / "programme.ics", ctx.out / "programme.csv", ctx.out / "programme.xlsx"]
     export(ctx.store, ics=files[0], csv_path=files[1], xlsx=files[2])
+    ctx.wrote(
+        files[0],
+        "Programme calendar (.ics)",
+        "Every review's fieldwork dates as calendar events, to open in Outlook.",
+    )
+    ctx.wrote(
+        files[1],
+        "Programme (.csv)",
+        "The accepted programme, a row a review, for any spreadsheet or script.",
+    )
+    ctx.wrote(
+        files[2],
+        "Programme (.xlsx)",
+        "The same programme as an Excel workbook, safe to open (no cell runs as a formula).",
+    )
     result = solved["result"]
     total = len(result["scheduled"]) + len(result["unscheduled"])
     missed = "; ".join(f"{u['review']}: {u['reason']}" for u in result["unscheduled"])
@@ -98,7 +134,9 @@ def _step_reports(ctx: DemoContext) -> str:
     from qam.reports.output import write_all
 
     written = write_all(ctx.store, ctx.out)
-    ctx.reports.extend({"title": w["title"], "href": w["href"]} for w in written)
+    ctx.reports.extend(
+        {"title": w["title"], "href": w["href"], "purpose": w["purpose"]} for w in written
+    )
     return f"{len(written)} reports written to {ctx.out}"
 
 
@@ -134,6 +172,7 @@ def run(
     scale: int | None = None,
     db: Path | None = None,
     on_step: Callable[[str, str], None] | None = None,
+    qam: str = "qam",
 ) -> DemoResult:
     """Build a fresh demo store from the shipped example data and write every report to `out`."""
     from qam import question_sets
@@ -156,6 +195,7 @@ def run(
         if stale.exists():
             stale.unlink()
     steps = []
+    explore = explore_commands(store_path, qam)
     with Store.open(store_path) as store:
         ctx = DemoContext(store=store, out=out, actor=actor, scale=scale, plans=data_dir("plans"))
         for name, step in STEPS:
@@ -163,15 +203,22 @@ def run(
             steps.append({"name": name, "summary": summary})
             if on_step:
                 on_step(name, summary)
+        ctx.wrote(
+            store_path,
+            "The demo's store",
+            "The programme store itself: every command above reads it once QAM_DB points at it.",
+        )
         html = render(
             "index.html",
             force_name=DEMO_FORCE,
-            store_path=str(store_path),
+            store_path=str(store_path.resolve()),
             steps=steps,
             reports=ctx.reports,
+            files=ctx.files,
+            explore=explore,
             question_sets=question_sets.shipped(),
             qam_version=__version__,
             generated=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
         )
     index = write_atomic(out / "index.html", html)
-    return DemoResult(store_path=store_path, index=index, steps=steps)
+    return DemoResult(store_path=store_path, index=index, steps=steps, explore=explore)

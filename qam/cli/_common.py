@@ -36,11 +36,36 @@ def actor() -> str:
     return current_user(options.actor)
 
 
-def open_store(create: bool = True):
-    """The store for this run, created and migrated if need be."""
+def open_store(create: bool = False):
+    """The store for this run, migrated if need be.
+
+    Only commands that put something new into a store (`init`, the importers, `sync import`,
+    `reviews add`) pass `create=True`. A command that reads never makes an empty store in the
+    user data directory: where there is none it says so, with the way to make one.
+    """
     from qam.store import Store
 
     return Store.open(db_path(), create=create)
+
+
+def qam_command() -> str:
+    """How to run this QAM again from a shell: `qam` when that is on PATH, else the path used.
+
+    After the Quick start, `qam` lives in the checkout's .venv and is not on PATH, so a command
+    QAM prints for the user to paste must name the program the way it was actually started.
+    """
+    import shlex
+    import shutil
+
+    started = Path(sys.argv[0])
+    if started.name == "__main__.py":
+        return f"{shlex.quote(sys.executable)} -m qam"
+    if started.stem != "qam":
+        return "qam"
+    on_path = shutil.which("qam")
+    if on_path and Path(on_path).resolve() == started.resolve():
+        return "qam"
+    return shlex.quote(str(started.resolve()))
 
 
 def print_json(document: Any) -> None:

@@ -25,7 +25,7 @@ def init(
     """
     from qam.initialise import initialise
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         result = initialise(store, actor=actor(), force_name=force_name)
         path = store.path
     typer.echo(f"Store ready at {path}.")
@@ -51,7 +51,7 @@ def demo(
     Example: qam demo --out qam-demo
     """
     from qam import demo as demo_run
-    from qam.cli._common import options
+    from qam.cli._common import options, qam_command
 
     typer.echo(f"QAM demo: the example force's programme, end to end, into {out.resolve()}")
     result = demo_run.run(
@@ -60,6 +60,10 @@ def demo(
         scale=scale,
         db=options.db,
         on_step=lambda name, summary: typer.echo(f"- {name}: {summary}"),
+        qam=qam_command(),
     )
     typer.echo(f"Demo store: {result.store_path.resolve()}")
     typer.echo(f"Open {result.index.resolve()} in a browser to see the reports.")
+    typer.echo("Explore the demo's store from this shell:")
+    for command in result.explore:
+        typer.echo(f"  {command}")

@@ -49,7 +49,7 @@ def import_cmd(
     """
     from qam.register.outcomes import import_outcomes
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         receipt = import_outcomes(
             store, file, actor=actor(), sheet=sheet, maps=map_ or [], values=value or []
         )

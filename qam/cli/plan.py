@@ -109,7 +109,7 @@ def import_cmd(
     """
     from qam.planner.candidates import import_candidates
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         done = import_candidates(store, file)
     typer.echo(
         f"Imported {file}: {done['added']} candidates added, {done['updated']} updated; "
@@ -130,7 +130,7 @@ def import_inspections_cmd(
     """
     from qam.planner.candidates import import_inspections
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         done = import_inspections(store, file)
     typer.echo(
         f"Imported {done['imported']} inspections from {file}; {done['derived']} candidate reviews derived from them."
@@ -152,7 +152,7 @@ def import_aois_cmd(
     """
     from qam.planner.candidates import import_aois
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         done = import_aois(store, file)
     typer.echo(
         f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them."
@@ -225,7 +225,7 @@ def add_inspection_cmd(
         ],
         "add-inspection",
     )
-    with open_store() as store:
+    with open_store(create=True) as store:
         added = add_inspection(store, known)
     derived = (
         f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
@@ -282,7 +282,7 @@ def add_aoi_cmd(
         ],
         "add-aoi",
     )
-    with open_store() as store:
+    with open_store(create=True) as store:
         added = add_aoi(store, known)
     derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
     typer.echo(
@@ -312,7 +312,7 @@ def candidates_cmd(
     from qam.errors import ImportFileError
     from qam.planner import candidates as cm
 
-    with open_store() as store:
+    with open_store(create=from_ is not None) as store:
         if from_ is not None:
             files = [
                 (from_ / "inspections.csv", cm.import_inspections),

@@ -67,7 +67,7 @@ def import_cmd(
     """
     from qam.register.importer import import_register
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         receipt = import_register(
             store,
             file,

@@ -71,7 +71,7 @@ def add_cmd(
     """
     from qam.fieldwork import capture as fw
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         row = fw.add_review(
             store,
             review_id=review_id,

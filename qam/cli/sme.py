@@ -30,7 +30,7 @@ def import_cmd(
     """
     from qam.planner.pool import import_smes
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         done = import_smes(store, file)
     typer.echo(
         f"Imported {file}: {done['added']} SMEs added, {done['updated']} updated; "
@@ -74,7 +74,7 @@ def add_cmd(
         "skills": skills,
         "unavailable": unavailable,
     }
-    with open_store() as store:
+    with open_store(create=True) as store:
         if any(known[k] is None for k in ("id", "name", "unit", "skills")):
             if not (sys.stdin.isatty() and sys.stdout.isatty()):
                 missing = ", ".join(

@@ -45,7 +45,7 @@ def import_cmd(
     """
     from qam.fieldwork.merge import import_bundle
 
-    with open_store() as store:
+    with open_store(create=True) as store:
         receipt = import_bundle(store, file, actor=actor())
     if json_:
         print_json(receipt)

@@ -177,6 +177,23 @@ def simulate(ctx) -> str:
     finally:
         a.close()
         b.close()
+    ctx.wrote(
+        base,
+        "Base bundle for the laptops",
+        "The programme store's reviews, question sets and register, as `qam sync import` loads them onto a laptop.",
+    )
+    for path, who in zip(bundles, ("Eastern BCU sergeant", "Western BCU constable"), strict=True):
+        ctx.wrote(
+            path,
+            f"Laptop bundle: {who}",
+            "One laptop's week of fieldwork, merged into the programme store with `qam sync import`.",
+        )
+        laptop_db = folder / f"{Path(path).stem}.db"
+        ctx.wrote(
+            laptop_db,
+            f"Laptop store: {who}",
+            "The laptop's own store, as it was when its bundle was written (open it with `--db`).",
+        )
     receipts = [import_bundle(store, path, actor=ctx.actor) for path in bundles]
     added = sum(r["added"].get("finding", 0) for r in receipts)
     conflicts = sum(len(r["conflicts"]) for r in receipts)

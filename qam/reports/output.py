@@ -14,6 +14,18 @@ TITLES = {
     "readiness": "Readiness",
     "good-practice": "Good practice library",
 }
+# What each report is for, in a line (the demo's index page lists them with it).
+PURPOSES = {
+    "programme": "The 18-month programme against the inspections expected: for the Strategic Management Board.",
+    "register": "The register's position as the PCC's meeting knows it, with charts and ageing.",
+    "readiness": "A self-assessed grade for each PEEL area, by assessment board, with deep dives due.",
+    "good-practice": "Good practice the reviews found, so one unit's practice reaches the others.",
+    "review": "What one review tested and found, question by question, and what the register should do.",
+}
+VIEW_PURPOSE = {
+    STAKEHOLDER: "Stakeholder view, OFFICIAL-SENSITIVE.",
+    PUBLIC: "Public view: counts only, safe for the website.",
+}
 
 
 def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "") -> str:
@@ -91,7 +103,7 @@ def write(
 
 def write_all(store, out: Path) -> list[dict]:
     """Every report in both views (review reports: stakeholder only, one for each review with
-    findings). Returns {"title", "href", "path"} for each file, for the demo's index page.
+    findings). Returns {"title", "href", "path", "purpose"} for each file, for the demo's index page.
     A store holding OFFICIAL-SENSITIVE rows gets no public files: the stakeholder ones only.
     """
     from qam.store import reporting
@@ -103,7 +115,12 @@ def write_all(store, out: Path) -> list[dict]:
         for view in views:
             path = write(store, kind, out, view)
             written.append(
-                {"title": f"{TITLES[kind]} ({view} view)", "href": path.name, "path": path}
+                {
+                    "title": f"{TITLES[kind]} ({view} view)",
+                    "href": path.name,
+                    "path": path,
+                    "purpose": f"{PURPOSES[kind]} {VIEW_PURPOSE[view]}",
+                }
             )
     with_findings = {row["review_id"] for row in reporting.finding_counts(store) if row["findings"]}
     for r in reporting.reviews(store):
@@ -114,6 +131,7 @@ def write_all(store, out: Path) -> list[dict]:
                     "title": f"Review {r['id']}: {r['title']} (stakeholder view)",
                     "href": path.name,
                     "path": path,
+                    "purpose": f"{PURPOSES['review']} {VIEW_PURPOSE[STAKEHOLDER]}",
                 }
             )
     return written

@@ -82,7 +82,10 @@ class Store:
         exists = _check_file(path)
         if not exists:
             if not create:
-                raise StoreError(f"No QAM store at {path}; run `qam init` first or pass --db.")
+                raise StoreError(
+                    f"No QAM store at {path}; make one with `qam init` (or try the example "
+                    "with `qam demo`), or point --db or QAM_DB at an existing store."
+                )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:

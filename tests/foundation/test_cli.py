@@ -167,3 +167,40 @@ def test_help_loads_no_command_group():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+READ_ONLY = [
+    ("recs", "list"),
+    ("recs", "list", "--json"),
+    ("recs", "summary"),
+    ("recs", "summary", "--json"),
+    ("recs", "show", "REC-1"),
+    ("recs", "history", "REC-1"),
+    ("outcomes", "list"),
+    ("outcomes", "summary", "--json"),
+    ("sme", "list"),
+    ("plan", "show"),
+    ("reviews", "list", "--json"),
+    ("findings", "list"),
+    ("findings", "list", "--json"),
+    ("sync", "conflicts"),
+    ("audit", "log"),
+    ("audit", "verify"),
+    ("report", "register"),
+    ("report", "programme"),
+]
+
+
+@pytest.mark.parametrize("args", READ_ONLY, ids=" ".join)
+def test_a_command_that_only_reads_never_creates_a_store(qam, db_path, tmp_path, args):
+    """Where there is no store, a reading command says how to make one and writes nothing."""
+    out = tmp_path / "reports"
+    extra = ("--out", str(out)) if args[0] == "report" else ()
+    result = qam(*args, *extra)
+    assert result.exit_code == 1, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: No QAM store at {db_path}")
+    assert "qam init" in lines[0] and "qam demo" in lines[0]
+    assert result.stdout == ""
+    assert not db_path.exists() and not db_path.parent.exists()
+    assert not out.exists()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 
 class _Links(HTMLParser):
@@ -39,6 +44,56 @@ def test_demo_builds_a_store_and_an_index_page(qam, tmp_path):
     with Store.open(out / "qam-demo.db", create=False) as store:
         assert store.setting("force_name") == "Westshire Police"
         verify(events(store))
+
+
+def test_demo_says_how_to_explore_its_store_and_links_every_file(qam, tmp_path):
+    out = tmp_path / "demo"
+    result = qam("demo", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = lines.index("Explore the demo's store from this shell:")
+    export, example = (line.strip() for line in lines[at + 1 : at + 3])
+    assert export == f"export QAM_DB={(out / 'qam-demo.db').resolve()}"
+    assert example.endswith("recs summary")
+
+    page = _Links()
+    page.feed((out / "index.html").read_text(encoding="utf-8"))
+    visible = "".join(page.text)
+    assert "`" not in visible
+    assert export in visible and "recs summary" in visible
+    linked = {Path(href).name for href in page.hrefs}
+    written = {p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".db-wal"}
+    written -= {"index.html", "qam-demo.db-shm", "qam-demo.db-wal"}
+    assert {"programme.ics", "programme.xlsx", "programme.csv"} <= linked
+    assert {n for n in written if n.endswith(".qam-bundle")} <= linked
+    assert written - linked <= {n for n in written if n.endswith((".db-shm", ".db-wal"))}
+
+
+def test_the_printed_command_shows_the_demo_register_position(tmp_path):
+    """What the demo prints is what a newcomer pastes: run it as a shell would."""
+    out = tmp_path / "demo"
+    env = {**os.environ, "QAM_DB": str(tmp_path / "elsewhere.db")}
+    run = subprocess.run(
+        [sys.executable, "-m", "qam", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    at = lines.index("Explore the demo's store from this shell:")
+    script = "\n".join(line.strip() for line in lines[at + 1 : at + 3])
+    shown = subprocess.run(
+        ["bash", "-c", script + " --json"], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert shown.returncode == 0, shown.stderr
+    from qam.register.summary import position
+    from qam.store import Store
+
+    with Store.open(out / "qam-demo.db", create=False) as store:
+        assert json.loads(shown.stdout) == json.loads(json.dumps(position(store)))
+    assert not (tmp_path / "elsewhere.db").exists()
 
 
 def test_demo_runs_twice_from_a_fresh_store(qam, tmp_path):

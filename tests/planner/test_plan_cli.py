@@ -84,6 +84,7 @@ def test_bad_pins_and_unknown_ids_are_refused(loaded, qam):
 
 
 def test_solve_without_a_pool_says_what_to_import(qam):
+    assert qam("init").exit_code == 0
     result = qam(*SOLVE)
     assert result.exit_code == 1 and "qam sme import" in result.stderr
 
@@ -171,6 +172,7 @@ def test_csv_and_xlsx_cells_never_run_as_formulas():
 
 
 def test_export_before_any_solve_says_what_to_do(qam, tmp_path):
+    assert qam("init").exit_code == 0
     result = qam("plan", "export", "--ics", str(tmp_path / "p.ics"))
     assert result.exit_code == 1 and "qam plan solve" in result.stderr
     assert not (tmp_path / "p.ics").exists()
