@@ -412,7 +412,7 @@ def record(store, qs: QuestionSet, actor: str) -> bool:
     """
     from qam.errors import RefusedError
     from qam.store import audit
-    from qam.store import sets as stored
+    from qam.store import question_sets as stored
 
     existing = stored.stored_digest(store, qs.id, qs.version)
     if existing == qs.digest:

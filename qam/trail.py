@@ -30,6 +30,17 @@ _HASHED_FIELDS = (
 )
 
 
+def text_fingerprint(*texts: object) -> str:
+    """SHA-256 of free text, for the decision trail.
+
+    The trail is append-only and hash-chained, so nothing in it can ever be blanked: it records
+    a fingerprint of what was written (which proves what a finding said, given the text) and
+    never the words, so retention and erasure can remove the words from the store alone.
+    """
+    payload = json.dumps(list(texts), ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
 def event_hash(row: dict) -> str:
     """SHA-256 over the event's fields in a fixed order, as canonical JSON."""
     payload = json.dumps(

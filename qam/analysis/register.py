@@ -1,47 +1,14 @@
-"""The register's position (DESIGN.md section 4 rules), its breakdowns and the ageing of outstanding items."""
+"""The register's breakdowns for the register report, and the ageing of outstanding items.
+
+The position itself (DESIGN.md section 4) is `qam.register.summary.position`."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+from qam.vocabulary import OUTSTANDING_STATUSES
 
 AGE_BANDS = ("under 1 year", "1 to 2 years", "2 to 3 years", "3 years or more", "date not known")
-
-
-def position(items) -> dict:
-    """The position as the force reports it to the PCC: the `qam recs summary --json` document.
-
-    items: rows with status, scope and type. Zero counts are left out, as the summary allows.
-    """
-    import pandas as pd
-
-    df = pd.DataFrame(list(items), columns=["status", "scope", "type"])
-    doc: dict = {
-        "total": int(len(df)),
-        "by_status": {},
-        "by_scope": {},
-        "outstanding": {"total": 0, "by_type": {}},
-    }
-    counts = df["status"].value_counts()
-    doc["by_status"] = {s: int(counts[s]) for s in _ordered(counts.index, STATUSES)}
-    for scope in _ordered(df["scope"].dropna().unique(), REGISTER_SCOPES):
-        part = df[df["scope"] == scope]
-        by = part["status"].value_counts()
-        doc["by_scope"][scope] = {
-            "total": int(len(part)),
-            **{s: int(by[s]) for s in _ordered(by.index, STATUSES)},
-        }
-    out = df[df["status"].isin(OUTSTANDING_STATUSES)]
-    doc["outstanding"]["total"] = int(len(out))
-    for kind in _ordered(out["type"].dropna().unique(), REGISTER_TYPES):
-        part = out[out["type"] == kind]
-        by = part["scope"].value_counts()
-        doc["outstanding"]["by_type"][kind] = {
-            "total": int(len(part)),
-            **{c: int(by[c]) for c in _ordered(by.index, REGISTER_SCOPES)},
-        }
-    return doc
 
 
 def _ordered(values, order) -> list:

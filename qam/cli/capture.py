@@ -1,7 +1,7 @@
 """`qam capture`: the reviewer's guided capture, and its twin without prompts (`--answers`).
 
 The flow lives here and asks through `qam.cli.prompts`; every answer is saved through
-`qam.fieldwork.capture.record_answer` the moment it is complete, so a dead battery costs at
+`qam.fieldwork.findings.record_answer` the moment it is complete, so a dead battery costs at
 most the answer being typed, and rerunning `qam capture` offers to resume where it stopped.
 """
 
@@ -68,23 +68,25 @@ def capture(
 
     Example: qam capture R03 --method direct_observation
     """
-    from qam.fieldwork import capture as fw
+    from qam.fieldwork import sessions as capture_sessions
 
     who = actor()
     with open_store() as store:
         if finalise:
-            session = fw.finalise(store, finalise, who, names_checked=confirm_names_checked)
-            count = len(fw.answered(store, session["id"]))
+            session = capture_sessions.finalise(
+                store, finalise, who, names_checked=confirm_names_checked
+            )
+            count = len(capture_sessions.answered(store, session["id"]))
             typer.echo(
                 f"Session {session['id']} finalised: {count} findings locked. "
                 "Correct one with `qam findings correct ID --notes ... --reason ...`."
             )
             return
         if sessions:
-            _print_sessions(store, fw)
+            _print_sessions(store)
             return
         if answers is not None:
-            _run_answers(store, fw, answers, who)
+            _run_answers(store, answers, who)
             return
         if not sys.stdin.isatty():
             typer.echo(
@@ -99,15 +101,16 @@ def capture(
         guided(store, who, prompts, review=review, method=method, document=document)
 
 
-def _run_answers(store, fw, source: str, who: str) -> None:
+def _run_answers(store, source: str, who: str) -> None:
     from qam.errors import ImportFileError
+    from qam.fieldwork.answers import capture_answers
 
     def saved(finding: dict) -> None:
         sys.stdout.write(f"saved {finding['id']}\n")
         sys.stdout.flush()
 
     if source == "-":
-        count = fw.capture_answers(store, sys.stdin, actor=who, on_saved=saved)
+        count = capture_answers(store, sys.stdin, actor=who, on_saved=saved)
     else:
         path = Path(source)
         try:
@@ -116,7 +119,7 @@ def _run_answers(store, fw, source: str, who: str) -> None:
             raise ImportFileError(f"{path}: no such file; check the --answers path.") from None
         with fh:
             try:
-                count = fw.capture_answers(store, fh, actor=who, on_saved=saved)
+                count = capture_answers(store, fh, actor=who, on_saved=saved)
             except UnicodeDecodeError as err:
                 raise ImportFileError(
                     f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8."
@@ -124,13 +127,13 @@ def _run_answers(store, fw, source: str, who: str) -> None:
     typer.echo(f"{count} answers saved.", err=True)
 
 
-def _print_sessions(store, fw) -> None:
+def _print_sessions(store) -> None:
     from qam.cli._common import print_table
-    from qam.store import fieldwork as db
+    from qam.fieldwork.sessions import all_sessions, answered
 
     rows = []
     for s in sorted(
-        db.sessions(store), key=lambda s: (s["finalised_at"] is not None, s["created_at"])
+        all_sessions(store), key=lambda s: (s["finalised_at"] is not None, s["created_at"])
     ):
         rows.append(
             {
@@ -139,7 +142,7 @@ def _print_sessions(store, fw) -> None:
                 "method": s["method"],
                 "held_on": s["held_on"],
                 "reviewer": s["reviewer"],
-                "answers": len(fw.answered(store, s["id"])),
+                "answers": len(answered(store, s["id"])),
                 "state": "finalised" if s["finalised_at"] else "open",
             }
         )

@@ -34,12 +34,13 @@ def list_cmd(
 
     Example: qam findings list --review R03 --search "risk assessment" --json
     """
-    from qam.fieldwork import capture as fw
+    from qam.fieldwork.findings import list_findings
+    from qam.planner.reviews import get_review
 
     with open_store() as store:
         if review:
-            fw.get_review(store, review)
-        rows = fw.list_findings(
+            get_review(store, review)
+        rows = list_findings(
             store, review_id=review, search=search, include_superseded=all_versions
         )
     if json_:
@@ -76,14 +77,11 @@ def show_cmd(
 
     Example: qam findings show 3f0c9a2e-... --json
     """
-    from qam.fieldwork import capture as fw
-    from qam.store import fieldwork as db
+    from qam.fieldwork.findings import finding_in_full
 
     with open_store() as store:
-        row = fw.get_finding(store, finding_id)
-        row["superseded_by"] = db.superseded_by(store, row["id"])
-        row["set_aside"] = db.set_aside_by(store, row["id"])
-        session = db.session(store, row["session_id"])
+        row = finding_in_full(store, finding_id)
+    session = row["session"]
     row["session"] = {
         k: session[k]
         for k in (
@@ -150,12 +148,12 @@ def check_cmd(
 
     Example: qam findings check --review R03
     """
-    from qam.fieldwork import capture as fw
     from qam.fieldwork.names import check
+    from qam.planner.reviews import get_review
 
     with open_store() as store:
         if review:
-            fw.get_review(store, review)
+            get_review(store, review)
         rows = check(store, review_id=review)
     if json_:
         print_json(rows)
@@ -203,10 +201,10 @@ def correct_cmd(
 
     Example: qam findings correct 3f0c9a2e-... --notes "Six of eight records..." --reason "miscounted the records"
     """
-    from qam.fieldwork import capture as fw
+    from qam.fieldwork.findings import correct
 
     with open_store() as store:
-        row = fw.correct(
+        row = correct(
             store,
             finding_id,
             actor=actor(),

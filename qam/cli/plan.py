@@ -408,7 +408,7 @@ def solve_cmd(
 
 def _show(store) -> None:
     from qam.planner import programme, session
-    from qam.store import planner as sp
+    from qam.store import plans as plans_db
 
     class _Ui:
         say = staticmethod(typer.echo)
@@ -418,7 +418,7 @@ def _show(store) -> None:
             print_table(rows, columns, title=title)
 
     session.show(store, _Ui(), programme.latest(store))
-    if sp.latest_proposal(store)["accepted_at"] is None:
+    if plans_db.latest_proposal(store)["accepted_at"] is None:
         typer.echo(
             "Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again."
         )

@@ -19,10 +19,10 @@ def list_cmd(json_: JsonFlag = False) -> None:
 
     Example: qam reviews list --json
     """
-    from qam.fieldwork import capture as fw
+    from qam.planner.reviews import list_reviews
 
     with open_store() as store:
-        rows = fw.list_reviews(store)
+        rows = list_reviews(store)
     if json_:
         print_json(rows)
         return
@@ -69,10 +69,10 @@ def add_cmd(
 
     Example: qam reviews add R-CUST-01 --title "Custody handovers" --theme custody --unit "Eastern BCU" --start 2025-06-02 --end 2025-06-13
     """
-    from qam.fieldwork import capture as fw
+    from qam.planner.reviews import add_review
 
     with open_store(create=True) as store:
-        row = fw.add_review(
+        row = add_review(
             store,
             review_id=review_id,
             title=title,

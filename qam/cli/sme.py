@@ -64,7 +64,7 @@ def add_cmd(
 
     from qam.errors import RefusedError
     from qam.planner.pool import add_sme
-    from qam.store import planner as sp
+    from qam.store import smes as smes_db
 
     known = {
         "id": id_,
@@ -86,7 +86,7 @@ def add_cmd(
             from qam.cli.prompts_planner import ask_sme
             from qam.question_sets import themes
 
-            pool = sp.smes(store)
+            pool = smes_db.smes(store)
             units = sorted({s["unit"] for s in pool})
             suggested = f"SME{len(pool) + 1:02d}"
             answers = ask_sme(known, themes(), units, suggested)

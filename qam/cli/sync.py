@@ -110,15 +110,10 @@ def conflicts_cmd(
 
     Example: qam sync conflicts --json
     """
-    from qam.fieldwork.merge import current_versions
-    from qam.store import fieldwork as db
-    from qam.store import sync as sync_db
+    from qam.fieldwork.merge import conflicts
 
     with open_store() as store:
-        rows = sync_db.conflicts(store, open_only=not all_)
-        found = db.finding_conflicts(store, open_only=not all_)
-        for f in found:
-            f["current_versions"] = current_versions(store, f["finding_id"])
+        rows, found = conflicts(store, open_only=not all_)
     if json_:
         print_json(
             [{"kind": "register", **r} for r in rows] + [{"kind": "finding", **f} for f in found]

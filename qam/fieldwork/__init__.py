@@ -6,7 +6,3 @@ Public functions others call (reports, analysis):
 - `qam.fieldwork.capture.sessions_for_review(store, review_id)`: how the evidence was gathered.
 - `qam.fieldwork.capture.list_reviews(store)`: reviews with team and methods.
 """
-
-# The schema must be assembled in order before the fieldwork store module registers its
-# migration: importing `qam.store.fieldwork` first would compute SCHEMA_VERSION too early.
-import qam.store.migrations  # noqa: F401

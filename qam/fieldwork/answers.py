@@ -1,17 +1,24 @@
-"""The `qam capture --answers` line format (DESIGN.md section 5), parsed without the store.
+"""The answers file of `qam capture --answers` (DESIGN.md section 5): one JSON object a line,
+each answer saved as it is read.
 
-Parsing is pure so that every way a line can be wrong is one `ImportFileError` naming the line
-and the field; checking the line against the store (does the review exist, is the grade on the
-set's scale) happens in `qam.fieldwork.capture`, which adds the same line number.
+Parsing a line is pure (`parse_line`), so that every way a line can be wrong is one
+`ImportFileError` naming the line and the field; checking it against the store (does the review
+exist, is the grade on the set's scale) happens in `capture_answers`, with the same line number.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from qam.errors import ImportFileError
+from qam.errors import ImportFileError, QamError, RefusedError, StoreError
 from qam.vocabulary import METHODS
+
+if TYPE_CHECKING:
+    from qam.question_sets import QuestionSet
+    from qam.store import Store
 
 MAX_LINE = 1_000_000
 _KEYS = {
@@ -67,13 +74,7 @@ def _text(data: dict, key: str, where: str, *, required: bool = False) -> str | 
     return value.strip()
 
 
-def parse_line(text: str, line_no: int) -> Answer | None:  # noqa: C901 (to split)
-    """One JSON line -> an Answer; a blank line -> None. Raises ImportFileError naming the line."""
-    where = f"line {line_no}"
-    if not isinstance(text, str):
-        raise ImportFileError(f"{where}: not text.")
-    if not text.strip():
-        return None
+def _decode(text: str, where: str) -> dict:
     if len(text) > MAX_LINE:
         raise ImportFileError(
             f"{where}: the line is over {MAX_LINE:,} characters; split the notes."
@@ -94,6 +95,59 @@ def parse_line(text: str, line_no: int) -> Answer | None:  # noqa: C901 (to spli
         raise ImportFileError(
             f"{where}: unknown field '{unknown[0]}'; the fields are {', '.join(sorted(_KEYS))}."
         )
+    return data
+
+
+def _good_practice(data: dict, where: str) -> bool:
+    good = data.get("good_practice", False)
+    if good is None:
+        return False
+    if not isinstance(good, bool):
+        raise ImportFileError(f"{where}: 'good_practice' must be true or false.")
+    return good
+
+
+def _sources(data: dict, where: str) -> int | None:
+    sources = data.get("sources")
+    if sources is not None and (
+        isinstance(sources, bool) or not isinstance(sources, int) or not 0 <= sources <= 10_000
+    ):
+        raise ImportFileError(
+            f"{where}: 'sources' must be a whole number of sources from 0, e.g. 2."
+        )
+    return sources
+
+
+def _links(data: dict, where: str) -> tuple[str, ...]:
+    links = data.get("links") or []
+    if not isinstance(links, list) or not all(isinstance(x, str) and x.strip() for x in links):
+        raise ImportFileError(
+            f"{where}: 'links' must be a list of register refs, e.g. [\"R-2021-014\"]."
+        )
+    return tuple(dict.fromkeys(x.strip() for x in links))
+
+
+def _participant(data: dict, where: str) -> tuple[str | None, str | None]:
+    participant = data.get("participant")
+    if participant is None:
+        return None, None
+    if not isinstance(participant, dict) or set(participant) - {"role", "unit"}:
+        raise ImportFileError(
+            f'{where}: \'participant\' must be {{"role": ..., "unit": ...}}; never a person\'s name.'
+        )
+    role = _text(participant, "role", where + " participant")
+    unit = _text(participant, "unit", where + " participant")
+    return role or None, unit or None
+
+
+def parse_line(text: str, line_no: int) -> Answer | None:
+    """One JSON line -> an Answer; a blank line -> None. Raises ImportFileError naming the line."""
+    where = f"line {line_no}"
+    if not isinstance(text, str):
+        raise ImportFileError(f"{where}: not text.")
+    if not text.strip():
+        return None
+    data = _decode(text, where)
     values = {
         k: _text(data, k, where, required=k in _REQUIRED) for k in (*_REQUIRED, "grade", "concerns")
     }
@@ -104,47 +158,140 @@ def parse_line(text: str, line_no: int) -> Answer | None:  # noqa: C901 (to spli
         raise ImportFileError(
             f"{where}: method '{values['method']}' is not one of {', '.join(METHODS)}."
         )
-    good = data.get("good_practice", False)
-    if good is None:
-        good = False
-    if not isinstance(good, bool):
-        raise ImportFileError(f"{where}: 'good_practice' must be true or false.")
-    sources = data.get("sources")
-    if sources is not None and (
-        isinstance(sources, bool) or not isinstance(sources, int) or not 0 <= sources <= 10_000
-    ):
-        raise ImportFileError(
-            f"{where}: 'sources' must be a whole number of sources from 0, e.g. 2."
-        )
-    links = data.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(x, str) and x.strip() for x in links):
-        raise ImportFileError(
-            f"{where}: 'links' must be a list of register refs, e.g. [\"R-2021-014\"]."
-        )
-    participant = data.get("participant")
-    role = unit = None
-    if participant is not None:
-        if not isinstance(participant, dict) or set(participant) - {"role", "unit"}:
-            raise ImportFileError(
-                f'{where}: \'participant\' must be {{"role": ..., "unit": ...}}; never a person\'s name.'
-            )
-        role = _text(participant, "role", where + " participant")
-        unit = _text(participant, "unit", where + " participant")
     grade = values["grade"] or None
     if grade in ("not_assessed", "not assessed"):
         grade = None
-    extra = {k: data[k] for k in ("place", "held_on", "document") if k in data}
+    role, unit = _participant(data, where)
     return Answer(
-        review=values["review"],
-        question=values["question"],
-        method=values["method"],
-        notes=values["notes"],
+        review=str(values["review"]),
+        question=str(values["question"]),
+        method=str(values["method"]),
+        notes=str(values["notes"]),
         grade=grade,
-        good_practice=good,
-        sources=sources,
-        links=tuple(dict.fromkeys(x.strip() for x in links)),
-        participant_role=role or None,
-        participant_unit=unit or None,
+        good_practice=_good_practice(data, where),
+        sources=_sources(data, where),
+        links=_links(data, where),
+        participant_role=role,
+        participant_unit=unit,
         concerns=values["concerns"] or None,
-        extra=extra,
+        extra={k: data[k] for k in ("place", "held_on", "document") if k in data},
+    )
+
+
+# ----------------------------------------------------------------------------- saving
+
+
+@dataclass
+class _Run:
+    """The sessions a run of answers opened (one per review and method), with their sets."""
+
+    store: Store
+    actor: str
+    sessions: dict[tuple[str, str], tuple[dict, QuestionSet]] = field(default_factory=dict)
+
+    def save(self, answer: Answer) -> dict:
+        """Save one answer; the first of a review and method opens its session with it."""
+        from qam.fieldwork.findings import check_answer
+
+        opened = self.sessions.get((answer.review, answer.method))
+        if opened is not None:
+            return self._record(answer, *opened)
+        from qam.fieldwork.sessions import question_set_for
+        from qam.planner.reviews import get_review
+
+        # Check the whole answer before opening a session: a bad line writes nothing.
+        review = get_review(self.store, answer.review)
+        qs = question_set_for(self.store, review["question_set"] or "paf-2023", self.actor)
+        check_answer(
+            self.store,
+            qs,
+            question_id=answer.question,
+            grade=answer.grade,
+            links=answer.links,
+            sources=answer.sources,
+        )
+        with self.store.transaction():  # the session and its first answer, or neither
+            session = _session_for_answer(self.store, answer, self.actor)
+            finding = self._record(answer, session, qs)
+        self.sessions[(answer.review, answer.method)] = (session, qs)
+        return finding
+
+    def _record(self, answer: Answer, session: dict, qs: QuestionSet) -> dict:
+        from qam.fieldwork.findings import record_answer
+
+        return record_answer(
+            self.store,
+            session,
+            question_id=answer.question,
+            notes=answer.notes,
+            actor=self.actor,
+            grade=answer.grade,
+            good_practice=answer.good_practice,
+            concerns=answer.concerns,
+            sources=answer.sources,
+            links=answer.links,
+            participant_role=answer.participant_role,
+            participant_unit=answer.participant_unit,
+            qs=qs,
+        )
+
+
+def capture_answers(
+    store: Store,
+    lines: Iterable[str],
+    *,
+    actor: str,
+    on_saved: Callable[[dict], None] = lambda f: None,
+) -> int:
+    """Commit each JSON line as it comes; answers for the same review+method share one session.
+
+    A bad line stops the run with an `ImportFileError` naming it; earlier answers stay saved.
+    """
+    run = _Run(store, actor)
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        answer = parse_line(line, number)
+        if answer is None:
+            continue
+        try:
+            finding = run.save(answer)
+        except ImportFileError:
+            raise
+        except StoreError as err:
+            # Busy or full: the line was fine and is still in the reviewer's file; say exactly
+            # what to rerun, so nothing typed is lost and nothing saved is captured twice.
+            rerun = (
+                "Run the same command again."
+                if count == 0
+                else f"The {count} answer(s) before it are saved (the 'saved' lines); run the command "
+                f"again with the lines from line {number} on."
+            )
+            raise ImportFileError(
+                f"line {number}: this answer was not saved. {err} "
+                f"The line is still in your file. {rerun}"
+            ) from None
+        except QamError as err:
+            raise ImportFileError(f"line {number}: {err}") from None
+        count += 1
+        on_saved(finding)
+    return count
+
+
+def _session_for_answer(store: Store, answer: Answer, actor: str) -> dict:
+    from qam.fieldwork.sessions import open_session
+
+    extra = answer.extra
+    for key in ("place", "held_on", "document"):
+        if key in extra and not isinstance(extra[key], str):
+            raise RefusedError(f"'{key}' must be text.")
+    if "document" in extra and answer.method != "document_analysis":
+        raise RefusedError("'document' belongs to method document_analysis.")
+    return open_session(
+        store,
+        review_id=answer.review,
+        method=answer.method,
+        actor=actor,
+        held_on=extra.get("held_on"),
+        place=extra.get("place"),
+        document=extra.get("document"),
     )

@@ -26,53 +26,18 @@ from pathlib import Path
 
 from qam.errors import AuditError, ImportFileError, RefusedError
 from qam.files import write_atomic
-from qam.store import audit
-from qam.store import fieldwork as db
-from qam.store import sync as sync_db
-from qam.store.retention import PURGED_COLUMNS
+from qam.store import audit, settings
+from qam.store import merge as merge_db
 
 FORMAT = "qam-sync-bundle"
 FORMAT_VERSION = 1
 MAX_BYTES = 2_000_000_000
-QUESTION_SET_COLUMNS = (
-    "id",
-    "version",
-    "title",
-    "framework",
-    "scale",
-    "digest",
-    "body",
-    "loaded_at",
-)
-EVENT_COLUMNS = (
-    "seq",
-    "event_id",
-    "at",
-    "actor",
-    "entity",
-    "entity_id",
-    "action",
-    "old",
-    "new",
-    "reason",
-    "prev_hash",
-    "hash",
-)
-# table -> (columns, key columns); the order is the order rows are merged in.
+EVENT_COLUMNS = audit.EVENT.columns
+# table -> (columns, key columns), from each table's owner; the order is the merge order.
+# A status decision also carries `origin`, the store that made it.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "question_set": (QUESTION_SET_COLUMNS, ("id", "version")),
-    "review": (db.REVIEW_COLUMNS, ("id",)),
-    "review_team": (("review_id", "sme_id"), ("review_id", "sme_id")),
-    "register_item": (db.REGISTER_COLUMNS, ("ref",)),
-    "capture_session": (db.SESSION_COLUMNS, ("id",)),
-    "finding": (db.FINDING_COLUMNS, ("id",)),
-    "finding_link": (("finding_id", "item_ref"), ("finding_id", "item_ref")),
-    "status_decision": (db.DECISION_COLUMNS + ("origin",), ("id",)),
-    "register_conflict": (db.CONFLICT_COLUMNS, ("id",)),
-    "finding_conflict": (db.FINDING_CONFLICT_COLUMNS, ("id",)),
-    "finding_set_aside": (db.SET_ASIDE_COLUMNS, ("finding_id",)),
-    # Records purged under retention: the importer purges its own copies and skips them.
-    "purged_record": (PURGED_COLUMNS, ("record_table", "record_id")),
+    t.name: (t.carried + (("origin",) if t.name == "status_decision" else ()), t.key)
+    for t in merge_db.CARRIED
 }
 _TOP_KEYS = {
     "format",
@@ -111,16 +76,6 @@ class Bundle:
     exported_at: str
 
 
-def _store_rows(store, table: str) -> list[dict]:
-    columns, _ = TABLES[table]
-    if table == "status_decision":
-        origin = db.store_id(store)
-        rows = sync_db.table_rows(store, "status_decision", db.DECISION_COLUMNS)
-        origins = sync_db.decision_origins(store)
-        return [{**r, "origin": origins.get(r["id"], origin)} for r in rows]
-    return sync_db.table_rows(store, table, columns)
-
-
 def export_bundle(store, path: Path | str, *, actor: str) -> dict:
     """Write everything this store holds that another may not, as one verified bundle file."""
     path = Path(path)
@@ -128,7 +83,7 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
         raise RefusedError(
             f"{path} is a folder; give a file name, e.g. {path / 'laptop.qam-bundle'}."
         )
-    sid = db.store_id(store)
+    sid = settings.store_id(store)
     with store.transaction():  # one consistent read, with the export itself in the trail
         audit.append_event(
             store,
@@ -139,11 +94,11 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
             new={"file": path.name},
             reason="sync bundle exported",
         )
-        tables = {t: _store_rows(store, t) for t in TABLES}
+        tables = {t: merge_db.table_rows(store, merge_db.BY_NAME[t]) for t in TABLES}
         events = audit.events(store)
         synced = [
             {"original_event_id": o, "local_event_id": loc, "store_id": None}
-            for loc, o in sync_db.synced_events(store).items()
+            for loc, o in audit.synced_events(store).items()
         ]
     doc = {
         "format": FORMAT,

@@ -10,11 +10,15 @@ import random
 import uuid
 from pathlib import Path
 
-from qam.fieldwork import capture as fw
+from qam import clock
 from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.findings import record_answer
 from qam.fieldwork.merge import import_bundle
-from qam.store import fieldwork as db
-from qam.store import sync as sync_db
+from qam.fieldwork.sessions import finalise, open_session, question_set_for, session_set
+from qam.planner.reviews import add_review, list_reviews
+from qam.store import findings as findings_db
+from qam.store import register as register_db
+from qam.store import sessions as sessions_db
 
 NOTES = [
     "Handover between detention officers covered each detainee's risk assessment, medication and "
@@ -52,7 +56,7 @@ FOCUS_GROUP = [
 
 
 def _handover_item(store) -> str | None:
-    items = sync_db.register_items(store)
+    items = register_db.items(store)
     for item in items:
         if "handover" in (item.get("text") or "").lower():
             return item["ref"]
@@ -73,14 +77,14 @@ def _laptop(path: Path, base: Path, who: str):
 def _capture(
     store, review: dict, who: str, method: str, script, link: str | None, **session
 ) -> int:
-    s = fw.open_session(store, review_id=review["id"], method=method, actor=who, **session)
-    qs = fw.session_set(store, s)
+    s = open_session(store, review_id=review["id"], method=method, actor=who, **session)
+    qs = session_set(store, s)
     known = {q.id: q for q in qs.questions}
     participant = (s["participants"] or [{}])[0]
     count = 0
     for i, (question_id, note, grade, sources, linked) in enumerate(script):
         q = known.get(question_id) or qs.questions[i % len(qs.questions)]
-        fw.record_answer(
+        record_answer(
             store,
             s,
             question_id=q.id,
@@ -94,7 +98,7 @@ def _capture(
             participant_unit=participant.get("unit"),
         )
         count += 1
-    fw.finalise(store, s["id"], who)
+    finalise(store, s["id"], who)
     return count
 
 
@@ -104,7 +108,7 @@ def _offline_decisions(a, b, ref: str | None) -> bool:
 
     if not ref:
         return False
-    status = sync_db.item_status(a, ref)
+    status = register_db.status_of(a, ref)
     first, second = (
         ("completed", "being_progressed")
         if status != "being_progressed"
@@ -126,9 +130,9 @@ def _offline_decisions(a, b, ref: str | None) -> bool:
 def simulate(ctx) -> str:
     """Two laptops from one base bundle, captured and merged into the programme store."""
     store = ctx.store
-    reviews = fw.list_reviews(store)
+    reviews = list_reviews(store)
     if not reviews:
-        fw.add_review(
+        add_review(
             store,
             review_id="R-DEMO-CUSTODY",
             title="Custody: detainee care and handovers",
@@ -139,7 +143,7 @@ def simulate(ctx) -> str:
             actor=ctx.actor,
             team=["sgt.eastern", "pc.western"],
         )
-        reviews = fw.list_reviews(store)
+        reviews = list_reviews(store)
     review = next((r for r in reviews if r["theme"] == "custody"), reviews[0])
     folder = Path(ctx.out) / "laptops"
     folder.mkdir(parents=True, exist_ok=True)
@@ -216,10 +220,10 @@ def simulate(ctx) -> str:
 def bulk_findings(store, reviews: list[dict], n: int, actor: str) -> int:
     """N findings in one transaction with executemany, spread over the reviews (load tests)."""
     rng = random.Random(42)
-    now = fw.now()
+    now = clock.now()
     sessions, rows = [], []
     for review in reviews:
-        qs = fw.question_set_for(store, review["question_set"] or "paf-2023", actor)
+        qs = question_set_for(store, review["question_set"] or "paf-2023", actor)
         sessions.append(
             (
                 review,
@@ -271,7 +275,6 @@ def bulk_findings(store, reviews: list[dict], n: int, actor: str) -> int:
             }
         )
     with store.transaction():
-        for _, _, s in sessions:
-            db.insert_session(store, s)
-        db.bulk_insert_findings(store, rows, [])
+        sessions_db.insert_sessions(store, (s for _, _, s in sessions))
+        findings_db.save_findings(store, rows)
     return n

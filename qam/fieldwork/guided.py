@@ -11,8 +11,20 @@ from __future__ import annotations
 from datetime import date
 
 from qam.errors import RefusedError, StoreError
-from qam.fieldwork import capture as fw
+from qam.fieldwork.findings import record_answer
 from qam.fieldwork.links import suggest_links
+from qam.fieldwork.sessions import (
+    answered,
+    document_fingerprint,
+    finalise,
+    get_session,
+    open_session,
+    resume_index,
+    session_questions,
+    session_set,
+    unfinished_sessions,
+)
+from qam.planner.reviews import assigned_to, get_review, list_reviews
 from qam.vocabulary import METHODS, label
 
 NOT_ASSESSED = "__not_assessed__"
@@ -45,14 +57,14 @@ def guided(
 
 
 def _describe(store, s: dict) -> str:
-    total = len(fw.session_set(store, s).questions)
-    return f"{s['review_id']} · {label(s['method'])} · {s['held_on']} · {len(fw.answered(store, s['id']))}/{total} answered"
+    total = len(session_set(store, s).questions)
+    return f"{s['review_id']} · {label(s['method'])} · {s['held_on']} · {len(answered(store, s['id']))}/{total} answered"
 
 
 def _pick_or_resume(store, actor, ask, review, method) -> dict | None:
     open_ = [
         s
-        for s in fw.unfinished_sessions(store, actor, review)
+        for s in unfinished_sessions(store, actor, review)
         if method is None or s["method"] == method
     ]
     if not open_:
@@ -62,18 +74,18 @@ def _pick_or_resume(store, actor, ask, review, method) -> dict | None:
     chosen = ask.select(
         "You have unfinished capture. Resume where you stopped?", choices, default=open_[-1]["id"]
     )
-    return fw.get_session(store, chosen) if chosen else None
+    return get_session(store, chosen) if chosen else None
 
 
 def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: C901 (to split)
-    reviews = fw.list_reviews(store)
+    reviews = list_reviews(store)
     if not reviews:
         raise RefusedError(
             "There are no reviews to capture against: accept a plan (`qam plan`), import "
             "the programme's bundle (`qam sync import FILE`) or add one (`qam reviews add`)."
         )
     if review is None:
-        mine = set(fw.db.reviews_assigned_to(store, actor))
+        mine = assigned_to(store, actor)
         ordered = sorted(reviews, key=lambda r: (r["id"] not in mine, r["start"] or "", r["id"]))
         choices = [
             (
@@ -85,7 +97,7 @@ def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: 
         ]
         message = "Which review?" + (" (* = your assignments)" if mine else "")
         review = ask.select(message, choices)
-    row = fw.get_review(store, review)
+    row = get_review(store, review)
     methods = (
         [m for m in (row.get("methods") or []) if m in METHODS]
         if isinstance(row.get("methods"), list)
@@ -139,9 +151,9 @@ def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: 
         )
     if document is not None:
         doc_title = (
-            ask.text("Document title", default=fw.document_fingerprint(document)[0]).strip() or None
+            ask.text("Document title", default=document_fingerprint(document)[0]).strip() or None
         )
-    session = fw.open_session(
+    session = open_session(
         store,
         review_id=review,
         method=method,
@@ -158,15 +170,15 @@ def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: 
 
 
 def _questions(store, actor, ask, session) -> None:
-    qs = fw.session_set(store, session)
-    review = fw.get_review(store, session["review_id"])
-    questions = fw.session_questions(store, session)
-    index = fw.resume_index(store, session)
+    qs = session_set(store, session)
+    review = get_review(store, session["review_id"])
+    questions = session_questions(store, session)
+    index = resume_index(store, session)
     if index:
         ask.say(f"Resuming at question {min(index + 1, len(questions))} of {len(questions)}.")
     while index < len(questions):
         q = questions[index]
-        done = fw.answered(store, session["id"])
+        done = answered(store, session["id"])
         previous = done.get(q.id)
         ask.say("")
         ask.say(f"Question {index + 1} of {len(questions)} [{q.id}] {q.area}")
@@ -202,13 +214,13 @@ def _questions(store, actor, ask, session) -> None:
             if finding:
                 ask.say(f"Saved. Finding {finding['id']}")
         index += 1
-    done = fw.answered(store, session["id"])
+    done = answered(store, session["id"])
     ask.say(f"All questions visited: {len(done)} of {len(questions)} answered.")
     if ask.confirm(
         "Finalise this session now? Its findings are then locked; a later change is a correction with a reason.",
         default=False,
     ) and _names_checked(store, ask, session):
-        fw.finalise(store, session["id"], actor, names_checked=True)
+        finalise(store, session["id"], actor, names_checked=True)
         ask.say(f"Session {session['id']} finalised.")
     else:
         ask.say(f"Left open. Finalise later: qam capture --finalise {session['id']}")
@@ -276,7 +288,7 @@ def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
     participant = (session["participants"] or [{}])[0] if session["method"] == "interview" else {}
     while True:
         try:
-            return fw.record_answer(
+            return record_answer(
                 store,
                 session,
                 question_id=q.id,

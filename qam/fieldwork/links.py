@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qam.store import sync as sync_db
+from qam.store import register as register_db
 
 _STOP = set(
     """about above after again against also among because been before being below
@@ -34,7 +34,7 @@ def suggest_links(store, *, theme: str | None, notes: str, limit: int = 12) -> l
     """
     note_stems = {_stem(w) for w in _words(notes)}
     ranked = []
-    for item in sync_db.register_items(store):
+    for item in register_db.items(store):
         shared = sorted({w for w in _words(item.get("text")) if _stem(w) in note_stems})
         score = (3 if theme and item.get("theme") == theme else 0) + len(shared)
         if score:

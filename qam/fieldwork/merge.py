@@ -28,14 +28,17 @@ import hashlib
 import json
 from pathlib import Path
 
+from qam.clock import now
 from qam.errors import ImportFileError, NotFoundError, RefusedError
 from qam.fieldwork.bundle import TABLES, Bundle, row_hash, verify_bundle
-from qam.fieldwork.capture import now
 from qam.fieldwork.retention import apply_purges
-from qam.store import audit
-from qam.store import fieldwork as db
+from qam.store import audit, settings
+from qam.store import decisions as decisions_db
+from qam.store import findings as db
+from qam.store import merge as merge_db
+from qam.store import register as register_db
 from qam.store import retention as rdb
-from qam.store import sync as sync_db
+from qam.store import sessions as sessions_db
 from qam.vocabulary import STATUSES
 
 _IMMUTABLE = {"capture_session", "finding", "finding_link", "status_decision", "finding_set_aside"}
@@ -55,16 +58,12 @@ def _comparable(table: str, row: dict) -> dict:
 
 
 def _local(store, table: str, row: dict) -> dict | None:
-    columns = [c for c in TABLES[table][0] if c != "origin"]
-    if not db.table_exists(store, table):
-        return None
-    return sync_db.row_by_key(store, table, columns, _key(table, row))
+    return merge_db.row_by_key(store, merge_db.BY_NAME[table], row)
 
 
 def _purged(store, bundle: Bundle, path) -> dict[str, set[str]]:
     """table -> ids purged under retention, here or in the store the bundle came from."""
-    purged = rdb.purged_ids(store) if db.table_exists(store, "purged_record") else {}
-    purged = {"capture_session": set(), "finding": set(), **purged}
+    purged = rdb.purged_ids(store)
     for i, row in enumerate(bundle.tables.get("purged_record", [])):
         if not all(isinstance(v, str) and v for v in row.values()):
             raise ImportFileError(
@@ -108,18 +107,7 @@ def _conflicts(store, bundle: Bundle, purged: dict[str, set[str]]) -> list[str]:
 def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901 (to split)
     """Verify the whole bundle, then merge it in one transaction; returns the receipt."""
     bundle = verify_bundle(path)
-    for table in ("status_decision", "register_item"):
-        if bundle.tables.get(table) and not db.table_exists(store, table):
-            raise ImportFileError(
-                f"{path} holds {table} rows but this store has no register yet; "
-                "upgrade QAM here to the version the laptop runs."
-            )
     purged = _purged(store, bundle, path)
-    if bundle.tables.get("purged_record") and not db.table_exists(store, "purged_record"):
-        raise ImportFileError(
-            f"{path} lists records purged under retention but this store cannot "
-            "record purges yet; upgrade QAM here to the version the laptop runs."
-        )
     clashes = _conflicts(store, bundle, purged)
     if clashes:
         listed = "; ".join(clashes[:10]) + (
@@ -133,7 +121,7 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901
     added: dict[str, int] = {}
     present: dict[str, int] = {}
     skipped: dict[str, int] = {}
-    local_id = db.store_id(store)
+    local_id = settings.store_id(store)
     if bundle.tables.get("purged_record"):
         rdb.secure_delete(store, True)
     with store.transaction():
@@ -149,7 +137,7 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901
         )
         new_decisions, new_reviews = [], set()
         for table, rows in bundle.tables.items():
-            if not rows or not db.table_exists(store, table) or table == "purged_record":
+            if not rows or table == "purged_record":
                 continue
             for row in rows:
                 if table == "review_team" and row["review_id"] not in new_reviews:
@@ -162,34 +150,16 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901
                     new_reviews.add(row["id"])
                 if local is None:
                     if table == "status_decision":
-                        sync_db.insert_decision(store, row, row.get("origin") or bundle.store_id)
+                        row = {**row, "origin": row.get("origin") or bundle.store_id}
                         new_decisions.append(row)
-                    elif table == "register_conflict":
-                        sync_db.insert_conflict(store, row)
-                    elif table == "finding_conflict":
-                        db.insert_finding_conflict(store, row)
-                    elif table == "register_item":
-                        sync_db.insert_row(
-                            store,
-                            table,
-                            {
-                                **row,
-                                "extra": row["extra"] or "{}",
-                                "created_at": row["created_at"] or now(),
-                                "updated_at": row["updated_at"] or now(),
-                            },
-                        )
-                    else:
-                        sync_db.insert_row(store, table, row)
-                        if table == "finding":
-                            db._index(store, [row["id"]])
+                    merge_db.insert_row(store, merge_db.BY_NAME[table], row)
                     added[table] = added.get(table, 0) + 1
                     continue
                 present[table] = present.get(table, 0) + 1
                 if table == "capture_session" and row["finalised_at"] and not local["finalised_at"]:
-                    sync_db.set_session_finalised(store, row["id"], row["finalised_at"])
+                    sessions_db.finalise_session(store, row["id"], row["finalised_at"])
                 if table == "register_conflict" and row["resolved_by"] and not local["resolved_by"]:
-                    sync_db.resolve_conflict(
+                    decisions_db.resolve_conflict(
                         store, row["id"], row["resolved_by"], row["resolved_at"]
                     )
                 if table == "finding_conflict" and row["resolved_at"] and not local["resolved_at"]:
@@ -202,7 +172,7 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901
                         at=row["resolved_at"],
                     )
         if added.get("register_item"):
-            sync_db.rebuild_register_search(store)
+            register_db.rebuild_search(store)
         events_added, events_present, events_skipped = _merge_events(store, bundle, actor, purged)
         raised = _apply_decisions(store, new_decisions, actor, local_id) if new_decisions else []
         corrected = {r["supersedes"] for r in bundle.tables.get("finding", []) if r["supersedes"]}
@@ -241,6 +211,14 @@ def import_bundle(store, path: Path | str, *, actor: str) -> dict:  # noqa: C901
         "events_skipped_purged": events_skipped,
         "purged_here": purged_here,
     }
+
+
+def conflicts(store, *, open_only: bool = True) -> tuple[list[dict], list[dict]]:
+    """Register conflicts, and finding conflicts with the versions current now."""
+    found = db.finding_conflicts(store, open_only=open_only)
+    for f in found:
+        f["current_versions"] = current_versions(store, f["finding_id"])
+    return decisions_db.conflicts(store, open_only=open_only), found
 
 
 def current_versions(store, finding_id: str) -> list[str]:
@@ -314,7 +292,7 @@ def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: st
     kept, at = chosen[0], now()
     conflicts = [c for c in open_ if c["finding_id"] == finding_id]
     set_aside = [v for v in versions if v != kept]
-    with db.write(store):
+    with store.transaction():
         for v in set_aside:
             db.insert_set_aside(
                 store,
@@ -352,7 +330,7 @@ def resolve_finding(store, finding_id: str, keep: str, *, reason: str, actor: st
 def _merge_events(
     store, bundle: Bundle, actor: str, purged: dict[str, set[str]]
 ) -> tuple[int, int, int]:
-    local = sync_db.local_event_ids(store) | sync_db.synced_original_ids(store)
+    local = audit.local_event_ids(store) | audit.synced_original_ids(store)
     added = present = skipped = 0
     for event in bundle.events:
         original = bundle.synced.get(event["event_id"], event["event_id"])
@@ -387,7 +365,7 @@ def _merge_events(
             new=content,
             reason=f"merged from the bundle of store {bundle.store_id[:8]}",
         )
-        sync_db.record_synced_event(store, original, row["event_id"], content.get("from_store"))
+        audit.record_synced_event(store, original, row["event_id"], content.get("from_store"))
         local.add(original)
         added += 1
     return added, present, skipped
@@ -395,9 +373,9 @@ def _merge_events(
 
 def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
     """Concurrent decisions on one item: same old status, different new statuses, different stores."""
-    resolving = sync_db.resolving_decision_ids(store)
+    resolving = decisions_db.resolving_decision_ids(store)
     groups: dict[str, list[dict]] = {}
-    for d in sync_db.decisions(store, ref):
+    for d in decisions_db.decisions_with_origin(store, ref):
         if d["id"] not in resolving:
             groups.setdefault(d["old_status"], []).append({**d, "origin": d["origin"] or local_id})
     found = []
@@ -419,17 +397,17 @@ def _conflict_groups(store, ref: str, local_id: str) -> list[dict]:
 
 def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str) -> list[dict]:
     raised = []
-    refs = sync_db.register_refs(store)
+    refs = register_db.refs(store)
     for ref in sorted({d["item_ref"] for d in new_decisions}):
         if ref not in refs:
             continue
         groups = _conflict_groups(store, ref, local_id)
         for group in groups:
-            if sync_db.insert_conflict(store, group):
+            if decisions_db.insert_conflict(store, group):
                 raised.append(group)
         in_conflict = {i for g in groups for i in g["decision_ids"]}
-        open_ = [c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"] == ref]
-        current = sync_db.item_status(store, ref)
+        open_ = [c for c in decisions_db.conflicts(store, open_only=True) if c["item_ref"] == ref]
+        current = register_db.status_of(store, ref)
         if open_:
             target = open_[0]["old_status"]
         else:
@@ -441,7 +419,7 @@ def _apply_decisions(store, new_decisions: list[dict], actor: str, local_id: str
                 if d["id"] not in in_conflict and d["old_status"] == target:
                     target = d["new_status"]
         if target != current and target in STATUSES:
-            sync_db.set_item_status(store, ref, target, now())
+            register_db.set_status(store, ref, target, now())
             audit.append_event(
                 store,
                 actor=actor,
@@ -481,13 +459,15 @@ def resolve(
     if status not in STATUSES:
         raise RefusedError(f"Status '{status}' is not one of {', '.join(STATUSES)}.")
     open_ = [
-        c for c in sync_db.conflicts(store, open_only=True) if c["item_ref"].lower() == ref.lower()
+        c
+        for c in decisions_db.conflicts(store, open_only=True)
+        if c["item_ref"].lower() == ref.lower()
     ]
     if not open_:
         raise NotFoundError(
             f"There is no open conflict on '{ref}'; `qam sync conflicts` lists them."
         )
-    current = sync_db.item_status(store, open_[0]["item_ref"])
+    current = register_db.status_of(store, open_[0]["item_ref"])
     with store.transaction():
         if status == current:
             from qam.register.decisions import write_decision
@@ -515,5 +495,5 @@ def resolve(
                 source="sync",
             )
         for c in open_:
-            sync_db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
+            decisions_db.resolve_conflict(store, c["id"], decision["id"], decision["decided_at"])
     return {**decision, "conflicts": [c["id"] for c in open_]}

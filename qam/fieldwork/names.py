@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qam.store import fieldwork as db
+from qam.store import findings as findings_db
+from qam.store import smes as smes_db
 
 _TITLES = (
     "Ch Insp",
@@ -78,7 +79,7 @@ def matches(text: str | None, patterns: list[tuple[str, re.Pattern]]) -> list[st
 
 def check_findings(store, findings: Iterable[dict]) -> list[dict]:
     """Findings whose notes or concerns may hold a person's name, with the words that matched."""
-    patterns = _name_patterns(db.sme_names(store))
+    patterns = _name_patterns(smes_db.sme_names(store))
     flagged = []
     for f in findings:
         words, fields = [], []
@@ -103,7 +104,9 @@ def check_findings(store, findings: Iterable[dict]) -> list[dict]:
 
 def check(store, *, review_id: str | None = None, session_id: str | None = None) -> list[dict]:
     """Current findings (of one review or session, or all) that may name a person."""
-    return check_findings(store, db.findings(store, review_id=review_id, session_id=session_id))
+    return check_findings(
+        store, findings_db.findings(store, review_id=review_id, session_id=session_id)
+    )
 
 
 def describe(flagged: list[dict]) -> str:

@@ -22,10 +22,10 @@ import uuid
 from calendar import monthrange
 from datetime import date
 
+from qam.clock import now
 from qam.errors import RefusedError, StoreError
-from qam.fieldwork.capture import now
 from qam.store import audit
-from qam.store import fieldwork as db
+from qam.store import programme as programme_db
 from qam.store import retention as rdb
 
 DEFAULT_YEARS = 6
@@ -65,7 +65,7 @@ def set_years(store, years: int, *, actor: str, reason: str | None = None) -> di
     """Record a new retention period, with its trail event, in one transaction."""
     years = check_years(years)
     old = retention_years(store)
-    with db.write(store):
+    with store.transaction():
         store.set_setting(SETTING, str(years))
         event = audit.append_event(
             store,
@@ -101,7 +101,7 @@ def due(store, *, today: date, years: int | None = None) -> dict:
     """
     years = check_years(years) if years is not None else retention_years(store)
     expired, undated = {}, []
-    for review_id, end in rdb.review_ends(store):
+    for review_id, end in programme_db.review_ends(store):
         ended = _end_date(end)
         if ended is None:
             undated.append(review_id)
@@ -125,9 +125,9 @@ def due(store, *, today: date, years: int | None = None) -> dict:
             )
     sessions = [i for r in reviews for i in r["session_ids"]]
     findings = [i for r in reviews for i in r["finding_ids"]]
-    kept = rdb.trail_events_with_text(
-        store, "capture_session", sessions
-    ) + rdb.trail_events_with_text(store, "finding", findings)
+    kept = audit.events_with_text(store, "capture_session", sessions) + audit.events_with_text(
+        store, "finding", findings
+    )
     return {
         "today": today.isoformat(),
         "years": years,
@@ -160,7 +160,7 @@ def purge(
     findings = [i for r in plan["reviews"] for i in r["finding_ids"]]
     event_id, at = str(uuid.uuid4()), now()
     rdb.secure_delete(store, True)
-    with db.write(store):
+    with store.transaction():
         rdb.purge_records(
             store, session_ids=sessions, finding_ids=findings, at=at, event_id=event_id
         )

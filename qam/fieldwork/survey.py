@@ -14,7 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 from qam.errors import ImportFileError
-from qam.fieldwork import capture as fw
+from qam.fieldwork.findings import record_answer
+from qam.fieldwork.sessions import open_session, question_set_for
+from qam.planner.reviews import get_review
 from qam.vocabulary import GRADE_LABELS
 
 META_COLUMNS = {"respondent", "response", "id", "role", "unit", "submitted", "timestamp", "date"}
@@ -65,8 +67,8 @@ def import_survey(
     store, review_id: str, path: Path, *, actor: str, held_on: str | None = None
 ) -> dict:
     """Import one survey CSV for a review: {"session", "responses", "findings": [ids]}."""
-    review = fw.get_review(store, review_id)
-    qs = fw.question_set_for(store, review["question_set"] or "paf-2023", actor)
+    review = get_review(store, review_id)
+    qs = question_set_for(store, review["question_set"] or "paf-2023", actor)
     header, rows = read_rows(path)
     ids = {q.id for q in qs.questions}
     questions = [h for h in header if h in ids]
@@ -90,7 +92,7 @@ def import_survey(
     participants = [{"role": ru.split(", ")[0], "unit": ru.split(", ")[1]} for ru in sorted(roles)]
     saved = []
     with store.transaction():
-        session = fw.open_session(
+        session = open_session(
             store,
             review_id=review_id,
             method="survey",
@@ -116,7 +118,7 @@ def import_survey(
                 notes += [f"- {c}" for c in comments[:50]]
                 if len(comments) > 50:
                     notes.append(f"... and {len(comments) - 50} more comments.")
-            finding = fw.record_answer(
+            finding = record_answer(
                 store,
                 session,
                 question_id=qid,

@@ -359,26 +359,28 @@ def _derived(
 
 def refresh(store) -> list[dict]:
     """Re-derive candidates from everything in the store; returns every candidate."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import outcomes as outcomes_db
+    from qam.store import register as register_db
 
     force = store.setting("force_name") or ""
     derived, adjustments = derive(
-        sp.candidates(store, origin="import"),
-        sp.inspections(store),
-        sp.areas_of_interest(store),
-        sp.outstanding_high_risk_items(store, OUTSTANDING_STATUSES),
-        sp.latest_outcomes(store, force),
+        candidates_db.candidates(store, origin="import"),
+        candidates_db.inspections(store),
+        candidates_db.areas_of_interest(store),
+        register_db.outstanding_high_risk(store, OUTSTANDING_STATUSES),
+        outcomes_db.latest_for_force(store, force),
     )
-    sp.replace_derived(store, derived, adjustments)
-    return sp.candidates(store)
+    candidates_db.replace_derived(store, derived, adjustments)
+    return candidates_db.candidates(store)
 
 
 def import_candidates(store, path: Path) -> dict:
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
     rows = parse_candidate_file(path)
     with store.transaction():
-        added, updated = sp.upsert_candidates(store, rows)
+        added, updated = candidates_db.upsert_candidates(store, rows)
         everything = refresh(store)
     return {
         "added": added,
@@ -402,16 +404,18 @@ def _import_rows(store, rows: list[dict], upsert, origin: str) -> dict:
 
 def import_inspections(store, path: Path) -> dict:
     """Import the inspection calendar; every inspection no candidate prepares for gets one."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
-    return _import_rows(store, parse_inspection_file(path), sp.upsert_inspections, "inspection")
+    return _import_rows(
+        store, parse_inspection_file(path), candidates_db.upsert_inspections, "inspection"
+    )
 
 
 def import_aois(store, path: Path) -> dict:
     """Import areas of interest; every AOI no candidate's source names gets a candidate."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
-    return _import_rows(store, parse_aoi_file(path), sp.upsert_areas_of_interest, "aoi")
+    return _import_rows(store, parse_aoi_file(path), candidates_db.upsert_areas_of_interest, "aoi")
 
 
 def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
@@ -432,15 +436,17 @@ def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
 
 def add_inspection(store, row: dict) -> dict:
     """Add (or update by id) one expected inspection, as `qam plan import-inspections` would."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
-    return _add_one(store, row, parse_inspection_row, sp.upsert_inspections, "INS", "inspection")
+    return _add_one(
+        store, row, parse_inspection_row, candidates_db.upsert_inspections, "INS", "inspection"
+    )
 
 
 def add_aoi(store, row: dict) -> dict:
     """Add (or update by id) one area of interest, as `qam plan import-aois` would."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
     return _add_one(
-        store, row, parse_aoi_row, sp.upsert_areas_of_interest, "AOI", "area of interest"
+        store, row, parse_aoi_row, candidates_db.upsert_areas_of_interest, "AOI", "area of interest"
     )

@@ -216,14 +216,14 @@ def export(
 ) -> dict:
     """Write the accepted programme (else the latest proposal) to each file asked for."""
     from qam.planner.programme import programme_or_proposal
-    from qam.store import planner as sp
+    from qam.store import smes as smes_db
 
     if not (ics or csv_path or xlsx):
         raise RefusedError("Say what to write: --ics FILE, --csv FILE and/or --xlsx FILE.")
     which, reviews = programme_or_proposal(store)
     if not reviews:
         raise RefusedError("The programme has no reviews to export; solve and accept a plan first.")
-    smes = {s["id"]: s for s in sp.smes(store)}
+    smes = {s["id"]: s for s in smes_db.smes(store)}
     force = store.setting("force_name")
     written = []
     if ics:

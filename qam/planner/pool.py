@@ -91,27 +91,27 @@ def parse_sme_file(path: Path) -> list[dict]:
 
 def import_smes(store, path: Path) -> dict:
     """Add or update (by id) every SME in the file, all or nothing."""
-    from qam.store import planner as sp
+    from qam.store import smes as smes_db
 
     smes = parse_sme_file(path)
-    added, updated = sp.upsert_smes(store, smes)
-    return {"added": added, "updated": updated, "total": len(sp.sme_ids(store))}
+    added, updated = smes_db.upsert_smes(store, smes)
+    return {"added": added, "updated": updated, "total": len(smes_db.sme_ids(store))}
 
 
 def add_sme(store, raw: dict) -> dict:
     """Record one expression of interest; refuses an id already in the pool."""
-    from qam.store import planner as sp
+    from qam.store import smes as smes_db
 
     try:
         sme = validate_sme(raw)
     except ValueError as err:
         raise RefusedError(f"{err}.") from None
-    if sme["id"] in sp.sme_ids(store):
+    if sme["id"] in smes_db.sme_ids(store):
         raise RefusedError(
             f"SME {sme['id']} is already in the pool; choose a new id, or change them in the "
             "spreadsheet and run `qam sme import FILE` (re-importing updates by id)."
         )
-    sp.upsert_smes(store, [sme], interest=True)
+    smes_db.upsert_smes(store, [sme], interest=True)
     return sme
 
 
@@ -138,15 +138,16 @@ def abstraction_used(programme: list[dict], year_start=(4, 1)) -> dict[str, dict
 
 def pool_with_abstraction(store, cap_days: int = 10, year_start=(4, 1)) -> list[dict]:
     """Every SME with their days used and left per financial year of the accepted programme."""
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
+    from qam.store import smes as smes_db
 
-    programme = sp.reviews(store)
+    programme = programme_db.reviews(store)
     used = abstraction_used(programme, year_start)
     years = sorted(
         {y for by in used.values() for y in by} or {financial_year(date.today(), year_start)}
     )
     out = []
-    for sme in sp.smes(store):
+    for sme in smes_db.smes(store):
         mine = used.get(sme["id"], {})
         sme["abstraction"] = [
             {

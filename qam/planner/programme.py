@@ -53,9 +53,12 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
     """
     from qam.planner import candidates as cand_mod
     from qam.planner.pool import abstraction_used
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import plans as plans_db
+    from qam.store import programme as programme_db
+    from qam.store import smes as smes_db
 
-    smes = sp.smes(store)
+    smes = smes_db.smes(store)
     if not smes:
         raise RefusedError(
             "The SME pool is empty; import it first with `qam sme import plans/sme.csv`."
@@ -65,7 +68,7 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
         raise RefusedError(
             "There are no candidate reviews; import them with `qam plan import plans/candidates.csv`."
         )
-    started = [r for r in sp.reviews(store) if r["status"] != "planned"]
+    started = [r for r in programme_db.reviews(store) if r["status"] != "planned"]
     done = {r["id"] for r in started}
     used = {
         (sid, y): d
@@ -76,13 +79,13 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
     inst = build_instance(
         smes,
         open_cands,
-        sp.inspections(store),
+        candidates_db.inspections(store),
         start=date.fromisoformat(settings.start),
         months=settings.months,
         cap_days=settings.cap_days,
         year_start=settings.year_start,
-        pins=sp.pins(store),
-        exclusions=sp.exclusions(store),
+        pins=plans_db.pins(store),
+        exclusions=plans_db.exclusions(store),
         used=used,
     )
     return inst, smes, open_cands
@@ -115,7 +118,7 @@ def result_document(inst: Instance, sol) -> dict:
 def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> dict:
     """Solve, save the proposal, and return {"result", "stats", "proposal_id"}."""
     from qam.planner.solver import solve
-    from qam.store import planner as sp
+    from qam.store import plans as plans_db
 
     _refuse_bad_settings(settings)
     inst, _, _ = load_instance(store, settings)
@@ -130,7 +133,7 @@ def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> 
         "candidates": len(inst.candidates),
         "horizon_end": add_months(inst.horizon.start, settings.months).isoformat(),
     }
-    proposal_id = sp.save_proposal(
+    proposal_id = plans_db.save_proposal(
         store, actor=actor, settings=settings.to_dict(), result={**result, "stats": stats}
     )
     return {"result": result, "stats": stats, "proposal_id": proposal_id}
@@ -138,9 +141,9 @@ def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> 
 
 def latest(store) -> dict:
     """The latest proposal, or a message saying to solve first."""
-    from qam.store import planner as sp
+    from qam.store import plans as plans_db
 
-    proposal = sp.latest_proposal(store)
+    proposal = plans_db.latest_proposal(store)
     if proposal is None:
         raise NotFoundError("There is no proposal yet; run `qam plan solve` first.")
     return proposal
@@ -148,9 +151,9 @@ def latest(store) -> dict:
 
 def proposal_rows(store, proposal: dict) -> list[dict]:
     """The proposal's scheduled reviews with their candidates' titles, themes, units and why."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
-    cands = {c["id"]: c for c in sp.candidates(store)}
+    cands = {c["id"]: c for c in candidates_db.candidates(store)}
     out = []
     for item in proposal["result"]["scheduled"]:
         c = cands.get(item["review"], {})
@@ -178,7 +181,7 @@ def proposal_rows(store, proposal: dict) -> list[dict]:
 def accept(store, *, actor: str) -> dict:
     """Make the latest proposal the programme: reviews, teams and an audit event for each."""
     from qam.store import audit
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
     proposal = latest(store)
     rows = proposal_rows(store, proposal)
@@ -187,7 +190,7 @@ def accept(store, *, actor: str) -> dict:
             "The latest proposal schedules no reviews; add SMEs or widen windows and solve again."
         )
     with store.transaction():
-        changes = sp.write_programme(store, proposal["id"], rows)
+        changes = programme_db.write_programme(store, proposal["id"], rows)
         # Reports and `qam sme list` count abstraction against the cap this plan was made with.
         store.set_setting("abstraction_cap", str(proposal["settings"].get("cap_days", 10)))
         store.set_setting("plan.year_start", str(proposal["settings"].get("year_start", "04-01")))
@@ -244,15 +247,16 @@ def _event(row: dict) -> dict:
 
 def pin(store, review_id: str, day: str | None) -> str:
     """Pin a candidate to a start date (a working day inside its window), or clear the pin."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import plans as plans_db
 
-    cands = {c["id"]: c for c in sp.candidates(store)}
+    cands = {c["id"]: c for c in candidates_db.candidates(store)}
     if review_id not in cands:
         raise NotFoundError(
             f"No candidate review {review_id}; see `qam plan candidates` for the ids."
         )
     if day is None:
-        sp.set_pin(store, review_id, None)
+        plans_db.set_pin(store, review_id, None)
         return f"{review_id} is no longer pinned."
     try:
         when = date.fromisoformat(day)
@@ -268,21 +272,23 @@ def pin(store, review_id: str, day: str | None) -> str:
             f"{day} is outside {review_id}'s window ({c['earliest']} to {c['latest']}); pin a date inside "
             "it, or change the window in the candidates file and import it again."
         )
-    sp.set_pin(store, review_id, when.isoformat())
+    plans_db.set_pin(store, review_id, when.isoformat())
     return f"{review_id} is pinned to start on {when:%A %d %B %Y}; the next solve keeps it there if a team can be found."
 
 
 def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = False) -> str:
     """Leave an SME out of every review (or one), or put them back."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import plans as plans_db
+    from qam.store import smes as smes_db
 
-    if sme_id not in sp.sme_ids(store):
+    if sme_id not in smes_db.sme_ids(store):
         raise NotFoundError(f"No SME {sme_id} in the pool; see `qam sme list` for the ids.")
-    if review_id and review_id not in sp.candidate_ids(store):
+    if review_id and review_id not in candidates_db.candidate_ids(store):
         raise NotFoundError(
             f"No candidate review {review_id}; see `qam plan candidates` for the ids."
         )
-    sp.set_exclusion(store, sme_id, review_id or "", excluded=not undo)
+    plans_db.set_exclusion(store, sme_id, review_id or "", excluded=not undo)
     scope = f"review {review_id}" if review_id else "every review"
     if undo:
         return f"{sme_id} is back in the pool for {scope}."
@@ -291,21 +297,22 @@ def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = Fa
 
 def steer(store) -> dict:
     """The pins and exclusions the next solve will apply."""
-    from qam.store import planner as sp
+    from qam.store import plans as plans_db
 
     return {
-        "pins": sp.pins(store),
-        "exclusions": [{"sme": s, "review": r or None} for s, r in sp.exclusions(store)],
+        "pins": plans_db.pins(store),
+        "exclusions": [{"sme": s, "review": r or None} for s, r in plans_db.exclusions(store)],
     }
 
 
 def programme_or_proposal(store) -> tuple[str, list[dict]]:
     """("programme", accepted reviews) if a plan was accepted, else ("proposal", latest proposal's)."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import programme as programme_db
 
-    accepted = sp.reviews(store)
+    accepted = programme_db.reviews(store)
     if accepted:
-        cands = {c["id"]: c for c in sp.candidates(store)}
+        cands = {c["id"]: c for c in candidates_db.candidates(store)}
         for row in accepted:
             row["why"] = cands.get(row["id"], {}).get("why")
             row["priority"] = cands.get(row["id"], {}).get("priority")
@@ -315,6 +322,6 @@ def programme_or_proposal(store) -> tuple[str, list[dict]]:
 
 def reviews_list(store) -> list[dict]:
     """The accepted programme's reviews (id, title, theme, unit, start, end, team, ...)."""
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
-    return sp.reviews(store)
+    return programme_db.reviews(store)

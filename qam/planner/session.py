@@ -45,10 +45,11 @@ def span(start: str, end: str) -> str:
 
 def proposal_view(store, proposal: dict) -> tuple[list[dict], list[dict]]:
     """(scheduled rows, unscheduled rows) as a person reads them: names, dates, why."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import smes as smes_db
 
-    names = {s["id"]: s["name"] for s in sp.smes(store)}
-    titles = {c["id"]: c for c in sp.candidates(store)}
+    names = {s["id"]: s["name"] for s in smes_db.smes(store)}
+    titles = {c["id"]: c for c in candidates_db.candidates(store)}
     scheduled = [
         {
             **row,
@@ -120,15 +121,15 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
     `solving()` is a context manager giving the progress callback for one solve (the CLI's
     live display); by default there is none.
     """
-    from qam.store import planner as sp
+    from qam.store import plans as plans_db
 
     def solve_now() -> dict:
         ui.say("Solving the programme…")
         with (solving or contextlib.nullcontext)() as progress:
             programme.solve_programme(store, settings, actor=actor, progress=progress)
-        return sp.latest_proposal(store)
+        return plans_db.latest_proposal(store)
 
-    proposal = sp.latest_proposal(store)
+    proposal = plans_db.latest_proposal(store)
     if proposal is None or proposal["accepted_at"]:
         proposal = solve_now()
     dirty = False
@@ -146,10 +147,10 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
             elif action == EXCLUDE:
                 dirty |= _exclude(store, ui)
             elif action == CLEAR:
-                for review_id in sp.pins(store):
-                    sp.set_pin(store, review_id, None)
-                for sme_id, review_id in sp.exclusions(store):
-                    sp.set_exclusion(store, sme_id, review_id, excluded=False)
+                for review_id in plans_db.pins(store):
+                    plans_db.set_pin(store, review_id, None)
+                for sme_id, review_id in plans_db.exclusions(store):
+                    plans_db.set_exclusion(store, sme_id, review_id, excluded=False)
                 ui.say("All pins and exclusions cleared.")
                 dirty = True
             elif action == RESOLVE:
@@ -174,9 +175,9 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
 
 
 def _pin(store, ui: Ui) -> bool:
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
 
-    cands = sp.candidates(store)
+    cands = candidates_db.candidates(store)
     labels = [
         f"{c['id']}: {c['title']} (window {c['earliest'] or 'any'} to {c['latest'] or 'any'})"
         for c in cands
@@ -193,9 +194,12 @@ def _pin(store, ui: Ui) -> bool:
 
 
 def _exclude(store, ui: Ui) -> bool:
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import smes as smes_db
 
-    labels = [f"{s['id']}: {s['name']}, {s['role'] or ''} ({s['unit']})" for s in sp.smes(store)]
+    labels = [
+        f"{s['id']}: {s['name']}, {s['role'] or ''} ({s['unit']})" for s in smes_db.smes(store)
+    ]
     picked = ui.choose("Which SME?", labels)
     if picked is None:
         return False
@@ -204,7 +208,7 @@ def _exclude(store, ui: Ui) -> bool:
     review_id = None
     if scope == "one review":
         picked_review = ui.choose(
-            "Which review?", [f"{c['id']}: {c['title']}" for c in sp.candidates(store)]
+            "Which review?", [f"{c['id']}: {c['title']}" for c in candidates_db.candidates(store)]
         )
         if picked_review is None:
             return False

@@ -56,8 +56,7 @@ def write_decision(
     at: str | None = None,
 ) -> dict:
     """Write one decision row and its audit event, inside the caller's transaction (or its own)."""
-    from qam.store import audit
-    from qam.store import register as sql
+    from qam.store import audit, decisions
 
     if not (reason or "").strip():
         raise RefusedError(f"A status decision on {ref} needs a reason; nothing was changed.")
@@ -97,7 +96,7 @@ def write_decision(
             at=at,
         )
         decision["event_id"] = event["event_id"]
-        sql.insert_decision(store, decision)
+        decisions.insert_decision(store, decision)
     return decision
 
 
@@ -147,7 +146,7 @@ def record_decision(
 
 def history(store, ref: str) -> list[dict]:
     """Every decision on one item, oldest first."""
-    from qam.store import register as sql
+    from qam.store import decisions
 
     item = find_item(store, ref)
-    return sql.decisions_for(store, item["ref"])
+    return decisions.decisions_for(store, item["ref"])

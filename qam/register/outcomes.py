@@ -164,7 +164,7 @@ def import_outcomes(
 ) -> OutcomeReceipt:
     """Import a grades sheet; all rows or none. Re-importing the same sheet changes nothing."""
     from qam.store import audit
-    from qam.store import register as sql
+    from qam.store import outcomes as sql
 
     outcomes, warnings = parse_outcomes(
         path, sheet=sheet, maps=maps, values=values, home_force=store.setting("force_name")
@@ -193,7 +193,7 @@ def import_outcomes(
 
 
 def list_outcomes(store, force: str | None = None, grade: str | None = None) -> list[dict]:
-    from qam.store import register as sql
+    from qam.store import outcomes as sql
 
     return sql.query_outcomes(store, force=force, grade=grade)
 

@@ -14,11 +14,11 @@ def question_sets(store) -> dict:
     """Every question set a finding may name: id -> QuestionSet (the latest version loaded into
     the store, else the shipped file)."""
     from qam import question_sets as qs
-    from qam.store import reporting
+    from qam.store import question_sets as sets_db
 
     found = {s.id: s for s in qs.shipped()}
     latest: dict = {}
-    for row in reporting.stored_question_sets(store):
+    for row in sets_db.stored_sets(store):
         latest[row["id"]] = row
     for set_id, row in latest.items():
         try:

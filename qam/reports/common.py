@@ -24,11 +24,10 @@ def check_view(view: str) -> str:
 def page(store, title: str, view: str, now: datetime | None = None) -> Page:
     """The header and footer facts for one report."""
     from qam import __version__
-    from qam.store import reporting
 
     now = now or datetime.now(UTC)
     return Page(
-        force_name=reporting.force_name(store),
+        force_name=store.setting("force_name") or "The force",
         title=title,
         view=view,
         marking=OFFICIAL_SENSITIVE if view == STAKEHOLDER else PUBLIC_MARKING,
@@ -41,9 +40,7 @@ def refuse_sensitive_public(store, view: str, what: str) -> None:
     """A public report may not be built from a store holding OFFICIAL-SENSITIVE rows."""
     if view != PUBLIC:
         return
-    from qam.store import reporting
-
-    marked = reporting.sensitive_rows(store)
+    marked = sensitive_rows(store)
     if marked:
         shown = ", ".join(marked[:3]) + (f" and {len(marked) - 3} more" if len(marked) > 3 else "")
         raise RefusedError(
@@ -51,6 +48,37 @@ def refuse_sensitive_public(store, view: str, what: str) -> None:
             "Publish the stakeholder view to its readers instead, or remove the marking once "
             "the item is cleared for release."
         )
+
+
+# Values of a register column kept in `extra` (a "Classification" or "Marking" column of the
+# force's tracker) that mark an item OFFICIAL-SENSITIVE; compared after lower-casing and
+# keeping letters and digits only.
+SENSITIVE_MARKINGS = ("officialsensitive", "os")
+
+
+def is_sensitive_marking(value: object) -> bool:
+    """True if a classification value reads as OFFICIAL-SENSITIVE (any spelling)."""
+    if value is None:
+        return False
+    text = "".join(ch for ch in str(value).lower() if ch.isalnum())
+    return text in SENSITIVE_MARKINGS
+
+
+def sensitive_rows(store) -> list[str]:
+    """What in the store is marked OFFICIAL-SENSITIVE: 'register item <ref>' for each item whose
+    tracker column naming a classification or marking (kept in `extra`) says so."""
+    from qam.store import register as register_db
+
+    found = []
+    for item in register_db.items(store):
+        values = [
+            v
+            for k, v in item["extra"].items()
+            if any(word in str(k).lower() for word in ("classification", "marking"))
+        ]
+        if any(is_sensitive_marking(v) for v in values):
+            found.append(f"register item {item['ref']}")
+    return found
 
 
 def grade_label(grade: str | None) -> str:

@@ -13,13 +13,14 @@ def build(store, view: str = STAKEHOLDER, *, theme: str | None = None, unit: str
     """The library for the view: `GoodPracticeReport`, or `PublicGoodPractice` (counts only)."""
     from qam.analysis import good_practice
     from qam.question_sets import themes as vocabulary
-    from qam.store import reporting
+    from qam.store import findings as findings_db
+    from qam.store import programme as programme_db
 
     refuse_sensitive_public(store, view, "good practice")
     sets = catalogue.question_sets(store)
     lib = good_practice.library(
-        reporting.findings(store, good_practice=True),
-        reporting.reviews(store),
+        findings_db.findings(store, good_practice=True),
+        programme_db.reviews(store),
         catalogue.questions(sets),
         theme=theme,
         unit=unit,

@@ -106,10 +106,12 @@ def write_all(store, out: Path) -> list[dict]:
     findings). Returns {"title", "href", "path", "purpose"} for each file, for the demo's index page.
     A store holding OFFICIAL-SENSITIVE rows gets no public files: the stakeholder ones only.
     """
-    from qam.store import reporting
+    from qam.reports.common import sensitive_rows
+    from qam.store import findings as findings_db
+    from qam.store import programme as programme_db
 
     out = Path(out)
-    views = [STAKEHOLDER] if reporting.sensitive_rows(store) else [STAKEHOLDER, PUBLIC]
+    views = [STAKEHOLDER] if sensitive_rows(store) else [STAKEHOLDER, PUBLIC]
     written = []
     for kind in ("programme", "register", "readiness", "good-practice"):
         for view in views:
@@ -122,8 +124,10 @@ def write_all(store, out: Path) -> list[dict]:
                     "purpose": f"{PURPOSES[kind]} {VIEW_PURPOSE[view]}",
                 }
             )
-    with_findings = {row["review_id"] for row in reporting.finding_counts(store) if row["findings"]}
-    for r in reporting.reviews(store):
+    with_findings = {
+        row["review_id"] for row in findings_db.counts_by_review(store) if row["findings"]
+    }
+    for r in programme_db.reviews(store):
         if r["id"] in with_findings:
             path = write(store, "review", out, STAKEHOLDER, review_id=r["id"])
             written.append(

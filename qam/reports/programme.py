@@ -34,29 +34,43 @@ def window(
     return first, date(first.year + month // 12, month % 12 + 1, 1)
 
 
+def abstraction_cap(store, default: int = 10) -> int:
+    """The SME abstraction cap in working days a financial year (a setting, else 10)."""
+    for key in ("abstraction_cap", "cap_days", "plan.cap_days"):
+        value = store.setting(key)
+        if value and str(value).strip().isdigit():
+            return int(value)
+    return default
+
+
 def _gather(store) -> dict:
     from qam.analysis import coverage
-    from qam.store import reporting
+    from qam.store import candidates as candidates_db
+    from qam.store import findings as findings_db
+    from qam.store import programme as programme_db
+    from qam.store import sessions as sessions_db
 
-    reviews = reporting.reviews(store)
-    inspections = reporting.inspections(store)
+    reviews = programme_db.reviews(store)
+    inspections = candidates_db.inspections(store)
     sets = catalogue.question_sets(store)
     data = {
         "reviews": reviews,
         "inspections": inspections,
         "coverage": coverage.area_coverage(
-            reporting.question_totals(store),
+            findings_db.question_totals(store),
             catalogue.questions(sets),
             reviews,
             catalogue.DEFAULT_SET,
         ),
         "progress": coverage.fieldwork_progress(
-            reviews, reporting.session_counts(store), reporting.finding_counts(store)
+            reviews, sessions_db.counts_by_review(store), findings_db.counts_by_review(store)
         ),
-        "cap": reporting.abstraction_cap(store),
+        "cap": abstraction_cap(store),
     }
-    data["abstraction"] = coverage.abstraction(reviews, reporting.review_team(store), data["cap"])
-    data["aois"] = coverage.aoi_coverage(reporting.areas_of_interest(store), reviews)
+    data["abstraction"] = coverage.abstraction(
+        reviews, programme_db.team_members(store), data["cap"]
+    )
+    data["aois"] = coverage.aoi_coverage(candidates_db.areas_of_interest(store), reviews)
     data["window"] = window(reviews, inspections)
     return data
 

@@ -28,12 +28,13 @@ TRENDS = {
 def frame(store):
     """The readiness DataFrame (see `qam.analysis.readiness.readiness`) for this store."""
     from qam.analysis import readiness
-    from qam.store import reporting
+    from qam.store import findings as findings_db
+    from qam.store import programme as programme_db
 
     sets = catalogue.question_sets(store)
     questions = catalogue.questions(sets)
-    reviews = reporting.reviews(store)
-    grades = readiness.area_grades(reporting.graded_finding_totals(store), questions, reviews)
+    reviews = programme_db.reviews(store)
+    grades = readiness.area_grades(findings_db.graded_totals(store), questions, reviews)
     used = {r["question_set"] or catalogue.DEFAULT_SET for r in reviews} or {catalogue.DEFAULT_SET}
     areas = [q["area"] for q in questions if q["question_set"] in used and q["graded"]]
     return readiness.readiness(grades, catalogue.boards(), list(dict.fromkeys(areas)))

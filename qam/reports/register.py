@@ -11,19 +11,6 @@ from qam.reports.programme import table
 from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, label
 
 
-def position(store, items: list[dict]) -> dict:
-    """The same document as `qam recs summary --json`: the register's own function when it exists."""
-    try:
-        from qam.register.summary import position as register_position
-    except ImportError:
-        register_position = None
-    if register_position is not None:
-        return register_position(store)
-    from qam.analysis.register import position as computed
-
-    return computed(items)
-
-
 def _known_theme(slug) -> str:
     """For the public view: a theme's title from the vocabulary, never text someone typed."""
     from qam.question_sets import themes
@@ -34,12 +21,14 @@ def _known_theme(slug) -> str:
 def build(store, view: str = STAKEHOLDER, today: date | None = None):
     """The register report for the view: `RegisterReport`, or `PublicRegister` for public."""
     from qam.analysis import register as analysis
-    from qam.store import reporting
+    from qam.register.summary import position
+    from qam.store import decisions as decisions_db
+    from qam.store import register as register_db
 
     refuse_sensitive_public(store, view, "register")
     today = today or date.today()
-    items = reporting.register_items(store)
-    doc = position(store, items)
+    items = register_db.items(store)
+    doc = position(store)
     by_status = analysis.counts_by(items, "status", STATUSES)
     by_type = analysis.counts_by(items, "type", REGISTER_TYPES)
     by_scope = analysis.counts_by(items, "scope", REGISTER_SCOPES)
@@ -163,7 +152,7 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
             "new": status_label(d["new_status"]),
             "decided_at": str(d["decided_at"] or "")[:16].replace("T", " "),
         }
-        for d in reporting.status_decisions(store, limit=25)
+        for d in decisions_db.recent(store, limit=25)
     ]
     return RegisterReport(
         page=page(store, "The register: position for the PCC", view),

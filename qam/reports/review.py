@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from qam.analysis.readiness import weighted_median_grade
 from qam.analysis.suggest import suggest_status
-from qam.errors import NotFoundError, RefusedError
+from qam.errors import RefusedError
 from qam.reports import catalogue, charts
 from qam.reports.common import grade_label, page, status_label, theme_label
 from qam.reports.models import (
@@ -24,7 +24,11 @@ SHOW_PER_QUESTION = 50  # more findings than this on one question are counted, n
 
 def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
     """The review report for one review (stakeholder view only: it holds notes and roles)."""
-    from qam.store import reporting
+    from qam.planner.reviews import get_review
+    from qam.store import findings as findings_db
+    from qam.store import programme as programme_db
+    from qam.store import register as register_db
+    from qam.store import sessions as sessions_db
 
     if view != STAKEHOLDER:
         raise RefusedError(
@@ -32,30 +36,20 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
             "stakeholder-only; run it without --view public. For the public, publish "
             "`qam report programme --view public` or `qam report readiness --view public`."
         )
-    review = reporting.review(store, review_id)
-    if review is None:
-        ids = [r["id"] for r in reporting.reviews(store)]
-        hint = (
-            f" The reviews are: {', '.join(ids[:12])}."
-            if ids
-            else " No review is planned yet (`qam plan solve`)."
-        )
-        raise NotFoundError(f"No review '{review_id}' in this store; see `qam reviews list`.{hint}")
+    review = get_review(store, review_id)
     sets = catalogue.question_sets(store)
     qs = sets.get(review["question_set"] or catalogue.DEFAULT_SET) or sets[catalogue.DEFAULT_SET]
     area_of = {(q["question_set"], q["question_id"]): q["area"] for q in catalogue.questions(sets)}
-    rows = reporting.findings(store, review_id=review_id)
-    links: dict[str, list[str]] = defaultdict(list)
-    for link in reporting.finding_links(store, review_id):
-        links[link["finding_id"]].append(link["item_ref"])
+    rows = findings_db.findings(store, review_id=review_id)
+    links: dict[str, list[str]] = {f["id"]: f["links"] for f in rows if f["links"]}
     views = [_finding(f, area_of, links.get(f["id"], [])) for f in rows]
-    sessions = reporting.sessions(store, review_id)
+    sessions = sessions_db.sessions(store, review_id=review_id)
     return ReviewReport(
         page=page(store, f"Review report: {review['title']}", view),
         review={**review, "theme_label": theme_label(review["theme"])},
         question_set=f"{qs.title} ({qs.id} v{qs.version})",
         methods=[label(m) for m in review["methods"]],
-        team=[t for t in reporting.review_team(store) if t["review_id"] == review_id],
+        team=[t for t in programme_db.team_members(store) if t["review_id"] == review_id],
         sessions=len(sessions),
         finalised=sum(1 for s in sessions if s["finalised_at"]),
         total_findings=len(views),
@@ -65,7 +59,7 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
         questions=_sections(qs, views, rows),
         good_practice=[v for v in views if v.good_practice],
         concerns=[v for v in views if v.concerns],
-        register=_suggestions(reporting.register_items(store), rows, links),
+        register=_suggestions(register_db.items(store), rows, links),
         actions=[
             Action(
                 area=v.area,

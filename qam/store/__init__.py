@@ -1,9 +1,9 @@
-"""The only package that builds SQL. Everything else asks it for rows and hands it rows."""
+"""The only package that builds SQL. Everything else asks it for rows and hands it rows.
 
-# Load the migrations first, whatever store module is imported first: each capability's
-# module registers its migrations when `qam.store.migrations` imports it, in a fixed order,
-# and importing one of them directly must not register it late or out of order.
-from qam.store import migrations as _migrations  # noqa: F401  (isort: skip)
+One module owns each table (`qam/store/schema.py` lists them): its DDL, its column tuple and
+every query on it. `qam/store/migrations.py` lists the migrations in the order they apply.
+"""
+
 from qam.store.db import APPLICATION_ID, Store
 
 __all__ = ["APPLICATION_ID", "Store"]

@@ -1,29 +1,83 @@
-"""The decision trail's SQL: appending chained events and reading them back."""
+"""The decision trail: `audit_log` (one row an event, each holding the hash of the one before)
+and `synced_event` (events merged from other stores: the original id -> the local wrapper)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qam.store.db import Store
+from qam.store.db import chunks
+from qam.store.schema import Table
 from qam.trail import GENESIS_HASH, event_hash
 
-_COLUMNS = (
-    "seq",
-    "event_id",
-    "at",
-    "actor",
-    "entity",
-    "entity_id",
-    "action",
-    "old",
-    "new",
-    "reason",
-    "prev_hash",
-    "hash",
+if TYPE_CHECKING:
+    from qam.store.db import Store
+
+EVENT = Table(
+    "audit_log",
+    (
+        "seq",
+        "event_id",
+        "at",
+        "actor",
+        "entity",
+        "entity_id",
+        "action",
+        "old",
+        "new",
+        "reason",
+        "prev_hash",
+        "hash",
+    ),
+    key=("event_id",),
 )
+SYNCED = Table(
+    "synced_event", ("original_event_id", "local_event_id", "store_id"), key=("original_event_id",)
+)
+_COLUMNS = EVENT.columns
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """m001_core: the chain, and triggers that refuse to change or delete any of it."""
+    conn.execute(
+        """
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            reason TEXT,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX audit_log_entity ON audit_log(entity, entity_id)")
+    conn.execute(
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
+
+
+def create_synced(conn: sqlite3.Connection) -> None:
+    """m004_fieldwork: trail events merged from other stores."""
+    conn.execute(
+        "CREATE TABLE synced_event (original_event_id TEXT PRIMARY KEY, local_event_id TEXT NOT NULL, "
+        "store_id TEXT)"
+    )
 
 
 def _encode(value: Any) -> str | None:
@@ -65,10 +119,7 @@ def append_event(
             "prev_hash": prev_hash,
         }
         row["hash"] = event_hash(row)
-        store.conn.execute(
-            f"INSERT INTO audit_log ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-            [row[c] for c in _COLUMNS],
-        )
+        store.conn.execute(EVENT.insert_sql(), [row[c] for c in _COLUMNS])
     return row
 
 
@@ -93,3 +144,53 @@ def has_event(store: Store, event_id: str) -> bool:
         store.conn.execute("SELECT 1 FROM audit_log WHERE event_id = ?", [event_id]).fetchone()
         is not None
     )
+
+
+# JSON keys that hold words, written plainly ("notes": ...) or inside a merged event's escaped
+# JSON (\"notes\": ...); fingerprint keys such as `notes_sha256` do not match.
+_WORD_KEYS = ("notes", "concerns", "place", "document_title")
+_HOLDS_WORDS = " OR ".join(
+    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\"{key}\":%' OR "
+    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\\\"{key}\\\":%'"
+    for key in _WORD_KEYS
+)
+
+
+def events_with_text(store: Store, entity: str, ids: Iterable[str]) -> int:
+    """How many events about these records carry their words (for retention's report).
+
+    QAM's own events hold only fingerprints of free text; events written by an earlier QAM
+    (a session's place or a correction's notes, directly or merged from a laptop) may hold
+    the words. The trail is append-only and hash-chained, so a purge cannot blank them.
+    """
+    count = 0
+    for chunk, marks in chunks(sorted(ids)):
+        count += store.conn.execute(
+            f"SELECT count(*) FROM audit_log WHERE entity = ? AND entity_id IN ({marks}) "
+            f"AND ({_HOLDS_WORDS})",
+            [entity, *chunk],
+        ).fetchone()[0]
+    return count
+
+
+# ----------------------------------------------------------------------------- synced events
+
+
+def synced_original_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT original_event_id FROM synced_event")}
+
+
+def local_event_ids(store: Store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT event_id FROM audit_log")}
+
+
+def record_synced_event(store: Store, original: str, local: str, origin: str | None) -> None:
+    store.conn.execute(SYNCED.insert_sql(), [original, local, origin])
+
+
+def synced_events(store: Store) -> dict[str, str]:
+    """local wrapper event id -> original event id."""
+    return {
+        r[1]: r[0]
+        for r in store.conn.execute("SELECT original_event_id, local_event_id FROM synced_event")
+    }

@@ -3,20 +3,28 @@
 Every connection QAM opens goes through `Store.open`, so every connection gets the same
 pragmas (WAL, synchronous=FULL, foreign keys, a busy timeout, trusted_schema off) and every
 write goes through `Store.transaction`, which takes the write lock up front with
-BEGIN IMMEDIATE: sqlite-utils' `atomic()` begins a deferred transaction, which fails with
-"database is locked" when two writers upgrade at once instead of waiting its turn.
+BEGIN IMMEDIATE: a deferred transaction (sqlite-utils' `atomic()`) fails with "database is
+locked" when two writers upgrade at once instead of waiting its turn.
+
+The store speaks to SQLite through the standard library's `sqlite3` alone: sqlite-utils'
+`db.py` imports pandas and numpy whenever they are installed, which would make every command
+that opens the store pay for them. The tables themselves are declared by their owners
+(`qam/store/<owner>.py`); the migrations that create them are listed in order in
+`qam/store/migrations.py`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from qam.errors import StoreError
+
+# Ids bound to one `IN (...)` at most, well under SQLite's limit on bound parameters.
+CHUNK = 500
 
 # "QAM1" as a big-endian int: marks a file as a QAM store (PRAGMA application_id).
 APPLICATION_ID = 0x51414D31
@@ -70,13 +78,10 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, migrate: bool = True) -> "Store":
         """Open (and create or migrate) the store at `path`, refusing anything that is not ours."""
-        from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION
-
         path = Path(path).expanduser()
         _check_location(path)
         exists = _check_file(path)
@@ -103,7 +108,7 @@ class Store:
             store._check_identity(exists)
             store._configure()
             if migrate:
-                store._migrate(MIGRATIONS, SCHEMA_VERSION)
+                store._migrate()
         except sqlite3.DatabaseError as err:
             conn.close()
             raise StoreError(_explain(err, path)) from err
@@ -146,16 +151,18 @@ class Store:
                 "upgrade QAM with `pip install --upgrade qam` before opening it."
             )
 
-    def _migrate(self, migrations: sqlite_utils.Migrations, schema_version: int) -> None:
+    def _migrate(self) -> None:
+        from qam.store import migrations
+
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if current == schema_version and not migrations.pending(self.db):
+        if current == migrations.SCHEMA_VERSION and not migrations.pending(self.conn):
             return
         if current:
-            self.backup_before_upgrade(current, schema_version)
+            self.backup_before_upgrade(current, migrations.SCHEMA_VERSION)
         with self.transaction():
-            migrations.apply(self.db)
+            migrations.apply(self.conn)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {schema_version}")
+            self.conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION}")
 
     def backup_before_upgrade(self, old: int, new: int) -> Path:
         """Copy an older store aside before upgrading it, so an upgrade can always be undone."""
@@ -171,21 +178,28 @@ class Store:
         return target
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction, taken with BEGIN IMMEDIATE; nested calls join the outer one."""
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE; nested calls join the outer one.
+
+        An SQLite failure inside it (a full disk, `max_page_count`, a busy store) becomes a
+        `StoreError` a reviewer can act on; SQLite has already rolled back by then, and
+        whatever is left is rolled back here, so nothing of the failed write stays.
+        """
         if self.conn.in_transaction:
-            yield self.db
+            yield self.conn
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             raise StoreError(_explain(err, self.path)) from err
         try:
-            yield self.db
-        except BaseException:
+            yield self.conn
+        except BaseException as err:
             # SQLite may already have rolled back (disk full, I/O error); don't mask the cause.
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.Error):
+                raise StoreError(_explain(err, self.path)) from err
             raise
         try:
             self.conn.execute("COMMIT")
@@ -195,19 +209,23 @@ class Store:
             raise StoreError(_explain(err, self.path)) from err
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        """A store-wide setting (the home force's name, ...)."""
-        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
-        return row[0] if row else default
+        """A store-wide setting (the home force's name, ...): `qam/store/settings.py` owns them."""
+        from qam.store import settings
+
+        return settings.get(self, key, default)
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.transaction():
-            self.conn.execute(
-                "INSERT INTO setting(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
+        from qam.store import settings
 
-    def pragma(self, name: str):
+        settings.put(self, key, value)
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict]:
+        """Rows of a query as dicts keyed by column name (for the owners' read functions)."""
+        cur = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def pragma(self, name: str) -> Any:
         """The value of one PRAGMA on this connection (tests check every connection's settings)."""
         return self.conn.execute(f"PRAGMA {name}").fetchone()[0]
 
@@ -220,8 +238,15 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def chunks(ids: list[str], size: int = CHUNK) -> Iterator[tuple[list[str], str]]:
+    """`ids` in slices for `IN (...)`, each with its placeholders ("?, ?, ...")."""
+    for start in range(0, len(ids), size):
+        part = ids[start : start + size]
+        yield part, ", ".join("?" * len(part))
 
 
 def _explain(err: sqlite3.Error, path: Path) -> str:

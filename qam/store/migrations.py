@@ -1,71 +1,110 @@
-"""The store's schema: named, append-only migrations.
+"""The store's schema: one explicit, ordered list of named, append-only migrations.
 
-Never edit a migration once it has landed on main; add a new one. Each capability keeps its
-migrations beside its queries (`qam/store/register.py`, ...), registered on the one
-`MIGRATIONS` set, in the import order at the bottom of this file.
+Each migration is a list of steps, and each step is a function of the module that owns the
+tables it creates (`qam/store/schema.py` names every table's owner). Never edit what a landed
+migration does; add a new one at the end. `SCHEMA_VERSION` is the length of the list.
+
+Which migrations a store has had is kept in `_sqlite_migrations`, the bookkeeping table of
+sqlite-utils' `Migrations` (set "qam"), which QAM 0.1 used: a store it wrote opens here
+without being migrated again, and the table stays readable by `sqlite_utils.Migrations`.
 """
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-MIGRATIONS = sqlite_utils.Migrations("qam")
+from qam.store import (
+    audit,
+    candidates,
+    decisions,
+    findings,
+    outcomes,
+    plans,
+    programme,
+    question_sets,
+    register,
+    retention,
+    sessions,
+    settings,
+    smes,
+)
+
+MIGRATION_SET = "qam"
+BOOKKEEPING = "_sqlite_migrations"
 
 
-@MIGRATIONS(name="m001_core")
-def m001_core(db: sqlite_utils.Database) -> None:
-    db.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-    # The decision trail: one row an event, each holding the hash of the one before.
-    db.execute(
-        """
-        CREATE TABLE audit_log (
-            seq INTEGER PRIMARY KEY,
-            event_id TEXT NOT NULL UNIQUE,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            entity TEXT NOT NULL,
-            entity_id TEXT NOT NULL,
-            action TEXT NOT NULL,
-            old TEXT,
-            new TEXT,
-            reason TEXT,
-            prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    steps: tuple[Callable[[sqlite3.Connection], None], ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("m001_core", (settings.create, audit.create, question_sets.create)),
+    Migration("m002_register", (register.create, decisions.create, outcomes.create)),
+    Migration("m003_planner", (smes.create, candidates.create, plans.create, programme.create)),
+    Migration(
+        "m004_fieldwork",
+        (sessions.create, findings.create, decisions.create_sync, audit.create_synced),
+    ),
+    Migration("m005_fieldwork_conflicts", (findings.create_conflicts,)),
+    Migration("m006_retention", (retention.create,)),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _ensure_bookkeeping(conn: sqlite3.Connection) -> None:
+    # The DDL sqlite-utils' Migrations.ensure_migrations_table writes, so either can read it.
+    conn.execute(
+        f'CREATE TABLE IF NOT EXISTS "{BOOKKEEPING}" (\n   "id" INTEGER PRIMARY KEY,\n'
+        '   "migration_set" TEXT,\n   "name" TEXT,\n   "applied_at" TEXT\n)'
+    )
+    conn.execute(
+        f'CREATE UNIQUE INDEX IF NOT EXISTS "idx_{BOOKKEEPING}_migration_set_name"\n'
+        f'    ON "{BOOKKEEPING}" ("migration_set", "name")'
+    )
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this store has had, in the order they were applied."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [BOOKKEEPING]
+    ).fetchone()
+    if not exists:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(
+            f'SELECT name FROM "{BOOKKEEPING}" WHERE migration_set = ? ORDER BY rowid',
+            [MIGRATION_SET],
         )
-        """
-    )
-    db.execute("CREATE INDEX audit_log_entity ON audit_log(entity, entity_id)")
-    db.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
-    db.execute(
-        """
-        CREATE TABLE question_set (
-            id TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            title TEXT NOT NULL,
-            framework TEXT NOT NULL,
-            scale TEXT NOT NULL,
-            digest TEXT NOT NULL,
-            body TEXT NOT NULL,
-            loaded_at TEXT NOT NULL,
-            PRIMARY KEY (id, version)
+    ]
+
+
+def pending(conn: sqlite3.Connection) -> list[Migration]:
+    done = set(applied(conn))
+    return [m for m in MIGRATIONS if m.name not in done]
+
+
+def apply(conn: sqlite3.Connection, *, stop_before: str | None = None) -> list[str]:
+    """Apply every pending migration in order, inside the caller's transaction.
+
+    Returns the names applied. `stop_before` (for tests) leaves that migration and the
+    ones after it pending, as an older QAM would have.
+    """
+    _ensure_bookkeeping(conn)
+    done = []
+    for migration in pending(conn):
+        if migration.name == stop_before:
+            break
+        for step in migration.steps:
+            step(conn)
+        conn.execute(
+            f'INSERT INTO "{BOOKKEEPING}" (migration_set, name, applied_at) VALUES (?, ?, ?)',
+            [MIGRATION_SET, migration.name, str(datetime.now(UTC))],
         )
-        """
-    )
-
-
-# Each capability registers its migrations when its module is imported; the order here is
-# the order they apply in, so append new modules at the end.
-# isort: off
-from qam.store import register as _register  # noqa: E402,F401,I001
-from qam.store import planner as _planner  # noqa: E402,F401,I001
-from qam.store import fieldwork as _fieldwork  # noqa: E402,F401,I001
-# isort: on
-
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
+        done.append(migration.name)
+    return done

@@ -1,19 +1,21 @@
-"""Store queries and the migration for the register: items, status decisions, outcomes.
+"""The register's items: `register_item` and its full-text index `register_item_fts`.
 
-The full-text index (`register_item_fts`, FTS5 through sqlite-utils) has no triggers: the
-store runs with `trusted_schema = OFF`, under which SQLite refuses virtual tables inside
-triggers. Every write that changes an indexed column (ref, text, report_title) calls
-`rebuild_search` inside its own transaction instead, so the index never goes stale.
+The index has no triggers: the store runs with `trusted_schema = OFF`, under which SQLite
+refuses virtual tables inside triggers. Every write that changes an indexed column (ref, text,
+report_title) updates the index inside its own transaction instead, so it never goes stale.
+Status decisions and conflicts are in `qam/store/decisions.py`; outcomes in `outcomes.py`.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from qam.store.schema import Table
 
-from qam.store.db import Store
-from qam.store.migrations import MIGRATIONS
+if TYPE_CHECKING:
+    from qam.store.db import Store
 
 ITEM_COLUMNS = (
     "id",
@@ -40,35 +42,13 @@ ITEM_COLUMNS = (
     "updated_at",
 )
 _JSON_COLUMNS = ("objectives", "checkpoints", "extra")
-DECISION_COLUMNS = (
-    "id",
-    "item_ref",
-    "old_status",
-    "new_status",
-    "reason",
-    "evidence",
-    "approver",
-    "actor",
-    "decided_at",
-    "source",
-    "event_id",
-)
-OUTCOME_COLUMNS = (
-    "id",
-    "force",
-    "area",
-    "grade",
-    "report_title",
-    "published",
-    "source_file",
-    "imported_at",
-)
+ITEM = Table("register_item", ITEM_COLUMNS, key=("ref",))
 FTS_COLUMNS = ("ref", "text", "report_title")
 
 
-@MIGRATIONS(name="m002_register")
-def m002_register(db: sqlite_utils.Database) -> None:
-    db.execute(
+def create(conn: sqlite3.Connection) -> None:
+    """m002_register: the items and their search index (decisions and outcomes beside them)."""
+    conn.execute(
         """
         CREATE TABLE register_item (
             id TEXT PRIMARY KEY,
@@ -98,41 +78,12 @@ def m002_register(db: sqlite_utils.Database) -> None:
         """
     )
     for column in ("status", "type", "scope", "theme", "report_published"):
-        db.execute(f"CREATE INDEX register_item_{column} ON register_item({column})")
-    db.execute(
-        """
-        CREATE TABLE status_decision (
-            id TEXT PRIMARY KEY,
-            item_ref TEXT NOT NULL,
-            old_status TEXT,
-            new_status TEXT NOT NULL,
-            reason TEXT NOT NULL CHECK (trim(reason) <> ''),
-            evidence TEXT,
-            approver TEXT,
-            actor TEXT NOT NULL CHECK (trim(actor) <> ''),
-            decided_at TEXT NOT NULL,
-            source TEXT NOT NULL CHECK (source IN ('cli', 'import', 'sync')),
-            event_id TEXT
-        )
-        """
+        conn.execute(f"CREATE INDEX register_item_{column} ON register_item({column})")
+    # The DDL sqlite-utils' enable_fts wrote when QAM 0.1 made this migration, unchanged.
+    conn.execute(
+        'CREATE VIRTUAL TABLE "register_item_fts" USING FTS5 (\n    "ref", "text", "report_title",'
+        '\n    content="register_item"\n)'
     )
-    db.execute("CREATE INDEX status_decision_item ON status_decision(item_ref, decided_at)")
-    db.execute(
-        """
-        CREATE TABLE outcome (
-            id TEXT PRIMARY KEY,
-            force TEXT NOT NULL,
-            area TEXT NOT NULL,
-            grade TEXT NOT NULL CHECK (grade IN ('outstanding', 'good', 'adequate', 'requires_improvement', 'inadequate')),
-            report_title TEXT,
-            published TEXT,
-            source_file TEXT,
-            imported_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute("CREATE INDEX outcome_force ON outcome(force, published)")
-    db["register_item"].enable_fts(list(FTS_COLUMNS), create_triggers=False)
 
 
 # ---- register items --------------------------------------------------------------------
@@ -223,12 +174,26 @@ def query_items(
     return [_item(r) for r in store.conn.execute(sql, params)]
 
 
+def items(store: Store) -> list[dict]:
+    """Every item, by ref, JSON columns decoded (reports, sync, the demo)."""
+    rows = store.conn.execute(f"SELECT {ITEM.select()} FROM register_item ORDER BY ref")
+    return [_item(r) for r in rows]
+
+
+def refs(store: Store) -> set[str]:
+    """Every item's ref, as stored."""
+    return {r[0] for r in store.conn.execute("SELECT ref FROM register_item")}
+
+
+def status_of(store: Store, ref: str) -> str | None:
+    """An item's status (ref matched case-insensitively), or None if there is no such item."""
+    row = store.conn.execute("SELECT status FROM register_item WHERE ref = ?", [ref]).fetchone()
+    return row[0] if row else None
+
+
 def insert_item(store: Store, item: dict) -> None:
     """Insert one item; the caller holds the transaction and rebuilds the search index."""
-    store.conn.execute(
-        f"INSERT INTO register_item ({', '.join(ITEM_COLUMNS)}) VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
-        _encode_item(item),
-    )
+    store.conn.execute(ITEM.insert_sql(), _encode_item(item))
 
 
 def update_item(store: Store, item: dict) -> None:
@@ -253,6 +218,15 @@ def rebuild_search(store: Store) -> None:
     store.conn.execute("INSERT INTO register_item_fts(register_item_fts) VALUES ('rebuild')")
 
 
+def index_new(store: Store, after_rowid: int) -> None:
+    """Add the items inserted after `after_rowid` to the search index (same transaction)."""
+    store.conn.execute(
+        "INSERT INTO register_item_fts (rowid, ref, text, report_title) "
+        "SELECT rowid, ref, text, report_title FROM register_item WHERE rowid > ?",
+        [after_rowid],
+    )
+
+
 def status_counts(store: Store) -> list[tuple[str, str, str, int]]:
     """(scope, type, status, count) for the whole register."""
     return store.conn.execute(
@@ -260,61 +234,15 @@ def status_counts(store: Store) -> list[tuple[str, str, str, int]]:
     ).fetchall()
 
 
-# ---- status decisions ------------------------------------------------------------------
+def count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM register_item").fetchone()[0]
 
 
-def insert_decision(store: Store, decision: dict) -> None:
-    store.conn.execute(
-        f"INSERT INTO status_decision ({', '.join(DECISION_COLUMNS)}) VALUES ({', '.join('?' * len(DECISION_COLUMNS))})",
-        [decision.get(c) for c in DECISION_COLUMNS],
+def outstanding_high_risk(store: Store, statuses: tuple[str, ...]) -> list[dict]:
+    """Outstanding items of high risk that name a theme (the planner raises their reviews)."""
+    marks = ", ".join("?" * len(statuses))
+    return store.rows(
+        f"SELECT ref, theme, status, risk, due FROM register_item WHERE status IN ({marks}) "
+        "AND lower(trim(coalesce(risk, ''))) = 'high' AND theme IS NOT NULL AND theme != '' ORDER BY ref",
+        statuses,
     )
-
-
-def decisions_for(store: Store, ref: str) -> list[dict]:
-    """Every decision on one item, oldest first."""
-    rows = store.conn.execute(
-        f"SELECT {', '.join(DECISION_COLUMNS)} FROM status_decision WHERE item_ref = ? COLLATE NOCASE "
-        "ORDER BY decided_at, rowid",
-        [ref.strip()],
-    )
-    return [dict(zip(DECISION_COLUMNS, r, strict=True)) for r in rows]
-
-
-# ---- outcomes --------------------------------------------------------------------------
-
-
-def upsert_outcome(store: Store, outcome: dict) -> bool:
-    """Insert or replace one outcome by id; True if it was new or changed."""
-    old = store.conn.execute(
-        "SELECT force, area, grade, report_title, published FROM outcome WHERE id = ?",
-        [outcome["id"]],
-    ).fetchone()
-    new = tuple(outcome.get(c) for c in ("force", "area", "grade", "report_title", "published"))
-    if old == new:
-        return False
-    store.conn.execute(
-        f"INSERT OR REPLACE INTO outcome ({', '.join(OUTCOME_COLUMNS)}) VALUES ({', '.join('?' * len(OUTCOME_COLUMNS))})",
-        [outcome.get(c) for c in OUTCOME_COLUMNS],
-    )
-    return True
-
-
-def query_outcomes(store: Store, force: str | None = None, grade: str | None = None) -> list[dict]:
-    where, params = [], []
-    if force:
-        where.append("force = ? COLLATE NOCASE")
-        params.append(force)
-    if grade:
-        where.append("grade = ?")
-        params.append(grade)
-    sql = f"SELECT {', '.join(OUTCOME_COLUMNS)} FROM outcome"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY force, published IS NULL, published, area"
-    return [dict(zip(OUTCOME_COLUMNS, r, strict=True)) for r in store.conn.execute(sql, params)]
-
-
-def count(store: Store, table: str) -> int:
-    if table not in ("register_item", "status_decision", "outcome"):
-        raise ValueError(table)
-    return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

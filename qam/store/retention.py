@@ -1,4 +1,4 @@
-"""Store queries for retention (RELIABILITY 13): what is due, the purge itself, wiping freed bytes.
+"""Retention (RELIABILITY 13): `purged_record`, the purge itself, and wiping the freed bytes.
 
 The purge blanks free text rather than deleting rows. A finding row is referenced by its
 links, by the corrections that supersede it, by conflict resolutions and by trail events;
@@ -7,94 +7,50 @@ keeps the programme's history and counts true, while the words that could identi
 (notes, concerns, participant role and unit, session place, participants, document title)
 are gone. `purged_record` lists every blanked record, so sync can skip it for ever.
 
-The tables are created by `m006_retention` in `qam/store/fieldwork.py`, which also reopens
-the findings' locks while the `retention_purge_running` setting row exists; `purge_records`
-inserts that row and deletes it again inside the caller's transaction.
+`m006_retention` also reopens the findings' and sessions' locks while the
+`retention_purge_running` setting row exists; `purge_records` inserts that row and deletes it
+again inside the caller's transaction, so no other write ever sees the locks open.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qam.errors import StoreError
-from qam.store.db import Store
+from qam.store import findings, sessions, settings
+from qam.store.schema import Table
+
+if TYPE_CHECKING:
+    from qam.store.db import Store
 
 PURGE_FLAG = "retention_purge_running"
-PURGED_COLUMNS = ("record_table", "record_id", "purged_at", "event_id")
-_CHUNK = 500
+PURGED = Table(
+    "purged_record",
+    ("record_table", "record_id", "purged_at", "event_id"),
+    key=("record_table", "record_id"),
+)
+PURGED_COLUMNS = PURGED.columns
 
 
-def _chunks(ids: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
-def review_ends(store: Store) -> list[tuple[str, str]]:
-    """(review id, end date) of every review with an end date, oldest end first."""
-    return [
-        (r[0], r[1])
-        for r in store.conn.execute(
-            'SELECT id, "end" FROM review WHERE "end" IS NOT NULL AND trim("end") != \'\' ORDER BY "end", id'
-        )
-    ]
+def create(conn: sqlite3.Connection) -> None:
+    """m006_retention: the locks open only while a purge runs; the list of purged records."""
+    not_purging = f"NOT EXISTS (SELECT 1 FROM setting WHERE key = '{PURGE_FLAG}')"
+    findings.lock_unless_purging(conn, not_purging)
+    sessions.lock_unless_purging(conn, not_purging)
+    conn.execute(
+        """CREATE TABLE purged_record (
+            record_table TEXT NOT NULL, record_id TEXT NOT NULL, purged_at TEXT NOT NULL,
+            event_id TEXT NOT NULL, PRIMARY KEY (record_table, record_id))"""
+    )
 
 
 def unpurged_records(store: Store, review_ids: list[str]) -> dict[str, dict[str, list[str]]]:
-    """review id -> {"capture_session": [ids], "finding": [ids]} not purged yet (all versions).
-
-    A finding counts for a review by its own review id or by its session's, so a finding is
-    never left holding text when its session is blanked.
-    """
-    found: dict[str, dict[str, list[str]]] = {
-        r: {"capture_session": [], "finding": []} for r in review_ids
-    }
-    for chunk in _chunks(review_ids):
-        marks = ", ".join("?" * len(chunk))
-        for review_id, session_id in store.conn.execute(
-            f"SELECT review_id, id FROM capture_session WHERE review_id IN ({marks}) AND id NOT IN "
-            "(SELECT record_id FROM purged_record WHERE record_table = 'capture_session') "
-            "ORDER BY review_id, created_at, id",
-            chunk,
-        ):
-            found[review_id]["capture_session"].append(session_id)
-        for review_id, finding_id in store.conn.execute(
-            "SELECT coalesce(s.review_id, f.review_id), f.id FROM finding f "
-            "LEFT JOIN capture_session s ON s.id = f.session_id "
-            f"WHERE (f.review_id IN ({marks}) OR s.review_id IN ({marks})) AND f.id NOT IN "
-            "(SELECT record_id FROM purged_record WHERE record_table = 'finding') "
-            "ORDER BY f.review_id, f.created_at, f.id",
-            chunk + chunk,
-        ):
-            if review_id in found:
-                found[review_id]["finding"].append(finding_id)
-    return found
-
-
-# JSON keys that hold words, written plainly ("notes": ...) or inside a merged event's escaped
-# JSON (\"notes\": ...); fingerprint keys such as `notes_sha256` do not match.
-_WORD_KEYS = ("notes", "concerns", "place", "document_title")
-_HOLDS_WORDS = " OR ".join(
-    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\"{key}\":%' OR "
-    f"(COALESCE(new, '') || COALESCE(old, '')) LIKE '%\\\"{key}\\\":%'"
-    for key in _WORD_KEYS
-)
-
-
-def trail_events_with_text(store: Store, table: str, ids: list[str]) -> int:
-    """How many trail events about these records carry their words. QAM's own events hold only
-    fingerprints of free text; events written by an earlier QAM (a session's place or a
-    correction's notes, directly or merged from a laptop) may hold the words. The trail is
-    append-only and hash-chained, so a purge cannot blank them; the count is reported so nobody
-    believes otherwise."""
-    count = 0
-    for chunk in _chunks(sorted(ids)):
-        count += store.conn.execute(
-            f"SELECT count(*) FROM audit_log WHERE entity = ? AND entity_id IN ({', '.join('?' * len(chunk))}) "
-            f"AND ({_HOLDS_WORDS})",
-            [table, *chunk],
-        ).fetchone()[0]
-    return count
+    """review id -> {"capture_session": [ids], "finding": [ids]} not purged yet (all versions)."""
+    session_ids = sessions.unpurged_ids(store, review_ids)
+    finding_ids = findings.unpurged_ids(store, review_ids)
+    return {r: {"capture_session": session_ids[r], "finding": finding_ids[r]} for r in review_ids}
 
 
 def purged_ids(store: Store) -> dict[str, set[str]]:
@@ -107,18 +63,11 @@ def purged_ids(store: Store) -> dict[str, set[str]]:
 
 def present_ids(store: Store, table: str, ids: Iterable[str]) -> list[str]:
     """Those of `ids` that this store holds in `table` (capture_session or finding)."""
-    if table not in ("capture_session", "finding"):
-        raise ValueError(table)
-    ids = sorted(set(ids))
-    found: list[str] = []
-    for chunk in _chunks(ids):
-        found += [
-            r[0]
-            for r in store.conn.execute(
-                f"SELECT id FROM {table} WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-            )
-        ]
-    return sorted(found)
+    if table == "capture_session":
+        return sessions.present_ids(store, ids)
+    if table == "finding":
+        return findings.present_ids(store, ids)
+    raise ValueError(table)
 
 
 def purge_records(
@@ -132,27 +81,16 @@ def purge_records(
     """
     if not store.conn.in_transaction:
         raise StoreError("A retention purge must run inside one transaction; nothing was changed.")
-    conn = store.conn
-    conn.execute("INSERT INTO setting(key, value) VALUES (?, ?)", [PURGE_FLAG, event_id])
-    for chunk in _chunks(sorted(finding_ids)):
-        conn.execute(
-            "UPDATE finding SET notes = '', concerns = NULL, participant_role = NULL, "
-            f"participant_unit = NULL WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-    for chunk in _chunks(sorted(session_ids)):
-        conn.execute(
-            "UPDATE capture_session SET place = NULL, participants = '[]', document_title = NULL "
-            f"WHERE id IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
+    settings.put(store, PURGE_FLAG, event_id)
+    findings.blank_text(store, sorted(finding_ids))
+    sessions.blank_details(store, sorted(session_ids))
     rebuild_search(store)
-    conn.executemany(
-        "INSERT OR IGNORE INTO purged_record (record_table, record_id, purged_at, event_id) VALUES (?, ?, ?, ?)",
+    store.conn.executemany(
+        PURGED.insert_sql(verb="INSERT OR IGNORE"),
         [("capture_session", i, at, event_id) for i in sorted(session_ids)]
         + [("finding", i, at, event_id) for i in sorted(finding_ids)],
     )
-    conn.execute("DELETE FROM setting WHERE key = ?", [PURGE_FLAG])
+    settings.delete(store, PURGE_FLAG)
 
 
 def insert_purged(store: Store, rows: Iterable[dict]) -> int:
@@ -160,16 +98,14 @@ def insert_purged(store: Store, rows: Iterable[dict]) -> int:
     added = 0
     for row in rows:
         added += store.conn.execute(
-            "INSERT OR IGNORE INTO purged_record (record_table, record_id, purged_at, event_id) "
-            "VALUES (?, ?, ?, ?)",
-            [row[c] for c in PURGED_COLUMNS],
+            PURGED.insert_sql(verb="INSERT OR IGNORE"), [row[c] for c in PURGED.columns]
         ).rowcount
     return added
 
 
 def rebuild_search(store: Store) -> None:
-    """Rebuild the findings' full-text index from the finding table as it is now."""
-    store.conn.execute("INSERT INTO finding_fts(finding_fts) VALUES ('rebuild')")
+    """Rebuild the findings' full-text index (a seam the failure tests break on purpose)."""
+    findings.rebuild_search(store)
 
 
 def secure_delete(store: Store, on: bool = True) -> None:
@@ -191,7 +127,7 @@ def wipe_free_space(store: Store) -> None:
         with store.transaction():
             rebuild_search(store)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.Error as err:
+    except (sqlite3.Error, StoreError) as err:
         raise StoreError(
             f"The purge was saved, but wiping the freed space in {store.path} failed ({err}). "
             "Free some disk space (or close other QAM commands) and run `qam retention` again to finish the wipe."

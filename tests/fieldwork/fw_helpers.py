@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import qam.fieldwork  # noqa: F401  (assembles the schema in order)
-from qam.fieldwork import capture as fw
 from qam.initialise import initialise
+from qam.planner.reviews import add_review
 from qam.store import Store
 
 ITEMS = [
@@ -61,7 +61,7 @@ def add_items(store) -> None:
 def make_programme(path, actor="liaison.lead") -> Store:
     store = Store.open(path)
     initialise(store, actor=actor, force_name="Westshire Police")
-    fw.add_review(
+    add_review(
         store,
         review_id="R1",
         title="Custody handovers",

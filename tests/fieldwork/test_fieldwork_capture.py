@@ -11,9 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qam.errors import ImportFileError, QamError, RefusedError
-from qam.fieldwork import capture as fw
 from qam.fieldwork.answers import parse_line
+from qam.fieldwork.findings import correct, get_finding, list_findings, record_answer
 from qam.fieldwork.links import suggest_links
+from qam.fieldwork.sessions import (
+    finalise,
+    open_session,
+    resume_index,
+    session_questions,
+    session_set,
+    unfinished_sessions,
+)
 
 
 def test_answers_commit_each_and_share_one_session(programme, qam):
@@ -37,8 +45,8 @@ def test_answers_commit_each_and_share_one_session(programme, qam):
     assert result.exit_code == 0, result.stderr
     saved = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("saved ")]
     assert len(saved) == 2 and set(saved) == finding_ids(programme)
-    assert len(fw.unfinished_sessions(programme)) == 1
-    first = fw.get_finding(programme, saved[0])
+    assert len(unfinished_sessions(programme)) == 1
+    first = get_finding(programme, saved[0])
     assert first["links"] == ["REC-HANDOVER"] and first["good_practice"] is True
     assert first["participant_role"] == "detention officer" and first["grade"] == "good"
     events = programme.conn.execute(
@@ -126,32 +134,32 @@ def test_parser_raises_only_qam_errors(text):
 
 
 def test_revision_supersedes_and_finalise_locks(programme):
-    session = fw.open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
-    first = fw.record_answer(
+    session = open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
+    first = record_answer(
         programme, session, question_id="pub-1", notes="first", actor="sgt", grade="good"
     )
-    second = fw.record_answer(
+    second = record_answer(
         programme, session, question_id="pub-1", notes="second", actor="sgt", grade="adequate"
     )
     assert second["supersedes"] == first["id"]
-    assert [f["id"] for f in fw.list_findings(programme)] == [second["id"]]
-    assert len(fw.list_findings(programme, include_superseded=True)) == 2
-    assert fw.resume_index(programme, session) == 0  # vic-1 (the first question) is unanswered
-    fw.finalise(programme, session["id"], "sgt")
+    assert [f["id"] for f in list_findings(programme)] == [second["id"]]
+    assert len(list_findings(programme, include_superseded=True)) == 2
+    assert resume_index(programme, session) == 0  # vic-1 (the first question) is unanswered
+    finalise(programme, session["id"], "sgt")
     with pytest.raises(RefusedError, match="finalised"):
-        fw.record_answer(programme, session, question_id="vic-1", notes="late", actor="sgt")
+        record_answer(programme, session, question_id="vic-1", notes="late", actor="sgt")
     with pytest.raises(sqlite3.DatabaseError, match="never changed in place"):
         programme.conn.execute("UPDATE finding SET notes = 'edited' WHERE id = ?", [second["id"]])
     with pytest.raises(RefusedError, match="reason"):
-        fw.correct(programme, second["id"], actor="sgt", reason=" ", notes="x")
-    fixed = fw.correct(programme, second["id"], actor="sgt", reason="miscounted", notes="third")
+        correct(programme, second["id"], actor="sgt", reason=" ", notes="x")
+    fixed = correct(programme, second["id"], actor="sgt", reason="miscounted", notes="third")
     assert (
         fixed["supersedes"] == second["id"]
         and fixed["notes"] == "third"
         and fixed["grade"] == "adequate"
     )
     with pytest.raises(RefusedError, match="already replaced"):
-        fw.correct(programme, second["id"], actor="sgt", reason="again", notes="x")
+        correct(programme, second["id"], actor="sgt", reason="again", notes="x")
     reasons = [
         r[0]
         for r in programme.conn.execute("SELECT reason FROM audit_log WHERE action = 'correct'")
@@ -237,7 +245,7 @@ def test_link_suggestions_by_theme_then_words(programme):
 def test_document_analysis_keeps_title_and_hash_not_content(programme, tmp_path):
     doc = tmp_path / "custody-policy.pdf"
     doc.write_bytes(b"SECRET CONTENT of the policy")
-    session = fw.open_session(
+    session = open_session(
         programme, review_id="R1", method="document_analysis", actor="sgt", document=doc
     )
     import hashlib
@@ -256,7 +264,7 @@ def test_survey_import_counts(programme, tmp_path, qam):
     )
     result = qam("findings", "import-survey", "R1", str(csv))
     assert result.exit_code == 0, result.stderr
-    rows = {f["question_id"]: f for f in fw.list_findings(programme)}
+    rows = {f["question_id"]: f for f in list_findings(programme)}
     assert rows["pub-1"]["grade_counts"] == {"good": 2, "requires_improvement": 1}
     assert rows["pub-1"]["responses"] == 3 and rows["vic-1"]["responses"] == 2
     assert "No update" in rows["vic-1"]["notes"]
@@ -273,7 +281,7 @@ def test_survey_import_counts(programme, tmp_path, qam):
 
 def test_finalise_cli_and_sessions(programme, qam):
     qam("capture", "--answers", "-", input=answer_line() + "\n")
-    session = fw.unfinished_sessions(programme)[0]
+    session = unfinished_sessions(programme)[0]
     result = qam("capture", "--finalise", session["id"])
     assert result.exit_code == 0 and "finalised" in result.stdout
     again = qam("capture", "--finalise", session["id"])
@@ -281,12 +289,12 @@ def test_finalise_cli_and_sessions(programme, qam):
 
 
 def test_a_review_meets_the_questions_on_its_theme_first(programme):
-    session = fw.open_session(programme, review_id="R1", method="interview", actor="sgt.eastern")
-    order = [q.id for q in fw.session_questions(programme, session)]
-    on_theme = [q.id for q in fw.session_set(programme, session).questions if "custody" in q.themes]
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt.eastern")
+    order = [q.id for q in session_questions(programme, session)]
+    on_theme = [q.id for q in session_set(programme, session).questions if "custody" in q.themes]
     assert on_theme and order[: len(on_theme)] == on_theme
-    assert sorted(order) == sorted(q.id for q in fw.session_set(programme, session).questions)
-    fw.record_answer(
+    assert sorted(order) == sorted(q.id for q in session_set(programme, session).questions)
+    record_answer(
         programme, session, question_id=order[0], notes="Handover seen", actor="sgt.eastern"
     )
-    assert fw.resume_index(programme, session) == 1
+    assert resume_index(programme, session) == 1

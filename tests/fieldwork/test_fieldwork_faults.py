@@ -22,12 +22,15 @@ import uuid
 import pytest
 from fw_helpers import answer_line, finding_ids, make_programme
 
+from qam.clock import now
 from qam.errors import ImportFileError, StoreError
-from qam.fieldwork import capture as fw
+from qam.fieldwork.answers import capture_answers
 from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.findings import get_finding, list_findings, record_answer
 from qam.fieldwork.merge import import_bundle
+from qam.fieldwork.sessions import open_session
 from qam.store import Store
-from qam.store import fieldwork as db
+from qam.store import findings as db
 
 MERGE_KILLS = int(os.environ.get("QAM_MERGE_KILLS", "15"))
 _TABLES = (
@@ -71,9 +74,9 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
     prog.close()
     laptop = Store.open(tmp_path / "laptop.db")
     import_bundle(laptop, base, actor="sgt.a")
-    session = fw.open_session(laptop, review_id="R1", method="interview", actor="sgt.a")
+    session = open_session(laptop, review_id="R1", method="interview", actor="sgt.a")
     for i in range(40):
-        fw.record_answer(
+        record_answer(
             laptop,
             session,
             question_id="pub-1",
@@ -93,11 +96,11 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
             "notes": f"observation {i} " * 20,
             "good_practice": 0,
             "reviewer": "sgt.a",
-            "created_at": fw.now(),
+            "created_at": now(),
         }
         for i in range(findings)
     ]
-    db.bulk_insert_findings(laptop, rows, [(r["id"], "REC-HANDOVER") for r in rows])
+    db.save_findings(laptop, rows, [(r["id"], "REC-HANDOVER") for r in rows])
     bundle = tmp_path / "laptop.qam-bundle"
     export_bundle(laptop, bundle, actor="sgt.a")
     laptop.close()
@@ -167,8 +170,8 @@ def _counts(store) -> dict:
 
 
 def test_disk_full_on_save_is_a_clear_error_and_nothing_partial(programme):
-    session = fw.open_session(programme, review_id="R1", method="interview", actor="sgt")
-    earlier = fw.record_answer(
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt")
+    earlier = record_answer(
         programme, session, question_id="vic-1", notes="Told of next steps", actor="sgt"
     )
     before = _counts(programme)
@@ -176,26 +179,26 @@ def test_disk_full_on_save_is_a_clear_error_and_nothing_partial(programme):
     programme.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
     big = "Custody record reviewed line by line. " * 20_000  # ~800 KB: far more than two pages
     with pytest.raises(StoreError, match="full; nothing was written"):
-        fw.record_answer(
+        record_answer(
             programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"]
         )
     assert not programme.conn.in_transaction
     assert _counts(programme) == before
     assert finding_ids(programme) == {earlier["id"]}
-    assert fw.get_finding(programme, earlier["id"])["notes"] == "Told of next steps"
+    assert get_finding(programme, earlier["id"])["notes"] == "Told of next steps"
     assert programme.integrity_ok()
     # A new session's first answer (session + answer in one transaction) fails the same way.
     with pytest.raises(ImportFileError, match=r"line 1: this answer was not saved\. .*full"):
-        fw.capture_answers(
+        capture_answers(
             programme, [answer_line("pub-1", notes=big, method="focus_group")], actor="sgt"
         )
     assert _counts(programme) == before
     # Space freed: the same answer saves.
     programme.conn.execute("PRAGMA max_page_count = 1073741823")
-    saved = fw.record_answer(
+    saved = record_answer(
         programme, session, question_id="pub-1", notes=big, actor="sgt", links=["REC-HANDOVER"]
     )
-    assert fw.get_finding(programme, saved["id"])["notes"] == big
+    assert get_finding(programme, saved["id"])["notes"] == big
     assert programme.integrity_ok()
 
 
@@ -291,7 +294,7 @@ def test_write_lock_held_too_long_is_one_retryable_error(programme, qam, locked)
         "capture", "--answers", "-", input=answer_line("pub-1", notes="Risk briefing seen") + "\n"
     )
     assert again.exit_code == 0, again.stderr
-    assert [f["notes"] for f in fw.list_findings(programme)] == ["Risk briefing seen"]
+    assert [f["notes"] for f in list_findings(programme)] == ["Risk briefing seen"]
 
 
 def test_lock_taken_mid_run_names_the_line_to_rerun_from(programme, locked):
@@ -304,9 +307,9 @@ def test_lock_taken_mid_run_names_the_line_to_rerun_from(programme, locked):
         yield answer_line("pub-1", notes="second")
 
     with pytest.raises(ImportFileError) as err:
-        fw.capture_answers(store, lines(), actor="sgt", on_saved=saved.append)
+        capture_answers(store, lines(), actor="sgt", on_saved=saved.append)
     message = str(err.value)
     assert message.startswith("line 2: this answer was not saved.") and "busy" in message
     assert "from line 2 on" in message
-    assert [f["notes"] for f in fw.list_findings(store)] == ["first"]
+    assert [f["notes"] for f in list_findings(store)] == ["first"]
     store.close()

@@ -10,24 +10,28 @@ import pytest
 from fw_helpers import make_programme
 
 from qam.errors import NotFoundError, RefusedError
-from qam.fieldwork import capture as fw
 from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.findings import correct, list_findings, record_answer
 from qam.fieldwork.merge import import_bundle, resolve_finding
+from qam.fieldwork.sessions import finalise, open_session
 from qam.store import Store
-from qam.store import fieldwork as db
-from qam.store import sync as sync_db
+from qam.store import findings as db
+
+
+def _rows(store, table) -> list[dict]:
+    return store.rows(f"SELECT {table.select()} FROM {table.name}")
 
 
 def _canonical(store) -> str:
     rows = {
-        "finding": sync_db.table_rows(store, "finding", db.FINDING_COLUMNS),
+        "finding": _rows(store, db.FINDING),
         "conflict": [
             {k: c[k] for k in ("id", "finding_id", "version_ids", "kept_id")}
             for c in db.finding_conflicts(store)
         ],
         "set_aside": [
             {k: r[k] for k in ("finding_id", "kept_id", "conflict_id")}
-            for r in sync_db.table_rows(store, "finding_set_aside", db.SET_ASIDE_COLUMNS)
+            for r in _rows(store, db.SET_ASIDE)
         ],
     }
     return json.dumps(
@@ -40,8 +44,8 @@ def _canonical(store) -> str:
 def forked(tmp_path):
     """Programme store (two identical copies) with finding F; laptops A and B each corrected F."""
     prog = make_programme(tmp_path / "p1.db")
-    session = fw.open_session(prog, review_id="R1", method="direct_observation", actor="lead")
-    base_finding = fw.record_answer(
+    session = open_session(prog, review_id="R1", method="direct_observation", actor="lead")
+    base_finding = record_answer(
         prog,
         session,
         question_id="pub-1",
@@ -49,7 +53,7 @@ def forked(tmp_path):
         actor="lead",
         grade="adequate",
     )
-    fw.finalise(prog, session["id"], "lead")
+    finalise(prog, session["id"], "lead")
     base = tmp_path / "base.qam-bundle"
     export_bundle(prog, base, actor="lead")
     prog.close()
@@ -61,7 +65,7 @@ def forked(tmp_path):
     ):
         laptop = Store.open(tmp_path / f"{name}.db")
         import_bundle(laptop, base, actor=name)
-        versions[name] = fw.correct(
+        versions[name] = correct(
             laptop, base_finding["id"], actor=name, reason=f"{name} rechecked", notes=notes
         )["id"]
         bundles[name] = tmp_path / f"{name}.qam-bundle"
@@ -84,7 +88,7 @@ def test_both_orders_flag_one_conflict_and_resolution_keeps_one(forked):
     assert second["finding_conflicts"][0]["id"] == other_order["finding_conflicts"][0]["id"]
     assert _canonical(p1) == _canonical(p2)
     # Neither version silently wins: both current, and the conflict is open.
-    assert {f["id"] for f in fw.list_findings(p1)} == {versions["a"], versions["b"]}
+    assert {f["id"] for f in list_findings(p1)} == {versions["a"], versions["b"]}
     [open_] = db.finding_conflicts(p1, open_only=True)
     assert open_["version_ids"] == sorted(versions.values())
     # Resolving needs a reason and a current version.
@@ -99,11 +103,11 @@ def test_both_orders_flag_one_conflict_and_resolution_keeps_one(forked):
             store, fid[:8], versions["b"][:8], reason="matches the shift log", actor="lead"
         )
         assert done["kept"] == versions["b"] and done["set_aside"] == [versions["a"]]
-        assert [f["id"] for f in fw.list_findings(store)] == [versions["b"]]
-        assert len(fw.list_findings(store, include_superseded=True)) == 3  # nothing deleted
+        assert [f["id"] for f in list_findings(store)] == [versions["b"]]
+        assert len(list_findings(store, include_superseded=True)) == 3  # nothing deleted
         assert db.finding_conflicts(store, open_only=True) == []
     with pytest.raises(RefusedError, match="set aside"):
-        fw.correct(p1, versions["a"], actor="lead", reason="late", notes="x")
+        correct(p1, versions["a"], actor="lead", reason="late", notes="x")
     # Importing again changes nothing, in either store.
     for store in (p1, p2):
         before = _canonical(store)
@@ -124,7 +128,7 @@ def test_the_resolution_travels_back_to_a_laptop(forked, tmp_path):
     laptop_b = Store.open(tmp_path / "b.db")
     receipt = import_bundle(laptop_b, back, actor="b")
     assert receipt["finding_conflicts"] == []
-    assert [f["id"] for f in fw.list_findings(laptop_b)] == [versions["a"]]
+    assert [f["id"] for f in list_findings(laptop_b)] == [versions["a"]]
     assert db.finding_conflicts(laptop_b)[0]["kept_id"] == versions["a"]
     laptop_b.close()
 
@@ -158,10 +162,8 @@ def test_cli_conflicts_and_resolve_finding(forked, qam):
 
 
 def test_reports_show_one_current_version_after_resolving(forked):
-    from qam.store import reporting
-
     p1, p2, fid, versions, bundles = forked
     import_bundle(p1, bundles["a"], actor="lead")
     import_bundle(p1, bundles["b"], actor="lead")
     resolve_finding(p1, fid, versions["b"], reason="matches the shift log", actor="lead")
-    assert [f["id"] for f in reporting.findings(p1)] == [versions["b"]]
+    assert [f["id"] for f in db.findings(p1)] == [versions["b"]]

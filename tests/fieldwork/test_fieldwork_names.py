@@ -9,8 +9,9 @@ import pytest
 from fw_helpers import answer_line
 
 from qam.errors import RefusedError
-from qam.fieldwork import capture as fw
+from qam.fieldwork.findings import correct, record_answer
 from qam.fieldwork.names import matches
+from qam.fieldwork.sessions import finalise, get_session, open_session, unfinished_sessions
 
 
 @pytest.fixture
@@ -23,18 +24,18 @@ def named(programme):
             "('S1', 'Priya Shah', 'Sergeant', 'Custody', ?)",
             [now],
         )
-    session = fw.open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
-    clean = fw.record_answer(
+    session = open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
+    clean = record_answer(
         programme, session, question_id="vic-1", notes="The DS handover was thorough.", actor="sgt"
     )
-    by_title = fw.record_answer(
+    by_title = record_answer(
         programme,
         session,
         question_id="pub-1",
         notes="Sgt. Patel read the risk briefing",
         actor="sgt",
     )
-    by_sme = fw.record_answer(
+    by_sme = record_answer(
         programme,
         session,
         question_id="vul-1",
@@ -65,15 +66,15 @@ def test_the_patterns(text, found):
 def test_finalise_refuses_possible_names_until_confirmed(programme, named):
     session, clean, by_title, by_sme = named
     with pytest.raises(RefusedError) as err:
-        fw.finalise(programme, session["id"], "sgt")
+        finalise(programme, session["id"], "sgt")
     message = str(err.value)
     assert by_title["id"] in message and "'Sgt. Patel'" in message
     assert by_sme["id"] in message and "'priya shah'" in message
     assert clean["id"] not in message
     assert "qam findings correct ID --notes" in message and "--confirm-names-checked" in message
-    assert fw.get_session(programme, session["id"])["finalised_at"] is None
+    assert get_session(programme, session["id"])["finalised_at"] is None
     # Corrected to a role: no longer flagged. Confirmed: finalised, with the confirmation in the trail.
-    fw.correct(
+    correct(
         programme,
         by_title["id"],
         actor="sgt",
@@ -81,8 +82,8 @@ def test_finalise_refuses_possible_names_until_confirmed(programme, named):
         notes="The custody sergeant read it",
     )
     with pytest.raises(RefusedError, match="1 finding"):
-        fw.finalise(programme, session["id"], "sgt")
-    locked = fw.finalise(programme, session["id"], "sgt", names_checked=True)
+        finalise(programme, session["id"], "sgt")
+    locked = finalise(programme, session["id"], "sgt", names_checked=True)
     assert locked["finalised_at"]
     event = programme.conn.execute(
         "SELECT new FROM audit_log WHERE action = 'finalise' AND entity_id = ?", [session["id"]]
@@ -96,7 +97,7 @@ def test_cli_finalise_and_findings_check(programme, named, qam):
     assert refused.exit_code == 1
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: Session") and by_title["id"] in lines[0]
-    assert fw.get_session(programme, session["id"])["finalised_at"] is None
+    assert get_session(programme, session["id"])["finalised_at"] is None
     checked = json.loads(qam("findings", "check", "--review", "R1", "--json").stdout)
     assert {r["finding_id"]: r["words"] for r in checked} == {
         by_title["id"]: ["Sgt. Patel"],
@@ -123,7 +124,7 @@ def test_check_is_quiet_when_clean(programme, qam):
     )
     assert json.loads(qam("findings", "check", "--json").stdout) == []
     assert "No possible names" in qam("findings", "check").stdout
-    session = fw.unfinished_sessions(programme)[0]
+    session = unfinished_sessions(programme)[0]
     assert qam("capture", "--finalise", session["id"]).exit_code == 0
 
 

@@ -13,7 +13,8 @@ import pexpect
 import pytest
 from fw_helpers import finding_ids, make_programme
 
-from qam.fieldwork import capture as fw
+from qam.fieldwork.findings import get_finding, list_findings
+from qam.fieldwork.sessions import unfinished_sessions
 
 ENTER = "\r"
 DOWN = "\x1b[B"
@@ -90,7 +91,7 @@ def test_real_capture_killed_and_resumed(tmp_path):
 
     with Store.open(db) as store:
         assert finding_ids(store) == {first, second}
-        assert fw.get_finding(store, first)["links"] == ["REC-HANDOVER"]
+        assert get_finding(store, first)["links"] == ["REC-HANDOVER"]
     child = _spawn(db)
     child.expect("Resume where you stopped")
     child.send(ENTER)
@@ -124,7 +125,7 @@ def test_ctrl_c_at_a_prompt_keeps_the_saved_answer(tmp_path):
 
     with Store.open(db) as store:
         assert finding_ids(store) == {first}
-        assert fw.get_finding(store, first)["notes"] == "Saved notes"
+        assert get_finding(store, first)["notes"] == "Saved notes"
 
 
 def test_guided_flow_through_pipe_input(programme):
@@ -155,12 +156,12 @@ def test_guided_flow_through_pipe_input(programme):
             inp.send_text(k)
         with prompts.use_io(input=inp, output=DummyOutput()):
             guided(programme, "sgt.eastern", prompts, review="R1", method="focus_group")
-    [session] = fw.unfinished_sessions(programme)
+    [session] = unfinished_sessions(programme)
     assert session["head_count"] == 6
     assert session["participants"] == [
         {"code": "P1", "role": "detention officer", "unit": "custody"}
     ]
-    [finding] = fw.list_findings(programme)
+    [finding] = list_findings(programme)
     assert (
         finding["notes"] == "Told of rights"
         and finding["good_practice"]

@@ -60,16 +60,17 @@ def test_kill_loop_acknowledged_answers_survive(tmp_path):
 def _capture_many(db: str, who: str, count: int, queue) -> None:
     os.environ["QAM_USER"] = who
     import qam.fieldwork  # noqa: F401
-    from qam.fieldwork import capture as fw
+    from qam.fieldwork.findings import record_answer
+    from qam.fieldwork.sessions import open_session
 
     saved, errors, session = [], [], None
     with Store.open(db) as store:
         for i in range(count):
             try:
                 if i % 5 == 0:
-                    session = fw.open_session(store, review_id="R1", method="interview", actor=who)
+                    session = open_session(store, review_id="R1", method="interview", actor=who)
                 saved.append(
-                    fw.record_answer(
+                    record_answer(
                         store, session, question_id="pub-1", notes=f"{who} {i}", actor=who
                     )["id"]
                 )

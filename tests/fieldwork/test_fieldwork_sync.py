@@ -9,13 +9,16 @@ import pytest
 from fw_helpers import make_programme
 
 from qam.errors import ImportFileError
-from qam.fieldwork import capture as fw
 from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.findings import list_findings, record_answer
 from qam.fieldwork.merge import import_bundle, resolve
+from qam.fieldwork.sessions import finalise, open_session
 from qam.register.decisions import record_decision
 from qam.store import Store
-from qam.store import fieldwork as db
-from qam.store import sync as sync_db
+from qam.store import decisions as decisions_db
+from qam.store import findings as findings_db
+from qam.store import register as register_db
+from qam.store import sessions as sessions_db
 
 
 def _laptop(tmp_path, name, base) -> Store:
@@ -25,7 +28,7 @@ def _laptop(tmp_path, name, base) -> Store:
 
 
 def _capture(store, who, notes, grade):
-    session = fw.open_session(
+    session = open_session(
         store,
         review_id="R1",
         method="focus_group",
@@ -34,7 +37,7 @@ def _capture(store, who, notes, grade):
         participants=[{"role": "detention officer", "unit": "custody"}],
     )
     for q, n in (("pub-1", notes), ("vic-1", notes + " (victims)")):
-        fw.record_answer(
+        record_answer(
             store,
             session,
             question_id=q,
@@ -43,21 +46,21 @@ def _capture(store, who, notes, grade):
             grade=grade if q == "pub-1" else None,
             links=["REC-HANDOVER"],
         )
-    fw.finalise(store, session["id"], who)
+    finalise(store, session["id"], who)
 
 
 def _canonical(store) -> str:
     rows = {
-        t: sync_db.table_rows(store, t, cols)
-        for t, cols in (
-            ("finding", db.FINDING_COLUMNS),
-            ("capture_session", db.SESSION_COLUMNS),
-            ("finding_link", ("finding_id", "item_ref")),
-            ("register_conflict", ("id", "item_ref", "resolved_by")),
+        t.name: store.rows(f"SELECT {t.select(columns)} FROM {t.name}")
+        for t, columns in (
+            (findings_db.FINDING, None),
+            (sessions_db.SESSION, None),
+            (findings_db.LINK, None),
+            (decisions_db.CONFLICT, ("id", "item_ref", "resolved_by")),
         )
     }
-    rows["items"] = [(i["ref"], i["status"]) for i in sync_db.register_items(store)]
-    rows["decisions"] = sorted(d["id"] for d in sync_db.decisions(store))
+    rows["items"] = [(i["ref"], i["status"]) for i in register_db.items(store)]
+    rows["decisions"] = sorted(d["id"] for d in decisions_db.decisions_with_origin(store))
     return json.dumps(
         {t: sorted(json.dumps(r, sort_keys=True) for r in v) for t, v in rows.items()},
         sort_keys=True,
@@ -99,7 +102,7 @@ def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
     assert r1["added"]["finding"] == 2 and r2["added"]["finding"] == 2
     assert sum(again["added"].values()) == 0 and again["events_added"] == 0
     assert _canonical(copy1) == _canonical(copy2)
-    assert len(fw.list_findings(copy1)) == 4
+    assert len(list_findings(copy1)) == 4
     assert copy1.conn.execute("SELECT count(*) FROM finding").fetchone()[0] == 4
     assert copy1.integrity_ok()
     from qam.store.audit import events
@@ -107,18 +110,18 @@ def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
 
     verify(events(copy1))
     # Both offline decisions kept, one conflict, the item held where both started.
-    conflicts = sync_db.conflicts(copy1, open_only=True)
+    conflicts = decisions_db.conflicts(copy1, open_only=True)
     assert len(conflicts) == 1 and conflicts[0]["statuses"] == ["being_progressed", "completed"]
-    assert sync_db.item_status(copy1, "REC-HANDOVER") == "awaiting_review"
-    assert len([d for d in sync_db.decisions(copy1, "REC-HANDOVER")]) == 2
+    assert register_db.status_of(copy1, "REC-HANDOVER") == "awaiting_review"
+    assert len([d for d in decisions_db.decisions_with_origin(copy1, "REC-HANDOVER")]) == 2
     resolved = resolve(
         copy1, "REC-HANDOVER", "being_progressed", reason="audit not repeated", actor="lead"
     )
-    assert sync_db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
-    assert sync_db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
+    assert register_db.status_of(copy1, "REC-HANDOVER") == "being_progressed"
+    assert decisions_db.conflicts(copy1, open_only=True) == [] and resolved["conflicts"]
     # Re-importing after resolution raises nothing new.
     assert import_bundle(copy1, bundle_a, actor="lead")["conflicts"] == []
-    assert sync_db.item_status(copy1, "REC-HANDOVER") == "being_progressed"
+    assert register_db.status_of(copy1, "REC-HANDOVER") == "being_progressed"
     copy1.close()
     copy2.close()
 

@@ -19,10 +19,12 @@ from typer.testing import CliRunner
 from qam import trail
 from qam.cli._common import QamGroup
 from qam.errors import RefusedError, StoreError
-from qam.fieldwork import capture as fw
 from qam.fieldwork import retention
 from qam.fieldwork.bundle import export_bundle
+from qam.fieldwork.findings import correct, list_findings, record_answer
 from qam.fieldwork.merge import import_bundle
+from qam.fieldwork.sessions import finalise, open_session
+from qam.planner.reviews import add_review
 from qam.store import Store, audit
 from qam.store import retention as rdb
 
@@ -32,7 +34,7 @@ CANARY = "Quorvexbalt"  # a made-up surname: must not survive a purge anywhere i
 
 def _add_old_reviews(store) -> None:
     """R-OLD ended 7 years + a day before TODAY (due); R-EDGE ended exactly 6 years before (not)."""
-    fw.add_review(
+    add_review(
         store,
         review_id="R-OLD",
         title="Old custody review",
@@ -42,7 +44,7 @@ def _add_old_reviews(store) -> None:
         end="2019-03-31",
         actor="liaison.lead",
     )
-    fw.add_review(
+    add_review(
         store,
         review_id="R-EDGE",
         title="Edge review",
@@ -57,7 +59,7 @@ def _add_old_reviews(store) -> None:
 def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
     """A session with two questions, one corrected-in-capture (two versions), and a correction
     after finalising, all holding `words` (the place too)."""
-    session = fw.open_session(
+    session = open_session(
         store,
         review_id=review_id,
         method="interview",
@@ -65,7 +67,7 @@ def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
         place=f"{review_id} interview room beside {words.split()[0]}",
         participants=[{"role": "detention officer", "unit": "custody"}],
     )
-    fw.record_answer(
+    record_answer(
         store,
         session,
         question_id="pub-1",
@@ -77,7 +79,7 @@ def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
         participant_unit="custody",
         links=["REC-HANDOVER"],
     )
-    fw.record_answer(
+    record_answer(
         store,
         session,
         question_id="pub-1",
@@ -86,11 +88,11 @@ def _capture(store, review_id: str, words: str, who: str = "sgt.west") -> dict:
         grade="good",
         links=["REC-HANDOVER"],
     )
-    victims = fw.record_answer(
+    victims = record_answer(
         store, session, question_id="vic-1", notes=f"Victims {words}", actor=who
     )
-    fw.finalise(store, session["id"], who, names_checked=True)
-    fw.correct(store, victims["id"], notes=f"Victims, corrected: {words}", reason="typo", actor=who)
+    finalise(store, session["id"], who, names_checked=True)
+    correct(store, victims["id"], notes=f"Victims, corrected: {words}", reason="typo", actor=who)
     return session
 
 
@@ -162,8 +164,8 @@ def test_purge_blanks_exactly_the_due_records_with_one_chained_event_and_no_text
     ).fetchone()
     assert session == (None, "[]", None)
     assert {r: _rows(aged, r) for r in ("R-EDGE", "R1")} == untouched
-    assert fw.list_findings(aged, search=CANARY) == []
-    assert len(fw.list_findings(aged, search="edgeword")) == 2  # the index still serves the rest
+    assert list_findings(aged, search=CANARY) == []
+    assert len(list_findings(aged, search="edgeword")) == 2  # the index still serves the rest
     purged = rdb.purged_ids(aged)
     assert purged["finding"] == set(old_ids) and len(purged["capture_session"]) == 1
     # One chained event, counts and review ids only.
@@ -261,7 +263,7 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     assert receipt["skipped_purged"] == {"capture_session": 1, "finding": 4, "finding_link": 2}
     assert receipt["skipped_purged_total"] == 7 and sum(receipt["added"].values()) == 0
     assert {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")} == before
-    assert fw.list_findings(prog, search=CANARY) == []
+    assert list_findings(prog, search=CANARY) == []
     trail.verify(audit.events(prog))
 
     # The laptop learns of the purge from the programme's bundle and purges its own copies.

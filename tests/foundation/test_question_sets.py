@@ -191,7 +191,7 @@ def test_record_keeps_exact_versions_and_refuses_silent_edits(store):
         "x",
     )
     assert question_sets.record(store, bumped, "tester") is True
-    from qam.store.sets import stored_sets
+    from qam.store.question_sets import stored_sets
 
     rows = stored_sets(store)
     assert [(r["id"], r["version"]) for r in rows] == [("demo-set", 2), ("demo-set", 3)]

@@ -2,31 +2,101 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
 from qam.errors import StoreError
-from qam.store import APPLICATION_ID, Store
+from qam.store import APPLICATION_ID, Store, migrations
 from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+SCHEMA_01 = Path(__file__).parent / "data" / "qam-0.1-schema.sql"
+QAM_01 = [
+    "m001_core",
+    "m002_register",
+    "m003_planner",
+    "m004_fieldwork",
+    "m005_fieldwork_conflicts",
+    "m006_retention",
+]
+
+
+def _schema(conn) -> dict[str, str]:
+    """Every object's SQL with whitespace folded (FTS shadow tables are made by SQLite)."""
+    return {
+        name: re.sub(r"\s+", " ", sql).strip()
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+    }
 
 
 def test_migrates_an_empty_file_to_the_current_schema(tmp_path):
     path = tmp_path / "new.db"
     with Store.open(path) as store:
-        assert store.pragma("user_version") == SCHEMA_VERSION
+        assert store.pragma("user_version") == SCHEMA_VERSION == len(MIGRATIONS)
         assert store.pragma("application_id") == APPLICATION_ID
-        applied = [m.name for m in MIGRATIONS.applied(store.db)]
-        assert applied[0] == "m001_core"
-        assert applied == [m.name for m in MIGRATIONS._migrations]
-        assert {"setting", "audit_log", "question_set"} <= set(store.db.table_names())
+        assert migrations.applied(store.conn) == [m.name for m in MIGRATIONS]
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+        assert {"setting", "audit_log", "question_set"} <= tables
+
+
+def test_the_migration_list_keeps_qam_01s_names_first_in_order():
+    assert [m.name for m in MIGRATIONS[: len(QAM_01)]] == QAM_01
+    assert len({m.name for m in MIGRATIONS}) == len(MIGRATIONS)
+
+
+def test_the_first_six_migrations_make_exactly_the_schema_qam_01_made(tmp_path):
+    """Never edit a landed migration: QAM 0.1's schema, dumped from a store it made, is the
+    schema the same six migrations make here."""
+    conn = sqlite3.connect(tmp_path / "six.db", isolation_level=None)
+    conn.execute("BEGIN")
+    migrations.apply(conn, stop_before=MIGRATIONS[6].name if len(MIGRATIONS) > 6 else None)
+    conn.execute("COMMIT")
+    expected = sqlite3.connect(":memory:")
+    expected.executescript(SCHEMA_01.read_text())
+    assert _schema(conn) == _schema(expected)
+
+
+def test_the_bookkeeping_stays_readable_by_sqlite_utils(tmp_path):
+    import sqlite_utils
+
+    path = tmp_path / "s.db"
+    Store.open(path).close()
+    theirs = sqlite_utils.Migrations("qam")
+    assert [m.name for m in theirs.applied(sqlite_utils.Database(path))] == [
+        m.name for m in MIGRATIONS
+    ]
+
+
+def test_a_store_qam_01_wrote_opens_without_migrating_again(tmp_path):
+    """QAM 0.1's store: its schema, its bookkeeping rows, schema version 6 and some data."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA_01.read_text())
+    conn.executemany(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('qam', ?, ?)",
+        [(name, "2026-03-01 09:00:00.000000+00:00") for name in QAM_01],
+    )
+    conn.execute("INSERT INTO setting VALUES ('force_name', 'Westshire Police')")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 6")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.setting("force_name") == "Westshire Police"
+        assert migrations.applied(store.conn)[:6] == QAM_01
+        assert store.pragma("user_version") == SCHEMA_VERSION
+    backups = list(tmp_path.glob("old.db.schema6-before-upgrade-*.bak"))
+    assert len(backups) == (1 if SCHEMA_VERSION > 6 else 0)
 
 
 def test_reopening_does_not_migrate_again(tmp_path):
     path = tmp_path / "s.db"
     Store.open(path).close()
     with Store.open(path) as store:
-        assert len(MIGRATIONS.applied(store.db)) == len(MIGRATIONS._migrations)
+        assert migrations.applied(store.conn) == [m.name for m in MIGRATIONS]
+        assert migrations.pending(store.conn) == []
 
 
 def test_every_connection_gets_the_reliability_pragmas(tmp_path):
@@ -134,37 +204,23 @@ def test_disk_full_gives_a_clear_error_and_keeps_earlier_data(tmp_path):
         assert store.integrity_ok()
 
 
-def test_migrations_register_in_order_whichever_store_module_is_imported_first():
-    import subprocess
-    import sys
-
-    for module in ("qam.store.planner", "qam.store.fieldwork", "qam.store.register"):
-        code = (
-            f"import {module}\n"
-            "from qam.store.migrations import MIGRATIONS, SCHEMA_VERSION\n"
-            "names = [m.name for m in MIGRATIONS._migrations]\n"
-            "assert names == sorted(names), names\n"
-            "assert SCHEMA_VERSION == len(names)\n"
-        )
-        subprocess.run([sys.executable, "-c", code], check=True)
-
-
 def test_an_older_store_is_backed_up_then_upgraded_in_one_go(tmp_path):
     """A store from an older QAM: copied aside first, then every pending migration applied."""
-    import sqlite_utils
-
     path = tmp_path / "old.db"
-    raw = sqlite_utils.Database(path)
-    MIGRATIONS.apply(raw, stop_before="m002_register")  # what QAM with only the core schema wrote
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("BEGIN")
+    migrations.apply(raw, stop_before="m002_register")  # what QAM with only the core schema wrote
     raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     raw.execute("PRAGMA user_version = 1")
     raw.execute("INSERT INTO setting VALUES ('force_name', 'Westshire Police')")
-    raw.conn.commit()
+    raw.execute("COMMIT")
     raw.close()
     with Store.open(path) as store:
         assert store.pragma("user_version") == SCHEMA_VERSION
         assert store.setting("force_name") == "Westshire Police"
-        assert "register_item" in store.db.table_names()
+        assert store.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'register_item'"
+        ).fetchone()
     [backup] = list(tmp_path.glob("old.db.schema1-before-upgrade-*.bak"))
     with sqlite3.connect(backup) as copy:
         assert copy.execute("PRAGMA user_version").fetchone()[0] == 1

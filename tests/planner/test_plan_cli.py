@@ -18,7 +18,8 @@ def solve(qam):
 
 
 def test_solve_json_has_the_design_shape_and_keeps_every_rule(loaded, qam, store):
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import smes as smes_db
 
     doc = solve(qam)
     assert set(doc) == {"scheduled", "unscheduled"}
@@ -31,7 +32,11 @@ def test_solve_json_has_the_design_shape_and_keeps_every_rule(loaded, qam, store
     )
     assert (
         check(
-            doc, sp.smes(store), sp.candidates(store), start=date(2026, 12, 1), end=date(2028, 6, 1)
+            doc,
+            smes_db.smes(store),
+            candidates_db.candidates(store),
+            start=date(2026, 12, 1),
+            end=date(2028, 6, 1),
         )
         == []
     )
@@ -39,13 +44,13 @@ def test_solve_json_has_the_design_shape_and_keeps_every_rule(loaded, qam, store
 
 
 def test_accept_writes_the_programme_with_an_audit_event_per_review(loaded, qam, store):
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
     from qam.store.audit import events
 
     doc = solve(qam)
     result = qam("plan", "accept")
     assert result.exit_code == 0 and "16 reviews are the programme" in result.stdout
-    reviews = sp.reviews(store)
+    reviews = programme_db.reviews(store)
     assert {r["id"] for r in reviews} == {s["review"] for s in doc["scheduled"]}
     r01 = next(r for r in reviews if r["id"] == "R01")
     assert (

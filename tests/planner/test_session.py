@@ -49,7 +49,7 @@ def store_loaded(loaded, store):
 
 
 def test_pin_exclude_resolve_accept(store_loaded):
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
     ui = Scripted(
         [
@@ -67,7 +67,7 @@ def test_pin_exclude_resolve_accept(store_loaded):
     )
     done = session.run(store_loaded, ui, SETTINGS, actor="hcd")
     assert done and "R03" in done["reviews"]
-    r03 = next(r for r in sp.reviews(store_loaded) if r["id"] == "R03")
+    r03 = next(r for r in programme_db.reviews(store_loaded) if r["id"] == "R03")
     assert r03["start"] == "2027-06-14" and "SME04" not in r03["team"]
     assert any("pinned to start on Monday 14 June 2027" in s for s in ui.said)
     assert ui.tables[0][0].startswith("Proposed programme")
@@ -75,12 +75,12 @@ def test_pin_exclude_resolve_accept(store_loaded):
 
 
 def test_a_refused_pin_is_explained_and_planning_continues(store_loaded):
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
     ui = Scripted([session.PIN, "R03:", "2027-06-12", session.QUIT])
     assert session.run(store_loaded, ui, SETTINGS, actor="hcd") is None
     assert any(s.startswith("Not done:") and "not a working day" in s for s in ui.said)
-    assert sp.reviews(store_loaded) == []
+    assert programme_db.reviews(store_loaded) == []
 
 
 def test_accepting_after_changes_offers_to_resolve_first(store_loaded):
@@ -88,9 +88,9 @@ def test_accepting_after_changes_offers_to_resolve_first(store_loaded):
         [session.EXCLUDE, "SME12:", "every review", session.ACCEPT, True, session.ACCEPT, True]
     )
     done = session.run(store_loaded, ui, SETTINGS, actor="hcd")
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
-    assert done and all("SME12" not in r["team"] for r in sp.reviews(store_loaded))
+    assert done and all("SME12" not in r["team"] for r in programme_db.reviews(store_loaded))
 
 
 def test_the_questionary_adapter_through_pipe_input(store_loaded):
@@ -98,7 +98,7 @@ def test_the_questionary_adapter_through_pipe_input(store_loaded):
     from prompt_toolkit.output import DummyOutput
 
     from qam.cli.prompts_planner import QuestionaryUi
-    from qam.store import planner as sp
+    from qam.store import programme as programme_db
 
     down, enter = "\x1b[B", "\r"
     with create_pipe_input() as inp:
@@ -107,4 +107,4 @@ def test_the_questionary_adapter_through_pipe_input(store_loaded):
         done = session.run(
             store_loaded, QuestionaryUi(input=inp, output=DummyOutput()), SETTINGS, actor="hcd"
         )
-    assert done and len(sp.reviews(store_loaded)) == 16
+    assert done and len(programme_db.reviews(store_loaded)) == 16

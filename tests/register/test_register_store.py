@@ -67,7 +67,7 @@ def test_reimport_updates_by_ref_and_records_status_changes(home_store, tracker,
         {"ref": "AFI-2", "old": "awaiting_review", "new": "completed"}
     ]
     assert receipt.unchanged == 2 and receipt.updated == ["AFI-2"]
-    assert sql.count(home_store, "register_item") == 3
+    assert sql.count(home_store) == 3
     last = history(home_store, "AFI-2")[-1]
     assert (
         last["reason"] == "status in imported tracker tracker-v2.csv" and last["source"] == "import"

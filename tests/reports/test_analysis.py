@@ -101,29 +101,6 @@ def test_weighted_median_of_findings():
     assert readiness.weighted_median_grade([]) is None
 
 
-def test_register_position_follows_the_summary_rules():
-    items = [
-        {"status": "completed", "scope": "national", "type": "recommendation"},
-        {"status": "being_progressed", "scope": "force", "type": "recommendation"},
-        {"status": "awaiting_review", "scope": "force", "type": "cause_of_concern"},
-    ]
-    assert register.position(items) == {
-        "total": 3,
-        "by_status": {"completed": 1, "being_progressed": 1, "awaiting_review": 1},
-        "by_scope": {
-            "national": {"total": 1, "completed": 1},
-            "force": {"total": 2, "being_progressed": 1, "awaiting_review": 1},
-        },
-        "outstanding": {
-            "total": 2,
-            "by_type": {
-                "recommendation": {"total": 1, "force": 1},
-                "cause_of_concern": {"total": 1, "force": 1},
-            },
-        },
-    }
-
-
 def test_ageing_bands_and_overdue():
     items = [
         {"status": "being_progressed", "report_published": "2025-06-01", "due": "2026-01-01"},

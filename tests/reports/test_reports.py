@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -132,18 +131,6 @@ def test_official_sensitive_item_refuses_public_and_marks_stakeholder(programme,
     assert names and not any("public" in n for n in names)
 
 
-def test_official_sensitive_finding_column_refuses_public(programme, tmp_path):
-    programme.conn.execute("ALTER TABLE finding ADD COLUMN classification TEXT")
-    sid = b.session(programme, "R02")
-    b.finding(programme, sid, "R02", "vul-1")
-    programme.conn.execute("DROP TRIGGER IF EXISTS finding_no_update")  # test store only
-    programme.conn.execute(
-        "UPDATE finding SET classification = 'Official Sensitive' WHERE session_id = ?", [sid]
-    )
-    with pytest.raises(RefusedError, match="finding .* OFFICIAL-SENSITIVE"):
-        output.write(programme, "readiness", tmp_path, "public")
-
-
 def test_a_failed_render_leaves_the_previous_report_intact(programme, tmp_path, monkeypatch):
     out = tmp_path / "out"
     path = output.write(programme, "register", out)
@@ -217,20 +204,6 @@ def test_reports_render_on_an_empty_store(store, tmp_path):
     assert len(files) == 8
     for f in files:
         assert Page(f["path"].read_text()).tags_named("main")
-
-
-def test_register_report_matches_recs_summary(programme, qam, tmp_path, db_path):
-    from qam.reports import register
-
-    programme.close()
-    result = qam("recs", "summary", "--json")
-    if result.exit_code != 0:
-        pytest.skip("qam recs summary is not available in this checkout")
-    from qam.store import Store
-
-    with Store.open(db_path) as store:
-        report = register.build(store)
-    assert report.position == json.loads(result.stdout)
 
 
 def test_cli_writes_reports_and_refuses_bad_views(programme, qam, tmp_path):

@@ -1,0 +1,446 @@
+"""Findings: `finding` and its full-text index `finding_fts`, `finding_link` (a finding's
+register items), and how two laptops' corrections of one finding are told apart and resolved
+(`finding_conflict`, `finding_set_aside`).
+
+This module is the one writer of findings: `save_findings` (an answer, a correction, a load
+test, a survey) and `merge_staged` (a sync bundle) both add each new finding to the search
+index in the same transaction. The index has no triggers: with trusted_schema=OFF SQLite
+refuses to touch a virtual table from a trigger.
+
+Findings are never changed in place (a trigger refuses it): a revised answer or a correction
+is a new row whose `supersedes` names the one it replaces. That is what lets a laptop's work
+merge by UUID without ever overwriting anything, and what keeps "Saved." true forever.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from qam.store.db import chunks
+from qam.store.schema import Table
+
+if TYPE_CHECKING:
+    from qam.store.db import Store
+
+FINDING = Table(
+    "finding",
+    (
+        "id",
+        "session_id",
+        "review_id",
+        "question_set",
+        "question_set_version",
+        "question_id",
+        "method",
+        "notes",
+        "grade",
+        "good_practice",
+        "concerns",
+        "sources",
+        "participant_role",
+        "participant_unit",
+        "reviewer",
+        "created_at",
+        "supersedes",
+        "responses",
+        "grade_counts",
+    ),
+    key=("id",),
+)
+LINK = Table("finding_link", ("finding_id", "item_ref"), key=("finding_id", "item_ref"))
+CONFLICT = Table(
+    "finding_conflict",
+    (
+        "id",
+        "finding_id",
+        "version_ids",
+        "detected_at",
+        "kept_id",
+        "reason",
+        "resolved_by",
+        "resolved_at",
+    ),
+    key=("id",),
+)
+SET_ASIDE = Table(
+    "finding_set_aside",
+    ("finding_id", "kept_id", "conflict_id", "reason", "actor", "set_aside_at"),
+    key=("finding_id",),
+)
+_NO_UPDATE = (
+    "SELECT RAISE(ABORT, 'a finding is never changed in place; record a correction with "
+    "qam findings correct'); END"
+)
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """m004_fieldwork: findings, their links, the locks, the search index."""
+    conn.execute(
+        """CREATE TABLE finding (
+            id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES capture_session(id),
+            review_id TEXT NOT NULL, question_set TEXT NOT NULL,
+            question_set_version INTEGER NOT NULL, question_id TEXT NOT NULL,
+            method TEXT NOT NULL, notes TEXT NOT NULL DEFAULT '', grade TEXT,
+            good_practice INTEGER NOT NULL DEFAULT 0, concerns TEXT, sources INTEGER,
+            participant_role TEXT, participant_unit TEXT, reviewer TEXT NOT NULL,
+            created_at TEXT NOT NULL, supersedes TEXT, responses INTEGER, grade_counts TEXT)"""
+    )
+    conn.execute("CREATE INDEX finding_session ON finding(session_id)")
+    conn.execute("CREATE INDEX finding_review ON finding(review_id)")
+    conn.execute("CREATE INDEX finding_supersedes ON finding(supersedes)")
+    conn.execute(f"CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding BEGIN {_NO_UPDATE}")
+    conn.execute(
+        "CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding BEGIN SELECT RAISE(ABORT, "
+        "'a finding is never deleted; record a correction with qam findings correct'); END"
+    )
+    conn.execute(
+        "CREATE TABLE finding_link (finding_id TEXT NOT NULL REFERENCES finding(id), "
+        "item_ref TEXT NOT NULL, PRIMARY KEY (finding_id, item_ref))"
+    )
+    # The DDL sqlite-utils' enable_fts wrote when QAM 0.1 made this migration, unchanged.
+    conn.execute(
+        'CREATE VIRTUAL TABLE "finding_fts" USING FTS5 (\n    "notes", "concerns",'
+        "\n    tokenize='porter',\n    content=\"finding\"\n)"
+    )
+
+
+def create_conflicts(conn: sqlite3.Connection) -> None:
+    """m005_fieldwork_conflicts: two laptops correcting the same finding, and the resolution.
+
+    `finding.supersedes` holds one parent, so a new row can retire at most one version; when
+    two corrections of one finding meet, the resolution retires the losers in
+    `finding_set_aside` instead (a version listed there is history, never current). Rows here
+    are insert-only apart from a conflict's resolution columns, set once.
+    """
+    conn.execute(
+        """CREATE TABLE finding_conflict (
+            id TEXT PRIMARY KEY, finding_id TEXT NOT NULL, version_ids TEXT NOT NULL,
+            detected_at TEXT NOT NULL, kept_id TEXT, reason TEXT, resolved_by TEXT,
+            resolved_at TEXT)"""
+    )
+    conn.execute("CREATE INDEX finding_conflict_finding ON finding_conflict(finding_id)")
+    conn.execute(
+        """CREATE TABLE finding_set_aside (
+            finding_id TEXT PRIMARY KEY, kept_id TEXT NOT NULL, conflict_id TEXT NOT NULL,
+            reason TEXT NOT NULL, actor TEXT NOT NULL, set_aside_at TEXT NOT NULL)"""
+    )
+    conn.execute(
+        "CREATE TRIGGER finding_set_aside_no_update BEFORE UPDATE ON finding_set_aside BEGIN "
+        "SELECT RAISE(ABORT, 'a conflict resolution is never changed; resolve again with a reason'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER finding_set_aside_no_delete BEFORE DELETE ON finding_set_aside BEGIN "
+        "SELECT RAISE(ABORT, 'a conflict resolution is never deleted'); END"
+    )
+
+
+def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
+    """m006_retention: the findings' locks open only while a retention purge runs."""
+    for name in ("finding_no_update", "finding_no_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(
+        f"CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding WHEN {not_purging} BEGIN "
+        "SELECT RAISE(ABORT, 'a finding is never changed in place; record a correction with "
+        "qam findings correct'); END"
+    )
+    conn.execute(
+        f"CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding WHEN {not_purging} BEGIN "
+        "SELECT RAISE(ABORT, 'a finding is never deleted; record a correction with qam findings correct'); END"
+    )
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _last_rowid(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(rowid), 0) FROM finding").fetchone()[0]
+
+
+def _index_new(store: Store, after_rowid: int) -> None:
+    """Add the findings inserted after `after_rowid` to the search index (same transaction)."""
+    store.conn.execute(
+        "INSERT INTO finding_fts (rowid, notes, concerns) SELECT rowid, notes, concerns "
+        "FROM finding WHERE rowid > ?",
+        [after_rowid],
+    )
+
+
+def save_findings(
+    store: Store, findings: Iterable[dict], links: Iterable[tuple[str, str]] = ()
+) -> None:
+    """Save new findings and their (finding id, register ref) links, searchable, in one
+    transaction: one answer, a correction, a survey, or a load test's thousands."""
+    with store.transaction():
+        before = _last_rowid(store)
+        store.conn.executemany(
+            FINDING.insert_sql(), ([f.get(c) for c in FINDING.columns] for f in findings)
+        )
+        _index_new(store, before)
+        store.conn.executemany(LINK.insert_sql(verb="INSERT OR IGNORE"), links)
+
+
+def save_finding(store: Store, finding: dict, links: Iterable[str] = ()) -> None:
+    """Save one new finding with its links (see `save_findings`)."""
+    save_findings(store, [finding], [(finding["id"], ref) for ref in links])
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def current_condition(alias: str = "finding") -> str:
+    """SQL: the finding is current (not replaced by a correction, not set aside by a resolution).
+
+    Anything that reports "the current version" of findings uses this condition, so a
+    resolved conflict between two laptops' corrections shows one version everywhere.
+    """
+    return (
+        f"NOT EXISTS (SELECT 1 FROM finding n WHERE n.supersedes = {alias}.id) "
+        f"AND {alias}.id NOT IN (SELECT finding_id FROM finding_set_aside)"
+    )
+
+
+def _select(current_only: bool) -> str:
+    sql = (
+        f"SELECT {FINDING.select(alias='f')}, (SELECT json_group_array(item_ref) FROM "
+        "(SELECT item_ref FROM finding_link l WHERE l.finding_id = f.id ORDER BY item_ref)) "
+        "AS links FROM finding f"
+    )
+    if current_only:
+        sql += f" WHERE {current_condition('f')}"
+    return sql
+
+
+def _decode(row: dict) -> dict:
+    row["links"] = json.loads(row.get("links") or "[]")
+    row["good_practice"] = bool(row["good_practice"])
+    if row.get("grade_counts"):
+        row["grade_counts"] = json.loads(row["grade_counts"])
+    return row
+
+
+def finding(store: Store, finding_id: str) -> dict | None:
+    """One finding (any version) with its links, or None."""
+    rows = store.rows(_select(False) + " WHERE f.id = ?", [finding_id])
+    return _decode(rows[0]) if rows else None
+
+
+def findings(
+    store: Store,
+    *,
+    review_id: str | None = None,
+    session_id: str | None = None,
+    search: str | None = None,
+    current_only: bool = True,
+    good_practice: bool | None = None,
+) -> list[dict]:
+    """Findings with their links, by review then time; `search` is an FTS5 query."""
+    sql = _select(current_only)
+    where, params = [], []
+    if review_id:
+        where.append("f.review_id = ?")
+        params.append(review_id)
+    if session_id:
+        where.append("f.session_id = ?")
+        params.append(session_id)
+    if good_practice is not None:
+        where.append("f.good_practice = ?")
+        params.append(int(good_practice))
+    if search:
+        where.append("f.rowid IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH ?)")
+        params.append(search)
+    if where:
+        sql += (" AND " if current_only else " WHERE ") + " AND ".join(where)
+    sql += " ORDER BY f.review_id, f.created_at, f.id"
+    return [_decode(r) for r in store.rows(sql, params)]
+
+
+def count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM finding").fetchone()[0]
+
+
+def superseded_by(store: Store, finding_id: str) -> list[str]:
+    return [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT id FROM finding WHERE supersedes = ? ORDER BY created_at", [finding_id]
+        )
+    ]
+
+
+def descendants(store: Store, finding_id: str) -> list[dict]:
+    """Every later version of a finding (corrections of corrections), with whether it is current."""
+    return store.rows(
+        f"""WITH RECURSIVE d(id) AS (
+            SELECT id FROM finding WHERE supersedes = ?
+            UNION SELECT f.id FROM finding f JOIN d ON f.supersedes = d.id)
+        SELECT f.id, f.supersedes, f.created_at, f.reviewer, ({current_condition("f")}) AS current
+        FROM finding f WHERE f.id IN (SELECT id FROM d) ORDER BY f.created_at, f.id""",
+        [finding_id],
+    )
+
+
+def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Findings corrected more than once in parallel: finding id -> its direct successors.
+
+    One store never makes two corrections of one version (`correct` refuses); two laptops can.
+    """
+    sql = "SELECT supersedes, id FROM finding WHERE supersedes IS NOT NULL"
+    params: list = []
+    if ids is not None:
+        params = list(ids)
+        if not params:
+            return {}
+        sql += f" AND supersedes IN ({', '.join('?' * len(params))})"
+    children: dict[str, list[str]] = {}
+    for parent, child in store.conn.execute(sql + " ORDER BY supersedes, id", params):
+        children.setdefault(parent, []).append(child)
+    return {k: v for k, v in children.items() if len(v) > 1}
+
+
+# ----------------------------------------------------------------------------- for reports
+
+
+def counts_by_review(store: Store) -> list[dict]:
+    """Per review: current findings, graded findings, good-practice findings."""
+    return store.rows(
+        "SELECT review_id, COUNT(*) AS findings, "
+        "SUM(CASE WHEN grade IS NOT NULL THEN 1 ELSE 0 END) AS graded, "
+        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
+        f"FROM finding WHERE {current_condition()} GROUP BY review_id"
+    )
+
+
+def graded_totals(store: Store) -> list[dict]:
+    """Current graded findings grouped by review, question and grade, with their sources.
+
+    One row per (review_id, question_set, question_set_version, question_id, grade):
+    `findings` (how many) and `sources` (the sum of each finding's sources, at least 1 each).
+    Grouping in SQL keeps the readiness analysis fast on 200,000 findings.
+    """
+    return store.rows(
+        "SELECT review_id, question_set, question_set_version, question_id, grade, "
+        "COUNT(*) AS findings, SUM(MAX(COALESCE(sources, 1), 1)) AS sources "
+        f"FROM finding WHERE grade IS NOT NULL AND {current_condition()} "
+        "GROUP BY review_id, question_set, question_set_version, question_id, grade"
+    )
+
+
+def question_totals(store: Store) -> list[dict]:
+    """Current findings grouped by review and question (coverage of PEEL areas)."""
+    return store.rows(
+        "SELECT review_id, question_set, question_id, COUNT(*) AS findings, "
+        "SUM(CASE WHEN good_practice THEN 1 ELSE 0 END) AS good_practice "
+        f"FROM finding WHERE {current_condition()} "
+        "GROUP BY review_id, question_set, question_id"
+    )
+
+
+# ----------------------------------------------------------------------------- conflicts
+
+
+def set_aside_by(store: Store, finding_id: str) -> dict | None:
+    """The resolution that set this version aside, if any."""
+    rows = store.rows(
+        f"SELECT {SET_ASIDE.select()} FROM finding_set_aside WHERE finding_id = ?", [finding_id]
+    )
+    return rows[0] if rows else None
+
+
+def finding_conflicts(
+    store: Store, *, open_only: bool = False, finding_id: str | None = None
+) -> list[dict]:
+    sql = f"SELECT {CONFLICT.select()} FROM finding_conflict"
+    where, params = [], []
+    if open_only:
+        where.append("resolved_at IS NULL")
+    if finding_id:
+        where.append("finding_id = ?")
+        params.append(finding_id)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = store.rows(sql + " ORDER BY detected_at, id", params)
+    for r in rows:
+        r["version_ids"] = json.loads(r["version_ids"])
+    return rows
+
+
+def insert_finding_conflict(store: Store, conflict: dict) -> bool:
+    """Record a conflict once (its id is a hash of what conflicts); True if it was new."""
+    row = {c: conflict.get(c) for c in CONFLICT.columns}
+    if not isinstance(row["version_ids"], str):
+        row["version_ids"] = json.dumps(row["version_ids"])
+    with store.transaction():
+        cur = store.conn.execute(
+            CONFLICT.insert_sql(verb="INSERT OR IGNORE"), [row[c] for c in CONFLICT.columns]
+        )
+        return cur.rowcount > 0
+
+
+def resolve_finding_conflict(
+    store: Store, conflict_id: str, *, kept_id: str, reason: str, actor: str, at: str
+) -> None:
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE finding_conflict SET kept_id = ?, reason = ?, resolved_by = ?, resolved_at = ? "
+            "WHERE id = ? AND resolved_at IS NULL",
+            [kept_id, reason, actor, at, conflict_id],
+        )
+
+
+def insert_set_aside(store: Store, row: dict) -> None:
+    with store.transaction():
+        store.conn.execute(
+            SET_ASIDE.insert_sql(verb="INSERT OR IGNORE"),
+            [row.get(c) for c in SET_ASIDE.columns],
+        )
+
+
+# ----------------------------------------------------------------------------- retention
+
+
+def unpurged_ids(store: Store, review_ids: list[str]) -> dict[str, list[str]]:
+    """review id -> ids of its findings (every version) not purged yet.
+
+    A finding counts for a review by its own review id or by its session's, so a finding is
+    never left holding text when its session is blanked.
+    """
+    found: dict[str, list[str]] = {r: [] for r in review_ids}
+    for chunk, marks in chunks(review_ids):
+        for review_id, finding_id in store.conn.execute(
+            "SELECT coalesce(s.review_id, f.review_id), f.id FROM finding f "
+            "LEFT JOIN capture_session s ON s.id = f.session_id "
+            f"WHERE (f.review_id IN ({marks}) OR s.review_id IN ({marks})) AND f.id NOT IN "
+            "(SELECT record_id FROM purged_record WHERE record_table = 'finding') "
+            "ORDER BY f.review_id, f.created_at, f.id",
+            chunk + chunk,
+        ):
+            if review_id in found:
+                found[review_id].append(finding_id)
+    return found
+
+
+def present_ids(store: Store, ids: Iterable[str]) -> list[str]:
+    """Those of `ids` that this store holds."""
+    found: list[str] = []
+    for chunk, marks in chunks(sorted(set(ids))):
+        sql = f"SELECT id FROM finding WHERE id IN ({marks})"
+        found += [r[0] for r in store.conn.execute(sql, chunk)]
+    return sorted(found)
+
+
+def blank_text(store: Store, ids: list[str]) -> None:
+    """Retention: blank a finding's words (notes, concerns, participant); the row stays."""
+    for chunk, marks in chunks(ids):
+        store.conn.execute(
+            "UPDATE finding SET notes = '', concerns = NULL, participant_role = NULL, "
+            f"participant_unit = NULL WHERE id IN ({marks})",
+            chunk,
+        )
+
+
+def rebuild_search(store: Store) -> None:
+    """Rebuild the search index from the finding table as it is now (after a purge or VACUUM)."""
+    store.conn.execute("INSERT INTO finding_fts(finding_fts) VALUES ('rebuild')")

@@ -1,0 +1,103 @@
+"""docs/schema.md, generated from the tables' owners: their `Table` declarations and the DDL
+the migrations run. `python -m qam.store.schemadoc --write` regenerates it; a test fails when
+the file is stale, so the schema is documented from the code and nowhere else."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import sys
+from pathlib import Path
+
+from qam.store import merge, migrations
+from qam.store.schema import TABLE_OWNERS, Table
+
+DOC = Path(__file__).parents[2] / "docs" / "schema.md"
+HEADER = """# The store's schema
+
+Generated from the tables' owners by `python -m qam.store.schemadoc --write`; do not edit
+by hand (`tests/foundation/test_owners.py` fails when this page is stale).
+
+Each table has one owning module in `qam/store`, which declares its columns (`Table`), holds
+its DDL and every query on it. A sync bundle carries a table's columns except those its
+owner keeps local, each with its reason.
+"""
+
+
+def _declared() -> dict[str, Table]:
+    found = {}
+    for module_name in dict.fromkeys(TABLE_OWNERS.values()):
+        for value in vars(importlib.import_module(module_name)).values():
+            if isinstance(value, Table):
+                found[value.name] = value
+    return found
+
+
+def _fresh_schema() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("BEGIN")
+    migrations.apply(conn)
+    conn.execute("COMMIT")
+    return conn
+
+
+def _ddl(conn: sqlite3.Connection, table: str) -> str:
+    rows = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+        "ORDER BY type = 'table' DESC, type, name",
+        [table],
+    )
+    return ";\n".join(" ".join(r[0].split()) for r in rows) + ";"
+
+
+def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
+    owner = TABLE_OWNERS[table.name].replace(".", "/") + ".py"
+    carried = table.name in merge.BY_NAME
+    lines = [
+        f"## {table.name}",
+        "",
+        f"Owner: `{owner}`. Key: {', '.join(table.key)}. "
+        + ("Carried by sync bundles." if carried else "Stays in this store (not in bundles)."),
+        "",
+        "| column | type | required | default | in a bundle |",
+        "|---|---|---|---|---|",
+    ]
+    for _, name, kind, notnull, default, pk in conn.execute(f'PRAGMA table_info("{table.name}")'):
+        bundle = ("no: " + table.local[name]) if name in table.local else "yes"
+        lines.append(
+            f"| `{name}` | {kind or 'any'} | {'yes' if notnull or pk else ''} | "
+            f"{'' if default is None else f'`{default}`'} | {bundle if carried else ''} |"
+        )
+    lines += ["", "```sql", _ddl(conn, table.name), "```", ""]
+    return lines
+
+
+def render() -> str:
+    conn = _fresh_schema()
+    lines = [HEADER, "## Migrations, in order", ""]
+    for number, migration in enumerate(migrations.MIGRATIONS, start=1):
+        steps = ", ".join(f"`{s.__module__}.{s.__name__}`" for s in migration.steps)
+        lines.append(f"{number}. `{migration.name}`: {steps}")
+    lines.append("")
+    declared = _declared()
+    for name in TABLE_OWNERS:
+        lines += _section(conn, declared[name])
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="Write docs/schema.md.")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.write:
+        DOC.parent.mkdir(exist_ok=True)
+        DOC.write_text(text, encoding="utf-8")
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""One owner for each table: its columns declared once, matching the schema, and every write
+of it in its owner's module."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from qam.store import schema
+from qam.store.schema import Table
+
+STORE_DIR = Path(__file__).parents[2] / "qam" / "store"
+# SQLite's own objects and the bookkeeping of the migrations, owned by nobody's module.
+NOT_TABLES = re.compile(r"^(sqlite_|_sqlite_migrations$|.*_fts(_data|_idx|_docsize|_config)?$)")
+
+
+def _declared() -> dict[str, tuple[str, Table]]:
+    """table name -> (owning module, its Table), from every owner module."""
+    found: dict[str, tuple[str, Table]] = {}
+    for module_name in schema.owner_modules():
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            if isinstance(value, Table):
+                assert value.name not in found or found[value.name][0] == module_name, value.name
+                found[value.name] = (module_name, value)
+    return found
+
+
+def test_every_table_has_one_owner_that_declares_its_columns_in_order(store):
+    tables = {
+        r[0]
+        for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not NOT_TABLES.match(r[0])
+    }
+    declared = _declared()
+    assert tables == set(schema.TABLE_OWNERS) == set(declared)
+    for name, (module_name, table) in declared.items():
+        assert schema.TABLE_OWNERS[name] == module_name, name
+        info = [r[1] for r in store.conn.execute(f'PRAGMA table_info("{name}")')]
+        assert list(table.columns) == info, name
+        assert set(table.key) <= set(info), name
+        assert set(table.local) <= set(info), name
+
+
+def test_a_bundle_carries_every_column_but_the_local_ones_each_with_its_reason(store):
+    from qam.fieldwork.bundle import TABLES
+    from qam.store import merge
+
+    assert set(TABLES) == {t.name for t in merge.CARRIED}
+    for table in merge.CARRIED:
+        info = [r[1] for r in store.conn.execute(f'PRAGMA table_info("{table.name}")')]
+        carried = [c for c in TABLES[table.name][0] if c != "origin"]
+        assert carried == [c for c in info if c not in table.local], table.name
+        assert all(len(reason) > 20 for reason in table.local.values()), table.name
+
+
+@pytest.mark.parametrize("verb", ["CREATE TABLE", "INSERT INTO", "UPDATE", "DELETE FROM"])
+def test_only_a_tables_owner_writes_it(verb):
+    """SQL that creates or changes a table appears only in the module that owns it."""
+    pattern = re.compile(
+        rf"{verb}\s+(?:OR\s+\w+\s+INTO\s+)?\"?(\w+)\"?", re.IGNORECASE if verb != "UPDATE" else 0
+    )
+    for path in sorted(STORE_DIR.glob("*.py")):
+        module = f"qam.store.{path.stem}"
+        for name in pattern.findall(path.read_text()):
+            if name in schema.TABLE_OWNERS:
+                assert schema.TABLE_OWNERS[name] == module, f"{module} writes {name}"
+
+
+def test_no_module_outside_the_store_builds_sql():
+    qam = STORE_DIR.parent
+    sql = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|DELETE\s+FROM)\b")
+    offenders = [
+        str(p.relative_to(qam))
+        for p in qam.rglob("*.py")
+        if STORE_DIR not in p.parents and sql.search(p.read_text())
+    ]
+    assert offenders == []
+
+
+def test_the_schema_page_is_generated_from_the_owners_and_up_to_date():
+    from qam.store import schemadoc
+
+    assert schemadoc.DOC.read_text(encoding="utf-8") == schemadoc.render(), (
+        "docs/schema.md is stale: run `python -m qam.store.schemadoc --write`"
+    )
