@@ -1,8 +1,11 @@
 """Fieldwork: capture on the laptop, never lose an answer, merge into the programme.
 
-Public functions others call (reports, analysis):
-- `qam.fieldwork.capture.list_findings(store, review_id=None, search=None)`: current findings as rows.
-- `qam.fieldwork.capture.good_practice(store, review_id=None)`: findings worth sharing.
-- `qam.fieldwork.capture.sessions_for_review(store, review_id)`: how the evidence was gathered.
-- `qam.fieldwork.capture.list_reviews(store)`: reviews with team and methods.
+- `sessions.py`: opening, resuming and finalising a capture session.
+- `findings.py`: saving an answer, correcting a finding, listing findings.
+- `answers.py`: the answers file of `qam capture --answers`, each line saved as it is read.
+- `guided.py`: the guided capture flow, through an injected prompt adapter.
+- `survey.py`, `names.py`, `links.py`, `retention.py`, `demo.py`: surveys, possible names in
+  notes, suggested register links, the retention period, the demo's two laptops.
+
+Reviews themselves are the programme's: `qam.planner.reviews`.
 """
