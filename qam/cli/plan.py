@@ -36,10 +36,12 @@ YearOpt = Annotated[
     str, typer.Option("--year-start", help="First day of the financial year, MM-DD.")
 ]
 LimitOpt = Annotated[
-    float,
+    float | None,
     typer.Option(
         "--time-limit",
-        help="About how many seconds the solver may work (deterministic: the same input gives the same plan).",
+        help="About how many seconds the solver may work (default: 10 to 60, growing with the "
+        "pool; deterministic: the same input gives the same plan).",
+        show_default=False,
     ),
 ]
 
@@ -76,7 +78,7 @@ def plan(
     months: MonthsOpt = 18,
     cap_days: CapOpt = 10,
     year_start: YearOpt = "04-01",
-    time_limit: LimitOpt = 20.0,
+    time_limit: LimitOpt = None,
 ) -> None:
     """Plan interactively (in a terminal); without a terminal, show this help.
 
@@ -351,32 +353,43 @@ def candidates_cmd(
 
 
 class _progress:
-    """A live line showing the solver's best total priority and its bound (terminals only)."""
+    """A live line on stderr (terminals only): the solver's stage, the best total priority so
+    far against the proven bound, and the time taken."""
 
     def __init__(self, show: bool):
         self.show = show and sys.stderr.isatty()
-        self.status = None
+        self.live = None
 
     def __enter__(self):
         if not self.show:
             return None
         from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self.status = Console(stderr=True).status("Solving the programme…")
-        self.status.__enter__()
+        self.live = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.live.__enter__()
+        self.task = self.live.add_task("Planning: total priority so far…", total=None)
         return self.update
 
     def update(self, phase: str, objective: float, bound: float) -> None:
-        if phase.startswith("Scheduling"):
-            self.status.update(
-                f"{phase}: total priority {objective:g} so far, at most {bound:g} possible"
-            )
+        if phase.startswith("Spreading"):
+            text = f"{phase} across the SMEs (total priority fixed)…"
+        elif bound:
+            gap = max(0.0, (bound - objective) / bound)
+            text = f"{phase}: {objective:g}, at most {bound:g} possible ({gap:.1%} short)"
         else:
-            self.status.update(f"{phase} across the SMEs (total priority fixed)…")
+            text = f"{phase}: {objective:g}"
+        self.live.update(self.task, description=text)
 
     def __exit__(self, *exc):
-        if self.status:
-            self.status.__exit__(*exc)
+        if self.live:
+            self.live.__exit__(*exc)
 
 
 @app.command("solve")
@@ -385,7 +398,7 @@ def solve_cmd(
     months: MonthsOpt = 18,
     cap_days: CapOpt = 10,
     year_start: YearOpt = "04-01",
-    time_limit: LimitOpt = 20.0,
+    time_limit: LimitOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Schedule the candidate reviews and assign SMEs with CP-SAT; the proposal is saved.
@@ -398,8 +411,9 @@ def solve_cmd(
     from qam.planner.programme import solve_programme
 
     settings = _settings(start, months, cap_days, year_start, time_limit)
-    with open_store() as store, _progress(not json_) as progress:
-        out = solve_programme(store, settings, actor=actor(), progress=progress)
+    with open_store() as store:
+        with _progress(not json_) as progress:
+            out = solve_programme(store, settings, actor=actor(), progress=progress)
         if not json_:
             _show(store)
     if json_:

@@ -22,6 +22,7 @@ from pathlib import Path
 from qam.errors import ImportFileError
 from qam.planner.calendar import add_months
 from qam.planner.csvfile import check_slug, parse_date, parse_int, parse_rows, read_rows, split_list
+from qam.planner.model import FORCE_WIDE
 from qam.vocabulary import (
     AOI_SOURCE_LABELS,
     AOI_SOURCES,
@@ -45,7 +46,6 @@ CANDIDATE_OPTIONAL = ("inspection", "source", "methods")
 INSPECTION_COLUMNS = ("id", "title", "kind", "theme", "expected")
 AOI_COLUMNS = ("id", "title", "theme", "source", "priority", "raised")
 THEMES_FILE = "question_sets/themes.yaml"
-FORCE_WIDE = "Force-wide"
 DEFAULT_METHODS = ["document_analysis", "interview", "focus_group"]
 # How far ahead of an inspection its preparatory review happens: time to act on what it finds.
 PREP_WINDOW_MONTHS = 8

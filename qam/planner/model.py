@@ -14,6 +14,8 @@ from datetime import date
 
 from qam.planner.calendar import Horizon, add_months
 
+FORCE_WIDE = "Force-wide"  # the unit of derived reviews that belong to no one unit
+
 
 @dataclass(frozen=True)
 class Sme:
@@ -39,6 +41,41 @@ class Candidate:
 
 
 @dataclass
+class Solution:
+    """Start index and team for each scheduled review, with the solver's numbers."""
+
+    starts: dict[str, int] = field(default_factory=dict)
+    teams: dict[str, list[str]] = field(default_factory=dict)
+    priority: int = 0
+    priority_bound: int = 0  # no programme of this instance can schedule more priority
+    optimal: bool = False
+    status: str = ""
+    seconds: float = 0.0
+    greedy_priority: int = 0  # the better greedy plan's, CP-SAT's starting point
+    time_limit: float = 0.0
+
+    @property
+    def gap(self) -> float:
+        """How far below the proven bound the plan is, as a fraction of the bound."""
+        if not self.priority_bound:
+            return 0.0
+        return max(0.0, (self.priority_bound - self.priority) / self.priority_bound)
+
+
+@dataclass
+class Option:
+    """One way to schedule a review: those of its starts that split its days over financial
+    years alike (all in 2026/27; all in 2027/28; 2 + 3 across 31 March), and the SMEs who could
+    serve on it at all (hold the theme, outside the unit, not excluded, enough of the cap
+    left, free on some start). With the split fixed, the cap is linear in who serves."""
+
+    review: Candidate
+    starts: list[int]
+    split: tuple[tuple[int, int], ...]
+    smes: list[Sme]
+
+
+@dataclass
 class Instance:
     """Everything one solve needs; `pins` maps a review to its start, `exclusions` holds
     (sme, review) pairs with review '' meaning every review; `used` is days already spent
@@ -51,9 +88,13 @@ class Instance:
     pins: dict[str, date] = field(default_factory=dict)
     exclusions: set[tuple[str, str]] = field(default_factory=set)
     used: dict[tuple[str, int], int] = field(default_factory=dict)
+    # Days SMEs are already booked on reviews held fixed (a neighbourhood's surroundings).
+    booked: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._blocked = {s.id: self._blocked_days(s) for s in self.smes}
+        self._blocked = {
+            s.id: self._blocked_days(s) | self.booked.get(s.id, frozenset()) for s in self.smes
+        }
 
     def _blocked_days(self, sme: Sme) -> frozenset[int]:
         out = set()
@@ -100,6 +141,61 @@ class Instance:
 
     def day_span(self, start: int, days: int) -> range:
         return range(start, start + days)
+
+    def year_split(self, cand: Candidate, start: int) -> tuple[tuple[int, int], ...]:
+        """((financial year, working days in it), ...) for the review starting at `start`."""
+        years: dict[int, int] = {}
+        for i in range(start, start + cand.days):
+            y = self.horizon.fy(i)
+            years[y] = years.get(y, 0) + 1
+        return tuple(sorted(years.items()))
+
+    def options(self) -> list[Option]:
+        """Every way each review could be scheduled, with who could serve on it (see Option)."""
+        out = []
+        for c in self.candidates:
+            eligible = self.eligible(c)
+            if c.days > self.cap_days or len(eligible) < c.team_size:
+                continue
+            groups: dict[tuple, list[int]] = {}
+            for s in self.starts(c):
+                groups.setdefault(self.year_split(c, s), []).append(s)
+            for split, starts in groups.items():
+                smes = [e for e in eligible if self._can_serve(e, c, starts, split)]
+                if len(smes) >= c.team_size:
+                    out.append(Option(c, starts, split, smes))
+        return out
+
+    def _can_serve(self, sme: Sme, c: Candidate, starts: list[int], split) -> bool:
+        """Enough of the cap left in each year, and free for the whole review on some start."""
+        if any(self.cap_days - self.used.get((sme.id, y), 0) < d for y, d in split):
+            return False
+        blocked = self._blocked[sme.id]
+        return any(blocked.isdisjoint(range(s, s + c.days)) for s in starts)
+
+    def residual(self, fixed_starts: dict[str, int], fixed_teams: dict[str, list[str]], free):
+        """The instance of the reviews in `free` alone, around the fixed plan of the others:
+        their SMEs' days booked and counted against the cap."""
+        booked: dict[str, set[int]] = {e: set(d) for e, d in self.booked.items()}
+        used = dict(self.used)
+        by_id = {c.id: c for c in self.candidates}
+        for rid, s in fixed_starts.items():
+            if rid in free:
+                continue
+            for sid in fixed_teams[rid]:
+                booked.setdefault(sid, set()).update(range(s, s + by_id[rid].days))
+                for y, d in self.year_split(by_id[rid], s):
+                    used[sid, y] = used.get((sid, y), 0) + d
+        return Instance(
+            horizon=self.horizon,
+            smes=self.smes,
+            candidates=[c for c in self.candidates if c.id in free],
+            cap_days=self.cap_days,
+            pins=self.pins,
+            exclusions=self.exclusions,
+            used=used,
+            booked={e: frozenset(d) for e, d in booked.items()},
+        )
 
 
 def build_instance(

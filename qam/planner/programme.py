@@ -24,7 +24,7 @@ class Settings:
     months: int = 18
     cap_days: int = 10
     year_start: tuple[int, int] = (4, 1)
-    time_limit: float = 20.0
+    time_limit: float | None = None  # None: grows with the instance
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -41,7 +41,7 @@ def _refuse_bad_settings(settings: Settings) -> None:
         raise RefusedError(
             f"--cap-days {settings.cap_days} must be at least 1 (the force's cap is usually 10)."
         )
-    if settings.time_limit <= 0:
+    if settings.time_limit is not None and settings.time_limit <= 0:
         raise RefusedError("--time-limit must be more than 0 seconds.")
 
 
@@ -92,7 +92,8 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
 
 
 def result_document(inst: Instance, sol) -> dict:
-    """The `qam plan solve --json` document: scheduled in start order, unscheduled with reasons."""
+    """The `qam plan solve --json` document: scheduled in start order, unscheduled with the
+    reason and what would fix it, and the solver's total priority against the proven bound."""
     from qam.planner.reasons import explain
 
     days = inst.horizon.days
@@ -108,11 +109,18 @@ def result_document(inst: Instance, sol) -> dict:
     ]
     reasons = explain(inst, sol)
     unscheduled = [
-        {"review": c.id, "reason": reasons[c.id]}
+        {"review": c.id, **reasons[c.id]}
         for c in sorted(inst.candidates, key=lambda c: (-c.priority, c.id))
         if c.id in reasons
     ]
-    return {"scheduled": scheduled, "unscheduled": unscheduled}
+    return {
+        "scheduled": scheduled,
+        "unscheduled": unscheduled,
+        "priority": sol.priority,
+        "bound": sol.priority_bound,
+        "gap": round(sol.gap, 4),
+        "optimal": sol.optimal,
+    }
 
 
 def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> dict:
@@ -127,9 +135,12 @@ def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> 
     stats = {
         "priority": sol.priority,
         "priority_bound": sol.priority_bound,
+        "gap": round(sol.gap, 4),
+        "greedy_priority": sol.greedy_priority,
         "optimal": sol.optimal,
         "status": sol.status,
         "seconds": round(sol.seconds, 2),
+        "time_limit": round(sol.time_limit, 1),
         "candidates": len(inst.candidates),
         "horizon_end": add_months(inst.horizon.start, settings.months).isoformat(),
     }

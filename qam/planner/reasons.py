@@ -1,19 +1,24 @@
-"""Why a review was not scheduled, in words the Head of Corporate Development can act on.
+"""Why a review was not scheduled, and what would fix it, in words the Head of Corporate
+Development can act on.
 
 Each reason is computed from the data, not from the solver's internals, in the order a
-person would check: the window, the skill, the number of volunteers, the cap, availability,
-and only then competition with the reviews that were scheduled.
+person would check: the pin, the window, the cap, the skill, the number of volunteers,
+availability, the cap already spent, and only then competition with the reviews that were
+scheduled. Each fix is computed against the plan as it stands (nothing scheduled moves): a
+smaller team that could be staffed, a window a few weeks wider that would fit, or how many
+more volunteers with the skill it would take.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from qam.planner.calendar import fy_label
-from qam.planner.model import Candidate, Instance
-from qam.planner.solver import Solution
+from qam.planner.model import FORCE_WIDE, Candidate, Instance, Sme, Solution
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+MAX_WIDER_WEEKS = 13  # a window more than a quarter wider is a different review
 
 
 def _n(count: int, noun: str) -> str:
@@ -28,126 +33,313 @@ def _names(smes) -> str:
 def _theme(theme: str) -> str:
     from qam.question_sets import themes
 
-    return themes().get(theme, theme)
+    return themes().get(theme, theme.replace("_", " ").capitalize())
 
 
-def explain(inst: Instance, sol: Solution) -> dict[str, str]:
-    """A reason for every candidate the solution leaves out."""
-    hz = inst.horizon
-    booked: dict[str, dict[int, str]] = defaultdict(dict)
-    used: Counter = Counter(inst.used)
-    by_id = {c.id: c for c in inst.candidates}
-    for rid, s in sol.starts.items():
-        for sid in sol.teams[rid]:
-            for i in range(s, s + by_id[rid].days):
-                booked[sid][i] = rid
-                used[sid, hz.fy(i)] += 1
+def _outside(c: Candidate) -> str:
+    """' outside Western BCU', or nothing for a force-wide review (everyone is outside it)."""
+    return "" if c.unit == FORCE_WIDE else f" outside {c.unit}"
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+class _Plan:
+    """The plan as solved: who is booked on which days and how much of the cap each has used."""
+
+    def __init__(self, inst: Instance, sol: Solution):
+        self.inst, self.sol = inst, sol
+        self.by_id = {c.id: c for c in inst.candidates}
+        self.booked: dict[str, dict[int, str]] = defaultdict(dict)
+        self.used: Counter = Counter(inst.used)
+        self._free: dict[tuple, int] = {}
+        for rid, s in sol.starts.items():
+            for sid in sol.teams[rid]:
+                for i in range(s, s + self.by_id[rid].days):
+                    self.booked[sid][i] = rid
+                    self.used[sid, inst.horizon.fy(i)] += 1
+
+    def fits(self, e: Sme, c: Candidate, s: int, *, cap: bool, bookings: bool) -> bool:
+        span = range(s, s + c.days)
+        if not self.inst.blocked(e.id).isdisjoint(span):
+            return False
+        if bookings and any(i in self.booked[e.id] for i in span):
+            return False
+        if cap:
+            split = self.inst.year_split(c, s)
+            return all(self.used[e.id, y] + d <= self.inst.cap_days for y, d in split)
+        return True
+
+    def free(self, c: Candidate, s: int, *, cap=True, bookings=True) -> int:
+        """How many eligible SMEs could serve on the review starting at `s` (remembered)."""
+        key = (c.id, s, cap, bookings)
+        if key not in self._free:
+            eligible = self.inst.eligible(c)
+            self._free[key] = sum(self.fits(e, c, s, cap=cap, bookings=bookings) for e in eligible)
+        return self._free[key]
+
+    def most_free(self, c: Candidate, starts, *, cap=True, bookings=True) -> tuple[int, int]:
+        """(start, how many eligible SMEs are free then) for the start with the most free."""
+        best = (-1, -1)
+        for s in starts:
+            n = self.free(c, s, cap=cap, bookings=bookings)
+            if n > best[1]:
+                best = (s, n)
+        return best
+
+
+# --- the reasons, in the order a person checks them; each gives {"reason", "fix"} or None ---
+
+
+def _pinned(plan: _Plan, c: Candidate) -> dict | None:
+    if c.id not in plan.inst.pins or plan.inst.starts(c):
+        return None
     return {
-        c.id: _reason(inst, c, booked, used, sol, by_id)
-        for c in inst.candidates
-        if c.id not in sol.starts
+        "reason": f"it is pinned to {_day(plan.inst.pins[c.id])}, which is not a working day in "
+        f"the horizon or leaves fewer than {c.days} working days before it ends",
+        "fix": f"move the pin, or clear it (qam plan pin {c.id} --clear)",
     }
 
 
-def _reason(inst: Instance, c: Candidate, booked, used, sol: Solution, by_id) -> str:  # noqa: C901 (to split)
-    hz = inst.horizon
-    theme = _theme(c.theme)
-    if c.id in inst.pins and not inst.starts(c):
-        return (
-            f"it is pinned to {inst.pins[c.id]}, which is not a working day in the horizon or leaves "
-            f"fewer than {c.days} working days before it ends; move the pin or clear it"
-        )
-    if not hz.days or (c.latest and c.latest < hz.start) or (c.earliest and c.earliest >= hz.end):
-        return (
-            f"its window ({c.earliest} to {c.latest}) lies outside the planning horizon "
-            f"({hz.start} to {hz.end}); change the window or the solve's --start/--months"
-        )
-    lo, hi = inst.window(c)
-    if not inst.starts(c):
-        have = max(0, hi - lo + 1)
-        return (
-            f"its window has only {_n(have, 'working day')} inside the horizon but the review needs "
-            f"{c.days}; widen the window"
-        )
-    if c.days > inst.cap_days:
-        return (
-            f"it needs {c.days} days from each team member, more than the cap of {inst.cap_days} a year; "
-            "shorten it or raise --cap-days"
-        )
+def _outside_horizon(plan: _Plan, c: Candidate) -> dict | None:
+    hz = plan.inst.horizon
+    if (
+        hz.days
+        and not (c.latest and c.latest < hz.start)
+        and not (c.earliest and c.earliest >= hz.end)
+    ):
+        return None
+    return {
+        "reason": f"its window ({c.earliest} to {c.latest}) lies outside the planning horizon "
+        f"({hz.start} to {hz.end})",
+        "fix": "change the window, or solve with --start and --months covering it",
+    }
+
+
+def _window_too_short(plan: _Plan, c: Candidate) -> dict | None:
+    if plan.inst.starts(c):
+        return None
+    lo, hi = plan.inst.window(c)
+    have = max(0, hi - lo + 1)
+    days = plan.inst.horizon.days
+    fix = f"widen the window to at least {c.days} working days"
+    if lo + c.days - 1 < len(days):
+        fix += f" (ending on {_day(days[lo + c.days - 1])} or later)"
+    return {
+        "reason": f"its window has only {_n(have, 'working day')} inside the horizon but the "
+        f"review needs {c.days}",
+        "fix": fix,
+    }
+
+
+def _over_cap(plan: _Plan, c: Candidate) -> dict | None:
+    if c.days <= plan.inst.cap_days:
+        return None
+    return {
+        "reason": f"it needs {c.days} days from each team member, more than the cap of "
+        f"{plan.inst.cap_days} a year",
+        "fix": f"shorten it to {plan.inst.cap_days} days or fewer, or solve with --cap-days {c.days}",
+    }
+
+
+def _skill(plan: _Plan, c: Candidate) -> dict | None:
+    inst, theme, where = plan.inst, _theme(c.theme), _outside(c)
     skilled = inst.skilled(c)
     outside = [s for s in skilled if s.unit != c.unit]
     eligible = inst.eligible(c)
+    recruit = f"a volunteer who holds {theme}{where} (qam sme add)"
     if not skilled:
-        return f"no volunteer holds {theme}; recruit one (qam sme add) or change the theme"
+        return {"reason": f"no volunteer holds {theme}", "fix": f"recruit {recruit}"}
     if not outside:
-        return (
-            f"the only {_n(len(skilled), 'volunteer')} holding {theme} work in {c.unit}, "
-            "and nobody reviews their own unit"
-        )
+        return {
+            "reason": f"the only {_n(len(skilled), 'volunteer')} holding {theme} work in "
+            f"{c.unit}, and nobody reviews their own unit",
+            "fix": f"recruit {recruit}",
+        }
     if len(outside) < c.team_size:
-        return (
-            f"only {_n(len(outside), 'volunteer')} hold{'s' if len(outside) == 1 else ''} {theme} outside "
-            f"{c.unit} ({_names(outside)}); the review needs a team of {c.team_size}"
-        )
+        return {
+            "reason": f"only {_n(len(outside), 'volunteer')} hold{'s' if len(outside) == 1 else ''} "
+            f"{theme}{where} ({_names(outside)}); the review needs a team of {c.team_size}",
+            "fix": _either(_smaller_team(plan, c), _more(c, c.team_size - len(outside))),
+        }
     if len(eligible) < c.team_size:
         gone = [s for s in outside if s not in eligible]
-        return (
-            f"after your exclusions ({_names(gone)}) only {_n(len(eligible), 'volunteer')} can "
-            f"review {theme} outside {c.unit}; it needs {c.team_size}"
-        )
-    starts = inst.starts(c)
+        return {
+            "reason": f"after your exclusions ({_names(gone)}) only "
+            f"{_n(len(eligible), 'volunteer')} can review {theme}{where}; it needs {c.team_size}",
+            "fix": _either(
+                f"put back {_names(gone[:1])} (qam plan exclude {gone[0].id} --undo)",
+                _smaller_team(plan, c),
+            ),
+        }
+    return None
 
-    def fits(e, s, *, cap: bool, bookings: bool) -> bool:
-        span = range(s, s + c.days)
-        if inst.blocked(e.id).intersection(span):
-            return False
-        if bookings and any(i in booked[e.id] for i in span):
-            return False
-        if cap:
-            need = Counter(hz.fy(i) for i in span)
-            return all(used[e.id, y] + d <= inst.cap_days for y, d in need.items())
-        return True
 
-    if (
-        max(sum(fits(e, s, cap=False, bookings=False) for e in eligible) for s in starts)
-        < c.team_size
-    ):
-        return (
-            f"its {_n(len(eligible), 'eligible volunteer')} ({_names(eligible)}) are never available "
-            f"together for {c.days} working days in its window; widen the window or add volunteers"
-        )
-    if (
-        max(sum(fits(e, s, cap=True, bookings=False) for e in eligible) for s in starts)
-        < c.team_size
-    ):
-        years = sorted({hz.fy(i) for i in range(lo, hi + 1)})
-        spent = [e for e in eligible if all(used[e.id, y] + c.days > inst.cap_days for y in years)]
-        who = (
-            "both have"
-            if len(spent) == 2 == len(eligible)
-            else (
-                "all have" if len(spent) == len(eligible) else f"{_n(len(spent), 'of them')} have"
-            )
-        )
-        when = " or ".join(fy_label(y, hz.year_start) for y in years)
-        return (
-            f"only {_n(len(eligible), 'volunteer')} hold{'s' if len(eligible) == 1 else ''} {theme} "
-            f"outside {c.unit} ({_names(eligible)}), and {who} used their {inst.cap_days} days in {when}"
-        )
-    if (
-        max(sum(fits(e, s, cap=True, bookings=True) for e in eligible) for s in starts)
-        >= c.team_size
-    ):
-        return (
-            "a team was free, but the solver reached its time limit before placing it; "
-            "solve again with a longer --time-limit"
-        )
+def _never_together(plan: _Plan, c: Candidate) -> dict | None:
+    _, free = plan.most_free(c, plan.inst.starts(c), cap=False, bookings=False)
+    if free >= c.team_size:
+        return None
+    eligible = plan.inst.eligible(c)
+    return {
+        "reason": f"its {_n(len(eligible), 'eligible volunteer')} ({_names(eligible)}) are never "
+        f"available together for {c.days} working days in its window",
+        "fix": _staffing_fixes(plan, c),
+    }
+
+
+def _cap_spent(plan: _Plan, c: Candidate) -> dict | None:
+    inst, hz = plan.inst, plan.inst.horizon
+    _, free = plan.most_free(c, inst.starts(c), cap=True, bookings=False)
+    if free >= c.team_size:
+        return None
+    lo, hi = inst.window(c)
+    eligible = inst.eligible(c)
+    years = sorted({hz.fy(i) for i in range(lo, hi + 1)})
+    spent = [e for e in eligible if all(plan.used[e.id, y] + c.days > inst.cap_days for y in years)]
+    if len(spent) == 2 == len(eligible):
+        who = "both have"
+    elif len(spent) == len(eligible):
+        who = "all have"
+    else:
+        who = f"{_n(len(spent), 'of them')} have"
+    when = " or ".join(fy_label(y, hz.year_start) for y in years)
+    holds = "holds" if len(eligible) == 1 else "hold"
+    return {
+        "reason": f"only {_n(len(eligible), 'volunteer')} {holds} {_theme(c.theme)}{_outside(c)} "
+        f"({_names(eligible)}), and {who} used their {inst.cap_days} days in {when}",
+        "fix": _staffing_fixes(plan, c),
+    }
+
+
+def _team_was_free(plan: _Plan, c: Candidate) -> dict | None:
+    _, free = plan.most_free(c, plan.inst.starts(c))
+    if free < c.team_size:
+        return None
+    return {
+        "reason": "a team was free, but the solver stopped before placing it",
+        "fix": "solve again with a longer --time-limit",
+    }
+
+
+def _rivals(plan: _Plan, c: Candidate) -> dict:
+    lo, hi = plan.inst.window(c)
     rivals = sorted(
-        {rid for e in eligible for i in range(lo, hi + 1) if (rid := booked[e.id].get(i))},
-        key=lambda r: (-by_id[r].priority, r),
+        {
+            rid
+            for e in plan.inst.eligible(c)
+            for i in range(lo, hi + 1)
+            if (rid := plan.booked[e.id].get(i))
+        },
+        key=lambda r: (-plan.by_id[r].priority, r),
     )
-    listed = ", ".join(f"{r} (priority {by_id[r].priority})" for r in rivals[:4])
+    listed = ", ".join(f"{r} (priority {plan.by_id[r].priority})" for r in rivals[:4])
+    return {
+        "reason": "lower priority than the reviews scheduled in its window that need the same "
+        f"volunteers: {listed}",
+        "fix": _either(_staffing_fixes(plan, c), "pin it or raise its priority to swap"),
+    }
+
+
+_CHECKS = (
+    _pinned,
+    _outside_horizon,
+    _window_too_short,
+    _over_cap,
+    _skill,
+    _never_together,
+    _cap_spent,
+    _team_was_free,
+)
+
+
+# --- fixes: computed against the plan as it stands ---
+
+
+def _either(*fixes: str | None) -> str:
+    return "; or ".join(f for f in fixes if f)
+
+
+def _more(c: Candidate, count: int) -> str:
+    return f"{_n(count, 'more volunteer')} with {_theme(c.theme)}{_outside(c)}, free in its window"
+
+
+def _smaller_team(plan: _Plan, c: Candidate) -> str | None:
+    """'a team of 2 instead of 3 could be staffed from 14 Jun 2027', if one could."""
+    start, free = plan.most_free(c, plan.inst.starts(c))
+    size = min(free, c.team_size - 1)
+    if size < 1:
+        return None
+    first = next(s for s in plan.inst.starts(c) if plan.free(c, s) >= size)
     return (
-        f"lower priority than the reviews scheduled in its window that need the same volunteers: "
-        f"{listed}; pin it or raise its priority to swap"
+        f"a team of {size} instead of {c.team_size} could be staffed "
+        f"from {_day(plan.inst.horizon.days[first])}"
     )
+
+
+def _wider_window(plan: _Plan, c: Candidate) -> str | None:
+    """'a window ending 3 weeks later (by 20 Aug 2027) would fit', the smallest that would."""
+    inst, hz = plan.inst, plan.inst.horizon
+    if c.id in inst.pins or not hz.days:
+        return None
+    lo, hi = inst.window(c)
+    for weeks in range(1, MAX_WIDER_WEEKS + 1):
+        later = hz.last_on_or_before(min(hz.days[hi] + timedelta(weeks=weeks), hz.days[-1]))
+        starts = range(hi - c.days + 2, later - c.days + 2)
+        if later > hi and plan.most_free(c, starts)[1] >= c.team_size:
+            return (
+                f"a window ending {_n(weeks, 'week')} later (by {_day(hz.days[later])}) would fit"
+            )
+        earlier = hz.first_on_or_after(max(hz.days[lo] - timedelta(weeks=weeks), hz.days[0]))
+        starts = range(earlier, lo)
+        if earlier < lo and plan.most_free(c, starts)[1] >= c.team_size:
+            return (
+                f"a window starting {_n(weeks, 'week')} earlier "
+                f"(from {_day(hz.days[earlier])}) would fit"
+            )
+    return None
+
+
+def _staffing_fixes(plan: _Plan, c: Candidate) -> str:
+    _, free = plan.most_free(c, plan.inst.starts(c))
+    return _either(
+        _smaller_team(plan, c), _wider_window(plan, c), _more(c, max(1, c.team_size - free))
+    )
+
+
+def explain(inst: Instance, sol: Solution) -> dict[str, dict[str, str]]:
+    """{review: {"reason", "fix"}} for every candidate the solution leaves out."""
+    plan = _Plan(inst, sol)
+    out = {}
+    for c in inst.candidates:
+        if c.id in sol.starts:
+            continue
+        out[c.id] = next((found for check in _CHECKS if (found := check(plan, c))), None)
+        out[c.id] = out[c.id] or _rivals(plan, c)
+    return out
+
+
+def unscheduled(store) -> list[dict]:
+    """The reviews the latest proposal could not staff (what `qam plan show` lists), each with
+    its title, unit, theme label, priority, reason and fix: for the programme report."""
+    from qam.store import planner as sp
+
+    proposal = sp.latest_proposal(store)
+    if proposal is None:
+        return []
+    cands = {c["id"]: c for c in sp.candidates(store)}
+    out = []
+    for u in proposal["result"].get("unscheduled", []):
+        c = cands.get(u["review"], {})
+        out.append(
+            {
+                "review": u["review"],
+                "title": c.get("title", u["review"]),
+                "unit": c.get("unit"),
+                "theme": _theme(c["theme"]) if c.get("theme") else "",
+                "priority": c.get("priority"),
+                "reason": u["reason"],
+                "fix": u.get("fix", ""),
+            }
+        )
+    return out

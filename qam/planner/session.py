@@ -64,10 +64,26 @@ def proposal_view(store, proposal: dict) -> tuple[list[dict], list[dict]]:
             "title": titles.get(u["review"], {}).get("title", ""),
             "priority": titles.get(u["review"], {}).get("priority"),
             "reason": u["reason"],
+            "fix": u.get("fix", ""),
         }
         for u in proposal["result"]["unscheduled"]
     ]
     return scheduled, unscheduled
+
+
+def summary(stats: dict) -> str:
+    """'Total priority scheduled: 1393 of at most 1407 (within 1.0% of the best possible).'"""
+    if stats.get("optimal"):
+        return f"Total priority scheduled: {stats.get('priority')}, the best possible (proven)."
+    gap = stats.get("gap")
+    if gap is None:  # a proposal saved before the gap was recorded
+        return f"Total priority scheduled: {stats.get('priority')} (the solver's bound is {stats.get('priority_bound')})."
+    greedy = stats.get("greedy_priority")
+    start = f"; the greedy plan it started from had {greedy}" if greedy is not None else ""
+    return (
+        f"Total priority scheduled: {stats.get('priority')}; no plan can schedule more than "
+        f"{stats.get('priority_bound')}, so this is within {gap:.1%} of the best possible{start}."
+    )
 
 
 def show(store, ui: Ui, proposal: dict) -> None:
@@ -92,16 +108,12 @@ def show(store, ui: Ui, proposal: dict) -> None:
                 ("priority", "Priority"),
                 ("title", "Title"),
                 ("reason", "Why it could not be scheduled"),
+                ("fix", "What would fix it"),
             ],
             "Not scheduled",
         )
     if stats:
-        proven = (
-            "the best possible"
-            if stats.get("optimal")
-            else f"the solver's bound is {stats.get('priority_bound')}"
-        )
-        ui.say(f"Total priority scheduled: {stats.get('priority')} ({proven}).")
+        ui.say(summary(stats))
     steer = programme.steer(store)
     if steer["pins"] or steer["exclusions"]:
         pins = ", ".join(f"{r} on {d}" for r, d in steer["pins"].items()) or "none"

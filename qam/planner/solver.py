@@ -1,194 +1,217 @@
-"""The optimal schedule, with OR-Tools CP-SAT.
+"""The best programme found, with OR-Tools CP-SAT, from a greedy start and against a proven bound.
 
-Variables: for each review that can be staffed at all, a start index `s_r` over its window's
-working days, a boolean `x_r` (scheduled) and a boolean `a_re` for each eligible SME. Each
-`a_re` carries an optional fixed-size interval [s_r, s_r + days): one NoOverlap per SME over
+A solve runs in this order, so it never comes back empty when any plan exists:
+
+1. the relaxation (`bound.py`): the proven bound no programme can beat, and a guide;
+2. two greedy plans (`greedy.py`), the plain one and the one the relaxation guides; the
+   better is the starting plan, and the answer if CP-SAT finds nothing better;
+3. CP-SAT from that plan as a complete hint: on pools up to `WHOLE_MODEL_UP_TO` SME
+   assignments one model of the whole instance, which proves the optimum when it finds it;
+   above that, one neighbourhood at a time (`neighbourhoods.py`), so memory stays bounded.
+
+The model works on options (`model.Option`): a review's starts grouped by how its days fall
+into financial years. Each option has a start `s_o` whose domain is exactly those starts, a
+boolean `x_o` (scheduled this way) and a boolean `a_oe` for each SME who could serve it. Each
+`a_oe` carries an optional fixed-size interval [s_o, s_o + days): one NoOverlap per SME over
 those intervals and the SME's unavailable days gives "never on two reviews on one day" and
-"never on a day they are unavailable"; linear sums per financial year give the cap.
+"never on a day they are unavailable"; because an option's split over years is fixed, the cap
+is one linear sum per SME and financial year. At most one option of a review is chosen.
 
-The objective is solved lexicographically in two phases rather than with one weighted sum,
-so the priority bound the solver proves is the real bound a person can compare against:
-phase 1 maximises total priority scheduled; phase 2 keeps that total and minimises the
+The objective is lexicographic, in two phases rather than one weighted sum, so the priority
+the solver reports is comparable with the bound: phase 1 maximises total priority scheduled
+(stopping once within `GAP_LIMIT` of its bound); phase 2 keeps that total and minimises the
 busiest SME's days (abstraction spread evenly), then the start days of reviews that prepare
 for an inspection (readiness earliest before it).
 
-Determinism: a fixed seed, a fixed number of workers, interleaved search and a limit in the
-solver's deterministic time (roughly seconds, but independent of machine load), so the same
-input gives the same programme; the limit keeps an interactive session responsive.
+The time limit, unless given, grows with the instance (`default_time_limit`). Determinism: a
+fixed seed, a fixed number of workers, interleaved search and limits in the solver's
+deterministic time (roughly seconds, independent of machine load), so the same input gives
+the same programme; wall-clock limits are only a backstop.
 """
 
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from qam.planner.model import Instance
+from qam.planner.model import Instance, Option, Solution
 
-DEFAULT_TIME_LIMIT = 20.0
+__all__ = ["Solution", "solve", "solve_model", "default_time_limit"]
+
 DEFAULT_WORKERS = 2
 SEED = 20240401
-PHASE1_SHARE = 0.75  # of the time limit; the rest spreads abstraction and brings readiness forward
+PHASE1_SHARE = 0.8  # of the time limit; the rest spreads abstraction and brings readiness forward
+GAP_LIMIT = 0.005  # stop improving once the plan is within 0.5% of the bound
+WHOLE_MODEL_UP_TO = 2500  # SME assignments; above this, neighbourhood by neighbourhood
+# The default time limit grows with the instance: seconds per thousand SME assignments.
+MIN_SECONDS, MAX_SECONDS, SECONDS_PER_1000 = 10.0, 60.0, 2.0
+
+Progress = Callable[[str, float, float], None]  # (phase, best total priority, bound)
 
 
-@dataclass
-class Solution:
-    """Start index and team for each scheduled review, with the solver's numbers."""
-
-    starts: dict[str, int] = field(default_factory=dict)
-    teams: dict[str, list[str]] = field(default_factory=dict)
-    priority: int = 0
-    priority_bound: int = 0
-    optimal: bool = False
-    status: str = ""
-    seconds: float = 0.0
+def default_time_limit(options: list[Option]) -> float:
+    """Seconds for an instance of this size: more SME assignments, longer (within bounds)."""
+    pairs = sum(len(o.smes) for o in options)
+    return min(MAX_SECONDS, max(MIN_SECONDS, SECONDS_PER_1000 * pairs / 1000))
 
 
-Progress = Callable[[str, float, float], None]  # (phase, best objective, bound)
-
-
-def _solver(seconds: float, workers: int, seed: int):
+def _solver(seconds: float, workers: int, seed: int, gap: float = 0.0):
     from ortools.sat.python import cp_model
 
     solver = cp_model.CpSolver()
     params = solver.parameters
     # Deterministic time, not the wall clock, ends the search, so a busy laptop gets the same
     # programme as an idle one; the wall-clock limit is only a backstop.
-    params.max_deterministic_time = max(0.2, seconds)
+    params.max_deterministic_time = max(0.1, seconds)
     params.max_time_in_seconds = max(1.0, 2 * seconds)
     params.num_workers = workers
     params.random_seed = seed
     params.interleave_search = True
+    params.relative_gap_limit = gap
     return solver
 
 
 class _Model:
-    """The CP-SAT model of one instance, built once and solved in two phases."""
+    """The CP-SAT model of one instance (the whole one, or a neighbourhood)."""
 
-    def __init__(self, inst: Instance):
+    def __init__(self, inst: Instance, options: list[Option]):
         from ortools.sat.python import cp_model
 
-        self.inst = inst
+        self.inst, self.options = inst, options
         self.m = cp_model.CpModel()
-        m, hz = self.m, inst.horizon
-        self.s, self.x, self.a = {}, {}, {}
-        intervals: dict[str, list] = {e.id: [] for e in inst.smes}
-        for c in inst.candidates:
-            starts = inst.starts(c)
-            eligible = inst.eligible(c)
-            if not starts or len(eligible) < c.team_size or c.days > inst.cap_days:
-                continue
-            s = m.NewIntVar(starts.start, starts.stop - 1, f"s_{c.id}")
-            x = m.NewBoolVar(f"x_{c.id}")
-            self.s[c.id], self.x[c.id] = s, x
-            members = []
-            for e in eligible:
-                a = m.NewBoolVar(f"a_{c.id}_{e.id}")
-                m.AddImplication(a, x)
-                self.a[c.id, e.id] = a
-                members.append(a)
-                intervals[e.id].append(
-                    m.NewOptionalFixedSizeIntervalVar(s, c.days, a, f"i_{c.id}_{e.id}")
-                )
-            m.Add(sum(members) == c.team_size * x)
-        for e in inst.smes:
-            for lo, hi in _runs(inst.blocked(e.id)):
-                intervals[e.id].append(m.NewIntervalVar(lo, hi - lo + 1, hi + 1, f"u_{e.id}_{lo}"))
-            if len(intervals[e.id]) > 1:
-                m.AddNoOverlap(intervals[e.id])
-        self._caps(hz.fy_ranges())
-        self.priority = sum(c.priority * self.x[c.id] for c in inst.candidates if c.id in self.x)
+        self.s, self.x, self.a = [], [], []
+        self.intervals: dict[str, list] = defaultdict(list)
+        by_review: dict[str, list] = defaultdict(list)
+        for k, o in enumerate(options):
+            self._add_option(k, o)
+            by_review[o.review.id].append(self.x[k])
+        for xs in by_review.values():
+            if len(xs) > 1:
+                self.m.AddAtMostOne(xs)
+        self._no_overlap()
+        self._caps()
+        self.priority = sum(o.review.priority * self.x[k] for k, o in enumerate(options))
 
-    def _caps(self, years: dict[int, tuple[int, int]]) -> None:
-        """Days in each financial year, per SME, within the cap (straddling reviews split)."""
-        inst, m = self.inst, self.m
-        by_id = {c.id: c for c in inst.candidates}
-        for e in inst.smes:
-            for year, (ylo, yhi) in years.items():
-                terms = []
-                for (rid, sid), a in self.a.items():
-                    if sid != e.id:
-                        continue
-                    c = by_id[rid]
-                    first, last = inst.starts(c).start, inst.starts(c).stop - 1 + c.days
-                    if last <= ylo or first >= yhi:
-                        continue
-                    if ylo <= first and last <= yhi:
-                        terms.append(c.days * a)
-                        continue
-                    s = self.s[rid]
-                    end = m.NewIntVar(0, len(inst.horizon), "")
-                    m.AddMinEquality(end, [s + c.days, yhi])
-                    begin = m.NewIntVar(0, len(inst.horizon), "")
-                    m.AddMaxEquality(begin, [s, ylo])
-                    inside = m.NewIntVar(0, c.days, "")
-                    m.AddMaxEquality(inside, [end - begin, 0])
-                    z = m.NewIntVar(0, c.days, "")
-                    m.Add(z <= inside)
-                    m.Add(z <= c.days * a)
-                    m.Add(z >= inside - c.days * (1 - a))
-                    terms.append(z)
-                budget = inst.cap_days - inst.used.get((e.id, year), 0)
-                if terms:
-                    m.Add(sum(terms) <= max(0, budget))
-
-    def solve(
-        self, time_limit: float, workers: int, seed: int, progress: Progress | None
-    ) -> Solution:
+    def _add_option(self, k: int, o: Option) -> None:
         from ortools.sat.python import cp_model
 
-        t0 = time.monotonic()
+        m, c = self.m, o.review
+        s = m.NewIntVarFromDomain(cp_model.Domain.FromValues(o.starts), f"s{k}")
+        x = m.NewBoolVar(f"x{k}")
+        members = {}
+        for e in o.smes:
+            a = m.NewBoolVar(f"a{k}_{e.id}")
+            m.AddImplication(a, x)
+            members[e.id] = a
+            self.intervals[e.id].append(m.NewOptionalFixedSizeIntervalVar(s, c.days, a, ""))
+        m.Add(sum(members.values()) == c.team_size * x)
+        self.s.append(s)
+        self.x.append(x)
+        self.a.append(members)
+
+    def _no_overlap(self) -> None:
+        for sid, mine in self.intervals.items():
+            for lo, hi in _runs(self.inst.blocked(sid)):
+                mine.append(self.m.NewIntervalVar(lo, hi - lo + 1, hi + 1, ""))
+            if len(mine) > 1:
+                self.m.AddNoOverlap(mine)
+
+    def _caps(self) -> None:
+        """Days in each financial year, per SME, within what is left of the cap."""
+        load: dict[tuple[str, int], list] = defaultdict(list)
+        for k, o in enumerate(self.options):
+            for y, d in o.split:
+                for sid, a in self.a[k].items():
+                    load[sid, y].append((d, a))
+        for (sid, y), terms in load.items():
+            budget = self.inst.cap_days - self.inst.used.get((sid, y), 0)
+            if sum(d for d, _ in terms) > budget:
+                self.m.Add(sum(d * a for d, a in terms) <= budget)
+
+    def hint(self, sol: Solution) -> None:
+        """A complete hint: the plan `sol`, every variable given a value."""
+        self.m.ClearHints()
+        for k, o in enumerate(self.options):
+            start = sol.starts.get(o.review.id)
+            chosen = start in o.starts
+            team = set(sol.teams.get(o.review.id, ())) if chosen else set()
+            self.m.AddHint(self.x[k], chosen)
+            self.m.AddHint(self.s[k], start if chosen else o.starts[0])
+            for sid, a in self.a[k].items():
+                self.m.AddHint(a, sid in team)
+
+    def read(self, solver) -> Solution:
         sol = Solution()
-        if not self.x:
-            sol.optimal, sol.status = True, "OPTIMAL"
-            return sol
-        m = self.m
-        m.Maximize(self.priority)
-        solver = _solver(time_limit * PHASE1_SHARE, workers, seed)
-        status = solver.Solve(m, _Callback("Scheduling the most priority", progress))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            sol.status = solver.StatusName(status)
-            sol.seconds = time.monotonic() - t0
-            return sol
-        best = round(solver.ObjectiveValue())
-        sol.priority_bound = int(solver.BestObjectiveBound() + 1e-6)
-        sol.optimal = status == cp_model.OPTIMAL
-        sol.status = solver.StatusName(status)
-        self._read(solver, sol)
-        # Phase 2: keep the priority, spread the abstraction, then start inspection reviews early.
-        for var in list(self.x.values()) + list(self.a.values()) + list(self.s.values()):
-            m.AddHint(var, solver.Value(var))
-        m.Add(self.priority >= best)
-        busiest = m.NewIntVar(
-            0, max(c.days for c in self.inst.candidates) * len(self.inst.candidates), "busiest"
-        )
-        by_id = {c.id: c for c in self.inst.candidates}
-        for e in self.inst.smes:
-            load = [by_id[rid].days * a for (rid, sid), a in self.a.items() if sid == e.id]
-            if load:
-                m.Add(busiest >= sum(load))
-        readiness = [
-            self.s[c.id] for c in self.inst.candidates if c.id in self.s and c.inspection_expected
-        ]
-        weight = len(self.inst.horizon) * max(1, len(readiness)) + 1
-        m.Minimize(weight * busiest + sum(readiness))
-        second = _solver(time_limit * (1 - PHASE1_SHARE), workers, seed)
-        status2 = second.Solve(m, _Callback("Spreading the abstraction evenly", progress))
-        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self._read(second, sol)
-        sol.seconds = time.monotonic() - t0
+        for k, o in enumerate(self.options):
+            if solver.Value(self.x[k]):
+                rid = o.review.id
+                sol.starts[rid] = solver.Value(self.s[k])
+                sol.teams[rid] = sorted(sid for sid, a in self.a[k].items() if solver.Value(a))
+                sol.priority += o.review.priority
         return sol
 
-    def _read(self, solver, sol: Solution) -> None:
-        sol.starts, sol.teams = {}, {}
-        for rid, x in self.x.items():
-            if solver.Value(x):
-                sol.starts[rid] = solver.Value(self.s[rid])
-                sol.teams[rid] = sorted(
-                    sid for (r, sid), a in self.a.items() if r == rid and solver.Value(a)
-                )
-        by_id = {c.id: c.priority for c in self.inst.candidates}
-        sol.priority = sum(by_id[r] for r in sol.starts)
+    def spread(self, best: int) -> None:
+        """Phase 2's objective: keep the priority, spread abstraction, readiness early."""
+        m = self.m
+        m.ClearObjective()
+        m.Add(self.priority >= best)
+        load: dict[str, list] = defaultdict(list)
+        readiness = []
+        for k, o in enumerate(self.options):
+            for sid, a in self.a[k].items():
+                load[sid].append(o.review.days * a)
+            if o.review.inspection_expected:
+                readiness.append(self.s[k])
+        busiest = m.NewIntVar(0, sum(o.review.days for o in self.options), "busiest")
+        for terms in load.values():
+            m.Add(busiest >= sum(terms))
+        weight = len(self.inst.horizon) * max(1, len(readiness)) + 1
+        m.Minimize(weight * busiest + sum(readiness))
+
+
+def solve_model(
+    inst: Instance,
+    options: list[Option],
+    start: Solution,
+    seconds: float,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    seed: int = SEED,
+    progress: Progress | None = None,
+    spread: bool = True,
+) -> Solution:
+    """CP-SAT on this instance from the plan `start` (feasible for it): the better of the two,
+    with the bound CP-SAT proved and the deterministic seconds it used in `seconds`."""
+    from ortools.sat.python import cp_model
+
+    model = _Model(inst, options)
+    model.hint(start)
+    model.m.Maximize(model.priority)
+    share = PHASE1_SHARE if spread else 1.0
+    solver = _solver(seconds * share, workers, seed, GAP_LIMIT)
+    status = solver.Solve(model.m, _Callback("Scheduling the most priority", progress))
+    best = start
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = model.read(solver)
+        if found.priority >= start.priority:
+            best = found
+        best.priority_bound = int(solver.BestObjectiveBound() + 1e-6)
+        best.optimal = status == cp_model.OPTIMAL
+    best.status = solver.StatusName(status)
+    best.seconds = solver.deterministic_time
+    if spread and best.priority and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        model.hint(best)
+        model.spread(best.priority)
+        second = _solver(seconds * (1 - share), workers, seed)
+        if second.Solve(model.m, _Callback("Spreading the abstraction evenly", progress)) in (
+            cp_model.OPTIMAL,
+            cp_model.FEASIBLE,
+        ):
+            spread_plan = model.read(second)
+            best.starts, best.teams = spread_plan.starts, spread_plan.teams
+        best.seconds += second.deterministic_time
+    return best
 
 
 def _runs(indices) -> list[tuple[int, int]]:
@@ -219,10 +242,40 @@ class _Callback:
 def solve(
     inst: Instance,
     *,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = None,
     workers: int = DEFAULT_WORKERS,
     seed: int = SEED,
     progress: Progress | None = None,
 ) -> Solution:
-    """The best programme CP-SAT finds within the time limit (optimal when it says so)."""
-    return _Model(inst).solve(time_limit, workers, seed, progress)
+    """The best programme found within the time limit (by default one that grows with the
+    instance): never worse than the greedy plan, optimal when it says so."""
+    from qam.planner.bound import relax
+    from qam.planner.greedy import fill, greedy, guided
+    from qam.planner.neighbourhoods import improve
+
+    t0 = time.monotonic()
+    options = inst.options()
+    seconds = time_limit or default_time_limit(options)
+    relaxation = relax(options, inst.cap_days, inst.used)
+    first = max(guided(inst, options, relaxation), greedy(inst, options), key=lambda s: s.priority)
+    first.status = "GREEDY"
+    if progress:
+        progress("Greedy plan", first.priority, relaxation.bound)
+    if not options:
+        sol = Solution(optimal=True, status="OPTIMAL")
+    elif sum(len(o.smes) for o in options) <= WHOLE_MODEL_UP_TO:
+        sol = solve_model(
+            inst, options, first, seconds, workers=workers, seed=seed, progress=progress
+        )
+        sol.priority_bound = min(sol.priority_bound or relaxation.bound, relaxation.bound)
+    else:
+        sol = improve(
+            inst, first, relaxation.bound, seconds, workers=workers, seed=seed, progress=progress
+        )
+        sol.priority_bound = relaxation.bound
+    sol = fill(inst, options, sol)
+    sol.priority_bound = max(sol.priority_bound, sol.priority)
+    sol.optimal = sol.optimal or sol.priority == sol.priority_bound
+    sol.greedy_priority, sol.time_limit = first.priority, seconds
+    sol.seconds = time.monotonic() - t0
+    return sol
