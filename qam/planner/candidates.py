@@ -198,55 +198,55 @@ def _month(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%B %Y")
 
 
-def derive(  # noqa: C901 (to split)
-    imported: list[dict],
-    inspections: list[dict],
-    aois: list[dict],
-    high_risk: list[dict],
-    outcomes: list[dict],
-) -> tuple[list[dict], dict[str, tuple[int, str]]]:
-    """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure."""
-    themes = _themes()
-    by_inspection = {i["id"]: i for i in inspections}
-    by_aoi = {a["id"]: a for a in aois}
-    risky: dict[str, list[str]] = {}
-    for item in high_risk:
-        risky.setdefault(item["theme"], []).append(item["ref"])
+def _low_grades(outcomes: list[dict]) -> dict[str, str]:
+    """{theme: "'Area' was last graded Requires improvement"} for the force's low grades."""
+    from qam.vocabulary import label
+
     low: dict[str, str] = {}
     for outcome in outcomes:
         theme = area_theme(outcome["area"])
         if theme and outcome["grade"] in LOW_GRADES and theme not in low:
-            grade = outcome["grade"].replace("_", " ").capitalize()
-            low[theme] = f"'{outcome['area']}' was last graded {grade}"
+            low[theme] = f"'{outcome['area']}' was last graded {label(outcome['grade'])}"
+    return low
 
-    derived: list[dict] = []
+
+def _for_inspections(imported: list[dict], inspections: list[dict]) -> list[dict]:
+    """A readiness review for each inspection no imported candidate prepares for."""
+    out = []
     for insp in inspections:
         if any(c.get("inspection") == insp["id"] for c in imported):
             continue
         expected = date.fromisoformat(insp["expected"])
-        derived.append(
+        out.append(
             _derived(
                 f"INS-{insp['id']}",
                 f"Readiness for {insp['title']}",
                 insp["theme"],
                 INSPECTION_PRIORITY.get(insp["kind"], 4),
                 "inspection",
-                f"{insp['kind']} inspection {insp['id']} expected {_month(insp['expected'])}; "
-                f"window ends {PREP_LEAD_WEEKS} weeks before it",
+                f"{_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} expected "
+                f"{_month(insp['expected'])}; window ends {PREP_LEAD_WEEKS} weeks before it",
                 earliest=add_months(expected, -PREP_WINDOW_MONTHS),
                 latest=expected - timedelta(weeks=PREP_LEAD_WEEKS),
                 inspection=insp["id"],
             )
         )
+    return out
+
+
+def _names_aoi(cand: dict, aoi_id: str) -> bool:
+    source = cand.get("source") or ""
+    return aoi_id in source.split() or f"AOI {aoi_id}" in source
+
+
+def _for_aois(imported: list[dict], aois: list[dict]) -> list[dict]:
+    """A review for each area of interest no imported candidate's source names."""
+    out = []
     for aoi in aois:
-        if any(
-            aoi["id"] in (c.get("source") or "").split()
-            or f"AOI {aoi['id']}" in (c.get("source") or "")
-            for c in imported
-        ):
+        if any(_names_aoi(c, aoi["id"]) for c in imported):
             continue
         raised = date.fromisoformat(aoi["raised"]) if aoi["raised"] else None
-        derived.append(
+        out.append(
             _derived(
                 f"AOI-{aoi['id']}",
                 aoi["title"],
@@ -260,10 +260,16 @@ def derive(  # noqa: C901 (to split)
                 source=f"AOI {aoi['id']}",
             )
         )
-    covered = {c["theme"] for c in imported} | {c["theme"] for c in derived}
+    return out
+
+
+def _for_uncovered(covered: set, risky: dict, low: dict, themes: dict) -> list[dict]:
+    """A review for each theme with high-risk register items, then each theme last graded
+    low, where no candidate covers the theme yet."""
+    out = []
     for theme, refs in sorted(risky.items()):
         if theme not in covered and theme in themes:
-            derived.append(
+            out.append(
                 _derived(
                     f"REG-{theme}",
                     f"{themes[theme]}: progress on outstanding high-risk register items",
@@ -277,7 +283,7 @@ def derive(  # noqa: C901 (to split)
             covered.add(theme)
     for theme, text in sorted(low.items()):
         if theme not in covered and theme in themes:
-            derived.append(
+            out.append(
                 _derived(
                     f"GRADE-{theme}",
                     f"{themes[theme]}: deep dive after a low grade",
@@ -288,40 +294,69 @@ def derive(  # noqa: C901 (to split)
                 )
             )
             covered.add(theme)
+    return out
 
+
+def _why_imported(cand: dict, by_aoi: dict, by_inspection: dict) -> list[str]:
+    """An imported candidate's sources in words: AOIs by who raised them, its inspection."""
+    why = []
+    for part in (cand.get("source") or "").split(";"):
+        part = part.strip()
+        token = part[4:].strip() if part.upper().startswith("AOI ") else part
+        if token in by_aoi:
+            why.append(f"AOI {token} ({AOI_SOURCE_LABELS[by_aoi[token]['source']]})")
+        elif part:
+            why.append(part)
+    insp = by_inspection.get(cand.get("inspection") or "")
+    if insp:
+        why.append(
+            f"before {_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} "
+            f"({_month(insp['expected'])})"
+        )
+    return why
+
+
+def _priority_and_why(cand: dict, why: list[str], risky: dict, low: dict) -> tuple[int, str]:
+    """The candidate's priority (one more after a low grade) and every reason it exists."""
+    if cand["theme"] in risky and cand["origin"] != "register":
+        why.append(f"high-risk register items open: {', '.join(risky[cand['theme']])}")
+    priority = cand["base_priority"]
+    if cand["theme"] in low:
+        if cand["origin"] != "outcome":
+            priority = min(5, priority + 1)
+        raised = (
+            f" (priority {cand['base_priority']} raised to {priority})"
+            if priority != cand["base_priority"]
+            else ""
+        )
+        why.append(low[cand["theme"]] + raised)
+    return priority, "; ".join(why) or "imported from the candidates file"
+
+
+def derive(
+    imported: list[dict],
+    inspections: list[dict],
+    aois: list[dict],
+    high_risk: list[dict],
+    outcomes: list[dict],
+) -> tuple[list[dict], dict[str, tuple[int, str]]]:
+    """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure."""
+    by_inspection = {i["id"]: i for i in inspections}
+    by_aoi = {a["id"]: a for a in aois}
+    risky: dict[str, list[str]] = {}
+    for item in high_risk:
+        risky.setdefault(item["theme"], []).append(item["ref"])
+    low = _low_grades(outcomes)
+    derived = _for_inspections(imported, inspections) + _for_aois(imported, aois)
+    covered = {c["theme"] for c in imported} | {c["theme"] for c in derived}
+    derived += _for_uncovered(covered, risky, low, _themes())
     adjustments: dict[str, tuple[int, str]] = {}
     for cand in imported + derived:
-        why = [] if cand["origin"] == "import" else [cand["why"]]
         if cand["origin"] == "import":
-            for part in (cand.get("source") or "").split(";"):
-                part = part.strip()
-                token = part[4:].strip() if part.upper().startswith("AOI ") else part
-                if token in by_aoi:
-                    why.append(f"AOI {token} ({AOI_SOURCE_LABELS[by_aoi[token]['source']]})")
-                elif part:
-                    why.append(part)
-            insp = by_inspection.get(cand.get("inspection") or "")
-            if insp:
-                why.append(
-                    f"before {_KIND.get(insp['kind'], insp['kind'])} inspection {insp['id']} ({_month(insp['expected'])})"
-                )
-        if cand["theme"] in risky and cand["origin"] != "register":
-            why.append(f"high-risk register items open: {', '.join(risky[cand['theme']])}")
-        priority = cand["base_priority"]
-        if cand["theme"] in low:
-            if cand["origin"] != "outcome":
-                priority = min(5, priority + 1)
-            raised = (
-                f" (priority {cand['base_priority']} raised to {priority})"
-                if priority != cand["base_priority"]
-                else ""
-            )
-            why.append(low[cand["theme"]] + raised)
-        text = "; ".join(why) or "imported from the candidates file"
-        if cand["origin"] == "import":
-            adjustments[cand["id"]] = (priority, text)
+            why = _why_imported(cand, by_aoi, by_inspection)
+            adjustments[cand["id"]] = _priority_and_why(cand, why, risky, low)
         else:
-            cand["priority"], cand["why"] = priority, text
+            cand["priority"], cand["why"] = _priority_and_why(cand, [cand["why"]], risky, low)
     return derived, adjustments
 
 

@@ -19,7 +19,77 @@ def _fy(day: date, year_start: tuple[int, int]) -> int:
     return day.year if (day.month, day.day) >= year_start else day.year - 1
 
 
-def check(  # noqa: C901 (to split)
+def _days(first: date, last: date, hols) -> list[date]:
+    out, day = [], first
+    while day <= last:
+        if _working(day, hols):
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def _review_rules(item: dict, c: dict, days: list[date], hols, horizon, pins) -> list[str]:
+    """The review's own rules: working days, its length, the horizon, its window, its pin."""
+    rid, (start, end) = item["review"], horizon
+    first, last = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
+    broken = []
+    if not _working(first, hols) or not _working(last, hols):
+        broken.append(f"{rid} starts or ends on a day that is not a working day")
+    if len(days) != int(c["days"]):
+        broken.append(f"{rid} spans {len(days)} working days, not {c['days']}")
+    if first < start or last >= end:
+        broken.append(f"{rid} runs outside the horizon")
+    if c.get("earliest") and first < date.fromisoformat(c["earliest"]):
+        broken.append(f"{rid} starts before its window")
+    if c.get("latest") and last > date.fromisoformat(c["latest"]):
+        broken.append(f"{rid} ends after its window")
+    if pins and rid in pins and item["start"] != pins[rid]:
+        broken.append(f"{rid} is pinned to {pins[rid]} but starts {item['start']}")
+    team = item["team"]
+    if len(team) != int(c["team_size"]) or len(set(team)) != len(team):
+        broken.append(f"{rid} has {len(set(team))} distinct SMEs, needs {c['team_size']}")
+    return broken
+
+
+def _member_rules(rid: str, p: dict, c: dict, excluded: set) -> list[str]:
+    """The rules on who serves: the skill, never their own unit, not excluded."""
+    sid, broken = p["id"], []
+    if c["theme"] not in p["skills"]:
+        broken.append(f"{rid}: {sid} does not hold {c['theme']}")
+    if p["unit"] == c["unit"]:
+        broken.append(f"{rid}: {sid} would review their own unit {c['unit']}")
+    if (sid, "") in excluded or (sid, rid) in excluded:
+        broken.append(f"{rid}: {sid} was excluded")
+    return broken
+
+
+def _calendar_rules(rid: str, p: dict, days: list[date], booked: dict, spent, year_start):
+    """Day by day: never on two reviews at once, never when unavailable; counts the days."""
+    sid, broken = p["id"], []
+    away = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in p["unavailable"]]
+    for d in days:
+        if (sid, d) in booked:
+            broken.append(f"{sid} is on {booked[sid, d]} and {rid} on {d}")
+        booked[sid, d] = rid
+        if any(a <= d <= b for a, b in away):
+            broken.append(f"{sid} is unavailable on {d} but on {rid}")
+        spent[sid, _fy(d, year_start)] += 1
+    return broken
+
+
+def _completeness(result: dict, seen: set, cands: dict) -> list[str]:
+    """Every candidate is scheduled or explained, and every explanation has a reason."""
+    listed = seen | {u["review"] for u in result["unscheduled"]}
+    broken = [f"{rid} is neither scheduled nor explained" for rid in cands if rid not in listed]
+    broken += [
+        f"{u['review']} is unscheduled without a reason"
+        for u in result["unscheduled"]
+        if not u.get("reason")
+    ]
+    return broken
+
+
+def check(
     result: dict,
     smes: list[dict],
     candidates: list[dict],
@@ -45,7 +115,7 @@ def check(  # noqa: C901 (to split)
     broken: list[str] = []
     booked: dict[tuple[str, date], str] = {}
     spent: dict[tuple[str, int], int] = defaultdict(int)
-    seen = set()
+    seen: set[str] = set()
     for item in result["scheduled"]:
         rid = item["review"]
         c = cands.get(rid)
@@ -55,56 +125,17 @@ def check(  # noqa: C901 (to split)
         if rid in seen:
             broken.append(f"{rid} is scheduled twice")
         seen.add(rid)
-        first, last = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
-        days, day = [], first
-        while day <= last:
-            if _working(day, hols):
-                days.append(day)
-            day += timedelta(days=1)
-        if not _working(first, hols) or not _working(last, hols):
-            broken.append(f"{rid} starts or ends on a day that is not a working day")
-        if len(days) != int(c["days"]):
-            broken.append(f"{rid} spans {len(days)} working days, not {c['days']}")
-        if first < start or last >= end:
-            broken.append(f"{rid} runs outside the horizon")
-        if c.get("earliest") and first < date.fromisoformat(c["earliest"]):
-            broken.append(f"{rid} starts before its window")
-        if c.get("latest") and last > date.fromisoformat(c["latest"]):
-            broken.append(f"{rid} ends after its window")
-        if pins and rid in pins and item["start"] != pins[rid]:
-            broken.append(f"{rid} is pinned to {pins[rid]} but starts {item['start']}")
-        team = item["team"]
-        if len(team) != int(c["team_size"]) or len(set(team)) != len(team):
-            broken.append(f"{rid} has {len(set(team))} distinct SMEs, needs {c['team_size']}")
-        for sid in team:
-            p = people.get(sid)
-            if p is None:
+        days = _days(date.fromisoformat(item["start"]), date.fromisoformat(item["end"]), hols)
+        broken += _review_rules(item, c, days, hols, (start, end), pins)
+        for sid in item["team"]:
+            if sid not in people:
                 broken.append(f"{rid}: {sid} is not in the pool")
                 continue
-            if c["theme"] not in p["skills"]:
-                broken.append(f"{rid}: {sid} does not hold {c['theme']}")
-            if p["unit"] == c["unit"]:
-                broken.append(f"{rid}: {sid} would review their own unit {c['unit']}")
-            if (sid, "") in excluded or (sid, rid) in excluded:
-                broken.append(f"{rid}: {sid} was excluded")
-            away = [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in p["unavailable"]]
-            for d in days:
-                if (sid, d) in booked:
-                    broken.append(f"{sid} is on {booked[sid, d]} and {rid} on {d}")
-                booked[sid, d] = rid
-                if any(a <= d <= b for a, b in away):
-                    broken.append(f"{sid} is unavailable on {d} but on {rid}")
-                spent[sid, _fy(d, year_start)] += 1
-    for (sid, year), n in sorted(spent.items()):
-        if n > cap_days:
-            broken.append(
-                f"{sid} gives {n} days in the year from {year}, over the cap of {cap_days}"
-            )
-    listed = seen | {u["review"] for u in result["unscheduled"]}
-    for rid in cands:
-        if rid not in listed:
-            broken.append(f"{rid} is neither scheduled nor explained")
-    for u in result["unscheduled"]:
-        if not u.get("reason"):
-            broken.append(f"{u['review']} is unscheduled without a reason")
-    return broken
+            broken += _member_rules(rid, people[sid], c, excluded)
+            broken += _calendar_rules(rid, people[sid], days, booked, spent, year_start)
+    broken += [
+        f"{sid} gives {n} days in the year from {year}, over the cap of {cap_days}"
+        for (sid, year), n in sorted(spent.items())
+        if n > cap_days
+    ]
+    return broken + _completeness(result, seen, cands)

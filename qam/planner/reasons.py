@@ -22,12 +22,18 @@ MAX_WIDER_WEEKS = 13  # a window more than a quarter wider is a different review
 
 
 def _n(count: int, noun: str) -> str:
-    word = _WORDS[count] if count < len(_WORDS) else str(count)
-    return f"{word} {noun}{'' if count == 1 else 's'}"
+    return f"{_word(count)} {noun}{'' if count == 1 else 's'}"
 
 
-def _names(smes) -> str:
-    return ", ".join(f"{s.name} ({s.id})" for s in smes)
+def _word(count: int) -> str:
+    return _WORDS[count] if count < len(_WORDS) else str(count)
+
+
+def _names(smes, most: int = 4) -> str:
+    """'Owen Pritchard (SME12), Ian McAllister (SME20)'; past `most`, the first three and a count."""
+    shown = smes if len(smes) <= most else smes[: most - 1]
+    text = ", ".join(f"{s.name} ({s.id})" for s in shown)
+    return text if len(shown) == len(smes) else f"{text} and {len(smes) - len(shown)} others"
 
 
 def _theme(theme: str) -> str:
@@ -46,37 +52,57 @@ def _day(d) -> str:
 
 
 class _Plan:
-    """The plan as solved: who is booked on which days and how much of the cap each has used."""
+    """The plan as solved: who is booked on which days and how much of the cap each has used.
+
+    Days are bits (bit i: working day i), so "free for the whole review" is one AND."""
 
     def __init__(self, inst: Instance, sol: Solution):
         self.inst, self.sol = inst, sol
         self.by_id = {c.id: c for c in inst.candidates}
         self.booked: dict[str, dict[int, str]] = defaultdict(dict)
         self.used: Counter = Counter(inst.used)
+        self.away = {e.id: sum(1 << i for i in inst.blocked(e.id)) for e in inst.smes}
+        self.busy = dict(self.away)
         self._free: dict[tuple, int] = {}
+        self._eligible: dict[str, list[Sme]] = {}
+        self._splits: dict[tuple[int, int], tuple] = {}
+        self._room: dict[tuple, list[Sme]] = {}
         for rid, s in sol.starts.items():
             for sid in sol.teams[rid]:
                 for i in range(s, s + self.by_id[rid].days):
                     self.booked[sid][i] = rid
+                    self.busy[sid] |= 1 << i
                     self.used[sid, inst.horizon.fy(i)] += 1
 
-    def fits(self, e: Sme, c: Candidate, s: int, *, cap: bool, bookings: bool) -> bool:
-        span = range(s, s + c.days)
-        if not self.inst.blocked(e.id).isdisjoint(span):
-            return False
-        if bookings and any(i in self.booked[e.id] for i in span):
-            return False
-        if cap:
-            split = self.inst.year_split(c, s)
-            return all(self.used[e.id, y] + d <= self.inst.cap_days for y, d in split)
-        return True
+    def eligible(self, c: Candidate) -> list[Sme]:
+        if c.id not in self._eligible:
+            self._eligible[c.id] = self.inst.eligible(c)
+        return self._eligible[c.id]
+
+    def _with_room(self, c: Candidate, s: int) -> list[Sme]:
+        """The eligible SMEs with enough of the cap left for the review starting at `s`."""
+        if (c.days, s) not in self._splits:
+            self._splits[c.days, s] = self.inst.year_split(c, s)
+        split = self._splits[c.days, s]
+        if (c.id, split) not in self._room:
+            limit = self.inst.cap_days
+            self._room[c.id, split] = [
+                e
+                for e in self.eligible(c)
+                if all(self.used[e.id, y] + d <= limit for y, d in split)
+            ]
+        return self._room[c.id, split]
 
     def free(self, c: Candidate, s: int, *, cap=True, bookings=True) -> int:
-        """How many eligible SMEs could serve on the review starting at `s` (remembered)."""
+        """How many eligible SMEs could serve on the review starting at `s` (remembered):
+        free on each of its days (and not booked, with `bookings`), with room under the cap
+        (with `cap`)."""
         key = (c.id, s, cap, bookings)
         if key not in self._free:
-            eligible = self.inst.eligible(c)
-            self._free[key] = sum(self.fits(e, c, s, cap=cap, bookings=bookings) for e in eligible)
+            pool = self._with_room(c, s) if cap else self.eligible(c)
+            days = self.busy if bookings else self.away
+            span = ((1 << c.days) - 1) << s
+            self._free[key] = sum(1 for e in pool if not days[e.id] & span)
         return self._free[key]
 
     def most_free(self, c: Candidate, starts, *, cap=True, bookings=True) -> tuple[int, int]:
@@ -147,7 +173,7 @@ def _skill(plan: _Plan, c: Candidate) -> dict | None:
     inst, theme, where = plan.inst, _theme(c.theme), _outside(c)
     skilled = inst.skilled(c)
     outside = [s for s in skilled if s.unit != c.unit]
-    eligible = inst.eligible(c)
+    eligible = plan.eligible(c)
     recruit = f"a volunteer who holds {theme}{where} (qam sme add)"
     if not skilled:
         return {"reason": f"no volunteer holds {theme}", "fix": f"recruit {recruit}"}
@@ -180,7 +206,7 @@ def _never_together(plan: _Plan, c: Candidate) -> dict | None:
     _, free = plan.most_free(c, plan.inst.starts(c), cap=False, bookings=False)
     if free >= c.team_size:
         return None
-    eligible = plan.inst.eligible(c)
+    eligible = plan.eligible(c)
     return {
         "reason": f"its {_n(len(eligible), 'eligible volunteer')} ({_names(eligible)}) are never "
         f"available together for {c.days} working days in its window",
@@ -194,22 +220,34 @@ def _cap_spent(plan: _Plan, c: Candidate) -> dict | None:
     if free >= c.team_size:
         return None
     lo, hi = inst.window(c)
-    eligible = inst.eligible(c)
+    eligible = plan.eligible(c)
     years = sorted({hz.fy(i) for i in range(lo, hi + 1)})
     spent = [e for e in eligible if all(plan.used[e.id, y] + c.days > inst.cap_days for y in years)]
+    used = f"used their {_word(inst.cap_days)} days in " + " or ".join(
+        fy_label(y, hz.year_start) for y in years
+    )
+    return {"reason": _spent_words(c, eligible, spent, used), "fix": _staffing_fixes(plan, c)}
+
+
+def _spent_words(c: Candidate, eligible: list[Sme], spent: list[Sme], used: str) -> str:
+    """'only two volunteers hold Custody outside Western BCU (...), and both have used their
+    ten days in 2027/28', or for a big pool 'all 31 volunteers who hold ... have used ...'."""
+    theme, where = _theme(c.theme), _outside(c)
+    if len(eligible) > 4:
+        share = "all" if len(spent) == len(eligible) else f"{len(spent)} of the"
+        rest = "" if len(spent) == len(eligible) else ", and the others are never free together"
+        return f"{share} {len(eligible)} volunteers who hold {theme}{where} have {used}{rest}"
     if len(spent) == 2 == len(eligible):
         who = "both have"
     elif len(spent) == len(eligible):
-        who = "all have"
+        who = "all have" if len(spent) > 1 else "they have"
     else:
         who = f"{_n(len(spent), 'of them')} have"
-    when = " or ".join(fy_label(y, hz.year_start) for y in years)
     holds = "holds" if len(eligible) == 1 else "hold"
-    return {
-        "reason": f"only {_n(len(eligible), 'volunteer')} {holds} {_theme(c.theme)}{_outside(c)} "
-        f"({_names(eligible)}), and {who} used their {inst.cap_days} days in {when}",
-        "fix": _staffing_fixes(plan, c),
-    }
+    return (
+        f"only {_n(len(eligible), 'volunteer')} {holds} {theme}{where} ({_names(eligible)}), "
+        f"and {who} {used}"
+    )
 
 
 def _team_was_free(plan: _Plan, c: Candidate) -> dict | None:
@@ -227,7 +265,7 @@ def _rivals(plan: _Plan, c: Candidate) -> dict:
     rivals = sorted(
         {
             rid
-            for e in plan.inst.eligible(c)
+            for e in plan.eligible(c)
             for i in range(lo, hi + 1)
             if (rid := plan.booked[e.id].get(i))
         },

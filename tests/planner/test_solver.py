@@ -95,7 +95,7 @@ def test_cap_spent_is_the_reason_when_the_cap_binds():
     ]
     doc, _ = run(smes, cands, cap=6)
     assert [s["review"] for s in doc["scheduled"]] == ["R1"]
-    assert "both have used their 6 days in 2026/27" in reason(doc, "R2")
+    assert "both have used their six days in 2026/27" in reason(doc, "R2")
 
 
 def test_busy_volunteers_make_it_lower_priority():
