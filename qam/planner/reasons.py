@@ -360,12 +360,13 @@ def explain(inst: Instance, sol: Solution) -> dict[str, dict[str, str]]:
 def unscheduled(store) -> list[dict]:
     """The reviews the latest proposal could not staff (what `qam plan show` lists), each with
     its title, unit, theme label, priority, reason and fix: for the programme report."""
-    from qam.store import planner as sp
+    from qam.store import candidates as candidates_db
+    from qam.store import plans as plans_db
 
-    proposal = sp.latest_proposal(store)
+    proposal = plans_db.latest_proposal(store)
     if proposal is None:
         return []
-    cands = {c["id"]: c for c in sp.candidates(store)}
+    cands = {c["id"]: c for c in candidates_db.candidates(store)}
     out = []
     for u in proposal["result"].get("unscheduled", []):
         c = cands.get(u["review"], {})
