@@ -98,16 +98,23 @@ def _step_planner(ctx: DemoContext) -> str:
     accepted = programme.accept(ctx.store, actor=ctx.actor)
     ctx.facts["programme_reviews"] = accepted["reviews"]
     files = [ctx.out / "programme.ics", ctx.out / "programme.csv", ctx.out / "programme.xlsx"]
-    export(ctx.store, ics=files[0], csv_path=files[1], xlsx=files[2])
+    done = export(ctx.store, ics=files[0], csv_path=files[1], xlsx=files[2])
     ctx.wrote(
         files[0],
         "Programme calendar (.ics)",
-        "Every review's fieldwork dates as calendar events, to open in Outlook.",
+        "Every review's fieldwork dates as calendar events, to open in Outlook"
+        + (
+            "; invitations to each team."
+            if done["method"] == "REQUEST"
+            else " (a published schedule: set an organiser with `qam init --organiser` and "
+            "give the SMEs' emails to send invitations)."
+        ),
     )
     ctx.wrote(
         files[1],
         "Programme (.csv)",
-        "The accepted programme, a row a review, for any spreadsheet or script.",
+        "The accepted programme, a row a review, then the reviews that could not be staffed "
+        "and why, for any spreadsheet or script.",
     )
     ctx.wrote(
         files[2],
@@ -176,7 +183,7 @@ def run(
 ) -> DemoResult:
     """Build a fresh demo store from the shipped example data and write every report to `out`."""
     from qam import question_sets
-    from qam.files import write_atomic
+    from qam.files import output_mode, write_atomic
     from qam.reports.render import render
     from qam.store import Store
 
@@ -220,5 +227,5 @@ def run(
             qam_version=__version__,
             generated=datetime.now(UTC).strftime("%d %B %Y %H:%M UTC"),
         )
-    index = write_atomic(out / "index.html", html)
+    index = write_atomic(out / "index.html", html, mode=output_mode(store_path))
     return DemoResult(store_path=store_path, index=index, steps=steps, explore=explore)

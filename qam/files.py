@@ -19,8 +19,25 @@ def spreadsheet_safe(value: object) -> str:
     return "'" + text if text.startswith(RISKY_FIRST) else text
 
 
-def write_atomic(path: Path | str, data: str | bytes) -> Path:
-    """Write `data` so that `path` holds the old file or the whole new one, never half of it.
+OWNER_ONLY = 0o600
+READ_BITS = 0o444
+
+
+def output_mode(store_path: Path | str | None, *, public: bool = False) -> int:
+    """The permissions for a file made from a store: the store's own read and write bits (so a
+    store only its owner may read yields files only its owner may read), and readable by
+    everyone for a public report, which is meant to be shared. No store to copy: owner only."""
+    try:
+        mode = os.stat(store_path).st_mode & 0o666 if store_path else OWNER_ONLY
+    except OSError:
+        mode = OWNER_ONLY
+    mode |= 0o600  # whoever wrote the file can always read and replace it
+    return mode | READ_BITS if public else mode
+
+
+def write_atomic(path: Path | str, data: str | bytes, *, mode: int = OWNER_ONLY) -> Path:
+    """Write `data` so that `path` holds the old file or the whole new one, never half of it,
+    with permissions `mode` (see `output_mode`; owner-only unless told otherwise).
 
     The temporary file sits in the same folder (so os.replace is a rename on one disk) and is
     fsynced before the rename; a killed run leaves the previous file intact.
@@ -36,6 +53,8 @@ def write_atomic(path: Path | str, data: str | bytes) -> Path:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        # Set before the data goes in, so no reader ever sees the data under wider permissions.
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as fh:
             fh.write(payload)
             fh.flush()

@@ -14,28 +14,46 @@ class InitResult:
 
     force_name: str | None
     sets_loaded: list[str]
+    organiser: str | None = None  # the planner's email, organiser of the calendar invitations
 
 
-def initialise(store, *, actor: str, force_name: str | None = None) -> InitResult:
-    """Record the home force's name (if given) and load the shipped question sets."""
+def _record(store, actor: str, key: str, value: str) -> None:
+    """A store setting changed, with its event in the trail (one transaction)."""
+    old = store.setting(key)
+    if value and value != old:
+        with store.transaction():
+            store.set_setting(key, value)
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="setting",
+                entity_id=key,
+                action="set",
+                old=old,
+                new=value,
+                reason="qam init",
+            )
+
+
+def initialise(
+    store, *, actor: str, force_name: str | None = None, organiser: str | None = None
+) -> InitResult:
+    """Record the home force's name and the planner's email (if given), and load the shipped
+    question sets."""
+    from qam.planner.invitations import ORGANISER_SETTING, check_organiser
+
+    if organiser is not None:
+        organiser = check_organiser(organiser)
     if force_name is not None:
-        force_name = force_name.strip()
-        old = store.setting("force_name")
-        if force_name and force_name != old:
-            with store.transaction():
-                store.set_setting("force_name", force_name)
-                audit.append_event(
-                    store,
-                    actor=actor,
-                    entity="setting",
-                    entity_id="force_name",
-                    action="set",
-                    old=old,
-                    new=force_name,
-                    reason="qam init",
-                )
+        _record(store, actor, "force_name", force_name.strip())
+    if organiser is not None:
+        _record(store, actor, ORGANISER_SETTING, organiser)
     loaded = []
     for qs in question_sets.shipped():
         if question_sets.record(store, qs, actor):
             loaded.append(f"{qs.id} v{qs.version}")
-    return InitResult(force_name=store.setting("force_name"), sets_loaded=loaded)
+    return InitResult(
+        force_name=store.setting("force_name"),
+        sets_loaded=loaded,
+        organiser=store.setting(ORGANISER_SETTING),
+    )

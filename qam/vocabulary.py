@@ -50,6 +50,81 @@ AOI_SOURCE_LABELS = {
 }
 
 
-def label(slug: str) -> str:
-    """A slug as a person reads it: `being_progressed` -> `Being progressed`."""
-    return GRADE_LABELS.get(slug) or slug.replace("_", " ").capitalize()
+# Slugs whose words are not just the slug with spaces: acronyms and names of bodies.
+LABELS = {
+    **GRADE_LABELS,
+    **AOI_SOURCE_LABELS,
+    "peel": "PEEL",
+    "not_assessed": "Not assessed",
+}
+
+
+def label(slug: str | None) -> str:
+    """The force's words for any slug of these vocabularies, the one label helper every report,
+    export and command uses: `being_progressed` -> "Being progressed", `opcc_scrutiny` ->
+    "OPCC scrutiny", `direct_observation` -> "Direct observation". None or "" -> "Not set"."""
+    if not slug:
+        return "Not set"
+    slug = str(slug)
+    return LABELS.get(slug) or slug.replace("_", " ").strip().capitalize()
+
+
+def theme_label(slug: str | None) -> str:
+    """A theme slug as the theme vocabulary names it ("Stop and search"); a slug the vocabulary
+    does not know is shown in words rather than as a code."""
+    if not slug:
+        return "No theme"
+    from qam.question_sets import themes
+
+    return themes().get(str(slug)) or label(slug)
+
+
+def count_label(count: int, noun: str, plural: str | None = None) -> str:
+    """A count agreeing with its noun: "1 finding", "2 findings", "0 reviews";
+    `plural` for nouns that do not just take an s ("1 capture session" is regular; "1 entry",
+    "2 entries" needs plural="entries")."""
+    word = noun if count == 1 else (plural or f"{noun}s")
+    return f"{count} {word}"
+
+
+def _as_date(value):
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text) if len(text) > 10 else date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_label(value) -> str:
+    """A date as the force writes it: "29 Nov 2026" (an ISO string, a date or a datetime);
+    text that is not a date is returned as it was, and nothing as ""."""
+    day = _as_date(value)
+    if day is None:
+        return str(value or "")
+    return f"{day.day} {day:%b %Y}"
+
+
+def datetime_label(value) -> str:
+    """A moment as the force reads it: "29 Nov 2026 14:05", in UK time (the store keeps UTC)."""
+    from datetime import UTC, datetime
+
+    moment = _as_date(value)
+    if not isinstance(moment, datetime):
+        return date_label(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        moment = moment.astimezone(ZoneInfo("Europe/London"))
+    except ZoneInfoNotFoundError:  # no time zone data on this machine: keep UTC and say so
+        return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+    return f"{moment.day} {moment:%b %Y %H:%M}"

@@ -18,19 +18,28 @@ def init(
         str | None,
         typer.Option("--force-name", help="The home force's name, as its register spells it."),
     ] = None,
+    organiser: Annotated[
+        str | None,
+        typer.Option(
+            "--organiser",
+            help="The planner's own email: the organiser of the programme's calendar invitations.",
+        ),
+    ] = None,
 ) -> None:
-    """Create or upgrade the store and record the home force's name.
+    """Create or upgrade the store and record the home force's name and the planner's email.
 
-    Example: qam init --force-name "Westshire Police"
+    Example: qam init --force-name "Westshire Police" --organiser jane.smith@westshire.police.uk
     """
     from qam.initialise import initialise
 
     with open_store(create=True) as store:
-        result = initialise(store, actor=actor(), force_name=force_name)
+        result = initialise(store, actor=actor(), force_name=force_name, organiser=organiser)
         path = store.path
     typer.echo(f"Store ready at {path}.")
     if result.force_name:
         typer.echo(f"Home force: {result.force_name}.")
+    if result.organiser:
+        typer.echo(f"Calendar invitations come from: {result.organiser}.")
     if result.sets_loaded:
         typer.echo(f"Question sets loaded: {', '.join(result.sets_loaded)}.")
 

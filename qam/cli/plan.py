@@ -518,28 +518,36 @@ def accept_cmd(json_: JsonFlag = False) -> None:
 @app.command("export")
 def export_cmd(
     ics: Annotated[
-        Path | None, typer.Option("--ics", help="Write an iCalendar file (Outlook, Google).")
+        Path | None, typer.Option("--ics", help="Write calendar invitations (Outlook, Google).")
     ] = None,
     csv_: Annotated[Path | None, typer.Option("--csv", help="Write a CSV file.")] = None,
     xlsx: Annotated[
         Path | None, typer.Option("--xlsx", help="Write an Excel workbook with a timeline sheet.")
     ] = None,
-    email_pattern: Annotated[
-        str,
+    organiser: Annotated[
+        str | None,
         typer.Option(
-            "--email-pattern",
-            help="Attendee address from the SME id, e.g. {id}@westshire.police.uk.",
+            "--organiser",
+            help="Your own email, as the invitations' organiser (default: `qam init --organiser`).",
         ),
-    ] = "{id}@example.invalid",
+    ] = None,
 ) -> None:
     """Export the accepted programme (else the latest proposal) for calendars and spreadsheets.
 
-    Example: qam plan export --ics programme.ics --xlsx programme.xlsx
+    The .ics invites each review's team by the emails in the SME sheet, from the organiser's
+    address; re-exporting after a re-plan updates the same meetings. The spreadsheets list
+    the reviews that could not be staffed too, with the reason.
+
+    Example: qam plan export --ics programme.ics --xlsx programme.xlsx --organiser jane.smith@westshire.police.uk
     """
     from qam.planner.export import export
+    from qam.vocabulary import count_label
 
     with open_store() as store:
-        done = export(store, ics=ics, csv_path=csv_, xlsx=xlsx, email_pattern=email_pattern)
-    typer.echo(
-        f"Wrote the {done['from']} ({done['reviews']} reviews) to {', '.join(done['files'])}."
-    )
+        done = export(store, ics=ics, csv_path=csv_, xlsx=xlsx, organiser=organiser)
+    for warning in done["warnings"]:
+        typer.echo(f"Warning: {warning}", err=True)
+    what = count_label(done["reviews"], "review")
+    if done["unstaffed"] and (csv_ or xlsx):
+        what += f", and {count_label(done['unstaffed'], 'review')} that could not be staffed"
+    typer.echo(f"Wrote the {done['from']} ({what}) to {', '.join(done['files'])}.")

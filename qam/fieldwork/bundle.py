@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from qam.errors import AuditError, ImportFileError, RefusedError
-from qam.files import write_atomic
+from qam.files import output_mode, write_atomic
 from qam.store import audit, settings
 from qam.store import merge as merge_db
 
@@ -118,7 +118,7 @@ def export_bundle(store, path: Path | str, *, actor: str) -> dict:
         },
     }
     doc["bundle_hash"] = hashlib.sha256(canonical(doc)).hexdigest()
-    write_atomic(path, canonical(doc))
+    write_atomic(path, canonical(doc), mode=output_mode(store.path))
     return {
         "file": str(path),
         "store_id": sid,

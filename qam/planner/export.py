@@ -1,128 +1,95 @@
-"""The programme for calendars and spreadsheets: .ics, .csv and .xlsx, each written atomically.
+"""The programme for calendars and spreadsheets: .ics, .csv and .xlsx, each written atomically
+with the store's own permissions.
 
-- .ics: one all-day event per review (DTEND is the day after the last day, as iCalendar
-  wants), a UID that stays the same for a review so re-importing updates rather than
-  duplicates, the team as attendees and Corporate Development as organiser. SMEs have no
-  e-mail in the pool, so addresses come from a pattern (`{id}@example.invalid` unless the
-  force gives its own, e.g. `{id}@westshire.police.uk`).
-- .csv: cells that a spreadsheet would run as a formula (= + - @) are prefixed with '.
+- .ics: invitations, one event a review (see `qam.planner.invitations`).
+- .csv: a row a review, then a row for each review that could not be staffed, with the reason
+  and what would fix it; dates ISO (2027-05-04), themes and methods in words; cells that a
+  spreadsheet would run as a formula (= + - @) are prefixed with '.
 - .xlsx: a timeline sheet (a row per review, a column per month, the months it runs in
-  filled) and a team sheet; every cell is a value, never a formula.
+  filled), a team sheet and a "Could not be staffed" sheet; dates are real date cells shown
+  as 04/05/2027; every cell is a value, never a formula.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from qam.errors import RefusedError
+from qam.files import output_mode, write_atomic
 from qam.files import spreadsheet_safe as safe_cell
-from qam.files import write_atomic
+from qam.vocabulary import label, theme_label
 
-DEFAULT_EMAIL_PATTERN = "{id}@example.invalid"
-ORGANISER = ("Corporate Development", "corporate.development@example.invalid")
-UID_DOMAIN = "qam.example.invalid"
-
-
-def email_for(sme_id: str, pattern: str) -> str:
-    if "{id}" not in pattern or "@" not in pattern:
-        raise RefusedError(
-            f"--email-pattern '{pattern}' needs {{id}} and an @, e.g. {{id}}@westshire.police.uk."
-        )
-    return pattern.replace("{id}", sme_id.lower())
-
-
-def _themes() -> dict[str, str]:
-    from qam.question_sets import themes
-
-    return themes()
+DATE_FORMAT = "DD/MM/YYYY"  # UK day-first, as the force writes dates
+HEADINGS = (
+    "Review",
+    "Title",
+    "Theme",
+    "Unit",
+    "Start",
+    "End",
+    "Working days",
+    "Team",
+    "Methods",
+    "Inspection",
+    "Why",
+    "Could not be staffed because",
+    "What would fix it",
+)
 
 
 def _team(review: dict, smes: dict) -> list[dict]:
     return [smes.get(sid, {"id": sid, "name": sid}) for sid in review["team"]]
 
 
-def ics_bytes(
-    reviews: list[dict],
-    smes: dict,
-    *,
-    email_pattern: str = DEFAULT_EMAIL_PATTERN,
-    force_name: str | None = None,
-) -> bytes:
-    """An iCalendar file with an event for each review."""
-    from icalendar import Calendar, Event, vCalAddress, vText
-
-    cal = Calendar()
-    cal.add("prodid", "-//QAM//Quality Assurance programme//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{force_name or 'QA'} internal review programme")
-    stamp = datetime.now(UTC).replace(microsecond=0)
-    themes = _themes()
-    for review in reviews:
-        team = _team(review, smes)
-        event = Event()
-        event.add("uid", f"qam-review-{review['id']}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", date.fromisoformat(review["start"]))
-        event.add("dtend", date.fromisoformat(review["end"]) + timedelta(days=1))
-        event.add("summary", f"QA review {review['id']}: {review['title']}")
-        event.add("location", review["unit"])
-        lines = [
-            f"Internal QA review of {themes.get(review['theme'], review['theme'])} in {review['unit']}.",
-            f"{review['days']} working days from {review['start']} to {review['end']} (weekdays, not bank holidays).",
-            "Team: " + ", ".join(f"{p['name']} ({p['id']})" for p in team),
-            "Methods: " + ", ".join(m.replace("_", " ") for m in review.get("methods") or []),
-        ]
-        if review.get("inspection"):
-            lines.append(f"Prepares for inspection {review['inspection']}.")
-        event.add("description", "\n".join(lines))
-        organiser = vCalAddress(f"mailto:{ORGANISER[1]}")
-        organiser.params["cn"] = vText(ORGANISER[0])
-        event["organizer"] = organiser
-        for person in team:
-            attendee = vCalAddress(f"mailto:{email_for(person['id'], email_pattern)}")
-            attendee.params["cn"] = vText(person["name"])
-            attendee.params["role"] = vText("REQ-PARTICIPANT")
-            event.add("attendee", attendee, encode=0)
-        event.add("transp", "OPAQUE")
-        cal.add_component(event)
-    return cal.to_ical()
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
-_COLUMNS = (
-    "id",
-    "title",
-    "theme",
-    "unit",
-    "start",
-    "end",
-    "days",
-    "team",
-    "methods",
-    "inspection",
-    "why",
-)
+def _row(review: dict, smes: dict) -> list:
+    """One scheduled review as the values under HEADINGS (dates as dates)."""
+    return [
+        review["id"],
+        review["title"],
+        theme_label(review["theme"]),
+        review["unit"],
+        _day(review["start"]),
+        _day(review["end"]),
+        review.get("days"),
+        "; ".join(f"{p.get('name') or p['id']} ({p['id']})" for p in _team(review, smes)),
+        "; ".join(label(m) for m in review.get("methods") or []),
+        review.get("inspection") or "",
+        review.get("why") or "",
+        "",
+        "",
+    ]
 
 
-def _flat(review: dict, smes: dict) -> dict:
-    return {
-        **review,
-        "team": "; ".join(f"{p['name']} ({p['id']})" for p in _team(review, smes)),
-        "methods": "; ".join(review.get("methods") or []),
-    }
+def _unstaffed_row(u: dict) -> list:
+    """One review that could not be staffed (`qam.planner.reasons.unscheduled`), under HEADINGS."""
+    return [u["review"], u["title"], u["theme"], u["unit"], None, None, None, "", "", "", ""] + [
+        u["reason"],
+        u.get("fix") or "",
+    ]
 
 
-def csv_bytes(reviews: list[dict], smes: dict) -> bytes:
+def _csv_cell(value) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_cell(value)
+
+
+def csv_bytes(reviews: list[dict], smes: dict, unstaffed: list[dict] = ()) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
-    writer.writerow(_COLUMNS)
-    for review in reviews:
-        flat = _flat(review, smes)
-        writer.writerow([safe_cell(flat.get(c)) for c in _COLUMNS])
+    writer.writerow(HEADINGS)
+    for values in [_row(r, smes) for r in reviews] + [_unstaffed_row(u) for u in unstaffed]:
+        writer.writerow([_csv_cell(v) for v in values])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -137,73 +104,122 @@ def _months(reviews: list[dict]) -> list[tuple[int, int]]:
 
 
 def _set(cell, value) -> None:
+    """A value in a cell: text stays text (never a formula), a date is a date cell."""
     cell.value = value
-    if isinstance(value, str):
+    if isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, str):
         cell.data_type = "s"  # a string that starts with = stays text, never a formula
 
 
-def xlsx_bytes(reviews: list[dict], smes: dict, *, title: str = "Programme") -> bytes:
-    """A workbook a person reads as a timeline, plus the teams."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _headings(ws, row: int, headings, font) -> None:
+    for col, heading in enumerate(headings, start=1):
+        _set(ws.cell(row=row, column=col), heading)
+        ws.cell(row=row, column=col).font = font
+
+
+def _timeline(ws, reviews: list[dict], smes: dict, title: str, styles: dict) -> None:
+    from openpyxl.styles import Alignment, Font
 
     from qam.planner.calendar import working_days_between
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Timeline"
-    bold, fill = Font(bold=True), PatternFill("solid", start_color="1F6FB2", end_color="1F6FB2")
-    white = Font(bold=True, color="FFFFFF")
     months = _months(reviews) if reviews else []
     fixed = ["Review", "Title", "Unit", "Start", "End", "Team"]
     _set(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    for col, heading in enumerate(
-        fixed + [date(y, m, 1).strftime("%b %Y") for y, m in months], start=1
-    ):
-        _set(ws.cell(row=3, column=col), heading)
-        ws.cell(row=3, column=col).font = bold
+    _headings(ws, 3, fixed + [date(y, m, 1).strftime("%b %Y") for y, m in months], styles["bold"])
     for row_no, review in enumerate(reviews, start=4):
-        flat = _flat(review, smes)
-        for col, key in enumerate(("id", "title", "unit", "start", "end", "team"), start=1):
-            _set(ws.cell(row=row_no, column=col), str(flat.get(key) or ""))
-        days = working_days_between(
-            date.fromisoformat(review["start"]), date.fromisoformat(review["end"])
-        )
+        values = _row(review, smes)
+        for col, index in enumerate((0, 1, 3, 4, 5, 7), start=1):
+            _set(ws.cell(row=row_no, column=col), values[index] or "")
+        days = working_days_between(_day(review["start"]), _day(review["end"]))
         for offset, (y, m) in enumerate(months):
             n = sum(1 for d in days if (d.year, d.month) == (y, m))
             if n:
                 cell = ws.cell(row=row_no, column=len(fixed) + 1 + offset)
                 _set(cell, f"{n}d")
-                cell.fill, cell.font = fill, white
+                cell.fill, cell.font = styles["fill"], styles["white"]
                 cell.alignment = Alignment(horizontal="center")
-    for col, width in zip("ABCDEF", (8, 60, 24, 11, 11, 40), strict=True):
+    for col, width in zip("ABCDEF", (8, 60, 24, 12, 12, 40), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "C4"
-    team_ws = wb.create_sheet("Teams")
-    for col, heading in enumerate(
-        ("Review", "Start", "End", "SME", "Name", "Role", "Unit"), start=1
-    ):
-        _set(team_ws.cell(row=1, column=col), heading)
-        team_ws.cell(row=1, column=col).font = bold
+
+
+def _teams(ws, reviews: list[dict], smes: dict, styles: dict) -> None:
+    _headings(ws, 1, ("Review", "Start", "End", "SME", "Name", "Role", "Unit"), styles["bold"])
     row_no = 2
     for review in reviews:
         for person in _team(review, smes):
             values = (
                 review["id"],
-                review["start"],
-                review["end"],
+                _day(review["start"]),
+                _day(review["end"]),
                 person["id"],
-                person.get("name"),
+                person.get("name") or "",
                 person.get("role") or "",
                 person.get("unit") or "",
             )
             for col, value in enumerate(values, start=1):
-                _set(team_ws.cell(row=row_no, column=col), str(value or ""))
+                _set(ws.cell(row=row_no, column=col), value)
             row_no += 1
+    for col, width in zip("ABCDEFG", (8, 12, 12, 8, 24, 32, 24), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def _unstaffed(ws, unstaffed: list[dict], styles: dict) -> None:
+    from openpyxl.styles import Alignment
+
+    headings = ("Review", "Title", "Theme", "Unit", "Priority", "Why", "What would fix it")
+    _headings(ws, 1, headings, styles["bold"])
+    for row_no, u in enumerate(unstaffed, start=2):
+        values = (u["review"], u["title"], u["theme"], u["unit"], u.get("priority"))
+        for col, value in enumerate(values + (u["reason"], u.get("fix") or ""), start=1):
+            _set(ws.cell(row=row_no, column=col), value)
+            ws.cell(row=row_no, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+    if not unstaffed:
+        _set(ws.cell(row=2, column=1), "Every candidate review was staffed.")
+    for col, width in zip("ABCDEFG", (8, 40, 24, 20, 9, 60, 50), strict=True):
+        ws.column_dimensions[col].width = width
+
+
+def xlsx_bytes(
+    reviews: list[dict], smes: dict, unstaffed: list[dict] = (), *, title: str = "Programme"
+) -> bytes:
+    """A workbook a person reads as a timeline, plus the teams and what could not be staffed."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    styles = {
+        "bold": Font(bold=True),
+        "fill": PatternFill("solid", start_color="1F6FB2", end_color="1F6FB2"),
+        "white": Font(bold=True, color="FFFFFF"),
+    }
+    wb = Workbook()
+    wb.active.title = "Timeline"
+    _timeline(wb.active, reviews, smes, title, styles)
+    _teams(wb.create_sheet("Teams"), reviews, smes, styles)
+    _unstaffed(wb.create_sheet("Could not be staffed"), list(unstaffed), styles)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _calendar(store, reviews: list[dict], smes: dict, organiser: str | None):
+    """The invitations, and what the last export sent updated (one transaction)."""
+    from qam.planner import invitations
+    from qam.store import candidates as candidates_db
+    from qam.store.settings import store_id
+
+    organiser = organiser or store.setting(invitations.ORGANISER_SETTING)
+    return invitations.build(
+        reviews,
+        smes,
+        store_id=store_id(store),
+        organiser=organiser,
+        sent=invitations.load_sent(store),
+        force_name=store.setting("force_name"),
+        inspections={i["id"]: i["title"] for i in candidates_db.inspections(store)},
+    )
 
 
 def export(
@@ -212,31 +228,39 @@ def export(
     ics: Path | None = None,
     csv_path: Path | None = None,
     xlsx: Path | None = None,
-    email_pattern: str = DEFAULT_EMAIL_PATTERN,
+    organiser: str | None = None,
 ) -> dict:
-    """Write the accepted programme (else the latest proposal) to each file asked for."""
+    """Write the accepted programme (else the latest proposal) to each file asked for.
+
+    Returns {"from", "reviews", "unstaffed", "files", "method", "warnings"}."""
+    from qam.planner.invitations import check_organiser, save_sent
     from qam.planner.programme import programme_or_proposal
+    from qam.planner.reasons import unscheduled
     from qam.store import smes as smes_db
 
     if not (ics or csv_path or xlsx):
         raise RefusedError("Say what to write: --ics FILE, --csv FILE and/or --xlsx FILE.")
+    if organiser is not None:
+        organiser = check_organiser(organiser)
     which, reviews = programme_or_proposal(store)
     if not reviews:
         raise RefusedError("The programme has no reviews to export; solve and accept a plan first.")
     smes = {s["id"]: s for s in smes_db.smes(store)}
-    force = store.setting("force_name")
-    written = []
+    unstaffed = unscheduled(store)
+    mode = output_mode(store.path)
+    done = {"from": which, "reviews": len(reviews), "unstaffed": len(unstaffed), "files": []}
+    done.update(method=None, warnings=[])
     if ics:
-        written.append(
-            str(
-                write_atomic(
-                    ics, ics_bytes(reviews, smes, email_pattern=email_pattern, force_name=force)
-                )
-            )
-        )
+        calendar = _calendar(store, reviews, smes, organiser)
+        done["files"].append(str(write_atomic(ics, calendar.data, mode=mode)))
+        save_sent(store, calendar.sent)
+        done.update(method=calendar.method, warnings=calendar.warnings)
     if csv_path:
-        written.append(str(write_atomic(csv_path, csv_bytes(reviews, smes))))
+        data = csv_bytes(reviews, smes, unstaffed)
+        done["files"].append(str(write_atomic(csv_path, data, mode=mode)))
     if xlsx:
-        label = f"{force or 'QA'} internal review programme ({which})"
-        written.append(str(write_atomic(xlsx, xlsx_bytes(reviews, smes, title=label))))
-    return {"from": which, "reviews": len(reviews), "files": written}
+        force = store.setting("force_name")
+        label_ = f"{force or 'QA'} internal review programme ({which})"
+        data = xlsx_bytes(reviews, smes, unstaffed, title=label_)
+        done["files"].append(str(write_atomic(xlsx, data, mode=mode)))
+    return done

@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 
 from qam.errors import QamError
+from qam.files import output_mode, write_atomic
 from qam.files import spreadsheet_safe as neutralise
-from qam.files import write_atomic
 
 FIELDS = (
     ("ref", "ref"),
@@ -119,5 +119,5 @@ def export_register(store, path: Path | str) -> dict:
     items = sql.query_items(store)
     headers, rows = _records(items)
     data = _csv_bytes(headers, rows) if kind == ".csv" else _xlsx_bytes(headers, rows)
-    write_atomic(path, data)
+    write_atomic(path, data, mode=output_mode(store.path))
     return {"path": str(path), "items": len(items), "format": kind[1:]}

@@ -145,14 +145,18 @@ def bar_chart(
 def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> Chart:
     """The programme as a Gantt chart: one bar a review, a dashed line an expected inspection.
 
-    reviews: (label, start date, end date, detail) tuples; inspections: (short label, date, kind,
-    title): the chart shows the short label, the table the title.
+    reviews: (label, start date, end date, detail) tuples; inspections: (title, date, kind
+    label) tuples. Each inspection's line carries a number, and the legend under the chart
+    gives the number's title and date: a title is too long to sit on the line itself.
     """
     matplotlib, plt = _pyplot()
     import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    from qam.vocabulary import date_label
 
     reviews = list(reviews)
-    inspections = list(inspections)  # (short label drawn on the chart, date, kind, full title)
+    inspections = sorted(inspections, key=lambda i: i[1])
     rows = max(len(reviews), 1)
     with matplotlib.rc_context(_RC):
         fig, ax = _figure(rows + 2, width=7.2)
@@ -160,18 +164,22 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
             y = rows - i
             width = max((r_end - r_start).days + 1, 3)
             ax.barh(y, width, left=mdates.date2num(r_start), height=0.6, color=ACCENT)
-        ax.set_yticks([rows - i for i in range(len(reviews))], [short(r[0], 40) for r in reviews])
-        for n, (label, when, kind, _title) in enumerate(inspections):
-            colour = "#b3261e" if kind == "peel" else "#b26a00"
+        ax.set_yticks([rows - i for i in range(len(reviews))], [short(r[0], 44) for r in reviews])
+        handles, names = [], []
+        for n, (name, when, kind) in enumerate(inspections, start=1):
+            colour = "#b3261e" if kind == "PEEL" else "#b26a00"
             ax.axvline(mdates.date2num(when), color=colour, linestyle="--", linewidth=1)
             ax.annotate(
-                short(label, 12),
-                (mdates.date2num(when), rows + 0.7 + (n % 3) * 0.5),
+                str(n),
+                (mdates.date2num(when), rows + 0.8 + ((n - 1) % 2) * 0.6),
                 fontsize=7,
+                fontweight="bold",
                 color=colour,
                 ha="center",
                 annotation_clip=False,
             )
+            handles.append(Line2D([], [], color=colour, linestyle="--", linewidth=1))
+            names.append(f"{n}  {short(name, 80)} ({kind}, expected {date_label(when)})")
         ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
         ax.set_ylim(0.3, rows + 2.2)
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
@@ -179,10 +187,22 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.grid(axis="x", which="major", color="#d5dbe3", linewidth=0.6)
         ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
-    table = [[label, s.isoformat(), e.isoformat(), detail] for label, s, e, detail in reviews]
+        if handles:
+            ax.legend(
+                handles,
+                names,
+                title="Expected inspections",
+                title_fontsize=8,
+                fontsize=7,
+                loc="upper left",
+                bbox_to_anchor=(-0.45, -0.08),
+                frameon=False,
+                alignment="left",
+            )
+    table = [[label, date_label(s), date_label(e), detail] for label, s, e, detail in reviews]
     table += [
-        [f"Inspection {label}: {title}", when.isoformat(), "", kind]
-        for label, when, kind, title in inspections
+        [f"Inspection {n}: {name}", date_label(when), "", kind]
+        for n, (name, when, kind) in enumerate(inspections, start=1)
     ]
     return Chart(
         title=title,

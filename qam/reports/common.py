@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from qam import vocabulary
 from qam.errors import RefusedError
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, PUBLIC_MARKING, STAKEHOLDER, VIEWS, Page
 from qam.vocabulary import GRADE_LABELS, label
@@ -86,16 +87,21 @@ def grade_label(grade: str | None) -> str:
 
 
 def theme_label(slug: str | None) -> str:
-    """A theme slug as its title from themes.yaml (unknown slugs shown as typed, escaped later)."""
-    from qam.question_sets import themes
-
-    if not slug:
-        return "No theme"
-    return themes().get(slug, str(slug))
+    """A theme slug as its label in the theme vocabulary (`qam.vocabulary.theme_label`)."""
+    return vocabulary.theme_label(slug)
 
 
 def status_label(slug: str | None) -> str:
-    return label(slug) if slug else "Not set"
+    return label(slug)
+
+
+def sentence(text: str | None) -> str:
+    """A clause as a sentence: first letter up, a full stop at the end ("" stays "")."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def file_slug(text: str) -> str:

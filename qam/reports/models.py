@@ -126,6 +126,10 @@ class ProgrammeReport:
     coverage: Chart  # PEEL areas: reviews planned and findings
     coverage_rows: list[dict]  # area, planned_reviews, reviews_with_findings, findings, covered
     aois: list[dict]  # id, title, source, theme, reviews, covered
+    # Candidate reviews the latest plan could not staff, as `qam plan show` words them:
+    # review, title, unit, theme (label), priority, reason, fix (what would let it be staffed).
+    unstaffed: list[dict]
+    unstaffed_note: str  # which plan the list comes from, when not the accepted one, or ""
     cap: int
     abstraction: Chart | None
     over_cap: list[dict]  # name, year, days

@@ -92,13 +92,15 @@ def write(
     unit: str | None = None,
 ) -> Path:
     """Build, render and atomically write one report into folder `out`; returns its path."""
-    from qam.files import write_atomic
+    from qam.files import output_mode, write_atomic
 
     view = check_view(view)
     template, report = build(store, kind, view, review_id=review_id, theme=theme, unit=unit)
     extra = "".join(f"-{file_slug(v)}" for v in (theme, unit) if v)
     html = render_report(template, report)
-    return write_atomic(Path(out) / file_name(kind, view, review_id, extra), html)
+    # A public report is for the website: readable by everyone; the rest keep the store's bits.
+    mode = output_mode(store.path, public=view == PUBLIC)
+    return write_atomic(Path(out) / file_name(kind, view, review_id, extra), html, mode=mode)
 
 
 def write_all(store, out: Path) -> list[dict]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from qam.reports import catalogue, charts
-from qam.reports.common import page, refuse_sensitive_public, theme_label
+from qam.reports.common import page, refuse_sensitive_public, sentence, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, CountTable, ProgrammeReport, PublicProgramme
 from qam.reports.suppression import single, suppress
-from qam.vocabulary import AOI_SOURCE_LABELS, label
+from qam.vocabulary import date_label, label
 
 MONTHS = 18
 
@@ -45,8 +45,10 @@ def abstraction_cap(store, default: int = 10) -> int:
 
 def _gather(store) -> dict:
     from qam.analysis import coverage
+    from qam.planner.reasons import unscheduled
     from qam.store import candidates as candidates_db
     from qam.store import findings as findings_db
+    from qam.store import plans as plans_db
     from qam.store import programme as programme_db
     from qam.store import sessions as sessions_db
 
@@ -72,7 +74,19 @@ def _gather(store) -> dict:
     )
     data["aois"] = coverage.aoi_coverage(candidates_db.areas_of_interest(store), reviews)
     data["window"] = window(reviews, inspections)
+    data["unstaffed"] = unscheduled(store)
+    data["proposal"] = plans_db.latest_proposal(store)
     return data
+
+
+def _unstaffed_note(proposal: dict | None) -> str:
+    """Which plan the 'Could not be staffed' list comes from, when that is not obvious."""
+    if proposal is None:
+        return "No plan has been solved yet (qam plan solve)."
+    if proposal.get("accepted_at"):
+        return ""
+    made = date_label(proposal.get("created_at"))
+    return f"From the latest proposal, solved on {made} and not yet accepted."
 
 
 def build(store, view: str = STAKEHOLDER):
@@ -89,16 +103,16 @@ def build(store, view: str = STAKEHOLDER):
         end,
         [
             (
-                f"{r['id']} {r['unit'] or ''}".strip(),
+                f"{theme_label(r['theme'])}, {r['unit'] or 'no unit'}",
                 _d(r["start"]),
                 _d(r["end"]) or _d(r["start"]),
-                f"{theme_label(r['theme'])}; {r['status'] or 'planned'}",
+                f"{r['id']}: {label(r['status'] or 'planned')}",
             )
             for r in reviews
             if _d(r["start"])
         ],
         [
-            (i["id"], _d(i["expected"]), i["kind"] or "", i["title"] or i["id"])
+            (i["title"] or i["id"], _d(i["expected"]), label(i["kind"] or "unknown"))
             for i in inspections
             if _d(i["expected"])
         ],
@@ -141,7 +155,10 @@ def build(store, view: str = STAKEHOLDER):
             [int(d) for d in ab["days"]],
             data["cap"],
         )
-    progress = data["progress"].to_dict("records")
+    progress = [
+        {**p, "status": label(p["status"] or "planned")}
+        for p in data["progress"].to_dict("records")
+    ]
     insp_rows = []
     for i in inspections:
         before = [
@@ -151,6 +168,7 @@ def build(store, view: str = STAKEHOLDER):
         insp_rows.append(
             {
                 **i,
+                "expected": date_label(i["expected"]),
                 "kind_label": label(i["kind"] or "unknown"),
                 "reviews": before,
                 "ready": bool(before),
@@ -166,11 +184,16 @@ def build(store, view: str = STAKEHOLDER):
         aois=[
             {
                 **a,
-                "source": AOI_SOURCE_LABELS.get(a["source"], a["source"]),
+                "source": label(a["source"]),
                 "theme": theme_label(a["theme"]),
             }
             for a in data["aois"].to_dict("records")
         ],
+        unstaffed=[
+            {**u, "reason": sentence(u["reason"]), "fix": sentence(u["fix"])}
+            for u in data["unstaffed"]
+        ],
+        unstaffed_note=_unstaffed_note(data["proposal"]),
         cap=data["cap"],
         abstraction=abstraction,
         over_cap=[r for r in ab.to_dict("records") if r["over_cap"]],

@@ -52,3 +52,24 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_files_take_the_mode_they_are_given_even_when_replacing_one(tmp_path):
+    import os
+    import stat
+
+    from qam.files import output_mode
+
+    store = tmp_path / "qam.db"
+    store.write_bytes(b"")
+    target = tmp_path / "report.html"
+    write_atomic(target, "wide", mode=0o644)
+    os.chmod(store, 0o600)
+    write_atomic(target, "narrow", mode=output_mode(store))
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert output_mode(store, public=True) == 0o644
+    os.chmod(store, 0o660)
+    assert output_mode(store) == 0o660
+    assert output_mode(tmp_path / "missing.db") == 0o600  # nothing to copy: owner only
+    write_atomic(target, "default")
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
