@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from qam.errors import QamError
 
@@ -35,12 +38,14 @@ def output_mode(store_path: Path | str | None, *, public: bool = False) -> int:
     return mode | READ_BITS if public else mode
 
 
-def write_atomic(path: Path | str, data: str | bytes, *, mode: int = OWNER_ONLY) -> Path:
-    """Write `data` so that `path` holds the old file or the whole new one, never half of it,
+@contextlib.contextmanager
+def atomic_file(path: Path | str, *, mode: int = OWNER_ONLY) -> Iterator[BinaryIO]:
+    """A binary file to write that appears at `path` whole when the block ends, or not at all,
     with permissions `mode` (see `output_mode`; owner-only unless told otherwise).
 
     The temporary file sits in the same folder (so os.replace is a rename on one disk) and is
-    fsynced before the rename; a killed run leaves the previous file intact.
+    fsynced before the rename; a killed run, or an error in the block, leaves the previous
+    file intact and no partial file under the final name.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -50,17 +55,22 @@ def write_atomic(path: Path | str, data: str | bytes, *, mode: int = OWNER_ONLY)
         raise QamError(
             f"Cannot create the folder {folder} ({err.strerror}); choose another path."
         ) from err
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         # Set before the data goes in, so no reader ever sees the data under wider permissions.
         os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as fh:
-            fh.write(payload)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_atomic(path: Path | str, data: str | bytes, *, mode: int = OWNER_ONLY) -> Path:
+    """Write `data` so that `path` holds the old file or the whole new one, never half of it."""
+    with atomic_file(path, mode=mode) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)

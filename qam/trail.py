@@ -57,17 +57,22 @@ class Verification:
     head: str
 
 
-def verify(rows: list[dict], expect_head: str | None = None) -> Verification:
-    """Check every row's link and hash; raise AuditError naming the first that fails."""
-    prev = GENESIS_HASH
-    expected_seq = 1
-    for row in rows:
+class Chain:
+    """Checks a trail one event at a time, as it is read (a bundle's trail is streamed)."""
+
+    def __init__(self) -> None:
+        self.head = GENESIS_HASH
+        self.events = 0
+
+    def add(self, row: dict) -> None:
+        """Check the next event's place, link and hash; raise AuditError naming it if wrong."""
+        expected_seq = self.events + 1
         if row["seq"] != expected_seq:
             raise AuditError(
                 f"audit_log row seq {expected_seq} is missing (next row is seq {row['seq']}): "
                 "events were deleted or reordered."
             )
-        if row["prev_hash"] != prev:
+        if row["prev_hash"] != self.head:
             raise AuditError(
                 f"audit_log row seq {row['seq']} does not verify: it does not link to the row before it."
             )
@@ -75,11 +80,22 @@ def verify(rows: list[dict], expect_head: str | None = None) -> Verification:
             raise AuditError(
                 f"audit_log row seq {row['seq']} does not verify: its content was changed after it was written."
             )
-        prev = row["hash"]
-        expected_seq += 1
-    if expect_head and expect_head != prev and not any(r["hash"] == expect_head for r in rows):
+        self.head = row["hash"]
+        self.events = expected_seq
+
+
+def verify(rows: list[dict], expect_head: str | None = None) -> Verification:
+    """Check every row's link and hash; raise AuditError naming the first that fails."""
+    chain = Chain()
+    for row in rows:
+        chain.add(row)
+    if (
+        expect_head
+        and expect_head != chain.head
+        and not any(r["hash"] == expect_head for r in rows)
+    ):
         raise AuditError(
             f"The chain no longer contains the head {expect_head[:16]}… you filed: "
             "events at the end of the trail were removed."
         )
-    return Verification(events=len(rows), head=prev)
+    return Verification(events=chain.events, head=chain.head)

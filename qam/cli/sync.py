@@ -17,11 +17,11 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.
 
 @app.command("export")
 def export_cmd(file: Annotated[Path, typer.Argument(help="The bundle file to write.")]) -> None:
-    """Write this store's reviews, question sets, register, findings, decisions and trail to one bundle.
+    """Write this store's reviews and their teams, question sets, register, findings, decisions and trail to one bundle.
 
     Example: qam sync export laptop-sgt-eastern.qam-bundle
     """
-    from qam.fieldwork.bundle import export_bundle
+    from qam.sync.export import export_bundle
 
     with open_store() as store:
         result = export_bundle(store, file, actor=actor())
@@ -43,7 +43,7 @@ def import_cmd(
 
     Example: qam sync import laptop-sgt-eastern.qam-bundle
     """
-    from qam.fieldwork.merge import import_bundle
+    from qam.sync.merge import import_bundle
 
     with open_store(create=True) as store:
         receipt = import_bundle(store, file, actor=actor())
@@ -59,6 +59,7 @@ def import_cmd(
     )
     names = {
         "question_set": "question set versions",
+        "sme": "SMEs on review teams",
         "review": "reviews",
         "review_team": "team places",
         "register_item": "register items",
@@ -110,7 +111,7 @@ def conflicts_cmd(
 
     Example: qam sync conflicts --json
     """
-    from qam.fieldwork.merge import conflicts
+    from qam.sync.conflicts import conflicts
 
     with open_store() as store:
         rows, found = conflicts(store, open_only=not all_)
@@ -167,7 +168,7 @@ def resolve_cmd(
 
     Example: qam sync resolve R-2021-014 being_progressed --reason "Handover audit not yet repeated"
     """
-    from qam.fieldwork.merge import resolve
+    from qam.sync.conflicts import resolve
 
     with open_store() as store:
         decision = resolve(
@@ -195,7 +196,7 @@ def resolve_finding_cmd(
 
     Example: qam sync resolve-finding 3f0c9a2e-... --keep 9b1d4c7a-... --reason "Matches the custody record"
     """
-    from qam.fieldwork.merge import resolve_finding
+    from qam.sync.conflicts import resolve_finding
 
     with open_store() as store:
         result = resolve_finding(store, finding_id, keep, reason=reason, actor=actor())

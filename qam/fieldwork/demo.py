@@ -11,14 +11,14 @@ import uuid
 from pathlib import Path
 
 from qam import clock
-from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.findings import record_answer
-from qam.fieldwork.merge import import_bundle
 from qam.fieldwork.sessions import finalise, open_session, question_set_for, session_set
 from qam.planner.reviews import add_review, list_reviews
 from qam.store import findings as findings_db
 from qam.store import register as register_db
 from qam.store import sessions as sessions_db
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
 
 NOTES = [
     "Handover between detention officers covered each detainee's risk assessment, medication and "

@@ -11,7 +11,7 @@ in one transaction with one chained trail event (entity "retention", action "pur
 holds counts and review ids only: an event carrying the purged words would defeat it.
 Afterwards the store file is rewritten and the WAL emptied, so the bytes are really gone.
 
-Sync (qam/fieldwork/merge.py): a store that imports a bundle listing purged records purges
+Sync (qam/sync/merge.py): a store that imports a bundle listing purged records purges
 its own copies of them in the same import (`apply_purges`), and never imports them again, so
 an old laptop bundle cannot bring a purged finding back and is not refused as a conflict.
 """

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from qam.store.db import chunks
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, REFERENCE, Carried, Table
 from qam.trail import GENESIS_HASH, event_hash
 
 if TYPE_CHECKING:
@@ -36,9 +36,22 @@ EVENT = Table(
     key=("event_id",),
 )
 SYNCED = Table(
-    "synced_event", ("original_event_id", "local_event_id", "store_id"), key=("original_event_id",)
+    "synced_event",
+    ("original_event_id", "local_event_id", "store_id"),
+    key=("original_event_id",),
+    local={"store_id": "the store a merged event came from is written inside the event itself"},
 )
 _COLUMNS = EVENT.columns
+# A bundle carries the exporter's whole trail (verified as it is read) and which of its events
+# wrap events merged from elsewhere; the same event id with other content is refused.
+BUNDLE = (
+    Carried(
+        EVENT,
+        IMMUTABLE,
+        compare=("at", "actor", "entity", "entity_id", "action", "old", "new", "reason"),
+    ),
+    Carried(SYNCED, REFERENCE),
+)
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -100,27 +113,51 @@ def append_event(
     at: str | None = None,
 ) -> dict:
     """Append one event to the chain, inside the caller's transaction (or its own)."""
+    event = {
+        "event_id": event_id,
+        "at": at,
+        "actor": actor,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "old": old,
+        "new": new,
+        "reason": reason,
+    }
+    return append_events(store, [event])[0]
+
+
+def append_events(store: Store, events: Iterable[dict]) -> list[dict]:
+    """Append events in order, each chained to the one before, with one statement for all.
+
+    Each event gives actor, entity, entity_id, action and optionally old, new (any JSON
+    value), reason, event_id and at. Inside the caller's transaction (or its own).
+    """
     with store.transaction():
         last = store.conn.execute(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
         ).fetchone()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        row = {
-            "seq": seq,
-            "event_id": event_id or str(uuid.uuid4()),
-            "at": at or datetime.now(UTC).isoformat(timespec="microseconds"),
-            "actor": actor,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "action": action,
-            "old": _encode(old),
-            "new": _encode(new),
-            "reason": reason,
-            "prev_hash": prev_hash,
-        }
-        row["hash"] = event_hash(row)
-        store.conn.execute(EVENT.insert_sql(), [row[c] for c in _COLUMNS])
-    return row
+        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        rows = []
+        for event in events:
+            seq += 1
+            row = {
+                "seq": seq,
+                "event_id": event.get("event_id") or str(uuid.uuid4()),
+                "at": event.get("at") or datetime.now(UTC).isoformat(timespec="microseconds"),
+                "actor": event["actor"],
+                "entity": event["entity"],
+                "entity_id": str(event["entity_id"]),
+                "action": event["action"],
+                "old": _encode(event.get("old")),
+                "new": _encode(event.get("new")),
+                "reason": event.get("reason"),
+                "prev_hash": prev_hash,
+            }
+            row["hash"] = prev_hash = event_hash(row)
+            rows.append(row)
+        store.conn.executemany(EVENT.insert_sql(), ([r[c] for c in _COLUMNS] for r in rows))
+    return rows
 
 
 def events(store: Store, *, entity: str | None = None, entity_id: str | None = None) -> list[dict]:
@@ -176,21 +213,38 @@ def events_with_text(store: Store, entity: str, ids: Iterable[str]) -> int:
 # ----------------------------------------------------------------------------- synced events
 
 
-def synced_original_ids(store: Store) -> set[str]:
-    return {r[0] for r in store.conn.execute("SELECT original_event_id FROM synced_event")}
+def record_synced_events(store: Store, rows: Iterable[tuple[str, str, str | None]]) -> None:
+    """(original event id, local wrapper event id, store it came from) for merged events."""
+    store.conn.executemany(SYNCED.insert_sql(), rows)
 
 
-def local_event_ids(store: Store) -> set[str]:
-    return {r[0] for r in store.conn.execute("SELECT event_id FROM audit_log")}
+def incoming_events(
+    store: Store, events: str, synced: str, *, skip: str, into: str
+) -> tuple[Iterator[dict], int, int]:
+    """Events staged from a bundle (`events`, `synced`: the staged tables) not here yet.
 
-
-def record_synced_event(store: Store, original: str, local: str, origin: str | None) -> None:
-    store.conn.execute(SYNCED.insert_sql(), [original, local, origin])
-
-
-def synced_events(store: Store) -> dict[str, str]:
-    """local wrapper event id -> original event id."""
-    return {
-        r[1]: r[0]
-        for r in store.conn.execute("SELECT original_event_id, local_event_id FROM synced_event")
-    }
+    An event is here if its original id (the bundle's wrapper names it in `synced`) is one of
+    this store's events or of those it merged before. `skip` is SQL on the event `e` that
+    leaves it out (an event about a record purged under retention). Returns the events to
+    merge in chain order (each with `original` and `wrapper`), how many were here already and
+    how many were skipped. `into` is a scratch table to copy them to first.
+    """
+    original = "coalesce(s.original_event_id, e.event_id)"
+    here = (
+        f"({original} IN (SELECT event_id FROM main.audit_log) OR "
+        f"{original} IN (SELECT original_event_id FROM main.synced_event))"
+    )
+    source = f"FROM {events} e LEFT JOIN {synced} s ON s.local_event_id = e.event_id"
+    present, skipped = store.conn.execute(
+        f"SELECT coalesce(sum({here}), 0), coalesce(sum(NOT {here} AND {skip}), 0) {source}"
+    ).fetchone()
+    # Copied aside first, so appending to the trail never changes what is being read.
+    store.conn.execute(f"DROP TABLE IF EXISTS {into}")
+    store.conn.execute(
+        f"CREATE TABLE {into} AS SELECT {EVENT.select(alias='e')}, "
+        f"{original} AS original, s.local_event_id IS NOT NULL AS wrapper {source} "
+        f"WHERE NOT {here} AND NOT ({skip}) ORDER BY e.seq"
+    )
+    cursor = store.conn.execute(f"SELECT * FROM {into} ORDER BY rowid")
+    names = [d[0] for d in cursor.description]
+    return (dict(zip(names, r, strict=True)) for r in cursor), present, skipped

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, REFERENCE, Arrival, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -48,6 +48,35 @@ CONFLICT = Table(
         "resolved_at",
     ),
     key=("id",),
+)
+
+
+def _record_origins(store: Store, arrival: Arrival) -> None:
+    """Which store made each decision that arrived (the bundle's, unless it says another)."""
+    store.conn.execute(
+        "INSERT OR IGNORE INTO decision_origin (decision_id, store_id) "
+        f"SELECT i.id, coalesce(i.origin, ?) FROM {arrival.staged} i "
+        "JOIN main.status_decision d ON d.id = i.id WHERE d.rowid > ?",
+        [arrival.origin, arrival.before_rowid],
+    )
+
+
+# A decision is inserted once and travels with `origin`, the store that made it; a conflict's
+# resolution may arrive later.
+BUNDLE = (
+    Carried(
+        DECISION,
+        IMMUTABLE,
+        extra=(
+            (
+                "origin",
+                "coalesce((SELECT o.store_id FROM decision_origin o WHERE o.decision_id = "
+                "status_decision.id), (SELECT value FROM setting WHERE key = 'store_id'))",
+            ),
+        ),
+        after_insert=_record_origins,
+    ),
+    Carried(CONFLICT, REFERENCE, forward=("resolved_by", "resolved_at")),
 )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from qam.store.db import chunks
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, REFERENCE, Arrival, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -69,6 +69,20 @@ SET_ASIDE = Table(
     "finding_set_aside",
     ("finding_id", "kept_id", "conflict_id", "reason", "actor", "set_aside_at"),
     key=("finding_id",),
+)
+
+
+def _index_arrivals(store: Store, arrival: Arrival) -> None:
+    _index_new(store, arrival.before_rowid)
+
+
+# Findings, links and resolutions are inserted once (same id, other content: refused); a
+# conflict's resolution may arrive later; records purged under retention never come back.
+BUNDLE = (
+    Carried(FINDING, IMMUTABLE, purged_as=("finding", "id"), after_insert=_index_arrivals),
+    Carried(LINK, IMMUTABLE, purged_as=("finding", "finding_id")),
+    Carried(CONFLICT, REFERENCE, forward=("resolved_at", "kept_id", "reason", "resolved_by")),
+    Carried(SET_ASIDE, IMMUTABLE),
 )
 _NO_UPDATE = (
     "SELECT RAISE(ABORT, 'a finding is never changed in place; record a correction with "
@@ -288,16 +302,18 @@ def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str,
     One store never makes two corrections of one version (`correct` refuses); two laptops can.
     """
     sql = "SELECT supersedes, id FROM finding WHERE supersedes IS NOT NULL"
-    params: list = []
-    if ids is not None:
-        params = list(ids)
-        if not params:
-            return {}
-        sql += f" AND supersedes IN ({', '.join('?' * len(params))})"
+    if ids is None:
+        queries = [(sql, [])]
+    else:
+        queries = [
+            (f"{sql} AND supersedes IN ({marks})", chunk)
+            for chunk, marks in chunks(sorted(set(ids)))
+        ]
     children: dict[str, list[str]] = {}
-    for parent, child in store.conn.execute(sql + " ORDER BY supersedes, id", params):
-        children.setdefault(parent, []).append(child)
-    return {k: v for k, v in children.items() if len(v) > 1}
+    for query, params in queries:
+        for parent, child in store.conn.execute(query + " ORDER BY supersedes, id", params):
+            children.setdefault(parent, []).append(child)
+    return {k: sorted(v) for k, v in sorted(children.items()) if len(v) > 1}
 
 
 # ----------------------------------------------------------------------------- for reports

@@ -1,14 +1,30 @@
-"""The store's side of sync: reading and adding rows of the tables a bundle carries.
+"""The store's side of sync: which tables a bundle carries, in what order, and merging a
+bundle's rows with a few set-based statements a table.
 
-Which tables a bundle carries, in merge order, and on which columns, comes from their owners
-(`Table.carried`); nothing here lists a table's columns.
+Each table's owner declares how a bundle carries it (a `Carried` beside its `Table`, in its
+`BUNDLE`); `CARRIED` lists them in merge order, what others refer to first, and `TRAIL` the
+decision trail that follows them. Importing stages the bundle's rows in a private scratch
+database SQLite makes and deletes itself (attached as `incoming`; one table a carried table,
+indexed by the table's key once loaded) as the file is read; then,
+inside one transaction, a `Merge` finds rows already here with other content (`clashes`), and
+for each table adds the rows this store lacks with one INSERT ... SELECT, fills in forward
+columns with one UPDATE and runs the owner's hook (search indexes, which store made a
+decision). Detaching the scratch database deletes it at once; a killed run leaves nothing,
+since SQLite unlinks it as soon as it is made.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qam.store import (
+    audit,
     decisions,
     findings,
     programme,
@@ -16,63 +32,336 @@ from qam.store import (
     register,
     retention,
     sessions,
-    settings,
+    smes,
 )
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, Arrival, Carried
 
 if TYPE_CHECKING:
     from qam.store.db import Store
 
-# The order rows are merged in: what others refer to comes first.
-CARRIED: tuple[Table, ...] = (
-    question_sets.QUESTION_SET,
-    programme.REVIEW,
-    programme.TEAM,
-    register.ITEM,
-    sessions.SESSION,
-    findings.FINDING,
-    findings.LINK,
-    decisions.DECISION,
-    decisions.CONFLICT,
-    findings.CONFLICT,
-    findings.SET_ASIDE,
-    # Records purged under retention: the importer purges its own copies and skips them.
-    retention.PURGED,
+# The order rows are merged in: a row's parent (a review, a session, a finding) comes first.
+CARRIED: tuple[Carried, ...] = (
+    *question_sets.BUNDLE,
+    *smes.BUNDLE,
+    *programme.BUNDLE,
+    *register.BUNDLE,
+    *sessions.BUNDLE,
+    *findings.BUNDLE,
+    *decisions.BUNDLE,
+    *retention.BUNDLE,
 )
-BY_NAME = {t.name: t for t in CARRIED}
+TRAIL: tuple[Carried, ...] = audit.BUNDLE
+BY_NAME: dict[str, Carried] = {c.name: c for c in (*CARRIED, *TRAIL)}
 
 
-def table_rows(store: Store, table: Table) -> list[dict]:
-    """Every row of one carried table, on its carried columns, in the order they were added."""
-    if table is decisions.DECISION:
-        here = settings.store_id(store)
-        origins = decisions.origins(store)
-        rows = store.rows(
-            f"SELECT {table.select(table.carried)} FROM status_decision ORDER BY rowid"
+CACHE_KIB = 32_768
+SCRATCH = "incoming"  # the attached scratch database a bundle is staged in
+
+
+def staged(name: str) -> str:
+    """The temporary table holding a bundle's rows of one table while it is imported."""
+    return f'{SCRATCH}."{name}"'
+
+
+def _q(columns: Iterable[str], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{c}"' for c in columns)
+
+
+def _key_match(carried: Carried, left: str, right: str) -> str:
+    return " AND ".join(f'{left}."{k}" = {right}."{k}"' for k in carried.table.key)
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def _export_from(carried: Carried) -> str:
+    sql = f'FROM main."{carried.name}"'
+    return sql + (f" WHERE {carried.export_where}" if carried.export_where else "")
+
+
+def export_count(store: Store, carried: Carried) -> int:
+    return store.conn.execute(f"SELECT count(*) {_export_from(carried)}").fetchone()[0]
+
+
+def export_rows(store: Store, carried: Carried) -> Iterator[tuple]:
+    """The rows a bundle carries of one table, in the order they were added, as a cursor."""
+    values = [_q(carried.table.carried)] + [f'{sql} AS "{name}"' for name, sql in carried.extra]
+    return store.conn.execute(f"SELECT {', '.join(values)} {_export_from(carried)} ORDER BY rowid")
+
+
+# ----------------------------------------------------------------------------- staging
+
+
+class StagingError(Exception):
+    """A bundle's row this store cannot take; `str()` says which and why."""
+
+
+def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> None:
+    missing = [k for k in carried.table.key if k not in columns]
+    if missing:
+        raise StagingError(f"table {carried.name} carries no '{missing[0]}' (its key).")
+    types = {r[1]: r[2] for r in store.conn.execute(f'PRAGMA main.table_info("{carried.name}")')}
+    defs = ", ".join(f'"{c}" {types.get(c, "")}'.rstrip() for c in columns)
+    store.conn.execute(f"DROP TABLE IF EXISTS {staged(carried.name)}")
+    store.conn.execute(f"CREATE TABLE {staged(carried.name)} ({defs})")
+
+
+def _check_keys(store: Store, carried: Carried) -> None:
+    """Refuse a staged row without its key."""
+    unkeyed = store.conn.execute(
+        f"SELECT rowid FROM {staged(carried.name)} WHERE "
+        + " OR ".join(f'"{k}" IS NULL' for k in carried.table.key)
+        + " ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    if unkeyed:
+        raise StagingError(f"table {carried.name} row {unkeyed[0]} has no key.")
+
+
+def _key_index(store: Store, carried: Carried) -> None:
+    """Index the staged rows by key (one sort, not a B-tree insert a row), refusing a key
+    given twice: where this store has rows already, a repeated key would otherwise pass."""
+    key = carried.table.key
+    try:
+        store.conn.execute(
+            f'CREATE UNIQUE INDEX {SCRATCH}."{carried.name}_key" ON "{carried.name}" ({_q(key)})'
         )
-        return [{**r, "origin": origins.get(r["id"], here)} for r in rows]
-    return store.rows(f'SELECT {table.select(table.carried)} FROM "{table.name}" ORDER BY rowid')
+    except sqlite3.IntegrityError:
+        raise StagingError(f"table {carried.name} holds the same row twice.") from None
 
 
-def row_by_key(store: Store, table: Table, row: dict) -> dict | None:
-    """This store's row with the same key as `row`, on the carried columns, or None."""
-    where = " AND ".join(f'"{k}" = ?' for k in table.key)
-    rows = store.rows(
-        f'SELECT {table.select(table.carried)} FROM "{table.name}" WHERE {where}',
-        [row[k] for k in table.key],
+@dataclass
+class Stage:
+    """Rows staged so far, table by table."""
+
+    store: Store
+    columns: dict[str, tuple[str, ...]]
+
+    def add(self, name: str, columns: tuple[str, ...], rows: Iterable[list]) -> int:
+        """Stage one table's rows (`columns` as the bundle lists them); returns how many."""
+        carried = BY_NAME[name]
+        _stage_table(self.store, carried, columns)
+        self.columns[name] = columns
+        numbers = itertools.count(1)  # counts the rows handed over, at C speed
+        sql = f"INSERT INTO {staged(name)} ({_q(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        try:
+            self.store.conn.executemany(sql, map(itemgetter(0), zip(rows, numbers, strict=False)))
+        except sqlite3.Error:
+            raise StagingError(
+                f"table {name} row {next(numbers) - 1} holds a value that is not plain text "
+                "or a number."
+            ) from None
+        _check_keys(self.store, carried)
+        return next(numbers) - 1
+
+
+@contextlib.contextmanager
+def staging(store: Store) -> Iterator[Stage]:
+    """Stage a bundle's rows in one transaction on the temporary tables; on any error they
+    are dropped. Tables the bundle does not hold are staged empty. Call `discard` when done."""
+    discard(store)
+    # A bundle of any size in bounded memory: staged rows spill to the scratch file past a
+    # cache big enough for the indexes a merge works through. Nothing there needs a journal.
+    store.conn.execute(f"ATTACH DATABASE '' AS {SCRATCH}")
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = {-CACHE_KIB}"):
+        store.conn.execute(f"PRAGMA {SCRATCH}.{pragma}")
+    store.conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
+    stage = Stage(store, {})
+    store.conn.execute("BEGIN")
+    try:
+        yield stage
+        for carried in BY_NAME.values():
+            if carried.name not in stage.columns:
+                stage.add(carried.name, carried.columns, [])
+        store.conn.execute("COMMIT")
+    except BaseException:
+        if store.conn.in_transaction:
+            store.conn.execute("ROLLBACK")
+        discard(store)
+        raise
+
+
+def discard(store: Store) -> None:
+    """Delete the scratch database (nothing of a bundle stays behind); outside a transaction."""
+    attached = {r[1] for r in store.conn.execute("PRAGMA database_list")}
+    if SCRATCH in attached:
+        store.conn.execute(f"DETACH DATABASE {SCRATCH}")
+    store.conn.execute("PRAGMA main.cache_size = -2000")
+
+
+def staged_rows(store: Store, name: str) -> list[dict]:
+    """The staged rows of a small table (the records another store purged)."""
+    columns = _staged_columns(store, name)
+    return store.rows(f"SELECT {_q(columns)} FROM {staged(name)} ORDER BY rowid")
+
+
+def staged_values(store: Store, name: str, column: str) -> list:
+    """The distinct non-null values of one staged column."""
+    return [
+        r[0]
+        for r in store.conn.execute(
+            f'SELECT DISTINCT "{column}" FROM {staged(name)} WHERE "{column}" IS NOT NULL'
+        )
+    ]
+
+
+def _staged_columns(store: Store, name: str) -> list[str]:
+    return [r[1] for r in store.conn.execute(f'PRAGMA {SCRATCH}.table_info("{name}")')]
+
+
+# ----------------------------------------------------------------------------- merging
+
+
+def trail_arrivals(store: Store) -> tuple[Iterator[dict], int, int]:
+    """The bundle's trail events not here yet (see `audit.incoming_events`), leaving out
+    events about records purged here or there: they may hold the purged words."""
+    skip = (
+        "(e.entity IN ('capture_session', 'finding') AND "
+        "(e.entity_id IN (SELECT record_id FROM main.purged_record p WHERE p.record_table = e.entity) "
+        f"OR e.entity_id IN (SELECT record_id FROM {staged('purged_record')} p "
+        "WHERE p.record_table = e.entity)))"
     )
-    return rows[0] if rows else None
+    return audit.incoming_events(
+        store, staged("audit_log"), staged("synced_event"), skip=skip, into=staged("arrivals")
+    )
 
 
-def insert_row(store: Store, table: Table, row: dict) -> None:
-    """Add one row from a bundle (the caller holds the transaction)."""
-    if table is findings.FINDING:
-        findings.save_findings(store, [row])
-    elif table is decisions.DECISION:
-        decisions.insert_decision(store, row, row.get("origin"))
-    elif table is decisions.CONFLICT:
-        decisions.insert_conflict(store, row)
-    elif table is findings.CONFLICT:
-        findings.insert_finding_conflict(store, row)
-    else:
-        store.conn.execute(table.insert_sql(table.carried), [row[c] for c in table.carried])
+@dataclass(frozen=True)
+class Merged:
+    added: int
+    present: int
+    skipped: int
+
+
+class Merge:
+    """One bundle's staged rows merged into this store, table by table, in merge order
+    (inside the caller's transaction). A table's rows added here are those with a rowid
+    above the one it had before (`before`)."""
+
+    def __init__(self, store: Store, origin: str):
+        self.store = store
+        self.origin = origin
+        self.before: dict[str, int] = {}
+        self.purges = bool(
+            store.conn.execute(
+                f"SELECT EXISTS (SELECT 1 FROM main.purged_record) "
+                f"OR EXISTS (SELECT 1 FROM {staged('purged_record')})"
+            ).fetchone()[0]
+        )
+
+    def _not_purged(self, carried: Carried, alias: str) -> str:
+        if carried.purged_as is None or not self.purges:
+            return "1"
+        table, column = carried.purged_as
+        return " AND ".join(
+            f"NOT EXISTS (SELECT 1 FROM {source} p WHERE p.record_table = '{table}' "
+            f'AND p.record_id = {alias}."{column}")'
+            for source in ("main.purged_record", staged("purged_record"))
+        )
+
+    def _with_new(self, carried: Carried, alias: str) -> str:
+        if carried.with_new is None:
+            return "1"
+        parent, column = carried.with_new
+        key = BY_NAME[parent].table.key[0]
+        return (
+            f'{alias}."{column}" IN (SELECT "{key}" FROM main."{parent}" '
+            f"WHERE rowid > {self.before[parent]})"
+        )
+
+    def clashes(self, carried: Carried) -> list[str]:
+        """Rows of an immutable table already here with other content: 'table key' each."""
+        if carried.rule != IMMUTABLE:
+            return []
+        present = set(_staged_columns(self.store, carried.name))
+        differ = " OR ".join(f'm."{c}" IS NOT i."{c}"' for c in carried.compared if c in present)
+        if not differ or self._empty(carried):
+            return []
+        rows = self.store.conn.execute(
+            f"SELECT {_q(carried.table.key, 'i')} FROM {staged(carried.name)} i "
+            f'JOIN main."{carried.name}" m ON {_key_match(carried, "m", "i")} '
+            f"WHERE ({differ}) AND {self._not_purged(carried, 'i')} ORDER BY i.rowid"
+        )
+        return [f"{carried.name} {'/'.join(str(v) for v in r)}" for r in rows]
+
+    def _empty(self, carried: Carried) -> bool:
+        return not self.store.conn.execute(
+            f'SELECT EXISTS (SELECT 1 FROM main."{carried.name}")'
+        ).fetchone()[0]
+
+    def table(self, carried: Carried) -> Merged:
+        """Add the staged rows of one table this store does not have; fill forward columns.
+
+        Into an empty table every row is new: no row is looked up, and a key the bundle
+        repeats fails the table's own key (refused); otherwise the staged rows are indexed
+        by key first, refusing a repeated key, and each is looked up here."""
+        name, source, conn = carried.name, staged(carried.name), self.store.conn
+        if self._empty(carried):
+            here = "0"
+        else:
+            _key_index(self.store, carried)
+            here = f'EXISTS (SELECT 1 FROM main."{name}" m WHERE {_key_match(carried, "m", "i")})'
+        kept = self._not_purged(carried, "i")
+        total = conn.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+        skipped = 0
+        if kept != "1":
+            skipped = conn.execute(
+                f"SELECT count(*) FROM {source} i WHERE NOT ({kept})"
+            ).fetchone()[0]
+        wanted = f"{kept} AND {self._with_new(carried, 'i')}"
+        present = total - skipped
+        if carried.with_new is not None:  # rows of parents that are not new are left out
+            present = conn.execute(
+                f"SELECT count(*) FROM {source} i WHERE {wanted} AND {here}"
+            ).fetchone()[0]
+        before = conn.execute(f'SELECT coalesce(max(rowid), 0) FROM main."{name}"').fetchone()[0]
+        self.before[name] = before
+        added = self._insert(carried, f"{wanted} AND NOT {here}") if total else 0
+        if carried.with_new is None:
+            present -= added
+        if added and carried.after_insert is not None:
+            carried.after_insert(self.store, Arrival(source, before, self.origin))
+        self._forward(carried)
+        return Merged(added, present, skipped)
+
+    def _insert(self, carried: Carried, where: str) -> int:
+        columns = [
+            c for c in _staged_columns(self.store, carried.name) if c in carried.table.columns
+        ]
+        fills = [(c, sql) for c, sql in carried.fill if c not in columns]
+        targets = _q([*columns, *(c for c, _ in fills)])
+        values = ", ".join([_q(columns, "i"), *(sql for _, sql in fills)])
+        try:
+            return self.store.conn.execute(
+                f'INSERT INTO main."{carried.name}" ({targets}) SELECT {values} '
+                f"FROM {staged(carried.name)} i WHERE {where} ORDER BY i.rowid"
+            ).rowcount
+        except sqlite3.IntegrityError:
+            raise StagingError(
+                f"table {carried.name} holds a row this store cannot take (the same row "
+                "twice, a required value missing, or a value the store does not allow)."
+            ) from None
+
+    def added_rows(self, name: str) -> list[dict]:
+        """The bundle's rows of one table that this merge added (decisions, for conflicts)."""
+        carried = BY_NAME[name]
+        columns = _staged_columns(self.store, name)
+        return self.store.rows(
+            f"SELECT {_q(columns, 'i')} FROM {staged(name)} i "
+            f'WHERE EXISTS (SELECT 1 FROM main."{name}" m WHERE {_key_match(carried, "m", "i")} '
+            f"AND m.rowid > ?) ORDER BY i.rowid",
+            [self.before.get(name, 0)],
+        )
+
+    def _forward(self, carried: Carried) -> None:
+        """Columns another store filled in (a finalised session, a resolved conflict), set
+        here once, where they are still empty."""
+        if not carried.forward:
+            return
+        first = carried.forward[0]
+        sets = ", ".join(f'"{c}" = i."{c}"' for c in carried.forward)
+        self.store.conn.execute(
+            f'UPDATE main."{carried.name}" AS m SET {sets} FROM {staged(carried.name)} AS i '
+            f'WHERE {_key_match(carried, "m", "i")} AND m."{first}" IS NULL '
+            f'AND i."{first}" IS NOT NULL AND {self._not_purged(carried, "i")}'
+        )

@@ -1,8 +1,9 @@
 """The store's schema: one explicit, ordered list of named, append-only migrations.
 
 Each migration is a list of steps, and each step is a function of the module that owns the
-tables it creates (`qam/store/schema.py` names every table's owner). Never edit what a landed
-migration does; add a new one at the end. `SCHEMA_VERSION` is the length of the list.
+tables it creates (`qam/store/schema.py` names every table's owner), named "module.function"
+so that opening an up-to-date store imports none of them. Never edit what a landed migration
+does; add a new one at the end. `SCHEMA_VERSION` is the length of the list.
 
 Which migrations a store has had is kept in `_sqlite_migrations`, the bookkeeping table of
 sqlite-utils' `Migrations` (set "qam"), which QAM 0.1 used: a store it wrote opens here
@@ -11,26 +12,11 @@ without being migrated again, and the table stays readable by `sqlite_utils.Migr
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from qam.store import (
-    audit,
-    candidates,
-    decisions,
-    findings,
-    outcomes,
-    plans,
-    programme,
-    question_sets,
-    register,
-    retention,
-    sessions,
-    settings,
-    smes,
-)
 
 MIGRATION_SET = "qam"
 BOOKKEEPING = "_sqlite_migrations"
@@ -39,19 +25,29 @@ BOOKKEEPING = "_sqlite_migrations"
 @dataclass(frozen=True)
 class Migration:
     name: str
-    steps: tuple[Callable[[sqlite3.Connection], None], ...]
+    steps: tuple[str, ...]  # "owner.function" in qam/store, run in this order
+
+    def functions(self) -> list[Callable[[sqlite3.Connection], None]]:
+        found = []
+        for step in self.steps:
+            module, function = step.rsplit(".", 1)
+            found.append(getattr(importlib.import_module(f"qam.store.{module}"), function))
+        return found
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration("m001_core", (settings.create, audit.create, question_sets.create)),
-    Migration("m002_register", (register.create, decisions.create, outcomes.create)),
-    Migration("m003_planner", (smes.create, candidates.create, plans.create, programme.create)),
+    Migration("m001_core", ("settings.create", "audit.create", "question_sets.create")),
+    Migration("m002_register", ("register.create", "decisions.create", "outcomes.create")),
+    Migration(
+        "m003_planner",
+        ("smes.create", "candidates.create", "plans.create", "programme.create"),
+    ),
     Migration(
         "m004_fieldwork",
-        (sessions.create, findings.create, decisions.create_sync, audit.create_synced),
+        ("sessions.create", "findings.create", "decisions.create_sync", "audit.create_synced"),
     ),
-    Migration("m005_fieldwork_conflicts", (findings.create_conflicts,)),
-    Migration("m006_retention", (retention.create,)),
+    Migration("m005_fieldwork_conflicts", ("findings.create_conflicts",)),
+    Migration("m006_retention", ("retention.create",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -100,7 +96,7 @@ def apply(conn: sqlite3.Connection, *, stop_before: str | None = None) -> list[s
     for migration in pending(conn):
         if migration.name == stop_before:
             break
-        for step in migration.steps:
+        for step in migration.functions():
             step(conn)
         conn.execute(
             f'INSERT INTO "{BOOKKEEPING}" (migration_set, name, applied_at) VALUES (?, ?, ?)',

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from qam.store import plans
-from qam.store.schema import Table
+from qam.store.schema import REFERENCE, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -39,6 +39,9 @@ REVIEW = Table(
     key=("id",),
 )
 TEAM = Table("review_team", ("review_id", "sme_id"), key=("review_id", "sme_id"))
+# Reviews are the programme's: added where missing, never overwritten; a team comes only with
+# a review new here (a laptop never re-staffs the programme's reviews).
+BUNDLE = (Carried(REVIEW, REFERENCE), Carried(TEAM, REFERENCE, with_new=("review", "review_id")))
 
 
 def create(conn: sqlite3.Connection) -> None:

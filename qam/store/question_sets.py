@@ -10,7 +10,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -20,6 +20,8 @@ QUESTION_SET = Table(
     ("id", "version", "title", "framework", "scale", "digest", "body", "loaded_at"),
     key=("id", "version"),
 )
+# A stored version never changes: the same id and version with another digest is refused.
+BUNDLE = (Carried(QUESTION_SET, IMMUTABLE, compare=("id", "version", "digest")),)
 
 
 def create(conn: sqlite3.Connection) -> None:

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING
 
-from qam.store.schema import Table
+from qam.store.schema import REFERENCE, Arrival, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -225,6 +225,15 @@ def index_new(store: Store, after_rowid: int) -> None:
         "SELECT rowid, ref, text, report_title FROM register_item WHERE rowid > ?",
         [after_rowid],
     )
+
+
+def _index_arrivals(store: Store, arrival: Arrival) -> None:
+    index_new(store, arrival.before_rowid)
+
+
+# Items are the programme's: added where missing, never overwritten (a status changes only
+# through decisions, which travel on their own).
+BUNDLE = (Carried(ITEM, REFERENCE, after_insert=_index_arrivals),)
 
 
 def status_counts(store: Store) -> list[tuple[str, str, str, int]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from qam.errors import StoreError
 from qam.store import findings, sessions, settings
-from qam.store.schema import Table
+from qam.store.schema import REFERENCE, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -32,6 +32,8 @@ PURGED = Table(
     key=("record_table", "record_id"),
 )
 PURGED_COLUMNS = PURGED.columns
+# Merged before anything else (`qam.sync.merge`): the importer purges its own copies first.
+BUNDLE = (Carried(PURGED, REFERENCE),)
 
 
 def create(conn: sqlite3.Connection) -> None:

@@ -13,8 +13,12 @@ fails the suite instead of silently staying behind on a laptop.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qam.store.db import Store
 
 # table -> the module that owns it (docs/schema.md is generated from this and the owners).
 TABLE_OWNERS: dict[str, str] = {
@@ -70,6 +74,60 @@ class Table:
         return (
             f'{verb} INTO "{self.name}" ({self.select(cols)}) VALUES ({", ".join("?" * len(cols))})'
         )
+
+
+# ----------------------------------------------------------------------------- sync rules
+
+# How a carried table's rows merge into a store that may hold some of them already.
+IMMUTABLE = "immutable"  # inserted once; the same key with other content refuses the bundle
+REFERENCE = "reference"  # added when missing, never overwritten, never a conflict
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """What a merge tells an owner's hook about the rows it has just added."""
+
+    staged: str  # the temporary table holding the bundle's rows of this table
+    before_rowid: int  # the rows added here are those with a rowid above this
+    origin: str  # the store the bundle came from
+
+
+@dataclass(frozen=True)
+class Carried:
+    """How a sync bundle carries one table, as its owner declares it.
+
+    `extra` are columns a bundle carries that the table does not have (name, the SQL that
+    exports it); `fill` gives local columns a value on arrival (name, SQL); `forward` are
+    columns another store may fill in later, once (the first decides: NULL here and set there
+    copies them all); `purged_as` skips rows of records purged under retention
+    (record_table, the column holding its id); `with_new` takes rows only for parents new
+    here (parent table, the column naming it); `export_where` limits what is exported.
+    """
+
+    table: Table
+    rule: str
+    compare: tuple[str, ...] | None = None
+    forward: tuple[str, ...] = ()
+    purged_as: tuple[str, str] | None = None
+    with_new: tuple[str, str] | None = None
+    export_where: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+    fill: tuple[tuple[str, str], ...] = ()
+    after_insert: Callable[[Store, Arrival], None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """What a bundle carries: the table's carried columns, then the extra ones."""
+        return self.table.carried + tuple(name for name, _ in self.extra)
+
+    @property
+    def compared(self) -> tuple[str, ...]:
+        """For an immutable table: the columns that must agree when a key is here already."""
+        return self.compare or tuple(c for c in self.table.carried if c not in self.forward)
 
 
 def owner_modules() -> list[str]:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from qam.store import merge, migrations
-from qam.store.schema import TABLE_OWNERS, Table
+from qam.store.schema import IMMUTABLE, TABLE_OWNERS, Carried, Table
 
 DOC = Path(__file__).parents[2] / "docs" / "schema.md"
 HEADER = """# The store's schema
@@ -51,6 +51,27 @@ def _ddl(conn: sqlite3.Connection, table: str) -> str:
     return ";\n".join(" ".join(r[0].split()) for r in rows) + ";"
 
 
+def _merge_rule(carried: Carried | None) -> str:
+    if carried is None:
+        return "Stays in this store (not in bundles)."
+    parts = [
+        "inserted once (the same key with other content refuses the bundle)"
+        if carried.rule == IMMUTABLE
+        else "added where missing, never overwritten"
+    ]
+    if carried.export_where:
+        parts.append(f"only rows where `{carried.export_where}`")
+    if carried.with_new:
+        parts.append(f"only with a {carried.with_new[0]} new here")
+    if carried.forward:
+        parts.append(f"filled in later, once: {', '.join(carried.forward)}")
+    if carried.purged_as:
+        parts.append("skipped once purged under retention")
+    if carried.extra:
+        parts.append(f"also carries {', '.join(f'`{name}`' for name, _ in carried.extra)}")
+    return "Carried by sync bundles: " + "; ".join(parts) + "."
+
+
 def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
     owner = TABLE_OWNERS[table.name].replace(".", "/") + ".py"
     carried = table.name in merge.BY_NAME
@@ -58,7 +79,7 @@ def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
         f"## {table.name}",
         "",
         f"Owner: `{owner}`. Key: {', '.join(table.key)}. "
-        + ("Carried by sync bundles." if carried else "Stays in this store (not in bundles)."),
+        + _merge_rule(merge.BY_NAME.get(table.name)),
         "",
         "| column | type | required | default | in a bundle |",
         "|---|---|---|---|---|",
@@ -77,7 +98,7 @@ def render() -> str:
     conn = _fresh_schema()
     lines = [HEADER, "## Migrations, in order", ""]
     for number, migration in enumerate(migrations.MIGRATIONS, start=1):
-        steps = ", ".join(f"`{s.__module__}.{s.__name__}`" for s in migration.steps)
+        steps = ", ".join(f"`qam.store.{step}`" for step in migration.steps)
         lines.append(f"{number}. `{migration.name}`: {steps}")
     lines.append("")
     declared = _declared()

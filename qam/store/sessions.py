@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from qam.store.db import chunks
-from qam.store.schema import Table
+from qam.store.schema import IMMUTABLE, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -36,6 +36,10 @@ SESSION = Table(
         "document_hash",
     ),
     key=("id",),
+)
+# A session is inserted once; only its finalising may arrive later.
+BUNDLE = (
+    Carried(SESSION, IMMUTABLE, forward=("finalised_at",), purged_as=("capture_session", "id")),
 )
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from qam.store.schema import Table
+from qam.store.schema import REFERENCE, Carried, Table
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -26,6 +26,15 @@ SME = Table(
         "interest_recorded_at": "when they volunteered is the programme's record",
         "updated_at": "when this store last changed the row (set on arrival)",
     },
+)
+# Only the SMEs on review teams travel, so a reviewer is recognised on a laptop by name.
+BUNDLE = (
+    Carried(
+        SME,
+        REFERENCE,
+        export_where="id IN (SELECT sme_id FROM review_team)",
+        fill=(("updated_at", "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"),),
+    ),
 )
 
 

@@ -25,12 +25,12 @@ from fw_helpers import answer_line, finding_ids, make_programme
 from qam.clock import now
 from qam.errors import ImportFileError, StoreError
 from qam.fieldwork.answers import capture_answers
-from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.findings import get_finding, list_findings, record_answer
-from qam.fieldwork.merge import import_bundle
 from qam.fieldwork.sessions import open_session
 from qam.store import Store
 from qam.store import findings as db
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
 
 MERGE_KILLS = int(os.environ.get("QAM_MERGE_KILLS", "15"))
 _TABLES = (

@@ -10,12 +10,13 @@ import pytest
 from fw_helpers import make_programme
 
 from qam.errors import NotFoundError, RefusedError
-from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.findings import correct, list_findings, record_answer
-from qam.fieldwork.merge import import_bundle, resolve_finding
 from qam.fieldwork.sessions import finalise, open_session
 from qam.store import Store
 from qam.store import findings as db
+from qam.sync.conflicts import resolve_finding
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
 
 
 def _rows(store, table) -> list[dict]:

@@ -6,12 +6,10 @@ import json
 import os
 
 import pytest
-from fw_helpers import make_programme
+from fw_helpers import bundle_parts, make_programme, set_value, write_bundle
 
 from qam.errors import ImportFileError
-from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.findings import list_findings, record_answer
-from qam.fieldwork.merge import import_bundle, resolve
 from qam.fieldwork.sessions import finalise, open_session
 from qam.register.decisions import record_decision
 from qam.store import Store
@@ -19,6 +17,9 @@ from qam.store import decisions as decisions_db
 from qam.store import findings as findings_db
 from qam.store import register as register_db
 from qam.store import sessions as sessions_db
+from qam.sync.conflicts import resolve
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
 
 
 def _laptop(tmp_path, name, base) -> Store:
@@ -143,33 +144,61 @@ def test_cli_receipt_and_conflicts(two_laptops, qam, isolated_store):
     assert ok.exit_code == 0, ok.stderr
 
 
+def _crafted(tmp_path, good, name, edit) -> bytes:
+    manifest, parts = bundle_parts(good)
+    edit(manifest, parts)
+    path = tmp_path / f"{name}.crafted"
+    write_bundle(path, manifest, parts)
+    return path.read_bytes()
+
+
 def _bad_bundles(tmp_path, good) -> dict:
     raw = good.read_bytes()
-    doc = json.loads(raw)
     cases = {
         "empty": b"",
         "random": os.urandom(4096),
         "truncated": raw[: len(raw) // 2],
-        "foreign": json.dumps({"format": "something-else"}).encode(),
+        "no_end_line": raw[: raw.rstrip(b"\n").rfind(b"\n") + 1],
+        "foreign": json.dumps({"format": "something-else"}).encode() + b"\n",
         "tampered": raw.replace(b"Handover briefings", b"Handover BRIEFINGS"),
         "sqlite": b"SQLite format 3\x00" + os.urandom(2000),
+        "format_1": json.dumps({"audit_log": [], "format": "qam-sync-bundle"}).encode(),
+        "after_end": raw + b'{"signature": {}}\n',
+        "newer": _crafted(tmp_path, good, "newer", lambda m, p: m.update(format_version=99)),
+        "extra_table": _crafted(
+            tmp_path,
+            good,
+            "extra",
+            lambda m, p: (
+                m["sections"].append({"name": "sqlite_master", "columns": ["sql"], "rows": 0}),
+                p.update(sqlite_master=[]),
+            ),
+        ),
+        "unknown_column": _crafted(
+            tmp_path,
+            good,
+            "column",
+            lambda m, p: m["sections"][0]["columns"].append("evil"),
+        ),
+        "broken_chain": _crafted(
+            tmp_path,
+            good,
+            "chain",
+            lambda m, p: set_value(m, p, "audit_log", 2, "reason", "rewritten"),
+        ),
+        "not_plain": _crafted(
+            tmp_path,
+            good,
+            "plain",
+            lambda m, p: set_value(m, p, "finding", 0, "notes", {"script": 1}),
+        ),
+        "repeated": _crafted(
+            tmp_path,
+            good,
+            "repeated",
+            lambda m, p: p["finding"].append(list(p["finding"][0])),
+        ),
     }
-    newer = dict(doc, format_version=99)
-    cases["newer"] = json.dumps(newer).encode()
-    import hashlib
-
-    from qam.fieldwork.bundle import canonical
-
-    extra = dict(doc)
-    extra["tables"] = dict(doc["tables"], sqlite_master=[])
-    extra.pop("bundle_hash")
-    extra["bundle_hash"] = hashlib.sha256(canonical(extra)).hexdigest()
-    cases["extra_table"] = canonical(extra)
-    broken = json.loads(raw)
-    broken["audit_log"][2]["reason"] = "rewritten"
-    broken.pop("bundle_hash")
-    broken["bundle_hash"] = hashlib.sha256(canonical(broken)).hexdigest()
-    cases["broken_chain"] = canonical(broken)
     paths = {}
     for name, data in cases.items():
         p = tmp_path / f"{name}.qam-bundle"
@@ -198,17 +227,10 @@ def test_same_id_with_different_content_is_a_conflict_report(tmp_path, two_lapto
     prog, base, bundle_a, bundle_b = two_laptops
     import_bundle(prog, bundle_a, actor="lead")
     before = _canonical(prog)
-    doc = json.loads(bundle_a.read_bytes())
-    doc["tables"]["finding"][0]["notes"] = "changed after export"
-    import hashlib
-
-    from qam.fieldwork.bundle import canonical, row_hash
-
-    doc["manifest"]["record_hashes"]["finding"][0] = row_hash(doc["tables"]["finding"][0])
-    doc.pop("bundle_hash")
-    doc["bundle_hash"] = hashlib.sha256(canonical(doc)).hexdigest()
+    manifest, parts = bundle_parts(bundle_a)
+    set_value(manifest, parts, "finding", 0, "notes", "changed after export")
     crafted = tmp_path / "crafted.qam-bundle"
-    crafted.write_bytes(canonical(doc))
+    write_bundle(crafted, manifest, parts)
     with pytest.raises(ImportFileError, match=r"already here with different content .*: finding"):
         import_bundle(prog, crafted, actor="lead")
     assert _canonical(prog) == before
@@ -218,4 +240,5 @@ def test_export_is_atomic_no_partial_file(tmp_path, programme):
     target = tmp_path / "out.qam-bundle"
     export_bundle(programme, target, actor="x")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
-    assert json.loads(target.read_bytes())["format"] == "qam-sync-bundle"
+    manifest, _ = bundle_parts(target)
+    assert manifest["format"] == "qam-sync-bundle" and manifest["format_version"] == 2

@@ -20,13 +20,13 @@ from qam import trail
 from qam.cli._common import QamGroup
 from qam.errors import RefusedError, StoreError
 from qam.fieldwork import retention
-from qam.fieldwork.bundle import export_bundle
 from qam.fieldwork.findings import correct, list_findings, record_answer
-from qam.fieldwork.merge import import_bundle
 from qam.fieldwork.sessions import finalise, open_session
 from qam.planner.reviews import add_review
 from qam.store import Store, audit
 from qam.store import retention as rdb
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
 
 TODAY = date(2025, 4, 1)
 CANARY = "Quorvexbalt"  # a made-up surname: must not survive a purge anywhere in the file

@@ -45,16 +45,28 @@ def test_every_table_has_one_owner_that_declares_its_columns_in_order(store):
         assert set(table.local) <= set(info), name
 
 
-def test_a_bundle_carries_every_column_but_the_local_ones_each_with_its_reason(store):
-    from qam.fieldwork.bundle import TABLES
+def test_a_bundle_carries_every_column_but_the_local_ones_each_with_its_reason(store, tmp_path):
+    """What an exported bundle carries of each table is its whole row, less the columns its
+    owner keeps local, each with the reason (an action plan never stays behind again)."""
     from qam.store import merge
+    from qam.sync.bundle import Reader
+    from qam.sync.export import export_bundle
 
-    assert set(TABLES) == {t.name for t in merge.CARRIED}
-    for table in merge.CARRIED:
+    path = tmp_path / "b.qam-bundle"
+    export_bundle(store, path, actor="test")
+    known = {c.name: c.columns for c in (*merge.CARRIED, *merge.TRAIL)}
+    with path.open("rb") as fh:
+        sections = {s.name: s.columns for s in Reader(fh).manifest(known).sections}
+    assert list(sections) == [c.name for c in (*merge.CARRIED, *merge.TRAIL)]
+    for carried in (*merge.CARRIED, *merge.TRAIL):
+        table = carried.table
         info = [r[1] for r in store.conn.execute(f'PRAGMA table_info("{table.name}")')]
-        carried = [c for c in TABLES[table.name][0] if c != "origin"]
-        assert carried == [c for c in info if c not in table.local], table.name
+        extra = tuple(name for name, _ in carried.extra)
+        assert list(sections[table.name]) == [c for c in info if c not in table.local] + list(
+            extra
+        ), table.name
         assert all(len(reason) > 20 for reason in table.local.values()), table.name
+        assert not set(extra) & set(info), table.name
 
 
 @pytest.mark.parametrize("verb", ["CREATE TABLE", "INSERT INTO", "UPDATE", "DELETE FROM"])
@@ -87,3 +99,13 @@ def test_the_schema_page_is_generated_from_the_owners_and_up_to_date():
     assert schemadoc.DOC.read_text(encoding="utf-8") == schemadoc.render(), (
         "docs/schema.md is stale: run `python -m qam.store.schemadoc --write`"
     )
+
+
+def test_each_migration_step_is_a_function_of_an_owner():
+    from qam.store.migrations import MIGRATIONS
+
+    owners = set(schema.owner_modules())
+    for migration in MIGRATIONS:
+        for step, function in zip(migration.steps, migration.functions(), strict=True):
+            assert f"qam.store.{step.rsplit('.', 1)[0]}" in owners, step
+            assert callable(function), step

@@ -1,0 +1,259 @@
+"""The sync bundle's format: JSON lines, written and read as a stream, hashed as it goes.
+
+    line 1        the manifest: {"format": "qam-sync-bundle", "format_version": 2, "schema",
+                  "store_id", "exported_at", "exported_by", "signer": null,
+                  "sections": [{"name", "columns", "rows"}, ...]}
+    then          each section's rows in manifest order, one JSON array a line, values in the
+                  order of the section's `columns`; the sections are the tables the store's
+                  owners carry (`qam/store/merge.py`), then `audit_log` (the exporter's whole
+                  trail, so it can be verified) and `synced_event`
+    last          {"end": {"sha256": hex}}: the SHA-256 of every byte before this line
+
+A file cut short has no end line; a file changed after export does not match its hash; both
+are refused whole before anything is written. JSON lines rather than an SQLite file: there is
+no schema to smuggle triggers or views into, and reading never holds more than one row.
+
+Signing (issue #12) fits without changing what is here: the manifest's `signer` names the
+key, so the hash covers it, and a signature over every byte up to and including the end line
+follows as one more line, {"signature": {...}}. This QAM writes no signature and refuses a
+file with anything after the end line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+FORMAT = "qam-sync-bundle"
+FORMAT_VERSION = 2
+MAX_BYTES = 2_000_000_000
+MAX_LINE = 16_000_000  # a row with a 1 MB note is far inside this
+BATCH = 1000  # rows parsed at once: one JSON parse of many lines is several times faster
+_MANIFEST_KEYS = {
+    "format",
+    "format_version",
+    "schema",
+    "store_id",
+    "exported_at",
+    "exported_by",
+    "signer",
+    "sections",
+}
+
+
+def encode(value: Any) -> bytes:
+    """One line of the bundle: compact JSON, UTF-8, a newline."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+class Writer:
+    """Writes a bundle's lines to an open binary file, hashing every byte it writes."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.digest = hashlib.sha256()
+
+    def line(self, value: Any) -> None:
+        data = encode(value)
+        self.digest.update(data)
+        self.fh.write(data)
+
+    def rows(self, rows: Iterator[tuple]) -> int:
+        """Write each row (a tuple of plain values) as one line; returns how many."""
+        count = 0
+        for row in rows:
+            self.line(row)
+            count += 1
+        return count
+
+    def end(self) -> str:
+        """The end line; returns the hash it carries."""
+        digest = self.digest.hexdigest()
+        self.fh.write(encode({"end": {"sha256": digest}}))
+        return digest
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    columns: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    store_id: str
+    exported_at: str
+    exported_by: str
+    schema: int
+    signer: str | None
+    sections: tuple[Section, ...]
+
+
+class Refused(Exception):
+    """The bundle is refused whole; `str()` says why, in words for the person importing it."""
+
+
+class Reader:
+    """Reads a bundle line by line, hashing every byte, refusing anything malformed.
+
+    Use: `manifest = reader.manifest(known)`, then for each section
+    `reader.rows(section)` (an iterator of lists), then `reader.end()`.
+    """
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.digest = hashlib.sha256()
+
+    def _line(self, what: str) -> bytes:
+        line = self.fh.readline(MAX_LINE + 1)
+        if not line:
+            raise Refused(
+                f"it was cut short before {what} (truncated or damaged). "
+                "Export it again with `qam sync export FILE`."
+            )
+        if len(line) > MAX_LINE or not line.endswith(b"\n"):
+            raise Refused(f"{what} is not a complete line (damaged, or not a QAM sync bundle).")
+        return line
+
+    def _json(self, line: bytes, what: str) -> Any:
+        try:
+            return json.loads(line)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise Refused(f"{what} is not readable (damaged, or not a QAM sync bundle).") from None
+
+    def manifest(self, known: dict[str, tuple[str, ...]]) -> Manifest:
+        """The first line, checked against `known` (section name -> the columns it may have)."""
+        head = self.fh.read(16)
+        self.fh.seek(0)
+        if not head.strip():
+            raise Refused("the file is empty (an export that never finished?). Export it again.")
+        if head.startswith(b'{"audit_log"'):
+            raise Refused(_older_format(1))
+        line = self._line("its first line")
+        doc = self._json(line, "its first line")
+        self.digest.update(line)
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise Refused("it is not a QAM sync bundle (made by another program).")
+        version = doc.get("format_version")
+        if version != FORMAT_VERSION:
+            raise Refused(_older_format(version))
+        if set(doc) != _MANIFEST_KEYS:
+            extra = sorted(set(doc) - _MANIFEST_KEYS)
+            missing = sorted(_MANIFEST_KEYS - set(doc))
+            raise Refused(
+                f"its manifest has an unknown part '{extra[0]}'."
+                if extra
+                else f"its manifest has no '{missing[0]}'."
+            )
+        return _manifest(doc, known)
+
+    def rows(self, section: Section) -> Iterator[list]:
+        """The section's rows as lists, each checked to have one value a column."""
+        width = len(section.columns)
+        for first in range(1, section.rows + 1, BATCH):
+            last = min(first + BATCH, section.rows + 1)
+            lines = [self._line(f"table {section.name} row {n}") for n in range(first, last)]
+            data = b"".join(lines)
+            self.digest.update(data)
+            rows = self._parse(data, len(lines))
+            if rows is None:  # find the line at fault
+                rows = [
+                    self._json(line, f"table {section.name} row {first + i}")
+                    for i, line in enumerate(lines)
+                ]
+            for i, row in enumerate(rows):
+                if not isinstance(row, list) or len(row) != width:
+                    raise Refused(
+                        f"table {section.name} row {first + i} does not have the known columns."
+                    )
+            yield from rows
+
+    @staticmethod
+    def _parse(data: bytes, count: int) -> list | None:
+        """`count` lines as one JSON array, or None if that is not what they are."""
+        try:
+            rows = json.loads(b"[" + data.replace(b"\n", b",")[:-1] + b"]")
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        return rows if isinstance(rows, list) and len(rows) == count else None
+
+    def end(self) -> str:
+        """Check the end line's hash against every byte read; returns the hash."""
+        doc = self._json(self._line("its end line"), "its end line")
+        digest = self.digest.hexdigest()
+        if not (isinstance(doc, dict) and set(doc) == {"end"} and isinstance(doc["end"], dict)):
+            raise Refused("its rows do not match the counts its manifest lists.")
+        if doc["end"].get("sha256") != digest:
+            raise Refused(
+                "its content does not match its hash: it was changed after export "
+                "(edited or damaged). Export it again from the laptop."
+            )
+        if self.fh.read(1):
+            raise Refused("it has something after its end line this QAM does not read.")
+        return digest
+
+
+def _older_format(version: object) -> str:
+    newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+    return (
+        f"bundle format {version!r} is "
+        + (
+            "newer than this QAM knows: upgrade QAM"
+            if newer
+            else "not one this QAM reads: export it again with this QAM"
+        )
+        + f" (this QAM reads format {FORMAT_VERSION})."
+    )
+
+
+def _manifest(doc: dict, known: dict[str, tuple[str, ...]]) -> Manifest:
+    for key in ("store_id", "exported_at", "exported_by"):
+        if not isinstance(doc[key], str) or not doc[key]:
+            raise Refused(f"its manifest does not say {key.replace('_', ' ')}.")
+    signer = doc["signer"]
+    if not isinstance(doc["schema"], int) or not (signer is None or isinstance(signer, str)):
+        raise Refused("its manifest is malformed.")
+    sections = doc["sections"]
+    if not isinstance(sections, list):
+        raise Refused("its manifest lists no tables.")
+    found: list[Section] = []
+    for entry in sections:
+        found.append(_section(entry, known))
+    names = [s.name for s in found]
+    if len(set(names)) != len(names):
+        raise Refused("its manifest lists a table twice.")
+    return Manifest(
+        store_id=doc["store_id"],
+        exported_at=doc["exported_at"],
+        exported_by=doc["exported_by"],
+        schema=doc["schema"],
+        signer=doc["signer"],
+        sections=tuple(found),
+    )
+
+
+def _section(entry: object, known: dict[str, tuple[str, ...]]) -> Section:
+    if not isinstance(entry, dict) or set(entry) != {"name", "columns", "rows"}:
+        raise Refused("its manifest is malformed.")
+    name, columns, rows = entry["name"], entry["columns"], entry["rows"]
+    if name not in known:
+        raise Refused(f"it holds an unknown table '{name}' (extra objects are never imported).")
+    if (
+        not isinstance(columns, list)
+        or not all(isinstance(c, str) for c in columns)
+        or len(set(columns)) != len(columns)
+    ):
+        raise Refused(f"its manifest's columns of table {name} are malformed.")
+    unknown = [c for c in columns if c not in known[name]]
+    if unknown:
+        raise Refused(
+            f"table {name} has a column '{unknown[0]}' this QAM does not know: "
+            "upgrade QAM here to the version that exported it."
+        )
+    if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+        raise Refused(f"its manifest's row count of table {name} is malformed.")
+    return Section(name, tuple(columns), rows)

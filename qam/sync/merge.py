@@ -1,0 +1,267 @@
+"""Importing a bundle: check it whole, then merge it table by table in one transaction.
+
+The bundle is read once, as a stream, into temporary tables (`qam/store/merge.py`): every
+line is hashed and checked and the trail is verified as it goes, so a file cut short, changed
+after export, malformed or with a broken trail is refused whole before anything is written.
+Then one transaction applies the conflict policy and the per-table rules the tables' owners
+declare:
+
+- rows already here with other content (a finding, session, link, decision or trail event
+  edited after an earlier export) refuse the whole bundle (RELIABILITY 8);
+- records another store purged under retention (its `purged_record` rows, or this store's
+  own) are skipped, never re-imported and never a conflict; this store's copies of them are
+  purged in the same import (`qam.fieldwork.retention.apply_purges`), and trail events about
+  them are not merged (they may carry the purged words);
+- then each table: new rows added, rows here already left alone (reviews and register items
+  are the programme's and never overwritten), forward columns filled in once;
+- trail events are appended to this store's own chain as new events that name the original
+  event id; the chain here is never rewritten;
+- offline decisions and corrections that went different ways are flagged as conflicts
+  (`qam.sync.conflicts`).
+
+Merging twice changes nothing, and laptops merge in any order to the same store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qam.errors import AuditError, ImportFileError
+from qam.fieldwork.retention import apply_purges
+from qam.store import audit, settings
+from qam.store import merge as merge_db
+from qam.store import retention as retention_db
+from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused
+from qam.sync.conflicts import flag_decision_conflicts, flag_finding_conflicts
+from qam.trail import Chain
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qam.store import Store
+
+
+def _refused(path: Path, why: str) -> ImportFileError:
+    return ImportFileError(f"{path} was refused whole, nothing imported: {why}")
+
+
+def _events(rows: Iterator[list], columns: tuple[str, ...]) -> Iterator[list]:
+    """The trail's rows, each checked against the one before as it streams past."""
+    chain = Chain()
+    for row in rows:
+        event = dict(zip(columns, row, strict=True))
+        try:
+            chain.add(event)
+        except AuditError as err:
+            raise Refused(
+                f"its decision trail does not verify ({err}) Rows may have been edited or "
+                "deleted on the laptop."
+            ) from None
+        except (TypeError, KeyError, ValueError):
+            raise Refused("its decision trail is malformed.") from None
+        yield row
+
+
+def _stage(store: Store, path: Path) -> tuple[Manifest, str]:
+    """Read the whole bundle into the staging tables, checking every line as it comes;
+    returns its manifest and hash."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _refused(path, f"it is {size:,} bytes, over the {MAX_BYTES:,}-byte limit.")
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file; check the bundle's path.") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path} is a folder; give the bundle file.") from None
+    known = {c.name: c.columns for c in (*merge_db.CARRIED, *merge_db.TRAIL)}
+    with fh:
+        reader = Reader(fh)
+        try:
+            manifest = reader.manifest(known)
+            with merge_db.staging(store) as stage:
+                for section in manifest.sections:
+                    rows = reader.rows(section)
+                    if section.name == "audit_log":
+                        rows = _events(rows, section.columns)
+                    stage.add(section.name, section.columns, rows)
+                digest = reader.end()
+        except (Refused, merge_db.StagingError) as err:
+            raise _refused(path, str(err)) from None
+    return manifest, digest
+
+
+def _refuse_clashes(merge: merge_db.Merge, path: Path) -> None:
+    """Records already here with other content: edited after an earlier export."""
+    clashes = [
+        clash
+        for carried in (*merge_db.CARRIED, *merge_db.TRAIL)
+        for clash in merge.clashes(carried)
+    ]
+    if clashes:
+        clashes = [c.replace("audit_log ", "trail event ") for c in clashes]
+        listed = "; ".join(clashes[:10]) + (
+            f" and {len(clashes) - 10} more" if len(clashes) > 10 else ""
+        )
+        raise _refused(
+            path,
+            "these records are already here with different content (changed after an "
+            f"earlier export): {listed}. Ask the laptop's owner to correct them with a new "
+            "version instead of editing them.",
+        )
+
+
+def _purges(store: Store, path: Path) -> list[dict]:
+    rows = merge_db.staged_rows(store, "purged_record")
+    for i, row in enumerate(rows, start=1):
+        if not all(isinstance(v, str) and v for v in row.values()):
+            raise _refused(path, f"table purged_record row {i} is malformed. Export it again.")
+    return rows
+
+
+@dataclass
+class Receipt:
+    """What an import did, table by table."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    present: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str, merged: merge_db.Merged) -> None:
+        """Keep the table's non-zero counts."""
+        for into, n in (
+            (self.added, merged.added),
+            (self.present, merged.present),
+            (self.skipped, merged.skipped),
+        ):
+            if n:
+                into[name] = n
+
+
+def _merge_trail(store: Store, origin: str, actor: str) -> tuple[int, int, int]:
+    """Append the bundle's events this store has not seen, each wrapped as a new event of
+    this chain that names the original; returns (added, already here, skipped as purged)."""
+    arriving, present, skipped = merge_db.trail_arrivals(store)
+    added = 0
+    batch: list[dict] = []
+    for event in arriving:
+        batch.append(_wrapped(event, origin, actor))
+        if len(batch) >= 1000:
+            added += _append(store, batch)
+    return added + _append(store, batch), present, skipped
+
+
+def _wrapped(event: dict, origin: str, actor: str) -> dict:
+    if event["wrapper"] and event["action"] == "sync_import":
+        content = json.loads(event["new"] or "{}")  # already a merged event: keep what it says
+    else:
+        content = {
+            "original_event_id": event["original"],
+            "at": event["at"],
+            "actor": event["actor"],
+            "action": event["action"],
+            "reason": event["reason"],
+            "old": json.loads(event["old"]) if event["old"] else None,
+            "new": json.loads(event["new"]) if event["new"] else None,
+            "from_store": origin,
+        }
+    return {
+        "actor": actor,
+        "entity": event["entity"],
+        "entity_id": event["entity_id"],
+        "action": "sync_import",
+        "new": content,
+        "reason": f"merged from the bundle of store {origin[:8]}",
+        "original": event["original"],
+    }
+
+
+def _append(store: Store, batch: list[dict]) -> int:
+    rows = audit.append_events(store, batch)
+    audit.record_synced_events(
+        store,
+        (
+            (event["original"], row["event_id"], event["new"].get("from_store"))
+            for event, row in zip(batch, rows, strict=True)
+        ),
+    )
+    count = len(batch)
+    batch.clear()
+    return count
+
+
+def _conflicts(merge: merge_db.Merge, actor: str) -> tuple[list[dict], list[dict]]:
+    """Decisions and corrections that went different ways on two stores, flagged."""
+    store = merge.store
+    arrived = merge.added_rows("status_decision")
+    local_id = settings.store_id(store)
+    raised = flag_decision_conflicts(store, arrived, actor, local_id) if arrived else []
+    corrected = merge_db.staged_values(store, "finding", "supersedes")
+    return raised, flag_finding_conflicts(store, corrected, actor)
+
+
+def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
+    """Verify the whole bundle, then merge it in one transaction; returns the receipt."""
+    path = Path(path)
+    manifest, digest = _stage(store, path)
+    try:
+        purges = _purges(store, path)
+        if purges:
+            retention_db.secure_delete(store, True)
+        with store.transaction():
+            merge = merge_db.Merge(store, manifest.store_id)
+            _refuse_clashes(merge, path)
+            purged_here = (
+                apply_purges(store, purges, actor=actor, from_store=manifest.store_id)
+                if purges
+                else {}
+            )
+            receipt = Receipt()
+            for carried in merge_db.CARRIED:
+                if carried.table is not retention_db.PURGED:  # applied above
+                    try:
+                        merged = merge.table(carried)
+                    except merge_db.StagingError as err:
+                        raise _refused(path, str(err)) from None
+                    receipt.count(carried.name, merged)
+            events = _merge_trail(store, manifest.store_id, actor)
+            raised, forked = _conflicts(merge, actor)
+            audit.append_event(
+                store,
+                actor=actor,
+                entity="sync",
+                entity_id=manifest.store_id,
+                action="import",
+                new={
+                    "bundle_hash": digest,
+                    "added": receipt.added,
+                    "events": events[0],
+                    "conflicts": len(raised),
+                    "finding_conflicts": len(forked),
+                    "skipped_purged": receipt.skipped,
+                    "purged_here": purged_here,
+                },
+                reason="sync bundle imported",
+            )
+    finally:
+        merge_db.discard(store)
+    if any(purged_here.values()):
+        retention_db.wipe_free_space(store)
+    return {
+        "file": str(path),
+        "from_store": manifest.store_id,
+        "bundle_hash": digest,
+        "added": receipt.added,
+        "already_present": receipt.present,
+        "events_added": events[0],
+        "events_already_present": events[1],
+        "conflicts": raised,
+        "finding_conflicts": forked,
+        "skipped_purged": receipt.skipped,
+        "skipped_purged_total": sum(receipt.skipped.values()),
+        "events_skipped_purged": events[2],
+        "purged_here": purged_here,
+    }
