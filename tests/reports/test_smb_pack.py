@@ -83,7 +83,7 @@ def test_public_reports_are_readable_by_others_and_stakeholder_ones_follow_the_s
 
 
 def test_a_bundle_follows_the_stores_permissions(programme, tmp_path):
-    from qam.fieldwork.bundle import export_bundle
+    from qam.sync.export import export_bundle
 
     os.chmod(programme.path, 0o600)
     target = tmp_path / "laptop.qam-bundle"
