@@ -83,9 +83,18 @@ def good_practice_cmd(
     unit: Annotated[
         str | None, typer.Option("--unit", help="Only practice found in this unit.")
     ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only practice recorded on or after this date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only practice recorded on or before this date.")
+    ] = None,
 ) -> None:
     """The good practice library, so one unit's practice reaches the others.
 
-    Example: qam report good-practice --theme custody
+    Grouped by theme, newest first: the first page shows each theme's count and newest
+    entries; a theme with more gets its own page beside it.
+
+    Example: qam report good-practice --theme custody --since 2027-04-01
     """
-    _write("good-practice", view, out, theme=theme, unit=unit)
+    _write("good-practice", view, out, theme=theme, unit=unit, since=since, until=until)

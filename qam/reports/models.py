@@ -186,17 +186,21 @@ class ReadinessReport:
 
 @dataclass
 class GoodPracticeReport:
-    """`qam report good-practice`: the library of good practice, filterable by theme and unit."""
+    """`qam report good-practice`: one page of the library, grouped by theme, newest first."""
 
     page: Page
-    theme: str | None  # the server-side filter applied, if any
+    theme: str | None  # the filters that made this page, if any
     unit: str | None
-    themes: list[tuple[str, str]]  # (slug, label) present, for the filter
-    units: list[str]
-    entries: list[
-        dict
-    ]  # title, theme, theme_label, unit, area, method, grade, grade_label, sources, role, notes, date
+    since: str | None
+    until: str | None
+    total: int  # good practice findings the filters select, shown or not
+    # per theme: slug, label, count, newest (date), entries (title, theme, theme_label, unit,
+    # area, method, grade, grade_label, sources, role, notes, note_cut, date), more (not
+    # shown here), href (the theme's own page, when it has more), narrow (a command for more)
+    groups: list[dict]
+    units: list[str]  # of the entries shown, for the in-page filter
     chart: Chart
+    index_href: str | None = None  # on a theme's page: the library's first page
 
 
 # --- public reports: aggregate fields only -----------------------------------------------

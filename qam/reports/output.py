@@ -35,14 +35,19 @@ def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "
     return f"{stem}{extra}-{view}{marking}.html"
 
 
+def page_extra(filters: dict) -> str:
+    """The part of a file name that says which filters made it: '-custody-western-bcu'."""
+    keys = ("theme", "unit", "since", "until")
+    return "".join(f"-{file_slug(filters[k])}" for k in keys if filters.get(k))
+
+
 def build(
     store,
     kind: str,
     view: str = STAKEHOLDER,
     *,
     review_id: str | None = None,
-    theme: str | None = None,
-    unit: str | None = None,
+    **filters,
 ):
     """(template name, the report dataclass) for one report kind and view."""
     from qam.reports import good_practice, programme, readiness, register, review
@@ -58,9 +63,7 @@ def build(
     if kind == "readiness":
         return f"readiness{suffix}.html", readiness.build(store, view)
     if kind == "good-practice":
-        return f"good_practice{suffix}.html", good_practice.build(
-            store, view, theme=theme, unit=unit
-        )
+        return f"good_practice{suffix}.html", good_practice.build(store, view, **filters)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -88,19 +91,34 @@ def write(
     view: str = STAKEHOLDER,
     *,
     review_id: str | None = None,
-    theme: str | None = None,
-    unit: str | None = None,
+    **filters,
 ) -> Path:
-    """Build, render and atomically write one report into folder `out`; returns its path."""
+    """Build, render and atomically write one report into folder `out`; returns its path.
+
+    The good practice library may be several pages (its first page, then a page for each
+    theme too big for it); they are all written, and the first page's path returned."""
     from qam.files import output_mode, write_atomic
 
     view = check_view(view)
-    template, report = build(store, kind, view, review_id=review_id, theme=theme, unit=unit)
-    extra = "".join(f"-{file_slug(v)}" for v in (theme, unit) if v)
-    html = render_report(template, report)
     # A public report is for the website: readable by everyone; the rest keep the store's bits.
     mode = output_mode(store.path, public=view == PUBLIC)
-    return write_atomic(Path(out) / file_name(kind, view, review_id, extra), html, mode=mode)
+    if kind == "good-practice":
+        from qam.reports import good_practice
+
+        template = "good_practice_public.html" if view == PUBLIC else "good_practice.html"
+        written = [
+            write_atomic(
+                Path(out) / file_name(kind, view, extra=page_extra(made_by)),
+                render_report(template, report),
+                mode=mode,
+            )
+            for made_by, report in good_practice.pages(store, view, **filters)
+        ]
+        return written[0]
+    template, report = build(store, kind, view, review_id=review_id, **filters)
+    html = render_report(template, report)
+    path = Path(out) / file_name(kind, view, review_id, page_extra(filters))
+    return write_atomic(path, html, mode=mode)
 
 
 def write_all(store, out: Path) -> list[dict]:

@@ -354,6 +354,59 @@ def question_totals(store: Store) -> list[dict]:
     )
 
 
+def _period(since: str | None, until: str | None) -> tuple[str, list]:
+    """SQL and parameters: created on or after `since`, on or before `until` (ISO dates)."""
+    sql, params = "", []
+    if since:
+        sql += " AND created_at >= ?"
+        params.append(since)
+    if until:
+        sql += " AND substr(created_at, 1, 10) <= ?"
+        params.append(until)
+    return sql, params
+
+
+def good_practice_totals(
+    store: Store, *, since: str | None = None, until: str | None = None
+) -> list[dict]:
+    """Current good-practice findings per review and question, with the newest one's time:
+    review_id, question_set, question_id, findings, newest. Grouped in SQL, so a library of a
+    million findings is counted without reading them."""
+    period, params = _period(since, until)
+    return store.rows(
+        "SELECT review_id, question_set, question_id, COUNT(*) AS findings, "
+        "MAX(created_at) AS newest FROM finding "
+        f"WHERE good_practice AND {current_condition()}{period} "
+        "GROUP BY review_id, question_set, question_id",
+        params,
+    )
+
+
+def good_practice_newest(
+    store: Store,
+    review_ids: Iterable[str],
+    *,
+    limit: int,
+    since: str | None = None,
+    until: str | None = None,
+    note_chars: int = 2000,
+) -> list[dict]:
+    """The newest current good-practice findings of these reviews, newest first, at most
+    `limit`, notes cut to `note_chars` + 1 characters (so a caller can tell it was cut)."""
+    ids = list(review_ids)
+    if not ids:
+        return []
+    period, params = _period(since, until)
+    marks = ", ".join("?" * len(ids))
+    return store.rows(
+        "SELECT id, review_id, question_set, question_id, substr(notes, 1, ?) AS notes, grade, "
+        "sources, method, participant_role, created_at FROM finding "
+        f"WHERE good_practice AND review_id IN ({marks}) AND {current_condition()}{period} "
+        "ORDER BY created_at DESC, id DESC LIMIT ?",
+        [note_chars + 1, *ids, *params, limit],
+    )
+
+
 # ----------------------------------------------------------------------------- conflicts
 
 
