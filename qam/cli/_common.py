@@ -114,7 +114,7 @@ class QamGroup(TyperGroup):
         except QamError as err:
             fail(str(err))
         except (KeyboardInterrupt, Abort):
-            typer.echo("\nStopped. Everything already confirmed as saved is kept.", err=True)
+            typer.echo("\nStopped. Everything already saved is kept.", err=True)
             raise typer.Exit(130) from None
         except (TyperException, typer.Exit):
             raise  # usage errors (exit 2) and deliberate exits keep their own handling

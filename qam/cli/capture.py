@@ -1,6 +1,6 @@
 """`qam capture`: the reviewer's guided capture, and its twin without prompts (`--answers`).
 
-The flow lives here and asks through `qam.cli.prompts`; every answer is saved through
+The flow (`qam.fieldwork.guided`) asks through `qam.cli.prompts`; every answer is saved through
 `qam.fieldwork.findings.record_answer` the moment it is complete, so a dead battery costs at
 most the answer being typed, and rerunning `qam capture` offers to resume where it stopped.
 """
@@ -88,17 +88,20 @@ def capture(
         if answers is not None:
             _run_answers(store, answers, who)
             return
-        if not sys.stdin.isatty():
-            typer.echo(
-                "Error: guided capture needs a terminal; use --answers FILE (or -) to capture "
-                "from JSON lines.",
-                err=True,
-            )
-            raise typer.Exit(1)
         from qam.cli import prompts
+
+        if not prompts.interactive():
+            from qam.errors import RefusedError
+
+            raise RefusedError(
+                "guided capture needs a terminal; use --answers FILE (or -) to capture from "
+                "JSON lines."
+            )
         from qam.fieldwork.guided import guided
 
-        guided(store, who, prompts, review=review, method=method, document=document)
+        guided(
+            store, who, prompts.TerminalPrompts(), review=review, method=method, document=document
+        )
 
 
 def _run_answers(store, source: str, who: str) -> None:

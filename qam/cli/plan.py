@@ -24,7 +24,7 @@ app = typer.Typer(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 StartOpt = Annotated[
     str | None,
-    typer.Option("--start", help="First day of the horizon, YYYY-MM-DD (default today)."),
+    typer.Option("--start", help="First day of the horizon, e.g. 01/12/2026 (default today)."),
 ]
 MonthsOpt = Annotated[
     int, typer.Option("--months", help="How many months the programme looks ahead.")
@@ -47,28 +47,18 @@ LimitOpt = Annotated[
 
 
 def _settings(start, months, cap_days, year_start, time_limit):
-    from qam.errors import RefusedError
+    from qam.dates import parse_option_date
     from qam.planner.calendar import parse_year_start
     from qam.planner.programme import Settings
 
-    day = start or date.today().isoformat()
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        raise RefusedError(
-            f"--start '{day}' is not a date written year first, like 2026-12-01."
-        ) from None
+    day = parse_option_date(start, "--start") or date.today()
     return Settings(
-        start=day,
+        start=day.isoformat(),
         months=months,
         cap_days=cap_days,
         year_start=parse_year_start(year_start),
         time_limit=time_limit,
     )
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @app.callback(invoke_without_command=True)
@@ -86,16 +76,21 @@ def plan(
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not _interactive():
+    from qam.cli import prompts
+
+    if not prompts.interactive():
         typer.echo(ctx.get_help())
         raise typer.Exit(0)
-    from qam.cli.prompts_planner import QuestionaryUi
     from qam.planner import session
 
     settings = _settings(start, months, cap_days, year_start, time_limit)
     with open_store() as store:
         session.run(
-            store, QuestionaryUi(), settings, actor=actor(), solving=lambda: _progress(True)
+            store,
+            prompts.TerminalPrompts(),
+            settings,
+            actor=actor(),
+            solving=lambda: _progress(True),
         )
 
 
@@ -161,33 +156,6 @@ def import_aois_cmd(
     )
 
 
-def _ask_missing(
-    known: dict, fields: list[tuple[str, str, list[str] | None]], command: str
-) -> dict:
-    """Prompt for the options a user left out, in a terminal; elsewhere name them in the error."""
-    import sys
-
-    from qam.errors import RefusedError
-
-    missing = [(key, label, choices) for key, label, choices in fields if not known.get(key)]
-    if not missing:
-        return known
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        flags = ", ".join(f"--{key}" for key, _, _ in missing)
-        raise RefusedError(f"Give {flags} (or run `qam plan {command}` in a terminal to be asked).")
-    from qam.cli.prompts_planner import QuestionaryUi
-
-    ui = QuestionaryUi()
-    answers = dict(known)
-    for key, label, choices in missing:
-        answer = ui.choose(label, choices) if choices else ui.text(label)
-        if answer is None:
-            typer.echo("Nothing added.")
-            raise typer.Exit(0)
-        answers[key] = answer
-    return answers
-
-
 @app.command("add-inspection")
 def add_inspection_cmd(
     id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. I08.")] = None,
@@ -200,40 +168,29 @@ def add_inspection_cmd(
     ] = None,
     expected: Annotated[
         str | None,
-        typer.Option(
-            "--expected", help="When it is expected, YYYY-MM-DD (or the 1st of the month)."
-        ),
+        typer.Option("--expected", help="When it is expected, e.g. 01/10/2027 or October 2027."),
     ] = None,
 ) -> None:
     """Add one expected external inspection (asked for in prompts, or given as flags).
 
     A candidate review to prepare for it is derived unless one already names it.
 
-    Example: qam plan add-inspection --id I08 --title "Custody thematic" --kind thematic --theme custody --expected 2027-10-01
+    Example: qam plan add-inspection --id I08 --title "Custody thematic" --kind thematic --theme custody --expected "October 2027"
     """
+    from qam.cli import fields
+    from qam.cli.prompts import ask_missing
     from qam.planner.candidates import add_inspection
-    from qam.question_sets import themes
-    from qam.vocabulary import INSPECTION_KINDS
+    from qam.vocabulary import date_label
 
     known = {"id": id_, "title": title, "kind": kind, "theme": theme, "expected": expected}
-    known = _ask_missing(
-        known,
-        [
-            ("id", "Inspection id (e.g. I08):", None),
-            ("title", "Title:", None),
-            ("kind", "Kind:", list(INSPECTION_KINDS)),
-            ("theme", "Theme:", sorted(themes())),
-            ("expected", "Expected (YYYY-MM-DD):", None),
-        ],
-        "add-inspection",
-    )
+    known = ask_missing(known, fields.inspection(), "plan add-inspection")
     with open_store(create=True) as store:
         added = add_inspection(store, known)
     derived = (
         f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
     )
     typer.echo(
-        f"Inspection {added['id']} ({added['title']}) expected {added['expected']}{derived}. "
+        f"Inspection {added['id']} ({added['title']}) expected {date_label(added['expected'])}{derived}. "
         "Run `qam plan solve` to plan with it."
     )
 
@@ -253,7 +210,7 @@ def add_aoi_cmd(
     ] = None,
     priority: Annotated[str | None, typer.Option("--priority", help="1 (low) to 5 (high).")] = None,
     raised: Annotated[
-        str | None, typer.Option("--raised", help="When it was raised, YYYY-MM-DD.")
+        str | None, typer.Option("--raised", help="When it was raised, e.g. 14/10/2026.")
     ] = None,
 ) -> None:
     """Add one area of interest raised by OPCC scrutiny, the Police and Crime Plan, the Audit and
@@ -261,9 +218,9 @@ def add_aoi_cmd(
 
     Example: qam plan add-aoi --id A08 --title "Stop and search records" --theme stop_and_search --source audit_and_ethics --priority 4
     """
+    from qam.cli import fields
+    from qam.cli.prompts import ask_missing
     from qam.planner.candidates import add_aoi
-    from qam.question_sets import themes
-    from qam.vocabulary import AOI_SOURCES
 
     known = {
         "id": id_,
@@ -273,17 +230,7 @@ def add_aoi_cmd(
         "priority": priority,
         "raised": raised,
     }
-    known = _ask_missing(
-        known,
-        [
-            ("id", "Area of interest id (e.g. A08):", None),
-            ("title", "Title:", None),
-            ("theme", "Theme:", sorted(themes())),
-            ("source", "Raised by:", list(AOI_SOURCES)),
-            ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
-        ],
-        "add-aoi",
-    )
+    known = ask_missing(known, fields.area_of_interest(), "plan add-aoi")
     with open_store(create=True) as store:
         added = add_aoi(store, known)
     derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
@@ -421,17 +368,11 @@ def solve_cmd(
 
 
 def _show(store) -> None:
+    from qam.cli.prompts import TerminalPrompts
     from qam.planner import programme, session
     from qam.store import plans as plans_db
 
-    class _Ui:
-        say = staticmethod(typer.echo)
-
-        @staticmethod
-        def table(rows, columns, title):
-            print_table(rows, columns, title=title)
-
-    session.show(store, _Ui(), programme.latest(store))
+    session.show(store, TerminalPrompts(), programme.latest(store))
     if plans_db.latest_proposal(store)["accepted_at"] is None:
         typer.echo(
             "Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again."
@@ -460,19 +401,20 @@ def show_cmd(json_: JsonFlag = False) -> None:
 def pin_cmd(
     review: Annotated[str, typer.Argument(help="The candidate review's id, e.g. R03.")],
     start: Annotated[
-        str | None, typer.Argument(help="The start date, YYYY-MM-DD (a working day in its window).")
+        str | None,
+        typer.Argument(help="The start date, e.g. 14/06/2027 (a working day in its window)."),
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the pin instead.")] = False,
 ) -> None:
     """Pin a review to a start date for the next solve (or --clear the pin).
 
-    Example: qam plan pin R03 2027-06-14
+    Example: qam plan pin R03 14/06/2027
     """
     from qam.errors import RefusedError
     from qam.planner.programme import pin
 
     if start is None and not clear:
-        raise RefusedError("Give the start date (e.g. `qam plan pin R03 2027-06-14`) or --clear.")
+        raise RefusedError("Give the start date (e.g. `qam plan pin R03 14/06/2027`) or --clear.")
     with open_store() as store:
         typer.echo(pin(store, review, None if clear else start))
 
@@ -481,16 +423,24 @@ def pin_cmd(
 def exclude_cmd(
     sme: Annotated[str, typer.Argument(help="The SME's id, e.g. SME04.")],
     review: Annotated[str | None, typer.Option("--review", help="Only from this review.")] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="First day they are away (a course, leave), e.g. 01/03/2027."),
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day they are away, e.g. 12/03/2027.")
+    ] = None,
     undo: Annotated[bool, typer.Option("--undo", help="Put them back instead.")] = False,
 ) -> None:
-    """Leave an SME out of the next solve (every review, or one with --review); --undo puts them back.
+    """Leave an SME out of the next solve: every review, one review (--review), or some dates
+    (--from/--to: a course or leave); --undo with the same options puts them back.
 
-    Example: qam plan exclude SME04 --review R03
+    Example: qam plan exclude SME04 --from 01/03/2027 --to 12/03/2027
     """
     from qam.planner.programme import exclude
 
     with open_store() as store:
-        typer.echo(exclude(store, sme, review, undo=undo))
+        typer.echo(exclude(store, sme, review, undo=undo, first=from_, last=to))
 
 
 @app.command("accept")

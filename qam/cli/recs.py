@@ -206,33 +206,24 @@ def status_cmd(
 
     Example: qam recs status REC-2023-011 completed --reason "Dip sample: 60 of 60 handovers recorded" --evidence "QA review R03"
     """
-    from qam.cli import prompts_register as prompts
-    from qam.errors import QamError
+    from qam.cli import fields
+    from qam.cli.prompts import ask_missing, interactive
     from qam.register import decisions
     from qam.register.items import items
-    from qam.vocabulary import STATUSES
 
+    given = {"ref": ref, "status": status, "reason": reason, "evidence": evidence}
     with open_store() as store:
-        if ref is None or status is None:
-            if not prompts.interactive():
-                raise QamError(
-                    "Give the item and the new status: qam recs status REF STATUS --reason TEXT "
-                    "(or run it in a terminal to be asked)."
-                )
-            if ref is None:
-                ref = prompts.choose_item(items(store))
-            item = decisions.find_item(store, ref)
-            if status is None:
-                status = prompts.choose_status(item["status"], STATUSES)
-            new = decisions.parse_status(status)
-            if reason is None:
-                reason = prompts.ask_text("Reason for the decision:", required=True)
-            if evidence is None:
-                evidence = prompts.ask_text("Evidence (optional):", required=False)
-            if new in decisions.NEEDS_APPROVER and approver is None:
-                approver = prompts.ask_text(
-                    "Approved by (the accountable decision-maker):", required=True
-                )
+        if ref is None:
+            given = ask_missing(given, fields.register_item(items(store)), "recs status")
+        item = decisions.find_item(store, given["ref"])
+        given = ask_missing(given, fields.status_decision(item), "recs status")
+        given["approver"] = approver
+        closing = given["status"] in decisions.NEEDS_APPROVER
+        if closing and not approver and interactive():
+            given = ask_missing(given, [fields.APPROVER], "recs status")
+        ref, status, reason, evidence, approver = (
+            given[k] for k in ("ref", "status", "reason", "evidence", "approver")
+        )
         decision = decisions.record_decision(
             store, ref, status, reason=reason, evidence=evidence, approver=approver, actor=actor()
         )

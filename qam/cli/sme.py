@@ -60,9 +60,8 @@ def add_cmd(
 
     Example: qam sme add --id SME23 --name "Jo Marsh" --role "PC, Response" --unit "Eastern BCU" --skills custody
     """
-    import sys
-
-    from qam.errors import RefusedError
+    from qam.cli import fields
+    from qam.cli.prompts import ask_missing
     from qam.planner.pool import add_sme
     from qam.store import smes as smes_db
 
@@ -75,25 +74,12 @@ def add_cmd(
         "unavailable": unavailable,
     }
     with open_store(create=True) as store:
-        if any(known[k] is None for k in ("id", "name", "unit", "skills")):
-            if not (sys.stdin.isatty() and sys.stdout.isatty()):
-                missing = ", ".join(
-                    f"--{k}" for k in ("id", "name", "unit", "skills") if known[k] is None
-                )
-                raise RefusedError(
-                    f"Give {missing} (or run `qam sme add` in a terminal to be asked)."
-                )
-            from qam.cli.prompts_planner import ask_sme
-            from qam.question_sets import themes
-
-            pool = smes_db.smes(store)
-            units = sorted({s["unit"] for s in pool})
-            suggested = f"SME{len(pool) + 1:02d}"
-            answers = ask_sme(known, themes(), units, suggested)
-            if answers is None:
-                typer.echo("Nothing recorded.")
-                raise typer.Exit(0)
-            known = answers
+        pool = smes_db.smes(store)
+        units = sorted({s["unit"] for s in pool})
+        asked = fields.sme(units, suggested_id=f"SME{len(pool) + 1:02d}")
+        known = ask_missing(known, asked, "sme add")
+        if isinstance(known["skills"], list):
+            known["skills"] = ";".join(known["skills"])
         sme = add_sme(store, known)
     typer.echo(
         f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "

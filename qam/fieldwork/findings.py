@@ -242,12 +242,23 @@ def list_findings(
     search: str | None = None,
     include_superseded: bool = False,
 ) -> list[dict]:
-    """Findings as rows (current versions unless asked), for listings, reports and analysis."""
+    """Findings as rows (current versions unless asked), each carrying its session's details:
+    when and where it was held, the head count and the participants (codes, roles, units)."""
     if search is not None:
         search = _fts_query(search)
-    return findings_db.findings(
+    rows = findings_db.findings(
         store, review_id=review_id, search=search, current_only=not include_superseded
     )
+    sessions = {s["id"]: s for s in sessions_db.sessions(store, review_id=review_id)}
+    for row in rows:
+        session = sessions.get(row["session_id"]) or {}
+        for key in SESSION_DETAILS:
+            row[key] = session.get(key)
+    return rows
+
+
+# What every finding carries from the session it was captured in.
+SESSION_DETAILS = ("held_on", "place", "head_count", "participants")
 
 
 def good_practice(store: Store, review_id: str | None = None) -> list[dict]:

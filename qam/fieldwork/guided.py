@@ -1,23 +1,28 @@
-"""The guided capture flow, asking through an injected prompt adapter (`qam.cli.prompts`).
+"""The guided capture flow, asking through a `qam.prompter.Prompter`.
 
-The flow never imports questionary: it gets answers as data from `ask` (select, text,
-confirm, checkbox, say), so the same flow runs in a terminal, over pexpect, or from a pipe in
-tests. Each question's answer is saved the moment it is complete; Ctrl-C inside a prompt
-raises KeyboardInterrupt before anything is written, so a saved answer is never blanked.
+The flow never imports questionary: it gets answers as data, so the same flow runs in a
+terminal, over pexpect, or from a pipe in tests. The question on screen is recorded before
+the reviewer acts on it and each answer is saved the moment it is complete, so a dead
+battery resumes at the question the reviewer was on, with every earlier answer kept.
+Leaving a prompt (Ctrl-C) raises KeyboardInterrupt before anything is written.
+
+The flow is small steps: opening a session (`qam.fieldwork.opening`, methods as data), the
+menu at each question (`ACTIONS`), and an answer's parts (`ANSWER_STEPS`).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
 from qam.errors import RefusedError, StoreError
 from qam.fieldwork.findings import record_answer
 from qam.fieldwork.links import suggest_links
+from qam.fieldwork.opening import METHOD_STEPS, Draft, ask_details
 from qam.fieldwork.sessions import (
     answered,
-    document_fingerprint,
     finalise,
     get_session,
+    mark_shown,
     open_session,
     resume_index,
     session_questions,
@@ -25,43 +30,41 @@ from qam.fieldwork.sessions import (
     unfinished_sessions,
 )
 from qam.planner.reviews import assigned_to, get_review, list_reviews
-from qam.vocabulary import METHODS, label
+from qam.prompter import Prompter
+from qam.vocabulary import count_label, date_label, label
 
-NOT_ASSESSED = "__not_assessed__"
-
-
-def _valid_date(value: str) -> bool | str:
-    try:
-        date.fromisoformat(value.strip())
-        return True
-    except ValueError:
-        return "Write the date as YYYY-MM-DD, e.g. " + date.today().isoformat()
-
-
-def _valid_count(value: str) -> bool | str:
-    return (
-        True
-        if value.strip() == "" or value.strip().isdigit()
-        else "A whole number, e.g. 2 (or leave blank)."
-    )
+NEW_SESSION = "new"
+NOT_ASSESSED = "not_assessed"
+ANSWER, SKIP, BACK, GO_TO, STOP = "answer", "skip", "back", "go_to", "stop"
+DONE_MARK = "✓"
 
 
 def guided(
-    store, actor: str, ask, *, review: str | None = None, method: str | None = None, document=None
+    store,
+    actor: str,
+    ask: Prompter,
+    *,
+    review: str | None = None,
+    method: str | None = None,
+    document=None,
 ) -> None:
-    """Run a whole capture: pick or resume a session, then question by question."""
+    """Run a whole capture: resume a session or start one, then question by question."""
     session = _pick_or_resume(store, actor, ask, review, method)
     if session is None:
         session = _new_session(store, actor, ask, review, method, document)
     _questions(store, actor, ask, session)
 
 
-def _describe(store, s: dict) -> str:
+def describe(store, s: dict) -> str:
+    """'R03 · Direct observation · 2 Dec 2026 · 2 of 10 answered'."""
     total = len(session_set(store, s).questions)
-    return f"{s['review_id']} · {label(s['method'])} · {s['held_on']} · {len(answered(store, s['id']))}/{total} answered"
+    return (
+        f"{s['review_id']} · {label(s['method'])} · {date_label(s['held_on'])} · "
+        f"{len(answered(store, s['id']))} of {total} answered"
+    )
 
 
-def _pick_or_resume(store, actor, ask, review, method) -> dict | None:
+def _pick_or_resume(store, actor, ask: Prompter, review, method) -> dict | None:
     open_ = [
         s
         for s in unfinished_sessions(store, actor, review)
@@ -69,164 +72,165 @@ def _pick_or_resume(store, actor, ask, review, method) -> dict | None:
     ]
     if not open_:
         return None
-    choices = [(f"Resume {_describe(store, s)}", s["id"]) for s in open_]
-    choices.append(("Start a new session", None))
+    choices = [(f"Resume {describe(store, s)}", s["id"]) for s in open_]
+    choices.append(("Start a new session", NEW_SESSION))
     chosen = ask.select(
         "You have unfinished capture. Resume where you stopped?", choices, default=open_[-1]["id"]
     )
-    return get_session(store, chosen) if chosen else None
+    return None if chosen == NEW_SESSION else get_session(store, chosen)
 
 
-def _new_session(store, actor, ask, review, method, document) -> dict:  # noqa: C901 (to split)
+def _pick_review(store, actor, ask: Prompter) -> str:
     reviews = list_reviews(store)
     if not reviews:
         raise RefusedError(
             "There are no reviews to capture against: accept a plan (`qam plan`), import "
             "the programme's bundle (`qam sync import FILE`) or add one (`qam reviews add`)."
         )
-    if review is None:
-        mine = assigned_to(store, actor)
-        ordered = sorted(reviews, key=lambda r: (r["id"] not in mine, r["start"] or "", r["id"]))
-        choices = [
-            (
-                f"{'* ' if r['id'] in mine else '  '}{r['id']} · {r['title']} · {r['unit']} "
-                f"({r['start']} to {r['end']})",
-                r["id"],
-            )
-            for r in ordered
-        ]
-        message = "Which review?" + (" (* = your assignments)" if mine else "")
-        review = ask.select(message, choices)
+    mine = assigned_to(store, actor)
+    ordered = sorted(reviews, key=lambda r: (r["id"] not in mine, r["start"] or "", r["id"]))
+    choices = [
+        (
+            f"{'* ' if r['id'] in mine else '  '}{r['id']} · {r['title']} · {r['unit']} "
+            f"({date_label(r['start'])} to {date_label(r['end'])})",
+            r["id"],
+        )
+        for r in ordered
+    ]
+    return ask.select("Which review?" + (" (* = your assignments)" if mine else ""), choices)
+
+
+def _pick_method(ask: Prompter, row: dict) -> str:
+    planned = row.get("methods") if isinstance(row.get("methods"), list) else []
+    methods = [m for m in planned if m in METHOD_STEPS or m == "survey"] or [
+        *METHOD_STEPS,
+        "survey",
+    ]
+    return ask.select("Which method?", [(label(m), m) for m in methods])
+
+
+def _new_session(store, actor, ask: Prompter, review, method, document) -> dict:
+    review = review or _pick_review(store, actor, ask)
     row = get_review(store, review)
-    methods = (
-        [m for m in (row.get("methods") or []) if m in METHODS]
-        if isinstance(row.get("methods"), list)
-        else []
-    )
-    if not methods:
-        methods = list(METHODS)
-    if method is None:
-        method = ask.select("Which method?", [(label(m), m) for m in methods])
+    method = method or _pick_method(ask, row)
     if method == "survey":
         raise RefusedError(
             f"Surveys are imported from their CSV: qam findings import-survey {review} FILE.csv"
         )
-    held_on = ask.text(
-        "Date of the session", default=date.today().isoformat(), validate=_valid_date
-    ).strip()
-    place = ask.text("Where (e.g. 'Northgate custody suite')").strip()
-    head_count, participants = None, []
-    if method == "focus_group":
-        head_count = int(
-            ask.text(
-                "How many people took part?",
-                validate=lambda v: v.strip().isdigit() and int(v) > 0 or "A number from 1.",
-            )
-        )
-    if method in ("interview", "focus_group"):
-        ask.say(
-            "Participants are recorded by role and unit under a code (P1, P2...), never by name."
-        )
-        while True:
-            role = ask.text(
-                f"Participant P{len(participants) + 1} role (blank when done)",
-                instruction="e.g. detention officer",
-            ).strip()
-            if not role:
-                if participants or method == "focus_group":
-                    break
-                ask.say("An interview needs at least the interviewee's role.")
-                continue
-            unit = ask.text(f"P{len(participants) + 1} unit", instruction="e.g. custody").strip()
-            participants.append({"role": role, "unit": unit})
-            if method == "interview":
-                break
-    doc_title = None
-    if method == "document_analysis" and document is None:
-        document = (
-            ask.text(
-                "Path of the document read (its title and fingerprint are kept, not its content)"
-            ).strip()
-            or None
-        )
-    if document is not None:
-        doc_title = (
-            ask.text("Document title", default=document_fingerprint(document)[0]).strip() or None
-        )
+    if method not in METHOD_STEPS:
+        raise RefusedError(f"'{method}' is not a method the guided capture knows.")
+    draft = ask_details(
+        ask, Draft(review=row, method=method, document=str(document) if document else None)
+    )
     session = open_session(
         store,
         review_id=review,
         method=method,
         actor=actor,
-        held_on=held_on,
-        place=place,
-        participants=participants,
-        head_count=head_count,
-        document=document,
-        document_title=doc_title,
+        held_on=draft.held_on,
+        place=draft.place,
+        participants=draft.participants,
+        head_count=draft.head_count,
+        document=draft.document,
+        document_title=draft.document_title,
     )
-    ask.say(f"Session {session['id']} started. Each answer is saved as soon as you give it.")
+    ask.say(f"Session {session['id'][:8]} started. Each answer is saved as soon as you give it.")
     return session
 
 
-def _questions(store, actor, ask, session) -> None:
+# ----------------------------------------------------------------------------- questions
+
+
+def _show(ask: Prompter, questions, index: int, previous: dict | None) -> None:
+    q = questions[index]
+    ask.say("")
+    mark = f"  {DONE_MARK} answered" if previous else ""
+    ask.say(f"Question {index + 1} of {len(questions)} [{q.id}] {q.area}{mark}")
+    ask.say(f"  {q.text}")
+    for probe in q.probes:
+        ask.say(f"  - {probe}")
+    if previous:
+        notes = " ".join(previous["notes"].split())
+        ask.say(f"  Saved answer: {notes[:200]}{'…' if len(notes) > 200 else ''}")
+
+
+def _action(ask: Prompter, index: int, previous: dict | None) -> str:
+    actions = [
+        ("Change the saved answer" if previous else "Answer this question", ANSWER),
+        ("Keep the saved answer, next" if previous else "Skip (leave unanswered for now)", SKIP),
+        ("Back to the previous question", BACK),
+        ("Go to another question (answered ones marked ✓)", GO_TO),
+        ("Stop (everything saved is kept; rerun qam capture to resume)", STOP),
+    ]
+    if index == 0:
+        actions.pop(2)
+    return ask.select("What next?", actions, default=ANSWER)
+
+
+def _go_to(ask: Prompter, questions, done: dict, index: int) -> int:
+    choices = [
+        (f"{DONE_MARK if q.id in done else ' '} {i + 1}. {q.area}: {q.text[:60]}", i)
+        for i, q in enumerate(questions)
+    ]
+    return ask.select("Which question?", choices, default=index)
+
+
+def _resumed(ask: Prompter, questions, done: dict, index: int) -> None:
+    numbers = [str(i + 1) for i, q in enumerate(questions) if q.id in done]
+    answered_text = f"answered {DONE_MARK}: {', '.join(numbers)}" if numbers else "none answered"
+    ask.say(
+        f"Resuming at question {min(index + 1, len(questions))} of {len(questions)} ({answered_text})."
+    )
+
+
+def _questions(store, actor, ask: Prompter, session) -> None:
     qs = session_set(store, session)
     review = get_review(store, session["review_id"])
     questions = session_questions(store, session)
     index = resume_index(store, session)
-    if index:
-        ask.say(f"Resuming at question {min(index + 1, len(questions))} of {len(questions)}.")
+    if index or answered(store, session["id"]):
+        _resumed(ask, questions, answered(store, session["id"]), index)
     while index < len(questions):
         q = questions[index]
         done = answered(store, session["id"])
-        previous = done.get(q.id)
-        ask.say("")
-        ask.say(f"Question {index + 1} of {len(questions)} [{q.id}] {q.area}")
-        ask.say(f"  {q.text}")
-        for probe in q.probes:
-            ask.say(f"  - {probe}")
-        if previous:
-            ask.say(f"  Saved answer: {previous['notes'][:200]}")
-        actions = [
-            ("Answer this question" if not previous else "Change the saved answer", "answer"),
-            (
-                "Skip (leave unanswered for now)"
-                if not previous
-                else "Keep the saved answer, next",
-                "skip",
-            ),
-            ("Back to the previous question", "back"),
-            ("Stop (everything saved is kept; rerun qam capture to resume)", "stop"),
-        ]
-        if index == 0:
-            actions.pop(2)
-        action = ask.select("What next?", actions, default="answer")
-        if action == "stop":
+        mark_shown(store, session, q.id)
+        _show(ask, questions, index, done.get(q.id))
+        action = _action(ask, index, done.get(q.id))
+        if action == STOP:
             ask.say(
                 f"Stopped. {len(done)} of {len(questions)} answered; rerun `qam capture` to resume."
             )
             return
-        if action == "back":
+        if action == BACK:
             index -= 1
             continue
-        if action == "answer":
-            finding = _answer(store, actor, ask, session, review, qs, q, previous)
+        if action == GO_TO:
+            index = _go_to(ask, questions, done, index)
+            continue
+        if action == ANSWER:
+            finding = _answer(store, actor, ask, session, review, qs, q, done.get(q.id))
             if finding:
                 ask.say(f"Saved. Finding {finding['id']}")
         index += 1
+    _finish(store, actor, ask, session, len(questions))
+
+
+def _finish(store, actor, ask: Prompter, session, total: int) -> None:
     done = answered(store, session["id"])
-    ask.say(f"All questions visited: {len(done)} of {len(questions)} answered.")
+    ask.say(f"All questions visited: {len(done)} of {total} answered.")
     if ask.confirm(
         "Finalise this session now? Its findings are then locked; a later change is a correction with a reason.",
         default=False,
     ) and _names_checked(store, ask, session):
         finalise(store, session["id"], actor, names_checked=True)
-        ask.say(f"Session {session['id']} finalised.")
+        ask.say(
+            f"Session {session['id'][:8]} finalised: {count_label(len(done), 'finding')} locked."
+        )
     else:
         ask.say(f"Left open. Finalise later: qam capture --finalise {session['id']}")
 
 
-def _names_checked(store, ask, session) -> bool:
+def _names_checked(store, ask: Prompter, session) -> bool:
     """Show findings that may name a person and ask before locking them (a safety net only)."""
     from qam.fieldwork.names import check
 
@@ -242,46 +246,88 @@ def _names_checked(store, ask, session) -> bool:
     )
 
 
-def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
-    prev = previous or {}
-    notes = ask.text(
+# ----------------------------------------------------------------------------- an answer
+
+
+def _notes(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    answer["notes"] = ask.text(
         "Notes: what did the evidence show?",
         default=prev.get("notes", ""),
         multiline=True,
         instruction="(Esc then Enter to finish)",
     ).strip()
-    grade = None
-    if q.graded:
-        choices = [(label(g), g) for g in qs.grades] + [("Not assessed", NOT_ASSESSED)]
+
+
+def _grade(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    answer["grade"] = None
+    if context["question"].graded:
+        choices = [(label(g), g) for g in context["set"].grades]
+        choices.append(("Not assessed", NOT_ASSESSED))
         grade = ask.select("Grade", choices, default=prev.get("grade") or NOT_ASSESSED)
-        grade = None if grade == NOT_ASSESSED else grade
-    good = ask.confirm("Good practice worth sharing?", default=bool(prev.get("good_practice")))
-    concerns = (
-        ask.text("Concerns (blank if none)", default=prev.get("concerns") or "").strip() or None
+        answer["grade"] = None if grade == NOT_ASSESSED else grade
+
+
+def _good_practice(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    answer["good_practice"] = ask.confirm(
+        "Good practice worth sharing?", default=bool(prev.get("good_practice"))
     )
-    sources_text = ask.text(
+
+
+def _concerns(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    typed = ask.text("Concerns (blank if none)", default=prev.get("concerns") or "")
+    answer["concerns"] = typed.strip() or None
+
+
+def _sources(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    def valid(value: str) -> bool | str:
+        ok = value.strip() == "" or value.strip().isdigit()
+        return True if ok else "A whole number, e.g. 2 (or leave blank for 1)."
+
+    typed = ask.text(
         "How many independent sources support this?",
         default=str(prev["sources"]) if prev.get("sources") is not None else "",
-        validate=_valid_count,
+        validate=valid,
         instruction="(Enter for 1)",
     ).strip()
-    sources = int(sources_text) if sources_text else 1
+    answer["sources"] = int(typed) if typed else 1
+
+
+def _links(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
     links = list(prev.get("links") or [])
-    offered = suggest_links(store, theme=review.get("theme"), notes=notes)
+    offered = suggest_links(
+        context["store"], theme=context["review"].get("theme"), notes=answer["notes"]
+    )
     if offered or links:
         known = {i["ref"] for i in offered}
-        choices = [(f"{i['ref']} · {i['text'][:70]} ({i['why']})", i["ref"]) for i in offered]
+        choices = [(f"{i['ref']} · {_cut(i['text'], 70)} ({i['why']})", i["ref"]) for i in offered]
         choices += [(ref, ref) for ref in links if ref not in known]
         links = ask.checkbox(
             "Link to register items (space to tick, Enter to finish)", choices, checked=set(links)
         )
-    if previous and (notes, grade, good, concerns, sources, sorted(links)) == (
-        prev["notes"],
-        prev["grade"],
-        prev["good_practice"],
-        prev["concerns"],
-        prev["sources"],
-        sorted(prev["links"]),
+    answer["links"] = links
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+AnswerStep = Callable[[Prompter, dict, dict, dict], None]
+# The parts of an answer, asked in order; each fills in its keys of the answer.
+ANSWER_STEPS: tuple[AnswerStep, ...] = (_notes, _grade, _good_practice, _concerns, _sources, _links)
+_COMPARED = ("notes", "grade", "good_practice", "concerns", "sources")
+
+
+def _answer(store, actor, ask: Prompter, session, review, qs, q, previous) -> dict | None:
+    prev = previous or {}
+    context = {"store": store, "review": review, "set": qs, "question": q}
+    answer: dict = {}
+    for step in ANSWER_STEPS:
+        step(ask, answer, prev, context)
+    if (
+        previous
+        and all(answer[k] == prev[k] for k in _COMPARED)
+        and sorted(answer["links"]) == sorted(prev["links"])
     ):
         ask.say("Unchanged; the saved answer stands.")
         return None
@@ -292,15 +338,10 @@ def _answer(store, actor, ask, session, review, qs, q, previous) -> dict | None:
                 store,
                 session,
                 question_id=q.id,
-                notes=notes,
                 actor=actor,
-                grade=grade,
-                good_practice=good,
-                concerns=concerns,
-                sources=sources,
-                links=links,
                 participant_role=participant.get("role"),
                 participant_unit=participant.get("unit"),
+                **answer,
             )
         except StoreError as err:
             # Busy or full: the answer is still in memory, so offer to save it again rather

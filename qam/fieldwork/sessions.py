@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from qam import question_sets
 from qam.clock import now
 from qam.errors import NotFoundError, RefusedError
+from qam.fieldwork.participants import pseudonymise
 from qam.planner.reviews import get_review, start_fieldwork
 from qam.question_sets import QuestionSet
 from qam.store import audit
@@ -84,20 +85,6 @@ def document_fingerprint(path: Path | str) -> tuple[str, str]:
     except IsADirectoryError:
         raise RefusedError(f"{path} is a folder; give the path of one document.") from None
     return path.name, digest.hexdigest()
-
-
-def pseudonymise(participants: Iterable[dict]) -> list[dict]:
-    """Participants as {code, role, unit}: P1, P2 ... never a name."""
-    out = []
-    for i, p in enumerate(participants, start=1):
-        role = (p.get("role") or "").strip()
-        unit = (p.get("unit") or "").strip()
-        if not role:
-            raise RefusedError(
-                f"Participant {i} has no role; record people by role and unit, e.g. 'detention officer', 'custody'."
-            )
-        out.append({"code": p.get("code") or f"P{i}", "role": role, "unit": unit or None})
-    return out
 
 
 def _check_session(method: str, held_on: str, head_count: int | None) -> None:
@@ -215,13 +202,37 @@ def session_questions(store: Store, session: dict) -> tuple:
 
 
 def resume_index(store: Store, session: dict) -> int:
-    """The position of the first unanswered question (len(questions) if all are answered)."""
-    done = answered(store, session["id"])
+    """Where a reviewer comes back to: the question last on screen (answered or skipped),
+    else the first unanswered one (len(questions) when every one is answered)."""
     questions = session_questions(store, session)
+    current = sessions_db.session(store, session["id"]) or session
+    shown = [i for i, q in enumerate(questions) if q.id == current.get("last_shown")]
+    if shown:
+        return shown[0]
+    done = answered(store, session["id"])
     for i, q in enumerate(questions):
         if q.id not in done:
             return i
     return len(questions)
+
+
+def mark_shown(store: Store, session: dict, question_id: str) -> None:
+    """Remember the question on screen, before the reviewer does anything with it."""
+    sessions_db.set_last_shown(store, session["id"], question_id)
+
+
+def outside_window(review: dict, day: str) -> str | None:
+    """Why `day` (ISO) falls outside the review's window, or None when it is inside (or the
+    review has no window)."""
+    from qam.vocabulary import date_label
+
+    start, end = review.get("start"), review.get("end")
+    if start and day < start or end and day > end:
+        return (
+            f"{date_label(day)} is outside review {review['id']}'s window "
+            f"({date_label(start) or 'open'} to {date_label(end) or 'open'})."
+        )
+    return None
 
 
 def finalise(store: Store, session_id: str, actor: str, *, names_checked: bool = False) -> dict:

@@ -100,16 +100,21 @@ def check(
     year_start=(4, 1),
     exclusions=(),
     pins=None,
+    exclusion_periods=(),
 ) -> list[str]:
     """Every broken rule as a sentence; [] when the programme keeps them all.
 
     `end` is the horizon's first day after it (exclusive); `smes` and `candidates` are rows
-    as imported (skills a list, unavailable [[first, last], ...], dates ISO text).
+    as imported (skills a list, unavailable [[first, last], ...], dates ISO text);
+    `exclusion_periods` are (sme id, first day, last day): days the SME is kept out of.
     """
     import holidays
 
     hols = holidays.UK(subdiv="ENG", years=range(start.year - 1, end.year + 2))
-    people = {s["id"]: s for s in smes}
+    people = {s["id"]: {**s, "unavailable": list(s["unavailable"])} for s in smes}
+    for sid, first, last in exclusion_periods:
+        if sid in people:
+            people[sid]["unavailable"].append([first, last])
     cands = {c["id"]: c for c in candidates}
     excluded = {tuple(e) for e in exclusions}
     broken: list[str] = []

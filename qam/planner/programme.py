@@ -14,6 +14,7 @@ from datetime import date
 from qam.errors import NotFoundError, RefusedError
 from qam.planner.calendar import add_months, is_working_day
 from qam.planner.model import Instance, build_instance
+from qam.vocabulary import date_label
 
 
 @dataclass
@@ -77,7 +78,7 @@ def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list
     }
     open_cands = [c for c in cands if c["id"] not in done]
     inst = build_instance(
-        smes,
+        with_exclusion_periods(smes, plans_db.exclusion_periods(store)),
         open_cands,
         candidates_db.inspections(store),
         start=date.fromisoformat(settings.start),
@@ -269,26 +270,38 @@ def pin(store, review_id: str, day: str | None) -> str:
     if day is None:
         plans_db.set_pin(store, review_id, None)
         return f"{review_id} is no longer pinned."
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        raise RefusedError(f"'{day}' is not a date written year first, like 2027-06-14.") from None
+    from qam.dates import parse_option_date
+
+    when = parse_option_date(day, "the start date")
+    if when is None:
+        raise RefusedError("Give the start date, e.g. 14/06/2027.")
+    day = when.isoformat()
     if not is_working_day(when):
         raise RefusedError(
-            f"{when:%A %d %B %Y} is not a working day (weekend or bank holiday); pin a working day."
+            f"{when:%A} {when.day} {when:%B %Y} is not a working day (weekend or bank holiday); pin a working day."
         )
     c = cands[review_id]
     if (c["earliest"] and day < c["earliest"]) or (c["latest"] and day > c["latest"]):
         raise RefusedError(
-            f"{day} is outside {review_id}'s window ({c['earliest']} to {c['latest']}); pin a date inside "
+            f"{date_label(day)} is outside {review_id}'s window ({date_label(c['earliest']) or 'any time'} "
+            f"to {date_label(c['latest']) or 'the end of the horizon'}); pin a date inside "
             "it, or change the window in the candidates file and import it again."
         )
     plans_db.set_pin(store, review_id, when.isoformat())
-    return f"{review_id} is pinned to start on {when:%A %d %B %Y}; the next solve keeps it there if a team can be found."
+    return f"{review_id} is pinned to start on {when:%A} {when.day} {when:%B %Y}; the next solve keeps it there if a team can be found."
 
 
-def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = False) -> str:
-    """Leave an SME out of every review (or one), or put them back."""
+def exclude(
+    store,
+    sme_id: str,
+    review_id: str | None = None,
+    *,
+    undo: bool = False,
+    first: str | None = None,
+    last: str | None = None,
+) -> str:
+    """Leave an SME out of every review, one review, or the days from `first` to `last` (a
+    course, leave: unavailable then); with `undo`, put them back for exactly that."""
     from qam.store import candidates as candidates_db
     from qam.store import plans as plans_db
     from qam.store import smes as smes_db
@@ -299,6 +312,8 @@ def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = Fa
         raise NotFoundError(
             f"No candidate review {review_id}; see `qam plan candidates` for the ids."
         )
+    if first or last:
+        return _exclude_period(store, sme_id, review_id, first, last, undo)
     plans_db.set_exclusion(store, sme_id, review_id or "", excluded=not undo)
     scope = f"review {review_id}" if review_id else "every review"
     if undo:
@@ -306,14 +321,61 @@ def exclude(store, sme_id: str, review_id: str | None = None, *, undo: bool = Fa
     return f"{sme_id} is excluded from {scope}; the next solve plans without them."
 
 
+def _exclude_period(store, sme_id, review_id, first, last, undo: bool) -> str:
+    from qam.dates import parse_option_date
+    from qam.planner.session import span
+    from qam.store import plans as plans_db
+
+    if review_id:
+        raise RefusedError(
+            "Give either --review (out of one review) or --from/--to (out for those dates), not both."
+        )
+    day_one = parse_option_date(first or last, "--from" if first else "--to")
+    day_last = parse_option_date(last or first, "--to" if last else "--from")
+    assert day_one is not None and day_last is not None  # one of them was given
+    if day_last < day_one:
+        raise RefusedError(
+            f"--to {day_last:%d/%m/%Y} is before --from {day_one:%d/%m/%Y}; give the first day, then the last."
+        )
+    when = span(day_one.isoformat(), day_last.isoformat())
+    changed = plans_db.set_exclusion_period(
+        store, sme_id, day_one.isoformat(), day_last.isoformat(), excluded=not undo
+    )
+    if undo:
+        if not changed:
+            raise NotFoundError(
+                f"{sme_id} was not excluded for {when}; `qam plan show` lists the exclusions."
+            )
+        return f"{sme_id} is available again for {when}."
+    return f"{sme_id} is excluded for {when}; the next solve plans without them on those days."
+
+
 def steer(store) -> dict:
-    """The pins and exclusions the next solve will apply."""
+    """The pins and exclusions the next solve will apply (dated ones with `from` and `to`)."""
     from qam.store import plans as plans_db
 
     return {
         "pins": plans_db.pins(store),
-        "exclusions": [{"sme": s, "review": r or None} for s, r in plans_db.exclusions(store)],
+        "exclusions": [
+            {"sme": s, "review": r or None, "from": None, "to": None}
+            for s, r in plans_db.exclusions(store)
+        ]
+        + [
+            {"sme": s, "review": None, "from": a, "to": b}
+            for s, a, b in plans_db.exclusion_periods(store)
+        ],
     }
+
+
+def with_exclusion_periods(smes: list[dict], periods) -> list[dict]:
+    """The SMEs with each dated exclusion added to the days they are unavailable."""
+    extra: dict[str, list[list[str]]] = {}
+    for sme_id, first, last in periods:
+        extra.setdefault(sme_id, []).append([first, last])
+    return [
+        {**s, "unavailable": [*s["unavailable"], *extra[s["id"]]]} if s["id"] in extra else s
+        for s in smes
+    ]
 
 
 def programme_or_proposal(store) -> tuple[str, list[dict]]:

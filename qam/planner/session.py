@@ -1,36 +1,30 @@
 """`qam plan` with no arguments: the Head of Corporate Development's planning session.
 
-The loop is plain Python over a small `ui` object (`say`, `table`, `choose`, `text`,
-`confirm`), so the CLI gives it questionary prompts and tests give it scripted answers.
-Pins and exclusions are saved the moment they are given; a proposal is saved each time it
-is solved, so leaving the session loses nothing.
+The loop is plain Python over a `qam.prompter.Prompter`, so the CLI gives it questionary
+prompts and tests give it scripted answers. Pins and exclusions are saved the moment they
+are given; a proposal is saved each time it is solved, so leaving the session loses nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
 from datetime import date
-from typing import Protocol
 
 from qam.errors import QamError
 from qam.planner import programme
+from qam.prompter import Prompter, check_with
+from qam.vocabulary import count_label
 
-PIN, EXCLUDE, CLEAR, RESOLVE, ACCEPT, QUIT = (
-    "Pin a review to a start date",
-    "Exclude an SME",
-    "Clear all pins and exclusions",
-    "Re-solve with these changes",
-    "Accept this programme",
-    "Leave without accepting",
-)
-
-
-class Ui(Protocol):
-    def say(self, text: str) -> None: ...
-    def table(self, rows: list[dict], columns: list[tuple[str, str]], title: str) -> None: ...
-    def choose(self, message: str, choices: list[str]) -> str | None: ...
-    def text(self, message: str, default: str = "") -> str | None: ...
-    def confirm(self, message: str, default: bool = True) -> bool: ...
+PIN, EXCLUDE, CLEAR, RESOLVE, ACCEPT, QUIT = "pin", "exclude", "clear", "resolve", "accept", "quit"
+ACTIONS = [
+    ("Pin a review to a start date", PIN),
+    ("Exclude an SME (from every review, one review, or some dates)", EXCLUDE),
+    ("Clear all pins and exclusions", CLEAR),
+    ("Re-solve with these changes", RESOLVE),
+    ("Accept this programme", ACCEPT),
+    ("Leave without accepting", QUIT),
+]
+EVERY, ONE, DATES = "every", "one", "dates"
 
 
 def span(start: str, end: str) -> str:
@@ -86,10 +80,10 @@ def summary(stats: dict) -> str:
     )
 
 
-def show(store, ui: Ui, proposal: dict) -> None:
+def show(store, ask: Prompter, proposal: dict) -> None:
     scheduled, unscheduled = proposal_view(store, proposal)
     stats = proposal["result"].get("stats", {})
-    ui.table(
+    ask.table(
         scheduled,
         [
             ("id", "Review"),
@@ -98,10 +92,10 @@ def show(store, ui: Ui, proposal: dict) -> None:
             ("team_names", "Team"),
             ("why", "Why"),
         ],
-        f"Proposed programme: {len(scheduled)} reviews",
+        f"Proposed programme: {count_label(len(scheduled), 'review')}",
     )
     if unscheduled:
-        ui.table(
+        ask.table(
             unscheduled,
             [
                 ("id", "Review"),
@@ -113,21 +107,35 @@ def show(store, ui: Ui, proposal: dict) -> None:
             "Not scheduled",
         )
     if stats:
-        ui.say(summary(stats))
+        ask.say(summary(stats))
+    changes = your_changes(store)
+    if changes:
+        ask.say(changes)
+
+
+def your_changes(store) -> str:
+    """'Your changes: pinned R03 on 7 Jun 2027; excluded Jo Marsh (SME04) for 1–12 Mar 2027.'"""
+    from qam.store import smes as smes_db
+    from qam.vocabulary import date_label
+
     steer = programme.steer(store)
-    if steer["pins"] or steer["exclusions"]:
-        pins = ", ".join(f"{r} on {d}" for r, d in steer["pins"].items()) or "none"
-        excl = (
-            ", ".join(
-                f"{e['sme']}" + (f" from {e['review']}" if e["review"] else "")
-                for e in steer["exclusions"]
-            )
-            or "none"
-        )
-        ui.say(f"Your changes: pinned {pins}; excluded {excl}.")
+    if not (steer["pins"] or steer["exclusions"]):
+        return ""
+    names = {s["id"]: s["name"] for s in smes_db.smes(store)}
+    pins = ", ".join(f"{r} on {date_label(d)}" for r, d in steer["pins"].items()) or "none"
+    excluded = []
+    for e in steer["exclusions"]:
+        who = f"{names.get(e['sme'], e['sme'])} ({e['sme']})"
+        if e["from"]:
+            excluded.append(f"{who} for {span(e['from'], e['to'])}")
+        else:
+            excluded.append(who + (f" from {e['review']}" if e["review"] else " from every review"))
+    return f"Your changes: pinned {pins}; excluded {'; '.join(excluded) or 'none'}."
 
 
-def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None) -> dict | None:  # noqa: C901 (to split)
+def run(
+    store, ask: Prompter, settings: programme.Settings, *, actor: str, solving=None
+) -> dict | None:
     """Walk through the proposal until the person accepts (returns the acceptance) or leaves.
 
     `solving()` is a context manager giving the progress callback for one solve (the CLI's
@@ -136,7 +144,7 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
     from qam.store import plans as plans_db
 
     def solve_now() -> dict:
-        ui.say("Solving the programme…")
+        ask.say("Solving the programme…")
         with (solving or contextlib.nullcontext)() as progress:
             programme.solve_programme(store, settings, actor=actor, progress=progress)
         return plans_db.latest_proposal(store)
@@ -146,86 +154,121 @@ def run(store, ui: Ui, settings: programme.Settings, *, actor: str, solving=None
         proposal = solve_now()
     dirty = False
     while True:
-        show(store, ui, proposal)
-        action = ui.choose("What next?", [PIN, EXCLUDE, CLEAR, RESOLVE, ACCEPT, QUIT])
+        show(store, ask, proposal)
+        action = ask.select("What next?", ACTIONS)
+        if action == QUIT:
+            ask.say(
+                "Left without accepting; the proposal and your changes are saved for next time."
+            )
+            return None
         try:
-            if action in (None, QUIT):
-                ui.say(
-                    "Left without accepting; the proposal and your changes are saved for next time."
-                )
-                return None
-            if action == PIN:
-                dirty |= _pin(store, ui)
-            elif action == EXCLUDE:
-                dirty |= _exclude(store, ui)
-            elif action == CLEAR:
-                for review_id in plans_db.pins(store):
-                    plans_db.set_pin(store, review_id, None)
-                for sme_id, review_id in plans_db.exclusions(store):
-                    plans_db.set_exclusion(store, sme_id, review_id, excluded=False)
-                ui.say("All pins and exclusions cleared.")
-                dirty = True
-            elif action == RESOLVE:
+            if action == RESOLVE or (action == ACCEPT and dirty and _resolve_first(ask)):
                 proposal, dirty = solve_now(), False
             elif action == ACCEPT:
-                if dirty and ui.confirm(
-                    "You changed pins or exclusions since this proposal; re-solve first?"
-                ):
-                    proposal, dirty = solve_now(), False
-                    continue
-                if ui.confirm(
-                    f"Accept these {len(proposal['result']['scheduled'])} reviews as the programme?"
-                ):
-                    done = programme.accept(store, actor=actor)
-                    ui.say(
-                        f"Accepted: {len(done['reviews'])} reviews are now the programme. "
-                        "Export it with `qam plan export --ics programme.ics`."
-                    )
+                done = _accept(store, ask, proposal, actor)
+                if done:
                     return done
+            else:
+                dirty |= STEERS[action](store, ask)
         except QamError as err:  # a refused pin or exclusion: say why and carry on planning
-            ui.say(f"Not done: {err}")
+            ask.say(f"Not done: {err}")
 
 
-def _pin(store, ui: Ui) -> bool:
+def _resolve_first(ask: Prompter) -> bool:
+    return ask.confirm("You changed pins or exclusions since this proposal; re-solve first?")
+
+
+def _accept(store, ask: Prompter, proposal: dict, actor: str) -> dict | None:
+    reviews = count_label(len(proposal["result"]["scheduled"]), "review")
+    if not ask.confirm(f"Accept {reviews} as the programme?"):
+        return None
+    done = programme.accept(store, actor=actor)
+    ask.say(
+        f"Accepted: {count_label(len(done['reviews']), 'review')} now the programme. "
+        "Export it with `qam plan export --ics programme.ics`."
+    )
+    return done
+
+
+def _candidate(store, ask: Prompter, message: str) -> str:
     from qam.store import candidates as candidates_db
+    from qam.vocabulary import date_label
 
-    cands = candidates_db.candidates(store)
-    labels = [
-        f"{c['id']}: {c['title']} (window {c['earliest'] or 'any'} to {c['latest'] or 'any'})"
-        for c in cands
-    ]
-    picked = ui.choose("Which review?", labels)
-    if picked is None:
-        return False
-    review_id = picked.split(":", 1)[0]
-    day = ui.text("Start on (YYYY-MM-DD, a working day; empty to clear the pin):")
-    if day is None:
-        return False
-    ui.say(programme.pin(store, review_id, day.strip() or None))
+    return ask.select(
+        message,
+        [
+            (
+                f"{c['id']}: {c['title']} (window {date_label(c['earliest']) or 'any time'} to "
+                f"{date_label(c['latest']) or 'the end'})",
+                c["id"],
+            )
+            for c in candidates_db.candidates(store)
+        ],
+    )
+
+
+def _day(text: str) -> str | None:
+    from qam.dates import parse_option_date
+
+    day = parse_option_date(text, "the date")
+    return day.isoformat() if day else None
+
+
+def _pin(store, ask: Prompter) -> bool:
+    review_id = _candidate(store, ask, "Which review?")
+    day = ask.text(
+        "Start on (a working day, e.g. 14/06/2027; empty to clear the pin):",
+        validate=check_with(_day),
+    )
+    ask.say(programme.pin(store, review_id, _day(day)))
     return True
 
 
-def _exclude(store, ui: Ui) -> bool:
-    from qam.store import candidates as candidates_db
+def _exclude(store, ask: Prompter) -> bool:
     from qam.store import smes as smes_db
 
-    labels = [
-        f"{s['id']}: {s['name']}, {s['role'] or ''} ({s['unit']})" for s in smes_db.smes(store)
-    ]
-    picked = ui.choose("Which SME?", labels)
-    if picked is None:
-        return False
-    sme_id = picked.split(":", 1)[0]
-    scope = ui.choose("Exclude them from", ["every review", "one review"])
-    review_id = None
-    if scope == "one review":
-        picked_review = ui.choose(
-            "Which review?", [f"{c['id']}: {c['title']}" for c in candidates_db.candidates(store)]
-        )
-        if picked_review is None:
-            return False
-        review_id = picked_review.split(":", 1)[0]
-    elif scope is None:
-        return False
-    ui.say(programme.exclude(store, sme_id, review_id))
+    sme_id = ask.select(
+        "Which SME?",
+        [
+            (f"{s['id']}: {s['name']}, {s['role'] or ''} ({s['unit']})", s["id"])
+            for s in smes_db.smes(store)
+        ],
+    )
+    scope = ask.select(
+        "Exclude them from",
+        [
+            ("Every review", EVERY),
+            ("One review", ONE),
+            ("Some dates (a course, leave)", DATES),
+        ],
+    )
+    if scope == ONE:
+        ask.say(programme.exclude(store, sme_id, _candidate(store, ask, "Which review?")))
+    elif scope == DATES:
+        first = ask.text("From (e.g. 01/03/2027):", validate=_needed(_day))
+        last = ask.text("To (the last day away):", default=first, validate=_needed(_day))
+        ask.say(programme.exclude(store, sme_id, first=first, last=last))
+    else:
+        ask.say(programme.exclude(store, sme_id))
     return True
+
+
+def _needed(parse):
+    check = check_with(parse)
+    return lambda text: check(text) if text.strip() else "A date is needed, e.g. 01/03/2027."
+
+
+def _clear(store, ask: Prompter) -> bool:
+    from qam.store import plans as plans_db
+
+    for review_id in plans_db.pins(store):
+        plans_db.set_pin(store, review_id, None)
+    for sme_id, review_id in plans_db.exclusions(store):
+        plans_db.set_exclusion(store, sme_id, review_id, excluded=False)
+    plans_db.clear_exclusion_periods(store)
+    ask.say("All pins and exclusions cleared.")
+    return True
+
+
+# What each steering action does; each returns True when the proposal is now out of date.
+STEERS = {PIN: _pin, EXCLUDE: _exclude, CLEAR: _clear}

@@ -48,7 +48,8 @@ class FindingView:
     notes: str  # the reviewer's notes (stakeholder only)
     good_practice: bool
     concerns: str  # concerns raised, or ""
-    participant: str  # "role, unit" (never a name), or ""
+    participant: str  # who, by role and unit ("6 detention officers, custody"), or ""
+    session: str  # when and where it was gathered ("3 Jun 2025, Northgate custody suite")
     links: list[str]  # register refs it supports
     created_at: str
 
@@ -103,6 +104,8 @@ class ReviewReport:
     methods: list[str]  # planned method labels
     team: list[dict]  # name, role, unit of each SME
     sessions: int
+    # each capture session: "Focus group, 6 detention officers, custody; 3 Jun 2025, ...: 2 findings"
+    gathering: list[str]
     finalised: int
     total_findings: int
     total_sources: int

@@ -17,7 +17,7 @@ from qam.reports.models import (
     QuestionSection,
     ReviewReport,
 )
-from qam.vocabulary import GRADES, METHODS, label
+from qam.vocabulary import GRADES, METHODS, count_label, date_label, label
 
 SHOW_PER_QUESTION = 50  # more findings than this on one question are counted, not listed
 
@@ -42,8 +42,9 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
     area_of = {(q["question_set"], q["question_id"]): q["area"] for q in catalogue.questions(sets)}
     rows = findings_db.findings(store, review_id=review_id)
     links: dict[str, list[str]] = {f["id"]: f["links"] for f in rows if f["links"]}
-    views = [_finding(f, area_of, links.get(f["id"], [])) for f in rows]
     sessions = sessions_db.sessions(store, review_id=review_id)
+    by_id = {s["id"]: s for s in sessions}
+    views = [_finding(f, area_of, links.get(f["id"], []), by_id.get(f["session_id"])) for f in rows]
     return ReviewReport(
         page=page(store, f"Review report: {review['title']}", view),
         review={**review, "theme_label": theme_label(review["theme"])},
@@ -51,6 +52,7 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
         methods=[label(m) for m in review["methods"]],
         team=[t for t in programme_db.team_members(store) if t["review_id"] == review_id],
         sessions=len(sessions),
+        gathering=_gathering(sessions, rows),
         finalised=sum(1 for s in sessions if s["finalised_at"]),
         total_findings=len(views),
         total_sources=sum(v.sources for v in views),
@@ -73,8 +75,27 @@ def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
     )
 
 
-def _finding(row: dict, area_of: dict, refs: list[str]) -> FindingView:
-    participant = ", ".join(p for p in (row["participant_role"], row["participant_unit"]) if p)
+def _gathering(sessions: list[dict], rows: list[dict]) -> list[str]:
+    """Each session as 'Focus group, 6 detention officers, custody; 3 Jun 2025, Northgate
+    custody suite: 2 findings'."""
+    from qam.fieldwork.participants import gathered
+
+    counts = Counter(r["session_id"] for r in rows)
+    return [
+        f"{gathered(s)}; {_where_and_when(s)}: {count_label(counts[s['id']], 'finding')}"
+        for s in sessions
+    ]
+
+
+def _where_and_when(session: dict | None) -> str:
+    session = session or {}
+    return ", ".join(p for p in (date_label(session.get("held_on")), session.get("place")) if p)
+
+
+def _finding(row: dict, area_of: dict, refs: list[str], session: dict | None) -> FindingView:
+    from qam.fieldwork.participants import who
+
+    participant = who(row, session)
     return FindingView(
         id=row["id"],
         question_id=row["question_id"],
@@ -87,6 +108,7 @@ def _finding(row: dict, area_of: dict, refs: list[str]) -> FindingView:
         good_practice=bool(row["good_practice"]),
         concerns=(row["concerns"] or "").strip(),
         participant=participant,
+        session=_where_and_when(session),
         links=sorted(refs),
         created_at=str(row["created_at"] or "")[:16],
     )

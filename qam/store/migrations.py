@@ -48,6 +48,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration("m005_fieldwork_conflicts", ("findings.create_conflicts",)),
     Migration("m006_retention", ("retention.create",)),
+    Migration("m007_capture_position", ("sessions.add_last_shown",)),
+    Migration("m008_plan_exclusion_periods", ("plans.create_exclusion_periods",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

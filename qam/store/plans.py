@@ -1,5 +1,6 @@
 """The planner's working tables: `plan_proposal` (each solve's result, and whether it was
-accepted), `plan_pin` (a review held to a start date) and `plan_exclusion` (an SME left out)."""
+accepted), `plan_pin` (a review held to a start date), `plan_exclusion` (an SME left out of
+every review or one) and `plan_exclusion_period` (an SME left out for some dates)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ PROPOSAL = Table(
 )
 PIN = Table("plan_pin", ("review_id", "start"), key=("review_id",))
 EXCLUSION = Table("plan_exclusion", ("sme_id", "review_id"), key=("sme_id", "review_id"))
+# An SME kept out for some dates only (a course, leave): unavailable on those days.
+EXCLUSION_PERIOD = Table(
+    "plan_exclusion_period",
+    ("sme_id", "first_day", "last_day"),
+    key=("sme_id", "first_day", "last_day"),
+)
 
 
 def create(conn: sqlite3.Connection) -> None:
@@ -43,6 +50,14 @@ def create(conn: sqlite3.Connection) -> None:
             accepted_at TEXT
         )
         """
+    )
+
+
+def create_exclusion_periods(conn: sqlite3.Connection) -> None:
+    """m008_plan_exclusion_periods."""
+    conn.execute(
+        "CREATE TABLE plan_exclusion_period (sme_id TEXT NOT NULL, first_day TEXT NOT NULL, "
+        "last_day TEXT NOT NULL, PRIMARY KEY (sme_id, first_day, last_day))"
     )
 
 
@@ -81,6 +96,36 @@ def set_exclusion(store: Store, sme_id: str, review_id: str, excluded: bool = Tr
         )
         if excluded:
             store.conn.execute(EXCLUSION.insert_sql(), [sme_id, review_id])
+
+
+def exclusion_periods(store: Store) -> list[tuple[str, str, str]]:
+    """(sme_id, first day, last day) of every dated exclusion, ISO dates, in order."""
+    return [
+        (r[0], r[1], r[2])
+        for r in store.conn.execute(
+            "SELECT sme_id, first_day, last_day FROM plan_exclusion_period "
+            "ORDER BY sme_id, first_day, last_day"
+        )
+    ]
+
+
+def set_exclusion_period(
+    store: Store, sme_id: str, first_day: str, last_day: str, excluded: bool = True
+) -> bool:
+    """Add (or with `excluded=False` remove) one dated exclusion; True if anything changed."""
+    with store.transaction():
+        gone = store.conn.execute(
+            "DELETE FROM plan_exclusion_period WHERE sme_id = ? AND first_day = ? AND last_day = ?",
+            [sme_id, first_day, last_day],
+        ).rowcount
+        if excluded:
+            store.conn.execute(EXCLUSION_PERIOD.insert_sql(), [sme_id, first_day, last_day])
+    return excluded or bool(gone)
+
+
+def clear_exclusion_periods(store: Store) -> None:
+    with store.transaction():
+        store.conn.execute("DELETE FROM plan_exclusion_period")
 
 
 # --- proposals -----------------------------------------------------------------------------

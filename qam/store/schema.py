@@ -38,6 +38,7 @@ TABLE_OWNERS: dict[str, str] = {
     "plan_proposal": "qam.store.plans",
     "plan_pin": "qam.store.plans",
     "plan_exclusion": "qam.store.plans",
+    "plan_exclusion_period": "qam.store.plans",
     "review": "qam.store.programme",
     "review_team": "qam.store.programme",
     "capture_session": "qam.store.sessions",

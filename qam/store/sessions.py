@@ -34,8 +34,13 @@ SESSION = Table(
         "created_at",
         "document_title",
         "document_hash",
+        "last_shown",
     ),
     key=("id",),
+    local={
+        "last_shown": "the question this laptop's reviewer last had on screen, so that "
+        "`qam capture` resumes there; only the store the capture runs in resumes it"
+    },
 )
 # A session is inserted once; only its finalising may arrive later.
 BUNDLE = (
@@ -69,6 +74,11 @@ def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
         f"WHEN OLD.finalised_at IS NOT NULL AND {not_purging} BEGIN "
         "SELECT RAISE(ABORT, 'this capture session is finalised and locked'); END"
     )
+
+
+def add_last_shown(conn: sqlite3.Connection) -> None:
+    """m007_capture_position: where a reviewer was, so a dead battery resumes there."""
+    conn.execute("ALTER TABLE capture_session ADD COLUMN last_shown TEXT")
 
 
 def _encode(session: dict) -> list:
@@ -127,6 +137,15 @@ def finalise_session(store: Store, session_id: str, at: str) -> None:
         store.conn.execute(
             "UPDATE capture_session SET finalised_at = ? WHERE id = ? AND finalised_at IS NULL",
             [at, session_id],
+        )
+
+
+def set_last_shown(store: Store, session_id: str, question_id: str) -> None:
+    """Record the question on screen (committed at once: a crash resumes at it)."""
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE capture_session SET last_shown = ? WHERE id = ? AND finalised_at IS NULL",
+            [question_id, session_id],
         )
 
 

@@ -69,7 +69,7 @@ def _start_observation(tmp_path, place: str = ""):
     make_programme(db).close()
     child = _spawn(db, "R1", "--method", "direct_observation")
     child.expect("Date of the session")
-    child.send(ENTER)
+    child.send("\x15" + "03/06/2025" + ENTER)  # inside the review's window
     child.expect("Where")
     child.send(place + ENTER)
     return db, child
@@ -98,7 +98,7 @@ def test_real_capture_killed_and_resumed(tmp_path):
     child.expect("Resuming at question 3 of 10")
     third = _answer(child, "Cell checks logged on time", graded=False)  # vic-1 is not graded
     child.expect("What next")
-    child.send(DOWN * 3)  # answer / skip / back / stop
+    child.send(DOWN * 4)  # answer / skip / back / go to / stop
     child.send(ENTER)
     child.expect("Stopped")
     child.expect(pexpect.EOF)
@@ -132,15 +132,17 @@ def test_guided_flow_through_pipe_input(programme):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from qam.cli import prompts
+    from qam.cli.prompts import TerminalPrompts
     from qam.fieldwork.guided import guided
 
     keys = [
-        "\r",
+        "02/06/2026\r",  # a year after the review's window ...
+        "n",  # ... so QAM asks; not kept
+        "\x15" + "03/06/2025\r",  # cleared and typed again, day first
         "Focus room 2\r",
         "6\r",
-        "detention officer\r",
-        "custody\r",
+        "5 × detention officer, custody\r",
+        "\r",  # P6: same as the previous one
         "\r",  # session
         "\r",
         "Told of rights\x1b\r",
@@ -149,17 +151,18 @@ def test_guided_flow_through_pipe_input(programme):
         "\r",
         "2\r",
         "\r",  # question 1: not assessed, no link
-        "\x1b[B\x1b[B\x1b[B\r",
-    ]  # question 2: stop
+        DOWN * 4 + "\r",  # question 2: stop
+    ]
     with create_pipe_input() as inp:
         for k in keys:
             inp.send_text(k)
-        with prompts.use_io(input=inp, output=DummyOutput()):
-            guided(programme, "sgt.eastern", prompts, review="R1", method="focus_group")
+        ask = TerminalPrompts(input=inp, output=DummyOutput())
+        guided(programme, "sgt.eastern", ask, review="R1", method="focus_group")
     [session] = unfinished_sessions(programme)
+    assert session["held_on"] == "2025-06-03" and session["place"] == "Focus room 2"
     assert session["head_count"] == 6
     assert session["participants"] == [
-        {"code": "P1", "role": "detention officer", "unit": "custody"}
+        {"code": f"P{i}", "role": "detention officer", "unit": "custody"} for i in range(1, 7)
     ]
     [finding] = list_findings(programme)
     assert (
@@ -169,12 +172,16 @@ def test_guided_flow_through_pipe_input(programme):
     )
 
 
-def test_prompt_none_becomes_keyboard_interrupt(monkeypatch):
-    from qam.cli import prompts
+def test_prompt_none_becomes_keyboard_interrupt():
+    from prompt_toolkit.key_binding import KeyBindings
+
+    from qam.cli.prompts import TerminalPrompts
 
     class Cancelled:
-        def ask(self, **_):
+        application = type("App", (), {"key_bindings": KeyBindings()})()
+
+        def unsafe_ask(self):
             return None
 
     with pytest.raises(KeyboardInterrupt):
-        prompts._ask(Cancelled())
+        TerminalPrompts()._ask(Cancelled())

@@ -156,7 +156,7 @@ def test_sme_add_from_flags_records_an_expression_of_interest(qam):
     one_error(again, "already in the pool")
     one_error(
         qam("sme", "add", "--id", "SME31", "--name", "Al", "--unit", "X", "--skills", "custard"),
-        "did you mean 'custody'",
+        "did you mean 'Custody'",
     )
 
 
@@ -289,6 +289,7 @@ def test_add_an_inspection_and_an_aoi_from_flags(qam):
 
 
 def test_adding_checks_each_field_like_a_file_row(qam):
+    assert qam("init").exit_code == 0
     one_error(
         qam(
             "plan",
@@ -304,8 +305,9 @@ def test_adding_checks_each_field_like_a_file_row(qam):
             "--expected",
             "2027-10-01",
         ),
-        "not added",
-        "did you mean 'custody'?",
+        "--theme: 'custdy' is not a theme",
+        "did you mean 'Custody'?",
+        "Nothing was added",
     )
     one_error(
         qam("plan", "add-aoi", "--id", "A10", "--title", "x"), "--theme, --source, --priority"
@@ -314,34 +316,33 @@ def test_adding_checks_each_field_like_a_file_row(qam):
 
 
 def test_add_aoi_asks_for_what_the_flags_left_out(monkeypatch):
-    """In a terminal the missing fields are asked for (driven here through a pipe)."""
-    import sys
-
+    """In a terminal the missing fields are asked for (driven here through a pipe), each in
+    the force's words, and a refused date is asked again alone."""
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from qam.cli import plan as plan_cli
-    from qam.cli import prompts_planner
+    from qam.cli import fields
+    from qam.cli.prompts import TerminalPrompts, ask_missing
 
-    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     with create_pipe_input() as pipe:
-        ui = prompts_planner.QuestionaryUi(input=pipe, output=DummyOutput())
-        monkeypatch.setattr(prompts_planner, "QuestionaryUi", lambda: ui)
-        pipe.send_text("\r")  # Raised by: the first source (opcc_scrutiny)
+        pipe.send_text("\r")  # Raised by: the first source (OPCC scrutiny)
         pipe.send_text("\x1b[B\x1b[B\x1b[B\r")  # Priority: 4
-        answers = plan_cli._ask_missing(
+        pipe.send_text("31/02/2027\r")  # not a real date: refused in place ...
+        pipe.send_text("\x15" + "14/10/2026\r")  # ... and typed again, day first
+        answers = ask_missing(
             {
                 "id": "A11",
                 "title": "Call handling times",
                 "theme": "call_handling",
                 "source": None,
                 "priority": None,
+                "raised": None,
             },
-            [
-                ("source", "Raised by:", ["opcc_scrutiny", "smb"]),
-                ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
-            ],
-            "add-aoi",
+            fields.area_of_interest(),
+            "plan add-aoi",
+            TerminalPrompts(input=pipe, output=DummyOutput()),
         )
     assert answers["source"] == "opcc_scrutiny" and answers["priority"] == "4"
+    assert answers["raised"] == "2026-10-14" and answers["theme"] == "call_handling"
+    menu = dict(fields.area_of_interest()[3].choices)
+    assert "OPCC scrutiny" in menu and "Audit and Ethics Committee" in menu

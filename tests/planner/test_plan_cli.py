@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from qam.planner.calendar import financial_year, working_days_between
@@ -77,13 +78,53 @@ def test_accept_writes_the_programme_with_an_audit_event_per_review(loaded, qam,
 
 
 def test_pin_and_exclude_steer_the_next_solve(loaded, qam):
-    one = qam("plan", "pin", "R03", "2027-06-14")
+    one = qam("plan", "pin", "R03", "14/06/2027")
     assert one.exit_code == 0 and "pinned to start on Monday 14 June 2027" in one.stdout
     assert qam("plan", "exclude", "SME12").exit_code == 0
     doc = solve(qam)
     r03 = next(s for s in doc["scheduled"] if s["review"] == "R03")
     assert r03["start"] == "2027-06-14" and "SME12" not in r03["team"]
     assert all("SME12" not in s["team"] for s in doc["scheduled"])
+
+
+def test_exclude_for_some_dates_keeps_an_sme_off_those_days_only(loaded, qam, store):
+    """An inspector on a course: out from the first to the last day, in the pool otherwise;
+    the solver and the independent checker both read it as days they are unavailable."""
+    from qam.store import candidates as candidates_db
+    from qam.store import smes as smes_db
+
+    before = solve(qam)
+    busy = before["scheduled"][0]
+    sme_id = busy["team"][0]
+    first, last = date.fromisoformat(busy["start"]), date.fromisoformat(busy["end"])
+    course = qam(
+        "plan", "exclude", sme_id, "--from", f"{first:%d/%m/%Y}", "--to", f"{last:%d/%m/%Y}"
+    )
+    assert course.exit_code == 0, course.stderr
+    assert f"{sme_id} is excluded for" in course.stdout
+    assert not re.search(r"\d{4}-\d\d-\d\d", course.stdout)  # dates in words, not ISO
+    shown = qam("plan", "show")
+    assert f"({sme_id}) for {first.day}" in " ".join(shown.stdout.split())
+    after = solve(qam)
+    rows = (smes_db.smes(store), candidates_db.candidates(store))
+    horizon = {"start": date(2026, 12, 1), "end": date(2028, 6, 1)}
+    period = [(sme_id, first.isoformat(), last.isoformat())]
+    assert check(after, *rows, **horizon, exclusion_periods=period) == []
+    assert any(
+        "unavailable" in b for b in check(before, *rows, **horizon, exclusion_periods=period)
+    )
+    for s in after["scheduled"]:
+        if sme_id in s["team"]:
+            assert s["end"] < first.isoformat() or s["start"] > last.isoformat()
+    assert any(sme_id in s["team"] for s in after["scheduled"])  # still used on other days
+    undo = ("plan", "exclude", sme_id, "--from", first.isoformat(), "--to", last.isoformat())
+    assert qam(*undo, "--undo").exit_code == 0
+    again = qam(*undo, "--undo")
+    assert again.exit_code == 1 and "was not excluded for" in again.stderr
+    backwards = qam("plan", "exclude", sme_id, "--from", "12/03/2027", "--to", "01/03/2027")
+    assert backwards.exit_code == 1 and "before --from" in backwards.stderr
+    bad = qam("plan", "exclude", sme_id, "--from", "31/02/2027")
+    assert bad.exit_code == 1 and "--from" in bad.stderr and "not a real date" in bad.stderr
 
 
 def test_bad_pins_and_unknown_ids_are_refused(loaded, qam):

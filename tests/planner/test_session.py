@@ -15,32 +15,39 @@ SETTINGS = Settings(start="2026-12-01", time_limit=5.0)
 
 
 class Scripted:
-    """Answers prompts from a list; records what was shown."""
+    """A `qam.prompter.Prompter` answering from a list; records what was shown.
+
+    A menu's answer is a choice's value, or the start of its title ("R03:").
+    """
 
     def __init__(self, answers):
         self.answers = list(answers)
         self.said, self.tables = [], []
 
-    def say(self, text):
+    def say(self, text=""):
         self.said.append(text)
 
     def table(self, rows, columns, title):
         self.tables.append((title, rows))
 
-    def _next(self, choices=None):
+    def select(self, message, choices, default=None):
         answer = self.answers.pop(0)
-        if choices is not None and answer is not None and answer not in choices:
-            answer = next(c for c in choices if c.startswith(answer))
+        values = [value for _, value in choices]
+        if answer in values:
+            return answer
+        return next(value for title, value in choices if title.startswith(answer))
+
+    def text(self, message, default="", *, multiline=False, validate=None, instruction=None):
+        answer = self.answers.pop(0)
+        verdict = validate(answer) if validate else True
+        assert verdict is True, verdict
         return answer
 
-    def choose(self, message, choices):
-        return self._next(choices)
-
-    def text(self, message, default=""):
-        return self._next()
-
     def confirm(self, message, default=True):
-        return self._next()
+        return self.answers.pop(0)
+
+    def checkbox(self, message, choices, checked=None):
+        return self.answers.pop(0)
 
 
 @pytest.fixture
@@ -58,7 +65,7 @@ def test_pin_exclude_resolve_accept(store_loaded):
             "2027-06-14",
             session.EXCLUDE,
             "SME04:",
-            "one review",
+            session.ONE,
             "R03:",
             session.RESOLVE,
             session.ACCEPT,
@@ -85,7 +92,7 @@ def test_a_refused_pin_is_explained_and_planning_continues(store_loaded):
 
 def test_accepting_after_changes_offers_to_resolve_first(store_loaded):
     ui = Scripted(
-        [session.EXCLUDE, "SME12:", "every review", session.ACCEPT, True, session.ACCEPT, True]
+        [session.EXCLUDE, "SME12:", session.EVERY, session.ACCEPT, True, session.ACCEPT, True]
     )
     done = session.run(store_loaded, ui, SETTINGS, actor="hcd")
     from qam.store import programme as programme_db
@@ -97,7 +104,7 @@ def test_the_questionary_adapter_through_pipe_input(store_loaded):
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from qam.cli.prompts_planner import QuestionaryUi
+    from qam.cli.prompts import TerminalPrompts
     from qam.store import programme as programme_db
 
     down, enter = "\x1b[B", "\r"
@@ -105,6 +112,6 @@ def test_the_questionary_adapter_through_pipe_input(store_loaded):
         # "What next?" -> 5th choice (Accept), then confirm with y.
         inp.send_text(down * 4 + enter + "y")
         done = session.run(
-            store_loaded, QuestionaryUi(input=inp, output=DummyOutput()), SETTINGS, actor="hcd"
+            store_loaded, TerminalPrompts(input=inp, output=DummyOutput()), SETTINGS, actor="hcd"
         )
     assert done and len(programme_db.reviews(store_loaded)) == 16

@@ -122,11 +122,11 @@ def test_status_decision_needs_a_reason(home, tracker, db_path):
     _import(home, tracker)
     before = snapshot(db_path)
     result = home("recs", "status", "AFI-2", "completed")
-    assert result.exit_code == 1 and "needs a reason" in error_line(result)
+    assert result.exit_code == 1 and "Give --reason" in error_line(result)
     result = home("recs", "status", "AFI-2", "will_not_be_progressed", "--reason", "no budget")
     assert result.exit_code == 1 and "--approver" in error_line(result)
     result = home("recs", "status", "AFI-2")  # not a terminal: no prompts
-    assert result.exit_code == 1 and "REF STATUS" in error_line(result)
+    assert result.exit_code == 1 and "Give STATUS, --reason" in error_line(result)
     assert snapshot(db_path) == before
     result = home(
         "--as",
