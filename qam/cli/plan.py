@@ -39,7 +39,7 @@ LimitOpt = Annotated[
     float | None,
     typer.Option(
         "--time-limit",
-        help="About how many seconds the solver may work (default: 10 to 60, growing with the "
+        help="About how many seconds the solver may work (default: 10 to 50, growing with the "
         "pool; deterministic: the same input gives the same plan).",
         show_default=False,
     ),

@@ -5,8 +5,8 @@ every option of every review (see `model.Option`, built from every working-day s
 team of the right size from the SMEs who could serve it, at most one option a review, and
 each SME's days in each financial year within what is left of the cap. What it leaves out:
 "never on two reviews on one day", and that a person is on a review wholly or not at all
-(nor even that they serve no more of it than it runs: that row per SME and option would make
-the programme seven times slower to bound and, on the pools measured, changes nothing).
+(nor even that they serve no more of it than it runs: that row for each SME and option makes
+the bound seven times slower to compute and, on the pools measured, changes nothing).
 Dropping rules can only raise the optimum, so its value bounds every real programme, however
 long any solver runs. Its fractional answer also says which reviews and SMEs a good plan
 uses: the guided greedy plan follows it.

@@ -136,9 +136,11 @@ def _outside_horizon(plan: _Plan, c: Candidate) -> dict | None:
         and not (c.earliest and c.earliest >= hz.end)
     ):
         return None
+    first = _day(c.earliest) if c.earliest else "any time"
+    last = _day(c.latest) if c.latest else "any time"
     return {
-        "reason": f"its window ({c.earliest} to {c.latest}) lies outside the planning horizon "
-        f"({hz.start} to {hz.end})",
+        "reason": f"its window ({first} to {last}) lies outside the planning horizon "
+        f"({_day(hz.start)} to {_day(hz.end)})",
         "fix": "change the window, or solve with --start and --months covering it",
     }
 
@@ -178,9 +180,11 @@ def _skill(plan: _Plan, c: Candidate) -> dict | None:
     if not skilled:
         return {"reason": f"no volunteer holds {theme}", "fix": f"recruit {recruit}"}
     if not outside:
+        who = "volunteer" if len(skilled) == 1 else _n(len(skilled), "volunteer")
+        works = "works" if len(skilled) == 1 else "work"
         return {
-            "reason": f"the only {_n(len(skilled), 'volunteer')} holding {theme} work in "
-            f"{c.unit}, and nobody reviews their own unit",
+            "reason": f"the only {who} holding {theme} {works} in {c.unit}, and nobody "
+            "reviews their own unit",
             "fix": f"recruit {recruit}",
         }
     if len(outside) < c.team_size:

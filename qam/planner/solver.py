@@ -45,7 +45,8 @@ PHASE1_SHARE = 0.8  # of the time limit; the rest spreads abstraction and brings
 GAP_LIMIT = 0.005  # stop improving once the plan is within 0.5% of the bound
 WHOLE_MODEL_UP_TO = 2500  # SME assignments; above this, neighbourhood by neighbourhood
 # The default time limit grows with the instance: seconds per thousand SME assignments.
-MIN_SECONDS, MAX_SECONDS, SECONDS_PER_1000 = 10.0, 60.0, 2.0
+MIN_SECONDS, MAX_SECONDS, SECONDS_PER_1000 = 10.0, 50.0, 1.5
+BACKSTOP = 2.0  # a solve stops by this many times its time limit (plus 10 s), however busy
 
 Progress = Callable[[str, float, float], None]  # (phase, best total priority, bound)
 
@@ -53,7 +54,7 @@ Progress = Callable[[str, float, float], None]  # (phase, best total priority, b
 def default_time_limit(options: list[Option]) -> float:
     """Seconds for an instance of this size: more SME assignments, longer (within bounds)."""
     pairs = sum(len(o.smes) for o in options)
-    return min(MAX_SECONDS, max(MIN_SECONDS, SECONDS_PER_1000 * pairs / 1000))
+    return min(MAX_SECONDS, MIN_SECONDS + SECONDS_PER_1000 * pairs / 1000)
 
 
 def _solver(seconds: float, workers: int, seed: int, gap: float = 0.0):
@@ -269,8 +270,16 @@ def solve(
         )
         sol.priority_bound = min(sol.priority_bound or relaxation.bound, relaxation.bound)
     else:
+        deadline = t0 + BACKSTOP * seconds + 10
         sol = improve(
-            inst, first, relaxation.bound, seconds, workers=workers, seed=seed, progress=progress
+            inst,
+            first,
+            relaxation.bound,
+            seconds,
+            workers=workers,
+            seed=seed,
+            deadline=deadline,
+            progress=progress,
         )
         sol.priority_bound = relaxation.bound
     sol = fill(inst, options, sol)
