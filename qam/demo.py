@@ -11,10 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qam import __version__
 from qam.errors import RefusedError
 from qam.paths import data_dir
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 DEMO_FORCE = "Westshire Police"
 
@@ -23,7 +27,7 @@ DEMO_FORCE = "Westshire Police"
 class DemoContext:
     """Shared between steps: the open store, where to write, who is acting, how big."""
 
-    store: object
+    store: Store
     out: Path
     actor: str
     scale: int | None

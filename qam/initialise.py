@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qam import question_sets
 from qam.store import audit
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 
 @dataclass
@@ -17,7 +21,7 @@ class InitResult:
     organiser: str | None = None  # the planner's email, organiser of the calendar invitations
 
 
-def _record(store, actor: str, key: str, value: str) -> None:
+def _record(store: Store, actor: str, key: str, value: str) -> None:
     """A store setting changed, with its event in the trail (one transaction)."""
     old = store.setting(key)
     if value and value != old:
@@ -36,7 +40,7 @@ def _record(store, actor: str, key: str, value: str) -> None:
 
 
 def initialise(
-    store, *, actor: str, force_name: str | None = None, organiser: str | None = None
+    store: Store, *, actor: str, force_name: str | None = None, organiser: str | None = None
 ) -> InitResult:
     """Record the home force's name and the planner's email (if given), and load the shipped
     question sets."""

@@ -108,7 +108,7 @@ class QamGroup(TyperGroup):
     Usage errors stay click's: a usage line and exit 2.
     """
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except QamError as err:

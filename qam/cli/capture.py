@@ -5,13 +5,18 @@ The flow (`qam.fieldwork.guided`) asks through `qam.cli.prompts`; every answer i
 most the answer being typed, and rerunning `qam capture` offers to resume where it stopped.
 """
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qam.cli._common import actor, open_store
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -104,7 +109,7 @@ def capture(
         )
 
 
-def _run_answers(store, source: str, who: str) -> None:
+def _run_answers(store: Store, source: str, who: str) -> None:
     from qam.errors import ImportFileError
     from qam.fieldwork.answers import capture_answers
 
@@ -130,7 +135,7 @@ def _run_answers(store, source: str, who: str) -> None:
     typer.echo(f"{count} answers saved.", err=True)
 
 
-def _print_sessions(store) -> None:
+def _print_sessions(store: Store) -> None:
     from qam.cli._common import print_table
     from qam.fieldwork.sessions import all_sessions, answered
 

@@ -1,13 +1,18 @@
 """`qam plan`: the 18-month programme of internal reviews, from candidates to an accepted plan."""
 
+from __future__ import annotations
+
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qam.cli._common import actor, open_store, print_json, print_table
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 app = typer.Typer(
     help="The 18-month programme of internal reviews. Run `qam plan` alone in a terminal to plan "
@@ -367,7 +372,7 @@ def solve_cmd(
         print_json(out["result"])
 
 
-def _show(store) -> None:
+def _show(store: Store) -> None:
     from qam.cli.prompts import TerminalPrompts
     from qam.planner import programme, session
     from qam.store import plans as plans_db

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qam import clock
 from qam.fieldwork.findings import record_answer
@@ -19,6 +20,9 @@ from qam.store import register as register_db
 from qam.store import sessions as sessions_db
 from qam.sync.export import export_bundle
 from qam.sync.merge import import_bundle
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 NOTES = [
     "Handover between detention officers covered each detainee's risk assessment, medication and "
@@ -55,7 +59,7 @@ FOCUS_GROUP = [
 ]
 
 
-def _handover_item(store) -> str | None:
+def _handover_item(store: Store) -> str | None:
     items = register_db.items(store)
     for item in items:
         if "handover" in (item.get("text") or "").lower():
@@ -75,7 +79,7 @@ def _laptop(path: Path, base: Path, who: str):
 
 
 def _capture(
-    store, review: dict, who: str, method: str, script, link: str | None, **session
+    store: Store, review: dict, who: str, method: str, script, link: str | None, **session
 ) -> int:
     s = open_session(store, review_id=review["id"], method=method, actor=who, **session)
     qs = session_set(store, s)
@@ -217,7 +221,7 @@ def simulate(ctx) -> str:
     return summary
 
 
-def bulk_findings(store, reviews: list[dict], n: int, actor: str) -> int:
+def bulk_findings(store: Store, reviews: list[dict], n: int, actor: str) -> int:
     """N findings in one transaction with executemany, spread over the reviews (load tests)."""
     rng = random.Random(42)
     now = clock.now()

@@ -13,6 +13,7 @@ menu at each question (`ACTIONS`), and an answer's parts (`ANSWER_STEPS`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from qam.errors import RefusedError, StoreError
 from qam.fieldwork.findings import record_answer
@@ -33,6 +34,9 @@ from qam.planner.reviews import assigned_to, get_review, list_reviews
 from qam.prompter import Prompter
 from qam.vocabulary import count_label, date_label, label
 
+if TYPE_CHECKING:
+    from qam.store import Store
+
 NEW_SESSION = "new"
 NOT_ASSESSED = "not_assessed"
 ANSWER, SKIP, BACK, GO_TO, STOP = "answer", "skip", "back", "go_to", "stop"
@@ -40,7 +44,7 @@ DONE_MARK = "✓"
 
 
 def guided(
-    store,
+    store: Store,
     actor: str,
     ask: Prompter,
     *,
@@ -55,7 +59,7 @@ def guided(
     _questions(store, actor, ask, session)
 
 
-def describe(store, s: dict) -> str:
+def describe(store: Store, s: dict) -> str:
     """'R03 · Direct observation · 2 Dec 2026 · 2 of 10 answered'."""
     total = len(session_set(store, s).questions)
     return (
@@ -64,7 +68,7 @@ def describe(store, s: dict) -> str:
     )
 
 
-def _pick_or_resume(store, actor, ask: Prompter, review, method) -> dict | None:
+def _pick_or_resume(store: Store, actor, ask: Prompter, review, method) -> dict | None:
     open_ = [
         s
         for s in unfinished_sessions(store, actor, review)
@@ -80,7 +84,7 @@ def _pick_or_resume(store, actor, ask: Prompter, review, method) -> dict | None:
     return None if chosen == NEW_SESSION else get_session(store, chosen)
 
 
-def _pick_review(store, actor, ask: Prompter) -> str:
+def _pick_review(store: Store, actor, ask: Prompter) -> str:
     reviews = list_reviews(store)
     if not reviews:
         raise RefusedError(
@@ -109,7 +113,7 @@ def _pick_method(ask: Prompter, row: dict) -> str:
     return ask.select("Which method?", [(label(m), m) for m in methods])
 
 
-def _new_session(store, actor, ask: Prompter, review, method, document) -> dict:
+def _new_session(store: Store, actor, ask: Prompter, review, method, document) -> dict:
     review = review or _pick_review(store, actor, ask)
     row = get_review(store, review)
     method = method or _pick_method(ask, row)
@@ -183,7 +187,7 @@ def _resumed(ask: Prompter, questions, done: dict, index: int) -> None:
     )
 
 
-def _questions(store, actor, ask: Prompter, session) -> None:
+def _questions(store: Store, actor, ask: Prompter, session) -> None:
     qs = session_set(store, session)
     review = get_review(store, session["review_id"])
     questions = session_questions(store, session)
@@ -215,7 +219,7 @@ def _questions(store, actor, ask: Prompter, session) -> None:
     _finish(store, actor, ask, session, len(questions))
 
 
-def _finish(store, actor, ask: Prompter, session, total: int) -> None:
+def _finish(store: Store, actor, ask: Prompter, session, total: int) -> None:
     done = answered(store, session["id"])
     ask.say(f"All questions visited: {len(done)} of {total} answered.")
     if ask.confirm(
@@ -230,7 +234,7 @@ def _finish(store, actor, ask: Prompter, session, total: int) -> None:
         ask.say(f"Left open. Finalise later: qam capture --finalise {session['id']}")
 
 
-def _names_checked(store, ask: Prompter, session) -> bool:
+def _names_checked(store: Store, ask: Prompter, session) -> bool:
     """Show findings that may name a person and ask before locking them (a safety net only)."""
     from qam.fieldwork.names import check
 
@@ -318,7 +322,7 @@ ANSWER_STEPS: tuple[AnswerStep, ...] = (_notes, _grade, _good_practice, _concern
 _COMPARED = ("notes", "grade", "good_practice", "concerns", "sources")
 
 
-def _answer(store, actor, ask: Prompter, session, review, qs, q, previous) -> dict | None:
+def _answer(store: Store, actor, ask: Prompter, session, review, qs, q, previous) -> dict | None:
     prev = previous or {}
     context = {"store": store, "review": review, "set": qs, "question": q}
     answer: dict = {}

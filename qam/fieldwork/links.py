@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from qam.store import register as register_db
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 _STOP = set(
     """about above after again against also among because been before being below
@@ -26,7 +30,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def suggest_links(store, *, theme: str | None, notes: str, limit: int = 12) -> list[dict]:
+def suggest_links(store: Store, *, theme: str | None, notes: str, limit: int = 12) -> list[dict]:
     """Register items ranked by theme match and words shared with the notes (best first).
 
     Each item carries `score` and `why` ("theme", "words: handover, risk"), so the prompt can

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from qam.store import findings as findings_db
 from qam.store import smes as smes_db
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 _TITLES = (
     "Ch Insp",
@@ -77,7 +81,7 @@ def matches(text: str | None, patterns: list[tuple[str, re.Pattern]]) -> list[st
     return list(dict.fromkeys(" ".join(text[a:b].split()) for a, b in merged))
 
 
-def check_findings(store, findings: Iterable[dict]) -> list[dict]:
+def check_findings(store: Store, findings: Iterable[dict]) -> list[dict]:
     """Findings whose notes or concerns may hold a person's name, with the words that matched."""
     patterns = _name_patterns(smes_db.sme_names(store))
     flagged = []
@@ -102,7 +106,9 @@ def check_findings(store, findings: Iterable[dict]) -> list[dict]:
     return flagged
 
 
-def check(store, *, review_id: str | None = None, session_id: str | None = None) -> list[dict]:
+def check(
+    store: Store, *, review_id: str | None = None, session_id: str | None = None
+) -> list[dict]:
     """Current findings (of one review or session, or all) that may name a person."""
     return check_findings(
         store, findings_db.findings(store, review_id=review_id, session_id=session_id)

@@ -21,12 +21,16 @@ from __future__ import annotations
 import uuid
 from calendar import monthrange
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qam.clock import now
 from qam.errors import RefusedError, StoreError
 from qam.store import audit
 from qam.store import programme as programme_db
 from qam.store import retention as rdb
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 DEFAULT_YEARS = 6
 MAX_YEARS = 100
@@ -47,7 +51,7 @@ def check_years(years: int) -> int:
     return years
 
 
-def retention_years(store) -> int:
+def retention_years(store: Store) -> int:
     """The store's retention period in years (the setting, else the default of 6)."""
     value = store.setting(SETTING)
     if value is None:
@@ -61,7 +65,7 @@ def retention_years(store) -> int:
         ) from None
 
 
-def set_years(store, years: int, *, actor: str, reason: str | None = None) -> dict:
+def set_years(store: Store, years: int, *, actor: str, reason: str | None = None) -> dict:
     """Record a new retention period, with its trail event, in one transaction."""
     years = check_years(years)
     old = retention_years(store)
@@ -93,7 +97,7 @@ def _end_date(value: str) -> date | None:
         return None
 
 
-def due(store, *, today: date, years: int | None = None) -> dict:
+def due(store: Store, *, today: date, years: int | None = None) -> dict:
     """What a purge would remove today: per review, its end, due-since date and record ids.
 
     Reviews whose end date is missing or not a date are never due (nothing says when their
@@ -108,7 +112,7 @@ def due(store, *, today: date, years: int | None = None) -> dict:
         elif add_years(ended, years) < today:
             expired[review_id] = (ended, add_years(ended, years))
     records = rdb.unpurged_records(store, sorted(expired))
-    reviews = []
+    reviews: list[dict] = []
     for review_id, (ended, since) in sorted(expired.items(), key=lambda kv: (kv[1][0], kv[0])):
         ids = records[review_id]
         if ids["capture_session"] or ids["finding"]:
@@ -140,7 +144,7 @@ def due(store, *, today: date, years: int | None = None) -> dict:
 
 
 def purge(
-    store, *, today: date, actor: str, years: int | None = None, dry_run: bool = False
+    store: Store, *, today: date, actor: str, years: int | None = None, dry_run: bool = False
 ) -> dict:
     """List (dry run) or purge what is due; the purge is one transaction with one trail event.
 
@@ -185,7 +189,7 @@ def purge(
     return {**plan, "purged": True, "event_id": event_id}
 
 
-def apply_purges(store, rows: list[dict], *, actor: str, from_store: str) -> dict[str, int]:
+def apply_purges(store: Store, rows: list[dict], *, actor: str, from_store: str) -> dict[str, int]:
     """Inside an import's transaction: purge this store's copies of records another store purged.
 
     `rows` are the bundle's `purged_record` rows. Records held here and not yet purged are

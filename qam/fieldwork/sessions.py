@@ -145,7 +145,7 @@ def open_session(
             store,
             actor=actor,
             entity="capture_session",
-            entity_id=session["id"],
+            entity_id=str(session["id"]),
             action="open",
             new=_session_event(session),
             reason="fieldwork session started",

@@ -21,9 +21,13 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from qam.errors import RefusedError
 from qam.vocabulary import count_label, date_label, label, theme_label
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 ORGANISER_SETTING = "organiser"
 SENT_SETTING = "calendar.sent"  # {review id: {"start", "end", "team", "sequence"}}
@@ -179,7 +183,7 @@ def _warnings(organiser, no_email: dict, gone: list[str]) -> list[str]:
     return warnings
 
 
-def load_sent(store) -> dict:
+def load_sent(store: Store) -> dict:
     """What the last export sent, from the store's settings ({} before the first)."""
     try:
         sent = json.loads(store.setting(SENT_SETTING) or "{}")
@@ -188,5 +192,5 @@ def load_sent(store) -> dict:
     return sent if isinstance(sent, dict) else {}
 
 
-def save_sent(store, sent: dict) -> None:
+def save_sent(store: Store, sent: dict) -> None:
     store.set_setting(SENT_SETTING, json.dumps(sent, sort_keys=True))

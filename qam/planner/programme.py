@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from qam.errors import NotFoundError, RefusedError
 from qam.planner.calendar import add_months, is_working_day
 from qam.planner.model import Instance, build_instance
 from qam.vocabulary import date_label
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 
 @dataclass
@@ -46,7 +50,7 @@ def _refuse_bad_settings(settings: Settings) -> None:
         raise RefusedError("--time-limit must be more than 0 seconds.")
 
 
-def load_instance(store, settings: Settings) -> tuple[Instance, list[dict], list[dict]]:
+def load_instance(store: Store, settings: Settings) -> tuple[Instance, list[dict], list[dict]]:
     """The instance to solve, plus the SME and candidate rows it was built from.
 
     Reviews already in fieldwork or reported are fixed history: their candidates are not
@@ -124,7 +128,7 @@ def result_document(inst: Instance, sol) -> dict:
     }
 
 
-def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> dict:
+def solve_programme(store: Store, settings: Settings, *, actor: str, progress=None) -> dict:
     """Solve, save the proposal, and return {"result", "stats", "proposal_id"}."""
     from qam.planner.solver import solve
     from qam.store import plans as plans_db
@@ -151,7 +155,7 @@ def solve_programme(store, settings: Settings, *, actor: str, progress=None) -> 
     return {"result": result, "stats": stats, "proposal_id": proposal_id}
 
 
-def latest(store) -> dict:
+def latest(store: Store) -> dict:
     """The latest proposal, or a message saying to solve first."""
     from qam.store import plans as plans_db
 
@@ -161,7 +165,7 @@ def latest(store) -> dict:
     return proposal
 
 
-def proposal_rows(store, proposal: dict) -> list[dict]:
+def proposal_rows(store: Store, proposal: dict) -> list[dict]:
     """The proposal's scheduled reviews with their candidates' titles, themes, units and why."""
     from qam.store import candidates as candidates_db
 
@@ -190,7 +194,7 @@ def proposal_rows(store, proposal: dict) -> list[dict]:
     return out
 
 
-def accept(store, *, actor: str) -> dict:
+def accept(store: Store, *, actor: str) -> dict:
     """Make the latest proposal the programme: reviews, teams and an audit event for each."""
     from qam.store import audit
     from qam.store import programme as programme_db
@@ -257,7 +261,7 @@ def _event(row: dict) -> dict:
     }
 
 
-def pin(store, review_id: str, day: str | None) -> str:
+def pin(store: Store, review_id: str, day: str | None) -> str:
     """Pin a candidate to a start date (a working day inside its window), or clear the pin."""
     from qam.store import candidates as candidates_db
     from qam.store import plans as plans_db
@@ -292,7 +296,7 @@ def pin(store, review_id: str, day: str | None) -> str:
 
 
 def exclude(
-    store,
+    store: Store,
     sme_id: str,
     review_id: str | None = None,
     *,
@@ -321,7 +325,7 @@ def exclude(
     return f"{sme_id} is excluded from {scope}; the next solve plans without them."
 
 
-def _exclude_period(store, sme_id, review_id, first, last, undo: bool) -> str:
+def _exclude_period(store: Store, sme_id, review_id, first, last, undo: bool) -> str:
     from qam.dates import parse_option_date
     from qam.planner.session import span
     from qam.store import plans as plans_db
@@ -350,7 +354,7 @@ def _exclude_period(store, sme_id, review_id, first, last, undo: bool) -> str:
     return f"{sme_id} is excluded for {when}; the next solve plans without them on those days."
 
 
-def steer(store) -> dict:
+def steer(store: Store) -> dict:
     """The pins and exclusions the next solve will apply (dated ones with `from` and `to`)."""
     from qam.store import plans as plans_db
 
@@ -378,7 +382,7 @@ def with_exclusion_periods(smes: list[dict], periods) -> list[dict]:
     ]
 
 
-def programme_or_proposal(store) -> tuple[str, list[dict]]:
+def programme_or_proposal(store: Store) -> tuple[str, list[dict]]:
     """("programme", accepted reviews) if a plan was accepted, else ("proposal", latest proposal's)."""
     from qam.store import candidates as candidates_db
     from qam.store import programme as programme_db
@@ -393,7 +397,7 @@ def programme_or_proposal(store) -> tuple[str, list[dict]]:
     return "proposal", proposal_rows(store, latest(store))
 
 
-def reviews_list(store) -> list[dict]:
+def reviews_list(store: Store) -> list[dict]:
     """The accepted programme's reviews (id, title, theme, unit, start, end, team, ...)."""
     from qam.store import programme as programme_db
 

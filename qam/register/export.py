@@ -17,10 +17,14 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qam.errors import QamError
 from qam.files import output_mode, write_atomic
 from qam.files import spreadsheet_safe as neutralise
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 FIELDS = (
     ("ref", "ref"),
@@ -108,7 +112,7 @@ def _xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def export_register(store, path: Path | str) -> dict:
+def export_register(store: Store, path: Path | str) -> dict:
     """Write the whole register to a .csv or .xlsx file; returns {"path", "items", "format"}."""
     from qam.store import register as sql
 

@@ -8,7 +8,12 @@ is the wording of the force's reports ("81 national (17 awaiting review, 17 bein
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 # The order the force's reports list statuses in: open first, then closed.
 REPORT_ORDER = (
@@ -35,7 +40,7 @@ TYPE_WORDS = {
 }
 
 
-def position(store) -> dict:
+def position(store: Store) -> dict:
     """The summary JSON: total, by_status, by_scope, outstanding by type and scope (zeros left out)."""
     from qam.store import register as sql
 

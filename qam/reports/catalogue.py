@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import csv
+from typing import TYPE_CHECKING
 
 from qam.paths import data_dir
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 DEFAULT_SET = "paf-2023"
 NO_BOARD = "No board assigned"
 
 
-def question_sets(store) -> dict:
+def question_sets(store: Store) -> dict:
     """Every question set a finding may name: id -> QuestionSet (the latest version loaded into
     the store, else the shipped file)."""
     from qam import question_sets as qs

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from qam import vocabulary
 from qam.errors import RefusedError
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, PUBLIC_MARKING, STAKEHOLDER, VIEWS, Page
 from qam.vocabulary import GRADE_LABELS, label
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 
 def check_view(view: str) -> str:
@@ -22,7 +26,7 @@ def check_view(view: str) -> str:
     return view
 
 
-def page(store, title: str, view: str, now: datetime | None = None) -> Page:
+def page(store: Store, title: str, view: str, now: datetime | None = None) -> Page:
     """The header and footer facts for one report."""
     from qam import __version__
 
@@ -37,7 +41,7 @@ def page(store, title: str, view: str, now: datetime | None = None) -> Page:
     )
 
 
-def refuse_sensitive_public(store, view: str, what: str) -> None:
+def refuse_sensitive_public(store: Store, view: str, what: str) -> None:
     """A public report may not be built from a store holding OFFICIAL-SENSITIVE rows."""
     if view != PUBLIC:
         return
@@ -65,7 +69,7 @@ def is_sensitive_marking(value: object) -> bool:
     return text in SENSITIVE_MARKINGS
 
 
-def sensitive_rows(store) -> list[str]:
+def sensitive_rows(store: Store) -> list[str]:
     """What in the store is marked OFFICIAL-SENSITIVE: 'register item <ref>' for each item whose
     tracker column naming a classification or marking (kept in `extra`) says so."""
     from qam.store import register as register_db

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from qam.reports import catalogue, charts
 from qam.reports.common import page, refuse_sensitive_public, sentence, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, CountTable, ProgrammeReport, PublicProgramme
 from qam.reports.suppression import single, suppress
 from qam.vocabulary import date_label, label
+
+if TYPE_CHECKING:
+    from qam.store import Store
 
 MONTHS = 18
 
@@ -34,7 +38,7 @@ def window(
     return first, date(first.year + month // 12, month % 12 + 1, 1)
 
 
-def abstraction_cap(store, default: int = 10) -> int:
+def abstraction_cap(store: Store, default: int = 10) -> int:
     """The SME abstraction cap in working days a financial year (a setting, else 10)."""
     for key in ("abstraction_cap", "cap_days", "plan.cap_days"):
         value = store.setting(key)
@@ -43,7 +47,7 @@ def abstraction_cap(store, default: int = 10) -> int:
     return default
 
 
-def _gather(store) -> dict:
+def _gather(store: Store) -> dict:
     from qam.analysis import coverage
     from qam.planner.reasons import unscheduled
     from qam.store import candidates as candidates_db
@@ -89,7 +93,7 @@ def _unstaffed_note(proposal: dict | None) -> str:
     return f"From the latest proposal, solved on {made} and not yet accepted."
 
 
-def build(store, view: str = STAKEHOLDER):
+def build(store: Store, view: str = STAKEHOLDER):
     """The programme report for the view: `ProgrammeReport`, or `PublicProgramme` for public."""
     refuse_sensitive_public(store, view, "programme")
     data = _gather(store)
@@ -218,7 +222,7 @@ def _ends_before(reviews: list[dict], review_id: str, expected) -> bool:
     return bool(end and due and end <= due)
 
 
-def _public(store, data: dict) -> PublicProgramme:
+def _public(store: Store, data: dict) -> PublicProgramme:
     """Aggregates only: built from counts, never from the stakeholder report."""
     reviews = data["reviews"]
     progress = data["progress"]

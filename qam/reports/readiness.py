@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from qam.reports import catalogue, charts
 from qam.reports.common import grade_label, page, refuse_sensitive_public
 from qam.reports.models import (
@@ -16,6 +18,9 @@ from qam.reports.programme import table
 from qam.reports.suppression import K
 from qam.vocabulary import GRADE_LABELS, GRADES
 
+if TYPE_CHECKING:
+    from qam.store import Store
+
 TRENDS = {
     "improved": "Improved",
     "declined": "Declined",
@@ -25,7 +30,7 @@ TRENDS = {
 }
 
 
-def frame(store):
+def frame(store: Store):
     """The readiness DataFrame (see `qam.analysis.readiness.readiness`) for this store."""
     from qam.analysis import readiness
     from qam.store import findings as findings_db
@@ -62,7 +67,7 @@ def _area(row: dict, public: bool, findings_shown=None) -> AreaReadiness:
     )
 
 
-def build(store, view: str = STAKEHOLDER):
+def build(store: Store, view: str = STAKEHOLDER):
     """The readiness report for the view: `ReadinessReport`, or `PublicReadiness` for public."""
     from qam.analysis.readiness import RULE
 

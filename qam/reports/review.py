@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
 
 from qam.analysis.readiness import weighted_median_grade
 from qam.analysis.suggest import suggest_status
@@ -19,10 +20,13 @@ from qam.reports.models import (
 )
 from qam.vocabulary import GRADES, METHODS, count_label, date_label, label
 
+if TYPE_CHECKING:
+    from qam.store import Store
+
 SHOW_PER_QUESTION = 50  # more findings than this on one question are counted, not listed
 
 
-def build(store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
+def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport:
     """The review report for one review (stakeholder view only: it holds notes and roles)."""
     from qam.planner.reviews import get_review
     from qam.store import findings as findings_db
@@ -144,7 +148,7 @@ def _sections(qs, views: list[FindingView], rows: list[dict]) -> list[QuestionSe
 
 def _method_chart(views: list[FindingView]) -> charts.Chart:
     count = Counter(v.method for v in views)
-    sources = Counter()
+    sources: Counter[str] = Counter()
     for v in views:
         sources[v.method] += v.sources
     order = [label(m) for m in METHODS if label(m) in count] + sorted(

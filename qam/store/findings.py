@@ -252,7 +252,8 @@ def findings(
 ) -> list[dict]:
     """Findings with their links, by review then time; `search` is an FTS5 query."""
     sql = _select(current_only)
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if review_id:
         where.append("f.review_id = ?")
         params.append(review_id)
@@ -302,6 +303,7 @@ def forked_findings(store: Store, ids: Iterable[str] | None = None) -> dict[str,
     One store never makes two corrections of one version (`correct` refuses); two laptops can.
     """
     sql = "SELECT supersedes, id FROM finding WHERE supersedes IS NOT NULL"
+    queries: list[tuple[str, list[str]]]
     if ids is None:
         queries = [(sql, [])]
     else:
