@@ -71,3 +71,13 @@ def test_no_template_or_code_turns_autoescape_off_or_marks_user_data_safe():
         assert "autoescape=False" not in path.read_text(encoding="utf-8"), path
     for path in (ROOT / "reports").rglob("*.html"):
         assert "|safe" not in path.read_text(encoding="utf-8").replace(" ", ""), path
+
+
+def test_mypy_is_clean():
+    """The store is typed everywhere it is passed, and the code type-checks (pyproject.toml)."""
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (pip install '.[test]' installs it)")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -31,14 +31,15 @@ def _place(
     load: Counter = Counter()
     sol = Solution(status="GREEDY")
     by_id = {c.id: c for c in inst.candidates}
-    for rid, s in (plan.starts if plan else {}).items():
+    starts, teams = (plan.starts, plan.teams) if plan else ({}, {})
+    for rid, s in starts.items():
         c = by_id[rid]
-        for sid in plan.teams[rid]:
+        for sid in teams[rid]:
             busy[sid].update(range(s, s + c.days))
             load[sid] += c.days
             for y, d in inst.year_split(c, s):
                 used[sid, y] += d
-        sol.starts[rid], sol.teams[rid] = s, list(plan.teams[rid])
+        sol.starts[rid], sol.teams[rid] = s, list(teams[rid])
         sol.priority += c.priority
     for k, o in ordered:
         c = o.review

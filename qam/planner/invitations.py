@@ -150,7 +150,7 @@ def build(
                 attendee.params["cn"] = vText(person.get("name") or person["id"])
                 attendee.params["role"] = vText("REQ-PARTICIPANT")
                 attendee.params["rsvp"] = vText("TRUE")
-                event.add("attendee", attendee, encode=0)
+                event.add("attendee", attendee, encode=False)
         cal.add_component(event)
     gone = sorted(r for r in set(sent) - set(records) if not sent[r].get("dropped"))
     warnings = _warnings(organiser, no_email, gone)

@@ -97,7 +97,7 @@ class Instance:
         }
 
     def _blocked_days(self, sme: Sme) -> frozenset[int]:
-        out = set()
+        out: set[int] = set()
         for first, last in sme.unavailable:
             lo = self.horizon.first_on_or_after(first)
             hi = self.horizon.last_on_or_before(last)

@@ -147,7 +147,9 @@ def run(
         ask.say("Solving the programme…")
         with (solving or contextlib.nullcontext)() as progress:
             programme.solve_programme(store, settings, actor=actor, progress=progress)
-        return plans_db.latest_proposal(store)
+        latest = plans_db.latest_proposal(store)
+        assert latest is not None  # solve_programme saves the proposal it makes
+        return latest
 
     proposal = plans_db.latest_proposal(store)
     if proposal is None or proposal["accepted_at"]:

@@ -93,7 +93,8 @@ def _xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Register"
-    for record_index, record in enumerate([headers, *rows], start=1):
+    records: list[list[object]] = [list(headers), *rows]
+    for record_index, record in enumerate(records, start=1):
         for column_index, value in enumerate(record, start=1):
             if value is None:
                 continue
