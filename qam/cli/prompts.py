@@ -99,7 +99,7 @@ class TerminalPrompts:
     ) -> str:
         import questionary
 
-        extra = {"instruction": instruction} if instruction else {}
+        extra: dict[str, Any] = {"instruction": instruction} if instruction else {}
         question = questionary.text(
             message,
             default=default or "",

@@ -1,7 +1,7 @@
 """`qam recs`: the register of HMICFRS recommendations, AFIs and causes of concern."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -211,7 +211,7 @@ def status_cmd(
     from qam.register import decisions
     from qam.register.items import items
 
-    given = {"ref": ref, "status": status, "reason": reason, "evidence": evidence}
+    given: dict[str, Any] = {"ref": ref, "status": status, "reason": reason, "evidence": evidence}
     with open_store() as store:
         if ref is None:
             given = ask_missing(given, fields.register_item(items(store)), "recs status")

@@ -105,7 +105,7 @@ def _pick_review(store: Store, actor, ask: Prompter) -> str:
 
 
 def _pick_method(ask: Prompter, row: dict) -> str:
-    planned = row.get("methods") if isinstance(row.get("methods"), list) else []
+    planned: list[str] = row["methods"] if isinstance(row.get("methods"), list) else []
     methods = [m for m in planned if m in METHOD_STEPS or m == "survey"] or [
         *METHOD_STEPS,
         "survey",
