@@ -21,8 +21,11 @@ file with anything after the end line.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -152,7 +155,13 @@ class Reader:
         return _manifest(doc, known)
 
     def rows(self, section: Section) -> Iterator[list]:
-        """The section's rows as lists, each checked to have one value a column."""
+        """The section's rows as lists, each checked to have one value a column.
+
+        A second thread reads, hashes and parses the next rows while this one stores the
+        last ones (SQLite lets go of the interpreter while it writes)."""
+        return _read_ahead(self._batches(section))
+
+    def _batches(self, section: Section) -> Iterator[list[list]]:
         width = len(section.columns)
         for first in range(1, section.rows + 1, BATCH):
             last = min(first + BATCH, section.rows + 1)
@@ -170,7 +179,7 @@ class Reader:
                     raise Refused(
                         f"table {section.name} row {first + i} does not have the known columns."
                     )
-            yield from rows
+            yield rows
 
     @staticmethod
     def _parse(data: bytes, count: int) -> list | None:
@@ -195,6 +204,47 @@ class Reader:
         if self.fh.read(1):
             raise Refused("it has something after its end line this QAM does not read.")
         return digest
+
+
+_DONE = object()
+
+
+def _read_ahead(batches: Iterator[list[list]], depth: int = 4) -> Iterator[list]:
+    """The rows of `batches`, produced by a thread of their own at most `depth` batches ahead.
+
+    Whatever the producer raises (a refusal) is raised here, in order; if the consumer stops
+    early, the producer is told to stop and waited for, so the file is never read by two."""
+    ready: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        ready.put(batch, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ready.put(_DONE)
+        except BaseException as err:  # handed to the consumer, which raises it
+            ready.put(err)
+
+    worker = threading.Thread(target=produce, name="bundle-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := ready.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield from item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let a producer blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        worker.join()
 
 
 def _older_format(version: object) -> str:
