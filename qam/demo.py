@@ -85,18 +85,22 @@ def _step_register(ctx: DemoContext) -> str:
     ctx.facts["areas_needing_improvement"] = areas_needing_improvement(ctx.store)
     return (
         f"{doc['total']} register items: {doc['outstanding']['total']} outstanding; "
-        f"{grades.rows} outcomes from {len(grades.forces)} forces."
+        f"{len(grades.added) + grades.unchanged + len(grades.changed)} grades from "
+        f"{len(grades.details['forces'])} forces."
     )
 
 
 def _step_planner(ctx: DemoContext) -> str:
-    from qam.planner import candidates, pool, programme
+    from qam.planner import imports, pool, programme
     from qam.planner.export import export
 
-    pool.import_smes(ctx.store, ctx.plans / "sme.csv")
-    candidates.import_inspections(ctx.store, ctx.plans / "inspections.csv")
-    candidates.import_aois(ctx.store, ctx.plans / "aois.csv")
-    candidates.import_candidates(ctx.store, ctx.plans / "candidates.csv")
+    pool.import_smes(ctx.store, ctx.plans / "sme.csv", actor=ctx.actor)
+    for name, what in (
+        ("inspections.csv", "inspections"),
+        ("aois.csv", "areas of interest"),
+        ("candidates.csv", "candidates"),
+    ):
+        imports.import_file(ctx.store, ctx.plans / name, what, actor=ctx.actor)
     settings = programme.Settings(start="2026-12-01", months=18, time_limit=10.0)
     solved = programme.solve_programme(ctx.store, settings, actor=ctx.actor)
     accepted = programme.accept(ctx.store, actor=ctx.actor)

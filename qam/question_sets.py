@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from qam.errors import NotFoundError, QuestionSetError
@@ -97,20 +96,6 @@ class QuestionSet:
             for q in data["questions"]
         ]
         return data
-
-
-def themes() -> dict[str, str]:
-    """The force's theme vocabulary: slug -> title (question_sets/themes.yaml)."""
-    return dict(_themes_cached())
-
-
-@lru_cache(maxsize=1)
-def _themes_cached() -> tuple[tuple[str, str], ...]:
-    import yaml
-
-    path = data_dir("question_sets") / "themes.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple((str(k), str(v)) for k, v in data.items())
 
 
 def _lines(text: str) -> dict[tuple, int]:
@@ -200,6 +185,23 @@ def _suggest(value: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _themes_of(written: tuple[str, ...], vocabulary, name, lines, path, qid) -> tuple[str, ...]:
+    """A question's theme tags as slugs; a tag may be a theme's slug, label or synonym."""
+    slugs = []
+    for tag in written:
+        slug = vocabulary.find(tag)
+        if slug is None:
+            guess = vocabulary.suggest(tag)
+            hint = f" (did you mean '{guess}'?)" if guess else ""
+            raise QuestionSetError(
+                f"{_where(name, lines, path + ('themes',), qid)}: '{tag}' is not one of the "
+                f"force's themes{hint}; `qam themes list` shows them, `qam themes add` adds one."
+            )
+        if slug not in slugs:
+            slugs.append(slug)
+    return tuple(slugs)
+
+
 def _string_list(value, where: str, key: str, allowed=None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -264,7 +266,9 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:  # noqa: C901 (to sp
         raise QuestionSetError(
             f"{_where(name, lines, ('questions',))}: 'questions' must be a non-empty list."
         )
-    known_themes = themes()
+    from qam import themes
+
+    vocabulary = themes.active()
     seen: dict[str, int] = {}
     questions = []
     for index, item in enumerate(questions_data):
@@ -317,7 +321,7 @@ def _validate(data, name: str, lines: dict) -> QuestionSet:  # noqa: C901 (to sp
 
         methods = listed("methods", METHODS)
         enablers = listed("enablers", ENABLERS)
-        question_themes = listed("themes", tuple(known_themes))
+        question_themes = _themes_of(listed("themes"), vocabulary, name, lines, path, qid)
         questions.append(
             Question(
                 id=qid,
@@ -368,10 +372,15 @@ def load_file(path: Path | str) -> QuestionSet:
         raise QuestionSetError(
             f"{path}: question sets are YAML files ending .yaml; this file is {path.suffix or 'without an extension'}."
         )
+    from qam.errors import ImportFileError
+    from qam.imports import files
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError as err:
-        raise QuestionSetError(f"{path}: no such file; check the path.") from err
+        raw = files.read_bytes(
+            path, max_bytes=files.MAX_QUESTION_SET_BYTES, what="question set file"
+        )
+    except ImportFileError as err:
+        raise QuestionSetError(str(err)) from None
     except OSError as err:
         raise QuestionSetError(f"{path}: cannot read it ({err.strerror}).") from err
     qs = parse(raw, str(path))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 METHODS = (
     "interview",
     "focus_group",
@@ -74,9 +76,10 @@ def theme_label(slug: str | None) -> str:
     does not know is shown in words rather than as a code."""
     if not slug:
         return "No theme"
-    from qam.question_sets import themes
+    from qam import themes
 
-    return themes().get(str(slug)) or label(slug)
+    known = themes.active()  # the store's vocabulary, once a command has loaded it
+    return known.label(str(slug)) if str(slug) in known else label(slug)
 
 
 def count_label(count: int, noun: str, plural: str | None = None) -> str:
@@ -128,3 +131,108 @@ def datetime_label(value) -> str:
     except ZoneInfoNotFoundError:  # no time zone data on this machine: keep UTC and say so
         return f"{moment.day} {moment:%b %Y %H:%M} UTC"
     return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def fold(text: object) -> str:
+    """Text folded for matching a name someone typed: case, accents, spaces and punctuation
+    ignored, '&' read as 'and' ('Stop & Search' and 'stop_and_search' fold alike)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().replace("&", "and")
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_themes() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(slug, label, synonyms) of every theme in question_sets/themes.yaml, in file order.
+
+    Each entry is `slug: Label` or `slug: {label: ..., synonyms: [...]}`; the store is seeded
+    from this file and the force's own themes are added to the store, not here.
+    """
+    import yaml
+
+    from qam.paths import data_dir
+
+    path = data_dir("question_sets") / "themes.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    themes = []
+    for slug, entry in data.items():
+        if isinstance(entry, dict):
+            label = str(entry.get("label") or slug)
+            synonyms = tuple(str(s) for s in entry.get("synonyms") or ())
+        else:
+            label, synonyms = str(entry), ()
+        themes.append((str(slug), label, synonyms))
+    return tuple(themes)
+
+
+# How trackers and sheets spell the slugs above (folded with `fold` before matching).
+SPELLINGS = {
+    "status": {
+        "completed": ("complete", "done"),
+        "no_further_action": (
+            "no further action required",
+            "no further action needed",
+            "nfa",
+        ),
+        "will_not_be_progressed": (
+            "wont be progressed",
+            "won't be progressed",
+            "not being progressed",
+            "not to be progressed",
+        ),
+        "being_progressed": ("in progress", "ongoing"),
+        "will_be_progressed": ("to be progressed",),
+        "awaiting_review": ("pending review",),
+    },
+    "type": {
+        "recommendation": ("recommendations", "rec", "recs"),
+        "area_for_improvement": ("areas for improvement", "afi", "afis"),
+        "cause_of_concern": ("causes of concern", "coc", "cocs"),
+    },
+    "scope": {
+        "national": ("national thematic", "thematic", "national recommendation", "hmic thematic"),
+        "force": ("force specific", "local", "force level", "force only"),
+        "joint": ("joint inspection", "joint thematic", "joint thematic inspection"),
+    },
+    "grade": {
+        "requires_improvement": ("ri", "require improvement", "requires improvements"),
+    },
+    "kind": {
+        "peel": ("peel inspection", "peel assessment"),
+        "thematic": ("thematic inspection", "national thematic"),
+        "joint": ("joint inspection", "joint thematic"),
+    },
+    "source": {
+        "opcc_scrutiny": ("opcc", "pcc scrutiny", "opcc scrutiny panel"),
+        "police_and_crime_plan": ("pcp", "police crime plan"),
+        "audit_and_ethics": ("audit and ethics committee", "joint audit committee", "audit"),
+        "smb": ("strategic management board",),
+        "cog": ("chief officer group", "chief officers group"),
+    },
+    "method": {
+        "interview": ("interviews", "one to one", "1 to 1"),
+        "focus_group": ("focus groups",),
+        "direct_observation": ("observation", "observations"),
+        "participant_observation": ("participant observations",),
+        "document_analysis": ("document review", "documents", "file review", "dip sample"),
+        "survey": ("surveys", "questionnaire"),
+    },
+}
+# Cells that say a question or area was not graded: skipped and counted, never a grade.
+UNGRADED = (
+    "not graded",
+    "not yet graded",
+    "ungraded",
+    "not assessed",
+    "not inspected",
+    "n/a",
+    "na",
+    "n.a.",
+    "-",
+    "--",
+    "—",
+    "–",
+    "none",
+    "tbc",
+)

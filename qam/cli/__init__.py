@@ -30,6 +30,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "qam.cli.outcomes",
         "External inspection grades by force and question or area, from published spreadsheets.",
     ),
+    "themes": (
+        "qam.cli.themes",
+        "The force's themes: what reviews, SME skills, register items and questions are about.",
+    ),
     "sme": (
         "qam.cli.sme",
         "The pool of volunteer subject-matter experts (SMEs): import, add, list.",

@@ -112,22 +112,23 @@ def capture(
 def _run_answers(store: Store, source: str, who: str) -> None:
     from qam.errors import ImportFileError
     from qam.fieldwork.answers import capture_answers
+    from qam.imports import files
 
     def saved(finding: dict) -> None:
         sys.stdout.write(f"saved {finding['id']}\n")
         sys.stdout.flush()
 
     if source == "-":
-        count = capture_answers(store, sys.stdin, actor=who, on_saved=saved)
+        lines = files.bounded_lines(sys.stdin, source="standard input")
+        count = capture_answers(store, lines, actor=who, on_saved=saved)
     else:
-        path = Path(source)
-        try:
-            fh = path.open(encoding="utf-8")
-        except FileNotFoundError:
-            raise ImportFileError(f"{path}: no such file; check the --answers path.") from None
-        with fh:
+        path = files.check_input(
+            source, max_bytes=files.MAX_ANSWERS_BYTES, what="JSON-lines answers file"
+        )
+        with path.open(encoding="utf-8") as fh:
             try:
-                count = capture_answers(store, fh, actor=who, on_saved=saved)
+                lines = files.bounded_lines(fh, source=str(path))
+                count = capture_answers(store, lines, actor=who, on_saved=saved)
             except UnicodeDecodeError as err:
                 raise ImportFileError(
                     f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8."

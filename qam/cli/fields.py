@@ -51,12 +51,28 @@ def menu(slugs) -> list[tuple[str, str]]:
     return [(label(s), s) for s in slugs]
 
 
-def theme_field(message: str = "Theme:") -> Field:
-    from qam.question_sets import themes
+def _theme(text: str) -> str:
+    """A theme typed as its slug, label or a synonym (the store's vocabulary)."""
+    from qam import themes
 
-    names = themes()
-    choices = sorted(((title, slug) for slug, title in names.items()), key=lambda c: c[0])
-    return Field("theme", message, parse=one_of(list(names), "theme"), choices=choices)
+    known = themes.active()
+    slug = known.find(text)
+    if slug is None:
+        guess = known.suggest(text)
+        hint = f"did you mean '{guess}'?" if guess else "`qam themes list` shows the themes."
+        raise RefusedError(f"'{text}' is not a theme; {hint}")
+    return slug
+
+
+def _theme_choices() -> list[tuple[str, str]]:
+    from qam import themes
+
+    names = themes.active().labels()
+    return sorted(((title, slug) for slug, title in names.items()), key=lambda c: c[0])
+
+
+def theme_field(message: str = "Theme:") -> Field:
+    return Field("theme", message, parse=_theme, choices=_theme_choices())
 
 
 def _text(text: str) -> str:
@@ -118,27 +134,26 @@ def area_of_interest() -> list[Field]:
 
 def _unavailable(text: str) -> str:
     """Dates or ranges they cannot be used, checked as the SME sheet's column is."""
-    from qam.planner.pool import parse_unavailable
+    from qam.imports.problems import CellProblem
+    from qam.planner.pool import unavailable
 
     try:
-        parse_unavailable(text, "unavailable")
-    except ValueError as err:
-        raise RefusedError(f"{err}.") from None
+        unavailable(text)
+    except CellProblem as err:
+        raise RefusedError(
+            f"{err.kind}{f' ({err.note})' if err.note else ''}: {err.fix}."
+        ) from None
     return text
 
 
 def _skills(text: str) -> str:
-    from qam.question_sets import themes
+    from qam.imports.values import split_list
 
-    read = one_of(list(themes()), "theme")
-    return ";".join(read(part) for part in text.split(";") if part.strip())
+    return ";".join(_theme(part) for part in split_list(text))
 
 
 def sme(units: list[str], suggested_id: str) -> list[Field]:
     """An expression of interest: who they are, their unit, what they can review."""
-    from qam.question_sets import themes
-
-    names = themes()
     return [
         Field("id", "SME id:", parse=_text, default=suggested_id),
         Field("name", "Name:", parse=_text),
@@ -148,7 +163,7 @@ def sme(units: list[str], suggested_id: str) -> list[Field]:
             "skills",
             "Themes they can review (space to tick, Enter when done):",
             parse=_skills,
-            choices=sorted(((t, s) for s, t in names.items()), key=lambda c: c[0]),
+            choices=_theme_choices(),
             many=True,
         ),
         Field(
@@ -156,7 +171,7 @@ def sme(units: list[str], suggested_id: str) -> list[Field]:
             "Dates they cannot be used:",
             parse=_unavailable,
             required=False,
-            instruction="(e.g. 2027-03-08..2027-03-12;2027-09-13, or blank)",
+            instruction="(e.g. 08/03/2027 to 12/03/2027; 13/09/2027, or blank)",
         ),
     ]
 

@@ -1,11 +1,11 @@
 """`qam findings`: what the evidence shows, question by question."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
+from qam.cli._imports import DryRunOpt, FileArg, JsonOpt, MapOpt, SheetOpt, ValueOpt
 
 app = new_app(
     "What the evidence shows, question by question.\n\nExample: qam findings list --search handover"
@@ -222,27 +222,42 @@ def correct_cmd(
 @app.command("import-survey")
 def import_survey_cmd(
     review: Annotated[str, typer.Argument(help="The review the survey belongs to.")],
-    file: Annotated[
-        Path, typer.Argument(help="A CSV: one row a response, a column per question id.")
-    ],
+    file: FileArg,
     held_on: Annotated[
         str | None,
-        typer.Option("--held-on", help="When the survey closed, YYYY-MM-DD (default today)."),
+        typer.Option("--held-on", help="When the survey closed, e.g. 06/02/2027 (default today)."),
     ] = None,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
     """Import survey responses: one finding per question column, with counts and the grade spread.
 
-    A cell holding a grade slug (good, adequate, ...) counts towards that grade; any other text
-    is kept in the finding's notes. Columns that are not question ids (respondent, role, unit,
-    submitted) are allowed; role and unit are summarised, never names.
+    A column is a question when its header is the question's id (or --map "Header=id"). A
+    cell holding a grade (good, Requires improvement, ...) counts towards that grade; any
+    other text is kept in the finding's notes. Respondent, role, unit and time columns are
+    allowed; role and unit are summarised, never names. Any other column (a name, an email)
+    is refused until it is mapped or left out with --map "Header=ignore".
 
-    Example: qam findings import-survey R03 custody-survey.csv
+    Example: qam findings import-survey R03 custody-survey.csv --map "Name=ignore"
     """
+    from qam.cli import _imports
     from qam.fieldwork.survey import import_survey
 
     with open_store() as store:
-        result = import_survey(store, review, file, actor=actor(), held_on=held_on)
-    typer.echo(
-        f"{file.name}: {result['responses']} responses -> {len(result['findings'])} findings saved "
-        f"(session {result['session']})."
-    )
+        receipt = import_survey(
+            store,
+            review,
+            file,
+            actor=actor(),
+            held_on=held_on,
+            options=_imports.options(sheet, map_, value, dry_run),
+        )
+    _imports.show(receipt, json_)
+    if not json_ and not dry_run:
+        typer.echo(
+            f"{receipt.details['responses']} responses -> {len(receipt.details['findings'])} "
+            f"findings saved (session {receipt.details['session']})."
+        )

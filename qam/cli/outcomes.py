@@ -1,15 +1,15 @@
 """`qam outcomes`: external inspection grades by force and question or area."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
+from qam.cli._imports import DryRunOpt, FileArg, JsonOpt, MapOpt, SheetOpt, ValueOpt
 
 app = new_app(
     "External inspection grades by force and question or area, from published spreadsheets.\n\n"
-    'Example: qam outcomes import grades.csv --value "force:GMP=Greater Manchester Police"'
+    'Example: qam outcomes import grades.csv --value "force:WM=West Midlands"'
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
@@ -17,51 +17,55 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="The grades sheet: .csv (UTF-8) or .xlsx.")],
-    sheet: Annotated[
+    file: FileArg,
+    area: Annotated[
         str | None,
-        typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first)."),
-    ] = None,
-    map_: Annotated[
-        list[str] | None,
         typer.Option(
-            "--map",
-            help="Map a column: \"Header=field\" (force, area, grade, report, published, or 'ignore'). Repeatable.",
+            "--area",
+            help="The question or area every row grades (a long sheet with no area column).",
         ),
     ] = None,
-    value: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--value",
-            help='Map a spelling: "force:GMP=Greater Manchester Police" or "grade:RI=requires_improvement". Repeatable.',
-        ),
-    ] = None,
-    json_: JsonFlag = False,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
-    """Import published grades (force, area, grade, report, date); all rows or none.
+    """Import published grades; all grades or none. Importing the same sheet twice changes nothing.
 
-    The table ends at its first blank row; rows after it (summary blocks, notes) are ignored
-    with a warning. Force names must be among the 43 territorial forces of England and Wales
-    (or the home force); map an abbreviation with --value. Importing the same sheet twice
-    changes nothing.
+    Long sheets have a row a grade (force, area, grade, report, published); wide sheets, as
+    HMICFRS and newsrooms publish them, a row a force and a column a question, pillar or
+    area, each column of grades read as an area named by its header. "Not graded", "N/A",
+    "-" and blank cells are skipped and counted. Forces may be written as their official
+    names, HMICFRS's short names, data.police.uk's labels or well-known abbreviations; map
+    anything else with --value. The table ends at its first blank row.
 
-    Example: qam outcomes import plans/outcomes.csv
+    Example: qam outcomes import grades.xlsx --value "force:WM=West Midlands"
     """
+    from qam.cli import _imports
     from qam.register.outcomes import import_outcomes
 
     with open_store(create=True) as store:
         receipt = import_outcomes(
-            store, file, actor=actor(), sheet=sheet, maps=map_ or [], values=value or []
+            store,
+            file,
+            actor=actor(),
+            options=_imports.options(sheet, map_, value, dry_run),
+            area=area,
         )
-    for warning in receipt.warnings:
-        typer.echo(f"Warning: {warning}", err=True)
-    if json_:
-        print_json(receipt.to_dict())
-        return
-    typer.echo(
-        f"{receipt.source}: {receipt.rows} grades for {len(receipt.forces)} forces "
-        f"({', '.join(receipt.forces)}); {receipt.new_or_changed} new or changed."
-    )
+    details = receipt.details
+    lines = []
+    if details["areas"]:
+        lines.append(
+            f"  Wide sheet: {len(details['areas'])} areas ({', '.join(details['areas'])})."
+        )
+    if details["not_grades"]:
+        lines.append(
+            f"  Columns holding no grades, not imported: {', '.join(details['not_grades'])}."
+        )
+    if details["forces"]:
+        lines.append(f"  Forces: {', '.join(details['forces'])}.")
+    _imports.show(receipt, json_, lines)
 
 
 @app.command("list")
@@ -110,8 +114,10 @@ def summary_cmd(json_: JsonFlag = False) -> None:
     """Forces by overall grade, and the areas graded requires improvement or inadequate.
 
     PEEL has had no overall force grade since 2021/22, so a force's overall grade is taken
-    from its latest report: its "Overall" row if it has one, else the grade given most often,
-    a tie going to the worse grade.
+    from its latest report (by date, or by the year the report names when it has no date):
+    its "Overall" row if it has one, else the grade given most often, a tie going to the
+    worse grade. The JSON adds below_good: each force's areas graded below good at its
+    latest report.
 
     Example: qam outcomes summary --json
     """

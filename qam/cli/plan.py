@@ -10,6 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qam.cli._common import actor, open_store, print_json, print_table
+from qam.cli._imports import (
+    AddThemesOpt,
+    DryRunOpt,
+    FileArg,
+    JsonOpt,
+    MapOpt,
+    SheetOpt,
+    ValueOpt,
+)
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -99,66 +108,79 @@ def plan(
         )
 
 
+def _import(file, what, sheet, map_, value, dry_run, add_themes, json_) -> None:
+    from qam.cli import _imports
+    from qam.planner.imports import import_file
+
+    with open_store(create=True) as store:
+        receipt = import_file(
+            store,
+            file,
+            what,
+            actor=actor(),
+            options=_imports.options(sheet, map_, value, dry_run, add_themes),
+        )
+    _imports.show(receipt, json_)
+    if not json_ and not dry_run:
+        typer.echo(
+            f"{receipt.details['candidates']} candidate reviews in all; "
+            f"{receipt.details['derived']} derived from the {what}. See `qam plan candidates`."
+        )
+
+
 @app.command("import")
 def import_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="Candidates, .csv or .xlsx (id,title,theme,unit,days,...).")
-    ],
+    file: FileArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    add_themes: AddThemesOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
-    """Import candidate reviews; a bad row stops the import and nothing is written.
+    """Import candidate reviews (id, title, theme, unit, days, team_size, earliest, latest,
+    priority, and optional inspection, source, methods); every problem named at once, and
+    nothing written until the file is right.
 
     Example: qam plan import plans/candidates.csv
     """
-    from qam.planner.candidates import import_candidates
-
-    with open_store(create=True) as store:
-        done = import_candidates(store, file)
-    typer.echo(
-        f"Imported {file}: {done['added']} candidates added, {done['updated']} updated; "
-        f"{done['total']} candidates in all ({done['derived']} derived). See `qam plan candidates`."
-    )
+    _import(file, "candidates", sheet, map_, value, dry_run, add_themes, json_)
 
 
 @app.command("import-inspections")
 def import_inspections_cmd(
-    file: Annotated[
-        Path,
-        typer.Argument(help="Inspection calendar, .csv or .xlsx (id,title,kind,theme,expected)."),
-    ],
+    file: FileArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    add_themes: AddThemesOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
-    """Import the external inspection calendar; each inspection no candidate prepares for gets one.
+    """Import the external inspection calendar (id, title, kind, theme, expected); each
+    inspection no candidate prepares for gets one.
 
     Example: qam plan import-inspections plans/inspections.csv
     """
-    from qam.planner.candidates import import_inspections
-
-    with open_store(create=True) as store:
-        done = import_inspections(store, file)
-    typer.echo(
-        f"Imported {done['imported']} inspections from {file}; {done['derived']} candidate reviews derived from them."
-    )
+    _import(file, "inspections", sheet, map_, value, dry_run, add_themes, json_)
 
 
 @app.command("import-aois")
 def import_aois_cmd(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Areas of interest, .csv or .xlsx (id,title,theme,source,priority,raised)."
-        ),
-    ],
+    file: FileArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    add_themes: AddThemesOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
-    """Import areas of interest; each AOI no candidate's source names gets a candidate review.
+    """Import areas of interest (id, title, theme, source, priority, raised); each AOI no
+    candidate's source names gets a candidate review.
 
     Example: qam plan import-aois plans/aois.csv
     """
-    from qam.planner.candidates import import_aois
-
-    with open_store(create=True) as store:
-        done = import_aois(store, file)
-    typer.echo(
-        f"Imported {done['imported']} areas of interest from {file}; {done['derived']} candidate reviews derived from them."
-    )
+    _import(file, "areas of interest", sheet, map_, value, dry_run, add_themes, json_)
 
 
 @app.command("add-inspection")
@@ -169,7 +191,7 @@ def add_inspection_cmd(
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="peel, thematic or joint.")] = None,
     theme: Annotated[
-        str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")
+        str | None, typer.Option("--theme", help="A theme: its slug, label or a synonym.")
     ] = None,
     expected: Annotated[
         str | None,
@@ -184,13 +206,23 @@ def add_inspection_cmd(
     """
     from qam.cli import fields
     from qam.cli.prompts import ask_missing
-    from qam.planner.candidates import add_inspection
     from qam.vocabulary import date_label
 
     known = {"id": id_, "title": title, "kind": kind, "theme": theme, "expected": expected}
     known = ask_missing(known, fields.inspection(), "plan add-inspection")
     with open_store(create=True) as store:
-        added = add_inspection(store, known)
+        known = _ask_missing(
+            known,
+            [
+                ("id", "Inspection id (e.g. I08):", None),
+                ("title", "Title:", None),
+                ("kind", "Kind:", list(INSPECTION_KINDS)),
+                ("theme", "Theme:", sorted(themes.load(store).labels().values())),
+                ("expected", "Expected (06/02/2027, or a month like October 2027):", None),
+            ],
+            "add-inspection",
+        )
+        added = add_one(store, "inspections", known)
     derived = (
         f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
     )
@@ -205,7 +237,7 @@ def add_aoi_cmd(
     id_: Annotated[str | None, typer.Option("--id", help="A short id, e.g. A08.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="What was raised.")] = None,
     theme: Annotated[
-        str | None, typer.Option("--theme", help="A theme code from question_sets/themes.yaml.")
+        str | None, typer.Option("--theme", help="A theme: its slug, label or a synonym.")
     ] = None,
     source: Annotated[
         str | None,
@@ -223,9 +255,10 @@ def add_aoi_cmd(
 
     Example: qam plan add-aoi --id A08 --title "Stop and search records" --theme stop_and_search --source audit_and_ethics --priority 4
     """
+    from qam import themes
     from qam.cli import fields
     from qam.cli.prompts import ask_missing
-    from qam.planner.candidates import add_aoi
+    from qam.planner.imports import add_one
 
     known = {
         "id": id_,
@@ -237,7 +270,18 @@ def add_aoi_cmd(
     }
     known = ask_missing(known, fields.area_of_interest(), "plan add-aoi")
     with open_store(create=True) as store:
-        added = add_aoi(store, known)
+        known = _ask_missing(
+            known,
+            [
+                ("id", "Area of interest id (e.g. A08):", None),
+                ("title", "Title:", None),
+                ("theme", "Theme:", sorted(themes.load(store).labels().values())),
+                ("source", "Raised by:", list(AOI_SOURCES)),
+                ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
+            ],
+            "add-aoi",
+        )
+        added = add_one(store, "areas of interest", known)
     derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
     typer.echo(
         f"Area of interest {added['id']} ({added['title']}, priority {added['priority']}){derived}. "
@@ -265,22 +309,23 @@ def candidates_cmd(
     """
     from qam.errors import ImportFileError
     from qam.planner import candidates as cm
+    from qam.planner.imports import import_file
 
     with open_store(create=from_ is not None) as store:
         if from_ is not None:
             files = [
-                (from_ / "inspections.csv", cm.import_inspections),
-                (from_ / "aois.csv", cm.import_aois),
-                (from_ / "candidates.csv", cm.import_candidates),
+                (from_ / "inspections.csv", "inspections"),
+                (from_ / "aois.csv", "areas of interest"),
+                (from_ / "candidates.csv", "candidates"),
             ]
             if not any(f.is_file() for f, _ in files):
                 raise ImportFileError(
                     f"{from_} holds none of candidates.csv, inspections.csv, aois.csv."
                 )
             with store.transaction():
-                for path, load in files:
+                for path, what in files:
                     if path.is_file():
-                        load(store, path)
+                        import_file(store, path, what, actor=actor())
         rows = cm.refresh(store)
     if json_:
         print_json(rows)

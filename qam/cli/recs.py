@@ -6,6 +6,15 @@ from typing import Annotated, Any
 import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
+from qam.cli._imports import (
+    AddThemesOpt,
+    DryRunOpt,
+    FileArg,
+    JsonOpt,
+    MapOpt,
+    SheetOpt,
+    ValueOpt,
+)
 
 app = new_app(
     "The register of HMICFRS recommendations, AFIs and causes of concern: import the tracker, "
@@ -13,23 +22,6 @@ app = new_app(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
-MapOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--map",
-        help='Map a column to a field: "Header=field" (fields: ref, text, type, scope, status, report, '
-        "published, url, theme, owner, action_lead, due, risk, impact, objectives, timeframe, checkpoints; "
-        "or 'ignore'). Repeatable.",
-    ),
-]
-ValueOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--value",
-        help='Map a spelling to a value: "field:Raw=canonical", e.g. "status:Sort of done=being_progressed". '
-        "Repeatable.",
-    ),
-]
 
 
 def _uk(iso: str | None) -> str:
@@ -43,28 +35,27 @@ def _words(slug: str | None) -> str:
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="The tracker: a .csv (UTF-8) or .xlsx file.")],
-    sheet: Annotated[
-        str | None,
-        typer.Option("--sheet", help="The sheet to read in an .xlsx workbook (else the first)."),
-    ] = None,
-    map_: MapOption = None,
-    value: ValueOption = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Check the file and say what would change; write nothing."),
-    ] = False,
-    json_: JsonFlag = False,
+    file: FileArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    add_themes: AddThemesOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
     """Import the force's register tracker (CSV or XLSX); all rows or none.
 
-    Headers map to fields by well-known names or --map; spellings by well-known forms or
-    --value. Dates are day first (06/02/2014). Columns that map to no field are kept with each
-    item. Re-importing an updated tracker updates items by ref, and every status it changes is
-    recorded as a decision by import.
+    Fields: ref, text, type, scope, status, report, published, url, theme, owner,
+    action_lead, due, risk, impact, objectives, timeframe, checkpoints. Headers map to fields
+    by well-known names or --map; spellings by well-known forms or --value. Dates are day
+    first (06/02/2014) or a month and year (September 2014). Every problem in the file is
+    named at once and nothing is written until it is right. A row with no ref gets one made
+    from its report and text. Columns that map to no field are kept with each item.
+    Re-importing updates items by ref; every status it changes is a decision by import.
 
     Example: qam recs import tracker.csv --map "Rec No=ref" --value "status:Closed=completed"
     """
+    from qam.cli import _imports
     from qam.register.importer import import_register
 
     with open_store(create=True) as store:
@@ -72,28 +63,13 @@ def import_cmd(
             store,
             file,
             actor=actor(),
-            sheet=sheet,
-            maps=map_ or [],
-            values=value or [],
-            dry_run=dry_run,
+            options=_imports.options(sheet, map_, value, dry_run, add_themes),
         )
-    for warning in receipt.warnings:
-        typer.echo(f"Warning: {warning}", err=True)
-    if json_:
-        print_json(receipt.to_dict())
-        return
-    verb = "Would add" if dry_run else "Added"
-    typer.echo(
-        f"{receipt.source}: {receipt.rows} rows read. {verb} {len(receipt.created)} new items, "
-        f"{'would update' if dry_run else 'updated'} {len(receipt.updated)}, "
-        f"{receipt.unchanged} unchanged; {len(receipt.status_changes)} status changes."
-    )
-    for change in receipt.status_changes:
-        typer.echo(f"  {change['ref']}: {_words(change['old'])} -> {_words(change['new'])}")
-    if receipt.extra_columns:
-        typer.echo(f"Kept with each item (no QAM field): {', '.join(receipt.extra_columns)}.")
-    if dry_run:
-        typer.echo("Dry run: nothing was written. Run it again without --dry-run to import.")
+    changes = [
+        f"  {c['ref']}: {_words(c['old'])} -> {_words(c['new'])}"
+        for c in receipt.details["status_changes"]
+    ]
+    _imports.show(receipt, json_, changes)
 
 
 @app.command("list")
@@ -112,7 +88,10 @@ def list_cmd(
         list[str] | None, typer.Option("--scope", help="national, force or joint; repeatable.")
     ] = None,
     theme: Annotated[
-        str | None, typer.Option("--theme", help="A theme slug from question_sets/themes.yaml.")
+        str | None,
+        typer.Option(
+            "--theme", help="A theme: its slug, label or a synonym (see `qam themes list`)."
+        ),
     ] = None,
     owner: Annotated[
         str | None, typer.Option("--owner", help="Part of the owner's or action lead's name.")

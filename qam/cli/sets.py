@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from qam.cli._common import new_app, print_json, print_table
+from qam.cli._common import new_app, open_store, print_json, print_table
 
 app = new_app(
     "Question sets: list them, show one, validate a file.\n\nExample: qam sets show paf-2023"
@@ -89,8 +89,14 @@ def validate(
 
     Example: qam sets validate question_sets/paf-2023.yaml
     """
-    from qam import question_sets
+    from qam import question_sets, themes
+    from qam.errors import StoreError
 
+    try:  # theme tags are checked against the store's vocabulary, when there is a store
+        with open_store(create=False) as store:
+            themes.load(store)
+    except StoreError:
+        pass
     qs = question_sets.load_file(file)
     if json_:
         print_json(

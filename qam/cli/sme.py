@@ -1,11 +1,19 @@
 """`qam sme`: the pool of volunteer subject-matter experts and their abstraction."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
+from qam.cli._imports import (
+    AddThemesOpt,
+    DryRunOpt,
+    FileArg,
+    JsonOpt,
+    MapOpt,
+    SheetOpt,
+    ValueOpt,
+)
 
 app = new_app(
     "The pool of volunteer subject-matter experts (SMEs): import, add, list.\n\n"
@@ -17,25 +25,37 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.
 
 @app.command("import")
 def import_cmd(
-    file: Annotated[
-        Path, typer.Argument(help=".csv or .xlsx with id,name,role,unit,skills,unavailable.")
-    ],
+    file: FileArg,
+    sheet: SheetOpt = None,
+    map_: MapOpt = None,
+    value: ValueOpt = None,
+    dry_run: DryRunOpt = False,
+    add_themes: AddThemesOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
-    """Import the SME pool from a .csv or .xlsx file; re-importing updates SMEs by id. All or nothing.
+    """Import the SME pool from the sheet HR sends (.csv or .xlsx); updates SMEs by id. All or nothing.
 
-    Skills are theme codes separated by ;. Unavailable is dates or ranges separated by ;
-    (2027-09-13 or 2027-07-26..2027-08-06).
+    Fields: id, name, role, unit, skills, unavailable, email (headers such as "Staff ID",
+    "Full name", "Rank/Role", "Department", "Specialisms", "Dates unavailable" and "Email"
+    are known; map others with --map). Skills are themes (slug, label or synonym) separated
+    by ; or commas. Unavailable is dates or ranges separated by ; (13/09/2027, or
+    26/07/2027 to 06/08/2027). Columns the file does not have are left as they were.
 
-    Example: qam sme import plans/sme.csv
+    Example: qam sme import volunteers.xlsx --map "Line manager=ignore" --add-themes
     """
+    from qam.cli import _imports
     from qam.planner.pool import import_smes
 
     with open_store(create=True) as store:
-        done = import_smes(store, file)
-    typer.echo(
-        f"Imported {file}: {done['added']} SMEs added, {done['updated']} updated; "
-        f"{done['total']} in the pool. See them with `qam sme list`."
-    )
+        receipt = import_smes(
+            store,
+            file,
+            actor=actor(),
+            options=_imports.options(sheet, map_, value, dry_run, add_themes),
+        )
+    _imports.show(receipt, json_)
+    if not json_ and not dry_run:
+        typer.echo(f"{receipt.details['total']} SMEs in the pool. See them with `qam sme list`.")
 
 
 @app.command("add")
@@ -55,11 +75,15 @@ def add_cmd(
     unavailable: Annotated[
         str | None, typer.Option("--unavailable", help="Dates or ranges separated by ;.")
     ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Their email address, for calendar invitations.")
+    ] = None,
 ) -> None:
     """Record an expression of interest: one new SME, asked for in prompts or given as flags.
 
     Example: qam sme add --id SME23 --name "Jo Marsh" --role "PC, Response" --unit "Eastern BCU" --skills custody
     """
+    from qam import themes
     from qam.cli import fields
     from qam.cli.prompts import ask_missing
     from qam.planner.pool import add_sme
@@ -72,15 +96,17 @@ def add_cmd(
         "unit": unit,
         "skills": skills,
         "unavailable": unavailable,
+        "email": email,
     }
     with open_store(create=True) as store:
+        themes.load(store)  # skills offered and checked in the store's words
         pool = smes_db.smes(store)
         units = sorted({s["unit"] for s in pool})
         asked = fields.sme(units, suggested_id=f"SME{len(pool) + 1:02d}")
         known = ask_missing(known, asked, "sme add")
         if isinstance(known["skills"], list):
             known["skills"] = ";".join(known["skills"])
-        sme = add_sme(store, known)
+        sme = add_sme(store, known, actor=actor())
     typer.echo(
         f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "
         f"run `qam plan solve` to use them. (Recorded by {actor()}.)"

@@ -17,35 +17,11 @@ them (`base_priority`), so running it twice changes nothing.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
-from qam.errors import ImportFileError
 from qam.planner.calendar import add_months
-from qam.planner.csvfile import check_slug, parse_date, parse_int, parse_rows, read_rows, split_list
 from qam.planner.model import FORCE_WIDE
-from qam.vocabulary import (
-    AOI_SOURCE_LABELS,
-    AOI_SOURCES,
-    INSPECTION_KINDS,
-    METHODS,
-    OUTSTANDING_STATUSES,
-)
+from qam.vocabulary import AOI_SOURCE_LABELS, OUTSTANDING_STATUSES
 
-CANDIDATE_COLUMNS = (
-    "id",
-    "title",
-    "theme",
-    "unit",
-    "days",
-    "team_size",
-    "earliest",
-    "latest",
-    "priority",
-)
-CANDIDATE_OPTIONAL = ("inspection", "source", "methods")
-INSPECTION_COLUMNS = ("id", "title", "kind", "theme", "expected")
-AOI_COLUMNS = ("id", "title", "theme", "source", "priority", "raised")
-THEMES_FILE = "question_sets/themes.yaml"
 DEFAULT_METHODS = ["document_analysis", "interview", "focus_group"]
 # How far ahead of an inspection its preparatory review happens: time to act on what it finds.
 PREP_WINDOW_MONTHS = 8
@@ -71,119 +47,10 @@ AREA_THEMES = (
 )
 
 
-def _themes() -> dict[str, str]:
-    from qam.question_sets import themes
+def _themes(store=None) -> dict[str, str]:
+    from qam import themes
 
-    return themes()
-
-
-def _parse_candidate(n: int, row: dict, themes: dict) -> dict:
-    where = f"row {n}:"
-    cid = row.get("id", "")
-    if not cid:
-        raise ValueError(f"{where} id is empty; give each candidate an id such as R18")
-    for col in ("title", "unit"):
-        if not row.get(col):
-            raise ValueError(f"{where} {col} is empty for {cid}")
-    theme = check_slug(row["theme"], themes, f"{where} theme", "theme", THEMES_FILE)
-    days = parse_int(row["days"], f"{where} days", 1)
-    team = parse_int(row["team_size"], f"{where} team_size", 1)
-    priority = parse_int(row["priority"], f"{where} priority", 1, 5)
-    earliest = parse_date(row["earliest"], f"{where} earliest")
-    latest = parse_date(row["latest"], f"{where} latest")
-    if earliest > latest:
-        raise ValueError(
-            f"{where} earliest {earliest} is after latest {latest}; swap them or widen the window"
-        )
-    methods = [
-        check_slug(
-            m, METHODS, f"{where} method", "method", "DESIGN.md (interview, focus_group, ...)"
-        )
-        for m in split_list(row.get("methods", ""))
-    ]
-    return {
-        "id": cid,
-        "title": row["title"],
-        "theme": theme,
-        "unit": row["unit"],
-        "days": days,
-        "team_size": team,
-        "earliest": earliest.isoformat(),
-        "latest": latest.isoformat(),
-        "priority": priority,
-        "base_priority": priority,
-        "inspection": row.get("inspection") or None,
-        "source": row.get("source") or None,
-        "methods": methods or list(DEFAULT_METHODS),
-        "origin": "import",
-        "why": None,
-    }
-
-
-def parse_candidate_file(path: Path) -> list[dict]:
-    """Every candidate in the file, or ImportFileError naming each bad row."""
-    rows = read_rows(path, CANDIDATE_COLUMNS, CANDIDATE_OPTIONAL)
-    if not rows:
-        raise ImportFileError(
-            f"{path} has no candidate rows under its header; nothing was imported."
-        )
-    themes = _themes()
-    return parse_rows(path, rows, lambda n, row: _parse_candidate(n, row, themes), "candidates")
-
-
-def parse_inspection_row(n: int, row: dict, themes: dict) -> dict:
-    """One inspection-calendar row, checked; ValueError names the row and field."""
-    where = f"row {n}:"
-    if not row.get("id") or not row.get("title"):
-        raise ValueError(f"{where} id and title must not be empty")
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "kind": check_slug(
-            row.get("kind", ""), INSPECTION_KINDS, f"{where} kind", "kind", "peel, thematic, joint"
-        ),
-        "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
-        "expected": parse_date(row.get("expected", ""), f"{where} expected").isoformat(),
-    }
-
-
-def parse_aoi_row(n: int, row: dict, themes: dict) -> dict:
-    """One area-of-interest row, checked; ValueError names the row and field."""
-    where = f"row {n}:"
-    if not row.get("id") or not row.get("title"):
-        raise ValueError(f"{where} id and title must not be empty")
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "theme": check_slug(row.get("theme", ""), themes, f"{where} theme", "theme", THEMES_FILE),
-        "source": check_slug(
-            row.get("source", ""), AOI_SOURCES, f"{where} source", "source", ", ".join(AOI_SOURCES)
-        ),
-        "priority": parse_int(row.get("priority", ""), f"{where} priority", 1, 5),
-        "raised": parse_date(row["raised"], f"{where} raised").isoformat()
-        if row.get("raised")
-        else None,
-    }
-
-
-def parse_inspection_file(path: Path) -> list[dict]:
-    themes = _themes()
-    return parse_rows(
-        path,
-        read_rows(path, INSPECTION_COLUMNS),
-        lambda n, row: parse_inspection_row(n, row, themes),
-        "inspection calendar",
-    )
-
-
-def parse_aoi_file(path: Path) -> list[dict]:
-    themes = _themes()
-    return parse_rows(
-        path,
-        read_rows(path, AOI_COLUMNS),
-        lambda n, row: parse_aoi_row(n, row, themes),
-        "areas of interest",
-    )
+    return themes.load(store).labels()
 
 
 def area_theme(area: str) -> str | None:
@@ -339,8 +206,12 @@ def derive(
     aois: list[dict],
     high_risk: list[dict],
     outcomes: list[dict],
+    themes: dict[str, str] | None = None,
 ) -> tuple[list[dict], dict[str, tuple[int, str]]]:
-    """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure."""
+    """(derived candidates, {imported id: (priority, why)}) from the force's own inputs. Pure.
+
+    `themes` (slug -> label) is the store's vocabulary; without it, the shipped one.
+    """
     by_inspection = {i["id"]: i for i in inspections}
     by_aoi = {a["id"]: a for a in aois}
     risky: dict[str, list[str]] = {}
@@ -349,7 +220,7 @@ def derive(
     low = _low_grades(outcomes)
     derived = _for_inspections(imported, inspections) + _for_aois(imported, aois)
     covered = {c["theme"] for c in imported} | {c["theme"] for c in derived}
-    derived += _for_uncovered(covered, risky, low, _themes())
+    derived += _for_uncovered(covered, risky, low, themes if themes is not None else _themes())
     adjustments: dict[str, tuple[int, str]] = {}
     for cand in imported + derived:
         if cand["origin"] == "import":
@@ -394,8 +265,8 @@ def _derived(
 
 def refresh(store) -> list[dict]:
     """Re-derive candidates from everything in the store; returns every candidate."""
+    from qam.register.outcomes import latest_by_area
     from qam.store import candidates as candidates_db
-    from qam.store import outcomes as outcomes_db
     from qam.store import register as register_db
 
     force = store.setting("force_name") or ""
@@ -404,84 +275,8 @@ def refresh(store) -> list[dict]:
         candidates_db.inspections(store),
         candidates_db.areas_of_interest(store),
         register_db.outstanding_high_risk(store, OUTSTANDING_STATUSES),
-        outcomes_db.latest_for_force(store, force),
+        latest_by_area(store, force),
+        _themes(store),
     )
     candidates_db.replace_derived(store, derived, adjustments)
     return candidates_db.candidates(store)
-
-
-def import_candidates(store, path: Path) -> dict:
-    from qam.store import candidates as candidates_db
-
-    rows = parse_candidate_file(path)
-    with store.transaction():
-        added, updated = candidates_db.upsert_candidates(store, rows)
-        everything = refresh(store)
-    return {
-        "added": added,
-        "updated": updated,
-        "total": len(everything),
-        "derived": sum(1 for c in everything if c["origin"] != "import"),
-    }
-
-
-def _store_rows(store, rows: list[dict], upsert) -> list[dict]:
-    """Store checked rows and re-derive the candidates, in one transaction; every candidate."""
-    with store.transaction():
-        upsert(store, rows)
-        return refresh(store)
-
-
-def _import_rows(store, rows: list[dict], upsert, origin: str) -> dict:
-    everything = _store_rows(store, rows, upsert)
-    return {"imported": len(rows), "derived": sum(1 for c in everything if c["origin"] == origin)}
-
-
-def import_inspections(store, path: Path) -> dict:
-    """Import the inspection calendar; every inspection no candidate prepares for gets one."""
-    from qam.store import candidates as candidates_db
-
-    return _import_rows(
-        store, parse_inspection_file(path), candidates_db.upsert_inspections, "inspection"
-    )
-
-
-def import_aois(store, path: Path) -> dict:
-    """Import areas of interest; every AOI no candidate's source names gets a candidate."""
-    from qam.store import candidates as candidates_db
-
-    return _import_rows(store, parse_aoi_file(path), candidates_db.upsert_areas_of_interest, "aoi")
-
-
-def _add_one(store, row: dict, parse, upsert, prefix: str, what: str) -> dict:
-    """Check one entry typed at the command line the way a file row is checked, then store it
-    and re-derive the candidates, in one transaction."""
-    from qam.errors import RefusedError
-
-    try:
-        record = parse(1, {k: (v or "").strip() for k, v in row.items()}, _themes())
-    except ValueError as err:
-        problem = str(err).removeprefix("row 1: ").rstrip(".")
-        end = "" if problem.endswith("?") else "."
-        raise RefusedError(f"The {what} was not added: {problem}{end}") from None
-    everything = _store_rows(store, [record], upsert)
-    derived = [c["id"] for c in everything if c["id"] == f"{prefix}-{record['id']}"]
-    return {**record, "derived": derived}
-
-
-def add_inspection(store, row: dict) -> dict:
-    """Add (or update by id) one expected inspection, as `qam plan import-inspections` would."""
-    from qam.store import candidates as candidates_db
-
-    return _add_one(
-        store, row, parse_inspection_row, candidates_db.upsert_inspections, "INS", "inspection"
-    )
-
-
-def add_aoi(store, row: dict) -> dict:
-    """Add (or update by id) one area of interest, as `qam plan import-aois` would."""
-    from qam.store import candidates as candidates_db
-
-    return _add_one(
-        store, row, parse_aoi_row, candidates_db.upsert_areas_of_interest, "AOI", "area of interest"
-    )

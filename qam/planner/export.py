@@ -233,6 +233,7 @@ def export(
     """Write the accepted programme (else the latest proposal) to each file asked for.
 
     Returns {"from", "reviews", "unstaffed", "files", "method", "warnings"}."""
+    from qam import themes
     from qam.planner.invitations import check_organiser, save_sent
     from qam.planner.programme import programme_or_proposal
     from qam.planner.reasons import unscheduled
@@ -242,6 +243,7 @@ def export(
         raise RefusedError("Say what to write: --ics FILE, --csv FILE and/or --xlsx FILE.")
     if organiser is not None:
         organiser = check_organiser(organiser)
+    themes.load(store)  # themes in the store's words in every file
     which, reviews = programme_or_proposal(store)
     if not reviews:
         raise RefusedError("The programme has no reviews to export; solve and accept a plan first.")

@@ -7,105 +7,218 @@ for every review whose team they are on.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from qam.errors import ImportFileError, RefusedError
+from qam.errors import RefusedError
+from qam.imports import values as cells
+from qam.imports.headers import Field
+from qam.imports.pipeline import ImportOptions, Reading, Receipt, writing
+from qam.imports.problems import CellProblem, as_option
 from qam.planner.calendar import financial_year, fy_label, working_days_between
-from qam.planner.csvfile import check_slug, parse_date, parse_rows, read_rows, split_list
 
-SME_COLUMNS = ("id", "name", "role", "unit", "skills", "unavailable")
-THEMES_FILE = "question_sets/themes.yaml"
+SME_FIELDS = ("id", "name", "role", "unit", "skills", "unavailable", "email")
+_SYNONYMS = {
+    "id": (
+        "staff id",
+        "staff number",
+        "employee id",
+        "employee number",
+        "payroll number",
+        "sme id",
+        "ref",
+    ),
+    "name": ("full name", "staff name", "officer name", "sme", "sme name", "volunteer"),
+    "role": ("rank role", "rank", "job title", "position", "rank or role", "post"),
+    "unit": (
+        "department",
+        "department unit",
+        "dept",
+        "bcu",
+        "team",
+        "command",
+        "division",
+        "unit department",
+        "area",
+    ),
+    "skills": (
+        "specialisms",
+        "specialism",
+        "skill",
+        "expertise",
+        "areas of expertise",
+        "themes",
+        "skills themes",
+    ),
+    "unavailable": (
+        "dates unavailable",
+        "unavailability",
+        "not available",
+        "leave",
+        "absences",
+        "unavailable dates",
+        "away",
+    ),
+    "email": ("e mail", "email address", "work email", "mail"),
+}
+_RANGE = re.compile(r"\s*(?:\.\.|\bto\b|\s[-–]\s|–)\s*", re.IGNORECASE)
 
 
-def _themes() -> dict[str, str]:
-    from qam.question_sets import themes
+def unavailable(value: object) -> list[tuple[str, str]]:
+    """Dates and ranges an SME is away: '2027-07-26..2027-08-06; 13/09/2027' -> [(start, end)].
 
-    return themes()
-
-
-def parse_unavailable(text: str, where: str) -> list[tuple[str, str]]:
-    """'2027-07-26..2027-08-06;2027-09-13' -> [(start, end), ...] as ISO strings."""
+    A range may be written with '..', ' to ' or a spaced dash; a spreadsheet date cell is one day.
+    """
+    if not isinstance(value, str):
+        day = cells.a_date(value)
+        return [(day, day)]
     ranges = []
-    for part in split_list(text):
-        if ".." in part:
-            first_text, _, last_text = part.partition("..")
-            first = parse_date(first_text.strip(), f"{where} start")
-            last = parse_date(last_text.strip(), f"{where} end")
-            if last < first:
-                raise ValueError(
-                    f"{where} '{part}' ends before it starts; write the earlier date first"
-                )
-        else:
-            first = last = parse_date(part, where)
-        ranges.append((first.isoformat(), last.isoformat()))
+    for part in re.split(r"\s*[;\n]\s*|,\s+(?=\d)", value.strip()):
+        if not part:
+            continue
+        ends = _RANGE.split(part, maxsplit=1)
+        first = cells.a_date(ends[0])
+        last = cells.a_date(ends[1]) if len(ends) > 1 else first
+        if last < first:
+            raise CellProblem(
+                "date range that ends before it starts",
+                "write the earlier date first",
+                plural="date ranges that end before they start",
+            )
+        ranges.append((first, last))
     return ranges
 
 
-def validate_sme(raw: dict, where: str = "") -> dict:
-    """One SME from text fields; raises ValueError naming the field at fault."""
-    prefix = f"{where} " if where else ""
-    sme_id = (raw.get("id") or "").strip()
-    if not sme_id:
-        raise ValueError(f"{prefix}id is empty; give each SME an id such as SME23")
-    name = (raw.get("name") or "").strip()
-    if not name:
-        raise ValueError(f"{prefix}name is empty for {sme_id}")
-    unit = (raw.get("unit") or "").strip()
-    if not unit:
-        raise ValueError(
-            f"{prefix}unit is empty for {sme_id}; the planner needs it so nobody reviews their own unit"
+def email(value: object) -> str:
+    from qam.planner.invitations import valid_email
+
+    address = cells.one_line(value) or ""
+    if not valid_email(address):
+        raise CellProblem(
+            "email address that does not look right",
+            "correct them (like jo.marsh@westshire.police.uk) or leave the cell empty",
+            plural="email addresses that do not look right",
         )
-    skills_text = raw.get("skills") or ""
-    skills = split_list(skills_text) if isinstance(skills_text, str) else list(skills_text)
-    if not skills:
-        raise ValueError(
-            f"{prefix}skills is empty for {sme_id}; list the themes they can review, separated by ;"
-        )
-    themes = _themes()
-    skills = [check_slug(s, themes, f"{prefix}skill", "theme", THEMES_FILE) for s in skills]
-    unavailable_text = raw.get("unavailable") or ""
-    unavailable = (
-        parse_unavailable(unavailable_text, f"{prefix}unavailable")
-        if isinstance(unavailable_text, str)
-        else list(unavailable_text)
-    )
+    return address
+
+
+def fields(vocabulary, new_themes=None, skill_values: dict | None = None) -> list[Field]:
+    """The SME sheet's fields, as HR sends it (any of the usual headers); `skill_values` are
+    the user's --value options for skills, applied to each theme a cell lists."""
+
+    theme_list = cells.themes(vocabulary, new_themes, "skills", skill_values)
+
+    def skills(value: object) -> list[str]:
+        found = theme_list(value)
+        if not found:
+            raise CellProblem("empty skills", "list the themes each SME can review, separated by ;")
+        return found
+
+    def field(name, convert, **kw) -> Field:
+        return Field(name, convert, synonyms=_SYNONYMS.get(name, ()), **kw)
+
+    required = {"column_required": True, "required": True}
+    return [
+        field("id", cells.one_line, **required),
+        field("name", cells.one_line, **required),
+        field("role", cells.one_line, cache=True),
+        field("unit", cells.one_line, cache=True, **required),
+        field("skills", skills, cache=True, **required),
+        field("unavailable", unavailable, empty=list),
+        field("email", email),
+    ]
+
+
+def import_smes(
+    store, path: Path | str, *, actor: str = "", options: ImportOptions | None = None
+) -> Receipt:
+    """Add or update (by id) every SME in the file, all or nothing; columns the file does not
+    have are left as they were."""
+    from qam import themes
+    from qam.store import smes as smes_db
+
+    options = options or ImportOptions()
+    vocabulary = themes.load(store)
+    new_themes = themes.NewThemes(vocabulary) if options.add_themes else None
+    skill_values = cells.parse_value_options(options.values, SME_FIELDS).for_field("skills")
+    reading = Reading(path, fields(vocabulary, new_themes, skill_values), options)
+    existing = {s["id"]: s for s in smes_db.smes(store)}
+    receipt = Receipt(source=reading.source, what="SMEs", dry_run=options.dry_run)
+    rows, seen = [], {}
+    for row in reading:
+        sme_id = row.get("id")
+        if sme_id in seen:
+            reading.problem(
+                "id used twice",
+                row,
+                column=reading.header("id"),
+                raw=sme_id,
+                plural="ids used twice",
+                note=f"first on row {seen[sme_id]}",
+                fix="each SME needs their own id; correct or remove one of the rows",
+            )
+            continue
+        if sme_id:
+            seen[sme_id] = row.number
+        if row.ok:
+            rows.append(_merged(row.values, existing.get(sme_id), receipt))
+    reading.finish(empty_what="SMEs")
+    receipt.from_reading(reading)
+    receipt.new_themes = new_themes.listing() if new_themes else []
+    with writing(store, options.dry_run):
+        changed = [r for r in rows if r["id"] in receipt.added or r["id"] in receipt.changed]
+        if not options.dry_run and (changed or receipt.new_themes):
+            themes.save_new(store, new_themes, actor=actor, source=reading.source)
+            smes_db.upsert_smes(store, changed)
+    receipt.details["total"] = len(set(existing) | {r["id"] for r in rows})
+    return receipt
+
+
+def _merged(values: dict, old: dict | None, receipt: Receipt) -> dict:
+    """The SME as the file has them, keeping what the file has no column for."""
+    sme = {"role": None, "unavailable": [], "email": None}
+    if old:
+        sme.update({k: old.get(k) for k in SME_FIELDS})
+        sme["unavailable"] = [tuple(r) for r in old.get("unavailable") or []]
+    sme.update(values)
+    if old is None:
+        receipt.added.append(sme["id"])
+    elif _comparable(sme) != _comparable(old):
+        receipt.changed.append(sme["id"])
+    else:
+        receipt.unchanged += 1
+    return sme
+
+
+def _comparable(sme: dict) -> dict:
     return {
-        "id": sme_id,
-        "name": name,
-        "role": (raw.get("role") or "").strip() or None,
-        "unit": unit,
-        "skills": sorted(set(skills), key=skills.index),
-        "unavailable": unavailable,
+        k: [tuple(r) for r in sme.get(k) or []] if k == "unavailable" else sme.get(k)
+        for k in SME_FIELDS
     }
 
 
-def parse_sme_file(path: Path) -> list[dict]:
-    """Every SME in the file, or ImportFileError naming each bad row (nothing half-read)."""
-    rows = read_rows(path, SME_COLUMNS)
-    if not rows:
-        raise ImportFileError(f"{path} has no SME rows under its header; nothing was imported.")
-    return parse_rows(path, rows, lambda n, row: validate_sme(row, f"row {n}:"), "SME pool")
-
-
-def import_smes(store, path: Path) -> dict:
-    """Add or update (by id) every SME in the file, all or nothing."""
+def add_sme(store, raw: dict, *, actor: str = "") -> dict:
+    """Record one expression of interest, each field checked as a file's cell would be;
+    refuses an id already in the pool."""
+    from qam import themes
     from qam.store import smes as smes_db
 
-    smes = parse_sme_file(path)
-    added, updated = smes_db.upsert_smes(store, smes)
-    return {"added": added, "updated": updated, "total": len(smes_db.sme_ids(store))}
-
-
-def add_sme(store, raw: dict) -> dict:
-    """Record one expression of interest; refuses an id already in the pool."""
-    from qam.store import smes as smes_db
-
-    try:
-        sme = validate_sme(raw)
-    except ValueError as err:
-        raise RefusedError(f"{err}.") from None
+    converters = {f.name: f for f in fields(themes.load(store))}
+    sme: dict = {"role": None, "unavailable": [], "email": None}
+    for name, field in converters.items():
+        value = raw.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if field.required:
+                raise RefusedError(f"Give the SME's {name}; nothing was recorded.")
+            continue
+        try:
+            sme[name] = field.convert(value)
+        except CellProblem as err:
+            raise RefusedError(
+                f"{as_option(f'--{name}', value, err)} Nothing was recorded."
+            ) from None
     if sme["id"] in smes_db.sme_ids(store):
         raise RefusedError(
             f"SME {sme['id']} is already in the pool; choose a new id, or change them in the "

@@ -37,9 +37,10 @@ def _names(smes, most: int = 4) -> str:
 
 
 def _theme(theme: str) -> str:
-    from qam.question_sets import themes
+    from qam import themes
 
-    return themes().get(theme, theme.replace("_", " ").capitalize())
+    known = themes.active()
+    return known.label(theme) if theme in known else theme.replace("_", " ").capitalize()
 
 
 def _outside(c: Candidate) -> str:

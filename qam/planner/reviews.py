@@ -47,17 +47,19 @@ def assigned_to(store: Store, who: str) -> set[str]:
 
 def _check_new_review(
     store: Store, review_id: str, theme: str, start: str, end: str, methods: list[str]
-) -> None:
-    from qam.question_sets import themes
+) -> str:
+    """Refuse what cannot make a review; the theme's slug (written any way the force writes it)."""
+    from qam import themes
+    from qam.errors import QamError
 
     if not review_id:
         raise RefusedError("A review needs an id, e.g. R-CUSTODY-01.")
     if programme_db.review(store, review_id):
         raise RefusedError(f"Review '{review_id}' already exists; see `qam reviews list`.")
-    if theme not in themes():
-        raise RefusedError(
-            f"Theme '{theme}' is not one of the force's themes: {', '.join(themes())}."
-        )
+    try:
+        theme = themes.load(store).resolve(theme)
+    except QamError as err:
+        raise RefusedError(str(err)) from None
     for key, value in (("start", start), ("end", end)):
         try:
             date.fromisoformat(value)
@@ -70,6 +72,7 @@ def _check_new_review(
     for m in methods:
         if m not in METHODS:
             raise RefusedError(f"Method '{m}' is not one of {', '.join(METHODS)}.")
+    return theme
 
 
 def add_review(
@@ -92,7 +95,7 @@ def add_review(
     review_id = review_id.strip()
     team = list(team)
     chosen = list(methods) or list(METHODS)
-    _check_new_review(store, review_id, theme, start, end, chosen)
+    theme = _check_new_review(store, review_id, theme, start, end, chosen)
     question_set_for(store, question_set, actor)
     days = max(1, (date.fromisoformat(end) - date.fromisoformat(start)).days + 1)
     row = {

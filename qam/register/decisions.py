@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 
 from qam.errors import NotFoundError, RefusedError
-from qam.register.mapping import canonical_choice, suggest
+from qam.imports.values import Choice
 from qam.vocabulary import STATUSES
 
 # Closing an item without doing it needs the accountable decision-maker's name.
@@ -20,11 +20,12 @@ NEEDS_APPROVER = ("will_not_be_progressed", "no_further_action")
 
 def parse_status(raw: str) -> str:
     """A status slug from a slug or a well-known spelling ("Being progressed", "Complete")."""
-    slug = canonical_choice("status", raw)
+    choice = Choice("status", STATUSES)
+    slug = choice.find(raw)
     if slug is None:
-        raise RefusedError(
-            f"'{raw}' is not a status{suggest(raw, STATUSES)}; use one of {', '.join(STATUSES)}."
-        )
+        guess = choice.suggest(raw)
+        hint = f" (did you mean {guess}?)" if guess else ""
+        raise RefusedError(f"'{raw}' is not a status{hint}; use one of {', '.join(STATUSES)}.")
     return slug
 
 
@@ -35,7 +36,10 @@ def find_item(store, ref: str) -> dict:
     item = sql.get_item(store, ref)
     if item is None:
         refs = list(sql.items_by_ref(store))
-        hint = suggest(ref.upper(), refs)
+        import difflib
+
+        close = difflib.get_close_matches(ref.upper(), refs, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
         raise NotFoundError(
             f"No register item '{ref}'{hint}. `qam recs list --search WORDS` finds items by their text."
         )
@@ -98,6 +102,58 @@ def write_decision(
         decision["event_id"] = event["event_id"]
         decisions.insert_decision(store, decision)
     return decision
+
+
+def write_import_decisions(
+    store, changes: list[tuple[str, str | None, str]], *, actor: str, source_file: str, at: str
+) -> None:
+    """The decisions an import makes, one per (ref, old status, new status), each with its
+    audit event, written as one batch inside the import's transaction."""
+    from qam.store import audit
+    from qam.store import decisions as decisions_db
+
+    decisions, events = [], []
+    for ref, old, new in changes:
+        reason = (
+            f"status in imported tracker {source_file}"
+            if old
+            else f"status when first imported from tracker {source_file}"
+        )
+        decision = {
+            "id": str(uuid.uuid4()),
+            "item_ref": ref,
+            "old_status": old,
+            "new_status": new,
+            "reason": reason,
+            "evidence": None,
+            "approver": None,
+            "actor": actor,
+            "decided_at": at,
+            "source": "import",
+            "event_id": str(uuid.uuid4()),
+        }
+        decisions.append(decision)
+        events.append(
+            {
+                "actor": actor,
+                "entity": "register_item",
+                "entity_id": ref,
+                "action": "status",
+                "old": old,
+                "new": {
+                    "status": new,
+                    "evidence": None,
+                    "approver": None,
+                    "source": "import",
+                    "decision_id": decision["id"],
+                },
+                "reason": reason,
+                "event_id": decision["event_id"],
+                "at": at,
+            }
+        )
+    audit.append_events(store, events)
+    decisions_db.insert_decisions(store, decisions)
 
 
 def record_decision(

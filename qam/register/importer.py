@@ -1,149 +1,310 @@
-"""Importing a register tracker: read, map, check every row, then write all of it or none.
+"""Importing a register tracker through the import pipeline: all rows or none, in one pass.
 
-The file is read and every row checked before anything is written, so a bad row (unknown
-status, impossible date, duplicate ref, missing required field) stops the import with its row
-number and nothing in the store changes. The write is ONE transaction: items, the status
-decisions the import makes (source `import`), their audit events and the search index.
+The tracker is read row by row inside one transaction: each item is written as it is read
+(in batches), and any problem anywhere in the file rolls the whole import back, naming every
+problem at once. Re-importing an updated tracker matches items by ref (case-insensitive):
+changed fields are updated, columns the file does not have are left alone, and each status
+the file changes is a decision by import, with reason "status in imported tracker FILE".
 
-Re-importing an updated tracker matches items by ref (case-insensitive): changed fields are
-updated, columns the file does not have are left alone, and each status the file changes is a
-decision by import, with reason "status in imported tracker FILE".
+Trackers as they are kept: an empty status takes the default given with
+`--value "status:=awaiting_review"`; a row with no ref gets a ref made from its report and
+text (`REF-` and eight letters of their fingerprint, the same on every re-import), listed in
+the receipt; columns that map to no field are kept with each item.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from qam.errors import ImportFileError
-from qam.register import cells
-from qam.register.cells import CellError, RowContext
-from qam.register.mapping import (
-    REGISTER_FIELDS,
-    REGISTER_REQUIRED,
-    map_columns,
-    parse_map_options,
-    parse_value_options,
-)
-from qam.tables import read_table
+from qam.imports import values as cells
+from qam.imports.headers import Field
+from qam.imports.pipeline import ImportOptions, Reading, Receipt, Row, writing
+from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, fold
 
 # File field -> register_item column, where the names differ.
 _COLUMN = {"report": "report_title", "published": "report_published", "url": "report_url"}
-_TEXT_FIELDS = ("report", "url", "owner", "action_lead", "risk", "impact", "timeframe")
+_BATCH = 2000
+
+SYNONYMS = {
+    "ref": (
+        "reference",
+        "ref no",
+        "ref number",
+        "reference number",
+        "id",
+        "urn",
+        "rec no",
+        "recommendation ref",
+        "rec ref",
+        "item ref",
+        "number",
+        "no",
+        "recommendation number",
+    ),
+    "text": (
+        "recommendation",
+        "recommendation afi",
+        "recommendation or afi",
+        "recommendation text",
+        "description",
+        "detail",
+        "details",
+        "afi",
+        "finding",
+        "recommendation afi text",
+        "wording",
+        "detail of recommendation",
+        "recommendation detail",
+    ),
+    "type": ("item type", "recommendation type", "category", "kind", "rec type"),
+    "scope": ("level", "applies to", "origin", "recommendation scope", "national or force"),
+    "status": ("current status", "progress status", "position", "progress", "rag status"),
+    "report": (
+        "report title",
+        "report name",
+        "inspection",
+        "inspection report",
+        "source report",
+        "hmicfrs report",
+        "hmic report",
+        "inspection title",
+    ),
+    "published": (
+        "date published",
+        "publication date",
+        "published date",
+        "report date",
+        "date of report",
+        "report published",
+        "date of publication",
+    ),
+    "url": ("link", "report url", "report link", "web link", "hyperlink"),
+    "theme": ("themes", "peel theme", "subject", "area", "peel area", "business area", "portfolio"),
+    "owner": (
+        "chief officer lead",
+        "chief officer",
+        "co lead",
+        "lead chief officer",
+        "accountable officer",
+        "executive lead",
+        "senior lead",
+        "portfolio lead",
+        "strategic lead",
+        "chief officer owner",
+    ),
+    "action_lead": (
+        "action plan lead",
+        "action owner",
+        "lead",
+        "delivery lead",
+        "responsible officer",
+        "action plan owner",
+        "tactical lead",
+    ),
+    "due": (
+        "due date",
+        "target date",
+        "deadline",
+        "target completion date",
+        "revised due date",
+        "completion date",
+    ),
+    "risk": ("risk rating", "risk level"),
+    "impact": ("impact rating",),
+    "objectives": ("objective", "action plan objectives", "actions"),
+    "timeframe": ("time frame", "timescale", "timescales", "time scale"),
+    "checkpoints": ("check points", "check point", "milestones"),
+}
 
 
-@dataclass
-class ImportReceipt:
-    """What an import did (or, with --dry-run, would do)."""
+def fields(home_force: str | None, vocabulary, new_themes) -> list[Field]:
+    """The register's fields and how each cell becomes a value (built once per import)."""
+    scope = cells.Choice("scope", REGISTER_SCOPES)
+    home = {fold(home_force), fold(_short(home_force))} - {""} if home_force else set()
 
-    source: str
-    dry_run: bool
-    rows: int = 0
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    status_changes: list[dict] = field(default_factory=list)  # {"ref", "old", "new"}
-    extra_columns: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    def scope_of(value: object) -> str:
+        return "force" if fold(value) in home else scope(value)
 
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-            "created": len(self.created),
-            "updated": len(self.updated),
-            "unchanged": self.unchanged,
-            "status_changes": self.status_changes,
-            "extra_columns": self.extra_columns,
-            "warnings": self.warnings,
-        }
+    def text_list(value: object) -> list[str]:
+        raw = cells.cell_text(value) or ""
+        return [p.strip() for p in raw.replace(";", "\n").splitlines() if p.strip()]
+
+    def field(name, convert, **kw) -> Field:
+        return Field(name, convert, synonyms=SYNONYMS.get(name, ()), **kw)
+
+    return [
+        field("ref", cells.one_line),
+        field("text", cells.text, column_required=True, required=True),
+        field(
+            "type",
+            cells.Choice("type", REGISTER_TYPES),
+            column_required=True,
+            required=True,
+            cache=True,
+            example="recommendation",
+        ),
+        field(
+            "scope", scope_of, column_required=True, required=True, cache=True, example="national"
+        ),
+        field(
+            "status",
+            cells.Choice("status", STATUSES),
+            column_required=True,
+            required=True,
+            cache=True,
+            example="awaiting_review",
+        ),
+        field("report", cells.text, cache=True),
+        field("published", cells.a_date, cache=True),
+        field("url", cells.text),
+        field("theme", cells.theme(vocabulary, new_themes), cache=True),
+        field("owner", cells.text, cache=True),
+        field("action_lead", cells.text, cache=True),
+        field("due", cells.a_date, cache=True),
+        field("risk", cells.text, cache=True),
+        field("impact", cells.text, cache=True),
+        field("objectives", text_list, empty=list),
+        field("timeframe", cells.text),
+        field("checkpoints", text_list, empty=list),
+    ]
+
+
+def _short(force: str) -> str:
+    words = force.split()
+    while words and words[-1].lower() in ("police", "constabulary", "service"):
+        words.pop()
+    return " ".join(words)
+
+
+def made_ref(report: str | None, text: str) -> str:
+    """A ref for a row that has none: the same report and text give the same ref every time."""
+    digest = hashlib.sha256(f"{fold(report or '')}\x1f{fold(text)}".encode()).hexdigest()
+    return f"REF-{digest[:8].upper()}"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def parse_rows(
-    path: Path | str, *, sheet: str | None = None, maps=(), values=(), home_force: str | None = None
-) -> tuple[list[dict], list[str], list[str]]:
-    """Every row of the tracker as item fields (no ids yet), the extra headers, and warnings.
+class _Plan:
+    """What the import does with each row, written in batches as it goes (unless a dry run)."""
 
-    Raises ImportFileError on the first row that cannot be read; writes nothing.
-    """
-    from qam.question_sets import themes as load_themes
+    def __init__(self, store, reading: Reading, receipt: Receipt, actor: str):
+        from qam.store import register as sql
 
-    path = Path(path)
-    user_map = parse_map_options(maps, REGISTER_FIELDS)
-    value_map = parse_value_options(values, REGISTER_FIELDS)
-    table = read_table(path, sheet)
-    columns = map_columns(table.headers, REGISTER_FIELDS, REGISTER_REQUIRED, user_map, table.source)
-    themes = load_themes()
-    parsed: list[dict] = []
-    seen: dict[str, int] = {}
-    for number, row in table.rows:
-        where = RowContext(table.source, number)
+        self.store, self.reading, self.receipt, self.actor = store, reading, receipt, actor
+        self.existing = sql.items_by_ref(store)
+        self.present = [_COLUMN.get(c.field.name, c.field.name) for c in reading.columns.mapped]
+        self.seen: dict[str, int] = {}
+        self.now = _now()
+        self.inserts: list[dict] = []
+        self.decisions: list[tuple[str, str | None, str]] = []  # (ref, old, new)
+        self.writing = not receipt.dry_run
 
-        def cell(name: str, _row=row) -> object:
-            index = columns.fields.get(name)
-            return _row[index] if index is not None and index < len(_row) else None
-
-        item: dict = {"_row": number, "_present": set()}
-        for name in columns.fields:
-            header = columns.header(name)
-            try:
-                value = _field_value(name, cell(name), value_map, home_force, themes)
-            except CellError as err:
-                raise where.fail(header, err) from None
-            item[_COLUMN.get(name, name)] = value
-            item["_present"].add(_COLUMN.get(name, name))
-        ref = item["ref"]
-        if ref.upper() in seen:
-            raise where.fail(
-                columns.header("ref"),
-                CellError(
-                    f"'{ref}' is also the ref of row {seen[ref.upper()]}",
-                    "Each ref must be unique in the file; correct or remove one of the two rows.",
-                ),
+    def add(self, row: Row) -> None:
+        values = row.values
+        if "text" not in values:  # no text column (a problem already): nothing to plan
+            return
+        ref = values.get("ref")
+        if not ref and row.ok:
+            ref = made_ref(values.get("report"), values["text"])
+            self.receipt.made.append(
+                {
+                    "row": row.number,
+                    "ref": ref,
+                    "why": f"Row {row.number} had no ref: made {ref} from its report and text.",
+                }
             )
-        seen[ref.upper()] = number
-        extra = {}
-        for header, index in columns.extra.items():
-            value = cells.text(row[index]) if index < len(row) else None
-            if value is not None:
-                extra[header] = value
-        item["extra"] = extra
-        parsed.append(item)
-    if not parsed:
-        raise ImportFileError(
-            f"{table.source} has a header row but no items under it; nothing was imported."
+        if ref and not self._first(ref, row):
+            return
+        if not row.ok:
+            return
+        item = {_COLUMN.get(k, k): v for k, v in values.items()}
+        item["ref"], item["extra"] = ref, row.extra
+        old = self.existing.get(ref.upper())
+        if old is None:
+            self._create(item)
+        else:
+            self._update(item, old)
+
+    def _first(self, ref: str, row: Row) -> bool:
+        """True the first time a ref is met in the file; a repeat is a problem."""
+        key = ref.upper()
+        if key not in self.seen:
+            self.seen[key] = row.number
+            return True
+        made = not row.values.get("ref")
+        self.reading.problem(
+            "repeated item" if made else "ref used twice",
+            row,
+            column=None if made else self.reading.header("ref"),
+            raw=ref,
+            plural="repeated items" if made else "refs used twice",
+            fix=(
+                "a row with no ref has the same report and text as another row; remove the copy"
+                if made
+                else "each ref must be unique in the file; correct or remove one of the rows"
+            ),
+            note=f"first on row {self.seen[key]}",
         )
-    return parsed, list(columns.extra), table.warnings
+        return False
 
+    def _create(self, item: dict) -> None:
+        full = {
+            "id": str(uuid.uuid4()),
+            "objectives": [],
+            "checkpoints": [],
+            "source_file": self.receipt.source,
+            "created_at": self.now,
+            "updated_at": self.now,
+            **item,
+        }
+        self.receipt.added.append(full["ref"])
+        self.decisions.append((full["ref"], None, full["status"]))
+        self.inserts.append(full)
+        if len(self.inserts) >= _BATCH:
+            self.flush()
 
-def _field_value(name: str, value: object, value_map, home_force, themes):
-    if name == "ref":
-        ref = cells.text(value)
-        if ref is None:
-            raise CellError("the ref is empty", "Give every item a ref, e.g. REC-2024-002.")
-        return " ".join(ref.split())
-    if name == "text":
-        text = cells.text(value)
-        if text is None:
-            raise CellError("the text is empty", "Give every item its recommendation or AFI text.")
-        return text
-    if name in ("type", "scope", "status"):
-        return cells.choice(name, value, value_map, home_force)
-    if name in ("published", "due"):
-        return cells.iso_date(value)
-    if name == "theme":
-        return cells.theme(value, value_map, themes)
-    if name in ("objectives", "checkpoints"):
-        return cells.text_list(value)
-    raw = cells.text(value)
-    return (value_map.get(name, raw) or raw) if raw is not None else None
+    def _update(self, item: dict, old: dict) -> None:
+        from qam.store import register as sql
+
+        new = dict(old)
+        for column in self.present:
+            new[column] = item.get(column)
+        new["ref"] = old["ref"]  # keep the stored spelling; refs match case-insensitively
+        new["extra"] = {**old["extra"], **item["extra"]}
+        changed = [c for c in new if c not in ("updated_at", "source_file") and new[c] != old[c]]
+        if not changed:
+            self.receipt.unchanged += 1
+            return
+        new["updated_at"], new["source_file"] = self.now, self.receipt.source
+        self.receipt.changed.append(new["ref"])
+        if new["status"] != old["status"]:
+            self.receipt.details["status_changes"].append(
+                {"ref": new["ref"], "old": old["status"], "new": new["status"]}
+            )
+            self.decisions.append((new["ref"], old["status"], new["status"]))
+        if self.writing and not self.reading.problems:
+            sql.update_item(self.store, new)
+
+    def flush(self) -> None:
+        """Write the items and decisions planned so far (nothing once a problem is found)."""
+        from qam.register.decisions import write_import_decisions
+        from qam.store import register as sql
+
+        if self.writing and not self.reading.problems:
+            sql.insert_items(self.store, self.inserts)
+            write_import_decisions(
+                self.store,
+                self.decisions,
+                actor=self.actor,
+                source_file=self.receipt.source,
+                at=self.now,
+            )
+        self.inserts, self.decisions = [], []
 
 
 def import_register(
@@ -151,101 +312,57 @@ def import_register(
     path: Path | str,
     *,
     actor: str,
+    options: ImportOptions | None = None,
     sheet: str | None = None,
     maps=(),
     values=(),
     dry_run: bool = False,
-) -> ImportReceipt:
-    """Import (or with dry_run, only plan) a register tracker; all rows or none."""
-    from qam.register.decisions import write_decision
+) -> Receipt:
+    """Import (or with a dry run, only check and count) a register tracker; all rows or none."""
+    from qam import themes
     from qam.store import audit
     from qam.store import register as sql
 
-    home_force = store.setting("force_name")
-    parsed, extra_headers, warnings = parse_rows(
-        path, sheet=sheet, maps=maps, values=values, home_force=home_force
+    options = options or ImportOptions(sheet=sheet, maps=maps, values=values, dry_run=dry_run)
+    vocabulary = themes.load(store)
+    new_themes = themes.NewThemes(vocabulary) if options.add_themes else None
+    reading = Reading(
+        path,
+        fields(store.setting("force_name"), vocabulary, new_themes),
+        options,
+        keep_unmapped=True,
     )
-    source = Path(path).name
-    receipt = ImportReceipt(
-        source=source,
-        dry_run=dry_run,
-        rows=len(parsed),
-        extra_columns=extra_headers,
-        warnings=warnings,
+    receipt = Receipt(
+        source=reading.source,
+        what="items",
+        dry_run=options.dry_run,
+        kept_columns=True,
+        details={"status_changes": []},
     )
-    existing = sql.items_by_ref(store)
-    now = _now()
-    writes: list[tuple[str, dict, str | None]] = []  # (kind, item, old status)
-    for fields in parsed:
-        present = fields.pop("_present")
-        fields.pop("_row")
-        old = existing.get(fields["ref"].upper())
-        if old is None:
-            item = {
-                "id": str(uuid.uuid4()),
-                "objectives": [],
-                "checkpoints": [],
-                "source_file": source,
-                "created_at": now,
-                "updated_at": now,
-            }
-            item.update(fields)
-            receipt.created.append(item["ref"])
-            writes.append(("create", item, None))
-            continue
-        item = dict(old)
-        for column in present:
-            item[column] = fields[column]
-        item["ref"] = old["ref"]  # keep the stored spelling; refs match case-insensitively
-        item["extra"] = {**old["extra"], **fields["extra"]}
-        changed = [c for c in item if c not in ("updated_at", "source_file") and item[c] != old[c]]
-        if not changed:
-            receipt.unchanged += 1
-            continue
-        item["updated_at"], item["source_file"] = now, source
-        receipt.updated.append(item["ref"])
-        if item["status"] != old["status"]:
-            receipt.status_changes.append(
-                {"ref": item["ref"], "old": old["status"], "new": item["status"]}
-            )
-        writes.append(("update", item, old["status"]))
-    if dry_run:
-        return receipt
-    reason = f"status in imported tracker {source}"
-    with store.transaction():
-        for kind, item, old_status in writes:
-            if kind == "create":
-                sql.insert_item(store, item)
-            else:
-                sql.update_item(store, item)
-            if item["status"] != old_status:
-                write_decision(
-                    store,
-                    ref=item["ref"],
-                    old=old_status,
-                    new=item["status"],
-                    reason=reason
-                    if old_status
-                    else f"status when first imported from tracker {source}",
-                    evidence=None,
-                    approver=None,
-                    actor=actor,
-                    source="import",
-                    at=now,
-                )
-        if writes:
-            sql.rebuild_search(store)
-            audit.append_event(
-                store,
-                actor=actor,
-                entity="register_import",
-                entity_id=source,
-                action="import",
-                new={
-                    "created": len(receipt.created),
-                    "updated": len(receipt.updated),
-                    "status_changes": len(receipt.status_changes),
-                },
-                reason=f"qam recs import {source}",
-            )
+    with writing(store, options.dry_run):
+        plan = _Plan(store, reading, receipt, actor)
+        for row in reading:
+            plan.add(row)
+        plan.flush()
+        reading.finish(empty_what="items")
+        receipt.from_reading(reading)
+        receipt.new_themes = new_themes.listing() if new_themes else []
+        if options.dry_run or not (receipt.added or receipt.changed or receipt.new_themes):
+            return receipt
+        themes.save_new(store, new_themes, actor=actor, source=reading.source)
+        sql.rebuild_search(store)
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="register_import",
+            entity_id=reading.source,
+            action="import",
+            new={
+                "added": len(receipt.added),
+                "changed": len(receipt.changed),
+                "status_changes": len(receipt.details["status_changes"]),
+                "made_refs": [m["ref"] for m in receipt.made],
+            },
+            reason=f"qam recs import {reading.source}",
+        )
     return receipt

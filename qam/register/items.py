@@ -6,25 +6,30 @@ Planner, fieldwork and reports read the register through these (`items`, `items_
 
 from __future__ import annotations
 
+from qam.dates import parse_option_date
 from qam.errors import QamError
-from qam.register.dates import parse_option_date
-from qam.register.mapping import CHOICES, canonical_choice, suggest
-from qam.vocabulary import OUTSTANDING_STATUSES
+from qam.imports.values import Choice
+from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+
+CHOICES = {"status": STATUSES, "type": REGISTER_TYPES, "scope": REGISTER_SCOPES}
 
 
 def _choices(field_name: str, values: list[str] | None, option: str) -> list[str] | None:
     if not values:
         return None
     result = []
+    choice = Choice(field_name, CHOICES[field_name])
     for raw in values:
         if field_name == "status" and raw.strip().lower() == "outstanding":
             result.extend(OUTSTANDING_STATUSES)
             continue
-        slug = canonical_choice(field_name, raw)
+        slug = choice.find(raw)
         if slug is None:
             extra = ", outstanding" if field_name == "status" else ""
+            guess = choice.suggest(raw)
+            hint = f" (did you mean {guess}?)" if guess else ""
             raise QamError(
-                f"{option} '{raw}' is not a {field_name}{suggest(raw, CHOICES[field_name])}; "
+                f"{option} '{raw}' is not a {field_name}{hint}; "
                 f"use one of {', '.join(CHOICES[field_name])}{extra}."
             )
         result.append(slug)
@@ -44,14 +49,11 @@ def items(
     search: str | None = None,
 ) -> list[dict]:
     """Register items matching every filter; values may be slugs or spellings, dates day first."""
-    from qam.question_sets import themes
+    from qam import themes
     from qam.store import register as sql
 
-    if theme is not None and theme not in themes():
-        raise QamError(
-            f"--theme '{theme}' is not a theme{suggest(theme, list(themes()))}; "
-            "the themes are in question_sets/themes.yaml."
-        )
+    if theme is not None:
+        theme = themes.load(store).resolve(theme, "--theme")
     start = parse_option_date(since, "--since")
     end = parse_option_date(until, "--until")
     return sql.query_items(

@@ -1,43 +1,45 @@
 """External inspection outcomes: published grades by force and area, and what they mean for us.
 
-Published grade sheets are read as they really are: the table ends at its first blank row and
-anything under it (a summary block, notes) is ignored with a warning. Force names are checked
-against the 43 territorial forces (or the home force's own name); abbreviations are refused
-with their row until mapped with --value. Grades become the five-tier slugs.
+Grade sheets are read as they are published, through the import pipeline:
 
+- long: one row a grade (force, area, grade, report, published); `--area NAME` names the
+  area when the sheet has no area column;
+- wide: one row a force and one column a question, pillar or area (how HMICFRS and newsrooms
+  publish), every column holding grades read as an area named by its header.
+
+"Not graded", "Not yet graded", "N/A", "-" and blank cells are skipped and counted, never
+turned into a grade. Forces are named any way the gazetteer knows (`qam.forces`).
+
+Which report is a force's latest: by date where the sheet gives one, else by the year the
+report names ("PEEL 2018/19": 2019), so an undated row never loses to a dated older one.
 Overall grade rule (for `summary`): PEEL has given no overall force grade since 2021/22, so a
-force's overall grade is taken from its most recent report: the row whose area is "Overall"
-if there is one, else the grade given most often in that report, a tie going to the worse
-grade (a force graded 3 good and 3 adequate counts as adequate). Erring low keeps the planner
-looking where improvement is most likely to be needed.
+force's overall grade is taken from its latest report: the row whose area is "Overall" if
+there is one, else the grade given most often in that report, a tie going to the worse grade.
+Erring low keeps the planner looking where improvement is most likely to be needed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from qam.errors import ImportFileError
-from qam.register import cells
-from qam.register.cells import CellError, RowContext
-from qam.register.forces import canonical_force, suggest_force
-from qam.register.mapping import (
-    OUTCOME_FIELDS,
-    OUTCOME_REQUIRED,
-    map_columns,
-    norm,
-    parse_map_options,
-    parse_value_options,
-)
-from qam.tables import read_table
-from qam.vocabulary import GRADES
+from qam.imports import values as cells
+from qam.imports.headers import Field
+from qam.imports.pipeline import ImportOptions, Reading, Receipt, Row, writing
+from qam.imports.problems import CellProblem
+from qam.vocabulary import GRADES, UNGRADED, fold
 
 NEEDS_IMPROVEMENT = ("requires_improvement", "inadequate")
+BELOW_GOOD = ("adequate", "requires_improvement", "inadequate")
 _NAMESPACE = uuid.UUID("5a1e2f0c-7d3b-4c1e-9f4a-0b6a1c2d3e4f")
+_UNGRADED = {fold(u) for u in UNGRADED}
+_SKIPPED = "ungraded cells (Not graded, N/A, - or blank)"
+_YEAR = re.compile(r"\b((?:19|20)\d{2})(?:\s*[/\-–]\s*(\d{4}|\d{2}))?\b")
 
 # PEEL area wording (any cycle) -> theme slug, so the planner can raise the matching reviews.
 AREA_THEMES = (
@@ -62,134 +64,297 @@ AREA_THEMES = (
 
 def area_theme(area: str) -> str | None:
     """The theme slug a PEEL area's wording points to, or None."""
-    key = norm(area)
-    return next((slug for words, slug in AREA_THEMES if norm(words) in key), None)
+    key = " ".join(re.sub(r"[^0-9a-z]+", " ", area.lower()).split())
+    return next((slug for words, slug in AREA_THEMES if words in key), None)
 
 
-@dataclass
-class OutcomeReceipt:
-    source: str
-    rows: int = 0
-    new_or_changed: int = 0
-    forces: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "source": self.source,
-            "rows": self.rows,
-            "new_or_changed": self.new_or_changed,
-            "forces": self.forces,
-            "warnings": self.warnings,
-        }
+def report_year(title: str | None) -> int | None:
+    """The year a report's title names: 'PEEL 2018/19' -> 2019, 'PEEL 2023–25' -> 2025."""
+    match = _YEAR.search(title or "")
+    if not match:
+        return None
+    first, end = int(match[1]), match[2]
+    if not end:
+        return first
+    later = int(end) if len(end) == 4 else first // 100 * 100 + int(end)
+    return later if first <= later <= first + 5 else first
 
 
-def _force(value: object, values, home_force: str | None) -> str:
-    raw = cells.text(value)
-    if raw is None:
-        raise CellError("the force is empty", "Give every row the force's full name.")
-    mapped = values.get("force", raw)
-    name = canonical_force(mapped or raw, home_force)
-    if name is None:
-        guess = suggest_force(raw)
-        hint = f" (did you mean {guess}?)" if guess else ""
-        target = guess or "<full force name>"
-        what = f"--value maps it to '{mapped}', which" if mapped else "it"
-        raise CellError(
-            f"'{raw}' is not one of the 43 territorial forces of England and Wales{hint}; "
-            f"{what} must be a force's full name",
-            f'Map it with --value "force:{raw}={target}", or correct the row.',
-        )
-    return name
+def report_order(row: dict) -> tuple:
+    """How a force's reports are ordered, latest last: by the year the report names (or its
+    date's year), then its date, then its title."""
+    published = row.get("published") or ""
+    year = report_year(row.get("report_title")) or (int(published[:4]) if published else 0)
+    return (year, published, row.get("report_title") or "")
 
 
-def parse_outcomes(path: Path | str, *, sheet=None, maps=(), values=(), home_force=None):
-    """Every outcome row checked (force, area, grade, report, date); raises on the first bad row."""
-    user_map = parse_map_options(maps, OUTCOME_FIELDS)
-    value_map = parse_value_options(values, OUTCOME_FIELDS)
-    table = read_table(path, sheet)
-    columns = map_columns(table.headers, OUTCOME_FIELDS, OUTCOME_REQUIRED, user_map, table.source)
-    outcomes, seen = [], {}
-    for number, row in table.rows:
-        where = RowContext(table.source, number)
-        found = {}
-        for name, index in columns.fields.items():
-            value = row[index] if index < len(row) else None
-            try:
-                if name == "force":
-                    found[name] = _force(value, value_map, home_force)
-                elif name == "grade":
-                    found[name] = cells.choice("grade", value, value_map)
-                elif name == "published":
-                    found[name] = cells.iso_date(value)
-                else:
-                    found[name] = cells.text(value)
-                    if name == "area" and not found[name]:
-                        raise CellError(
-                            "the area is empty", "Give every row the question or area graded."
-                        )
-            except CellError as err:
-                raise where.fail(columns.header(name), err) from None
-        key = (found["force"], norm(found["area"]), found.get("report"), found.get("published"))
-        if key in seen:
-            raise where.fail(
-                columns.header("area"),
-                CellError(
-                    f"{found['force']} is graded on '{found['area']}' twice in this report (also row {seen[key]})",
-                    "Remove the duplicate row.",
-                ),
+# ---- reading a grade sheet -------------------------------------------------------------
+
+
+def _grade_reader(value_map: dict[str, str]):
+    """A grade cell -> a grade slug, None for an ungraded cell; CellProblem otherwise."""
+    choice = cells.Choice("grade", GRADES)
+    for key, canonical in value_map.items():
+        if key in _UNGRADED:
+            raise ImportFileError(
+                f"--value maps '{key or 'an empty cell'}' to '{canonical}', but it says the area "
+                "was not graded; QAM never turns an ungraded cell into a grade."
             )
-        seen[key] = number
-        digest = hashlib.sha256("|".join(str(k) for k in key).encode()).hexdigest()
-        outcomes.append(
-            {
-                "id": str(uuid.uuid5(_NAMESPACE, digest)),
-                "force": found["force"],
-                "area": found["area"],
-                "grade": found["grade"],
-                "report_title": found.get("report"),
-                "published": found.get("published"),
-                "source_file": table.source,
-            }
+    mapped = {key: choice(canonical) for key, canonical in value_map.items()}
+
+    def grade(value: object) -> str | None:
+        key = fold(value)
+        if key in _UNGRADED:
+            return None
+        if key in mapped:
+            return mapped[key]
+        slug = choice.find(value)
+        if slug:
+            return slug
+        raise CellProblem(
+            "unknown grade",
+            'map each with --value "grade:{raw}=<grade>" if it is one of '
+            f"{', '.join(GRADES)}; a cell saying the area was not graded is skipped",
         )
-    if not outcomes:
-        raise ImportFileError(
-            f"{table.source} has a header row but no grades under it; nothing was imported."
+
+    return grade
+
+
+def fields(home_force: str | None) -> list[Field]:
+    """The long sheet's fields (a wide sheet uses force, report, published and year)."""
+    return [
+        Field(
+            "force",
+            cells.force(home_force),
+            ("force name", "police force", "forces"),
+            column_required=True,
+            required=True,
+            cache=True,
+        ),
+        Field(
+            "area",
+            cells.one_line,
+            (
+                "question",
+                "core question",
+                "peel area",
+                "area or question",
+                "question area",
+                "pillar",
+                "theme",
+            ),
+            cache=True,
+        ),
+        Field(
+            "grade",
+            cells.text,
+            ("judgement", "judgment", "rating", "outcome", "graded"),
+            cache=True,
+        ),
+        Field("report", cells.one_line, ("report title", "report name", "inspection"), cache=True),
+        Field(
+            "published",
+            cells.a_date,
+            ("date published", "report date", "publication date", "date"),
+            cache=True,
+        ),
+        Field("year", cells.one_line, ("peel year", "cycle", "inspection year"), cache=True),
+    ]
+
+
+def _report(row: Row) -> str | None:
+    title, year = row.get("report"), row.get("year")
+    if year and not title:
+        return str(year)
+    if year and title and report_year(title) is None:
+        return f"{title} ({year})"
+    return title
+
+
+def _outcome(force, area, grade, report, published, source) -> dict:
+    key = (force, fold(area), report, published)
+    digest = hashlib.sha256("|".join(str(k) for k in key).encode()).hexdigest()
+    return {
+        "id": str(uuid.uuid5(_NAMESPACE, digest)),
+        "force": force,
+        "area": area,
+        "grade": grade,
+        "report_title": report,
+        "published": published,
+        "source_file": source,
+    }
+
+
+class _Sheet:
+    """Collects a sheet's grades, long or wide, checking each grade cell."""
+
+    def __init__(self, reading: Reading, area: str | None):
+        self.reading = reading
+        self.area = area
+        self.grade = _grade_reader(reading.value_map.for_field("grade"))
+        self.outcomes: list[dict] = []
+        self.seen: dict[tuple, int] = {}
+        self.wide: dict[str, list[tuple[Row, str]]] = {}  # header -> (row, cell text)
+
+    def long_row(self, row: Row) -> None:
+        area = row.get("area") or self.area
+        if not area:
+            self.reading.problem(
+                "empty area",
+                row,
+                column=self.reading.header("area"),
+                fix="give every row the question or area graded (or --area NAME for them all)",
+            )
+            return
+        self._grade(row, area, row.get("grade"), self.reading.header("grade"))
+
+    def wide_row(self, row: Row) -> None:
+        for header, text in row.extra.items():
+            self.wide.setdefault(header, []).append((row, text))
+
+    def _grade(self, row: Row, area: str, text: str | None, column: str | None) -> None:
+        try:
+            grade = self.grade(text) if text else None
+        except CellProblem as err:
+            self.reading.problems.cell(err, raw=text, row=row.number, column=column)
+            return
+        if grade is None:
+            self.reading.skip(_SKIPPED)
+            return
+        if not row.ok or "force" not in row.values:
+            return
+        report, published = _report(row), row.get("published")
+        key = (row.values["force"], fold(area), report, published)
+        if key in self.seen:
+            self.reading.problem(
+                "grade given twice",
+                row,
+                column=column,
+                raw=f"{row.values['force']}: {area}",
+                plural="grades given twice",
+                note=f"also row {self.seen[key]}",
+                fix="remove the repeated row",
+            )
+            return
+        self.seen[key] = row.number
+        self.outcomes.append(
+            _outcome(row.values["force"], area, grade, report, published, self.reading.source)
         )
-    return outcomes, table.warnings
+
+    def finish_wide(self, rows: list[Row]) -> list[str]:
+        """Every column holding at least one grade is an area; the others are not grades."""
+        areas, others = [], []
+        for header, column in self.wide.items():
+            if any(self._is_grade(text) for _, text in column):
+                areas.append(header)
+                graded = {row.number for row, _ in column}
+                for row, text in column:
+                    self._grade(row, header, text, header)
+                for row in rows:  # a blank cell in an area column: not graded
+                    if row.number not in graded:
+                        self.reading.skip(_SKIPPED)
+            else:
+                others.append(header)
+        return areas if areas else self._no_grades(others)
+
+    def _is_grade(self, text: str) -> bool:
+        try:
+            return self.grade(text) is not None
+        except CellProblem:
+            return False
+
+    def _no_grades(self, others: list[str]) -> list[str]:
+        self.reading.problem(
+            "sheet with no grades",
+            None,
+            raw=", ".join(others) or "(no other columns)",
+            plural="sheets with no grades",
+            fix='give it a grade column (--map "Header=grade") with an area column or '
+            "--area NAME, or one column of grades a question or area",
+        )
+        return []
 
 
 def import_outcomes(
-    store, path: Path | str, *, actor: str, sheet=None, maps=(), values=()
-) -> OutcomeReceipt:
-    """Import a grades sheet; all rows or none. Re-importing the same sheet changes nothing."""
-    from qam.store import audit
+    store,
+    path: Path | str,
+    *,
+    actor: str,
+    options: ImportOptions | None = None,
+    area: str | None = None,
+    sheet=None,
+    maps=(),
+    values=(),
+) -> Receipt:
+    """Import a grade sheet, long or wide; all grades or none. Re-importing changes nothing."""
     from qam.store import outcomes as sql
 
-    outcomes, warnings = parse_outcomes(
-        path, sheet=sheet, maps=maps, values=values, home_force=store.setting("force_name")
-    )
-    receipt = OutcomeReceipt(
-        source=Path(path).name,
-        rows=len(outcomes),
-        warnings=warnings,
-        forces=sorted({o["force"] for o in outcomes}),
-    )
+    options = options or ImportOptions(sheet=sheet, maps=maps, values=values)
+    reading = Reading(path, fields(store.setting("force_name")), options, keep_unmapped=True)
+    sheet_ = _Sheet(reading, (area or "").strip() or None)
+    long = reading.has("grade")
+    if long and not reading.has("area") and not sheet_.area:
+        reading.problem(
+            "missing column",
+            None,
+            raw="area",
+            fix='map the column naming the question or area with --map "Header=area", or '
+            "give the one area every row grades with --area NAME",
+        )
+    rows = []
+    for row in reading:
+        if long:
+            sheet_.long_row(row)
+        else:
+            sheet_.wide_row(row)
+            rows.append(row)
+    areas = sorted(sheet_.wide) if long else sheet_.finish_wide(rows)
+    reading.finish(empty_what="grades")
+    receipt = Receipt(source=reading.source, what="grades", dry_run=options.dry_run)
+    receipt.from_reading(reading)
+    receipt.unmapped_columns = [] if not long else receipt.unmapped_columns
+    receipt.details = {
+        "layout": "long" if long else "wide",
+        "areas": [] if long else areas,
+        "not_grades": [] if long else [h for h in sheet_.wide if h not in areas],
+        "forces": sorted({o["force"] for o in sheet_.outcomes}),
+    }
+    existing = {o["id"]: o for o in sql.query_outcomes(store)}
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    with store.transaction():
-        for outcome in outcomes:
-            receipt.new_or_changed += sql.upsert_outcome(store, {**outcome, "imported_at": now})
-        if receipt.new_or_changed:
-            audit.append_event(
-                store,
-                actor=actor,
-                entity="outcome_import",
-                entity_id=receipt.source,
-                action="import",
-                new={"rows": receipt.rows, "new_or_changed": receipt.new_or_changed},
-                reason=f"qam outcomes import {receipt.source}",
-            )
+    with writing(store, options.dry_run):
+        for outcome in sheet_.outcomes:
+            old = existing.get(outcome["id"])
+            if old is None:
+                receipt.added.append(f"{outcome['force']}: {outcome['area']}")
+            elif old["grade"] != outcome["grade"]:
+                receipt.changed.append(f"{outcome['force']}: {outcome['area']}")
+            else:
+                receipt.unchanged += 1
+                continue
+            if not options.dry_run:
+                sql.upsert_outcome(store, {**outcome, "imported_at": now})
+        if receipt.added or receipt.changed:
+            _trail(store, actor, receipt, options.dry_run)
     return receipt
+
+
+def _trail(store, actor: str, receipt: Receipt, dry_run: bool) -> None:
+    from qam.store import audit
+
+    if dry_run:
+        return
+    audit.append_event(
+        store,
+        actor=actor,
+        entity="outcome_import",
+        entity_id=receipt.source,
+        action="import",
+        new={"added": len(receipt.added), "changed": len(receipt.changed)},
+        reason=f"qam outcomes import {receipt.source}",
+    )
+
+
+# ---- what the grades say -----------------------------------------------------------------
 
 
 def list_outcomes(store, force: str | None = None, grade: str | None = None) -> list[dict]:
@@ -199,22 +364,24 @@ def list_outcomes(store, force: str | None = None, grade: str | None = None) -> 
 
 
 def _latest_report(rows: list[dict]) -> list[dict]:
-    latest = max((r["published"] or "", r["report_title"] or "") for r in rows)
-    return [r for r in rows if ((r["published"] or ""), (r["report_title"] or "")) == latest]
+    latest = max(report_order(r) for r in rows)
+    return [r for r in rows if report_order(r) == latest]
+
+
+def latest_reports(store) -> dict[str, list[dict]]:
+    """Each force's rows from its latest report."""
+    by_force: dict[str, list[dict]] = {}
+    for row in list_outcomes(store):
+        by_force.setdefault(row["force"], []).append(row)
+    return {force: _latest_report(rows) for force, rows in sorted(by_force.items())}
 
 
 def overall_grades(store) -> dict[str, str]:
     """Each force's overall grade by the rule in this module's docstring."""
-    by_force: dict[str, list[dict]] = {}
-    for row in list_outcomes(store):
-        by_force.setdefault(row["force"], []).append(row)
     result = {}
-    for force, rows in sorted(by_force.items()):
-        report = _latest_report(rows)
+    for force, report in latest_reports(store).items():
         overall = [
-            r
-            for r in report
-            if norm(r["area"]) in ("overall", "overall grade", "overall judgement")
+            r for r in report if fold(r["area"]) in ("overall", "overallgrade", "overalljudgement")
         ]
         if overall:
             result[force] = overall[0]["grade"]
@@ -226,10 +393,33 @@ def overall_grades(store) -> dict[str, str]:
 
 
 def summary(store) -> dict:
-    """{"total": forces, "by_grade": {grade: forces}} over each force's overall grade."""
+    """{"total", "by_grade", "below_good"}: forces by overall grade, and each force's areas
+    graded below good at its latest report."""
     grades = overall_grades(store)
     counts = Counter(grades.values())
-    return {"total": len(grades), "by_grade": {g: counts[g] for g in GRADES if counts.get(g)}}
+    below = [
+        {"force": r["force"], "area": r["area"], "grade": r["grade"], "report": r["report_title"]}
+        for rows in latest_reports(store).values()
+        for r in rows
+        if r["grade"] in BELOW_GOOD
+    ]
+    return {
+        "total": len(grades),
+        "by_grade": {g: counts[g] for g in GRADES if counts.get(g)},
+        "below_good": below,
+    }
+
+
+def latest_by_area(store, force: str) -> list[dict]:
+    """A force's latest grade for each area (by `report_order`); [] when it has none."""
+    if not force:
+        return []
+    latest: dict[str, dict] = {}
+    for row in list_outcomes(store, force=force):
+        key = fold(row["area"])
+        if key not in latest or report_order(row) >= report_order(latest[key]):
+            latest[key] = row
+    return list(latest.values())
 
 
 def areas_needing_improvement(store, force: str | None = None) -> list[dict]:
@@ -243,11 +433,8 @@ def areas_needing_improvement(store, force: str | None = None) -> list[dict]:
         home = store.setting("force_name")
         if home and list_outcomes(store, force=home):
             force = home
-    latest: dict[tuple[str, str], dict] = {}
-    for row in list_outcomes(store, force=force):
-        key = (row["force"], norm(row["area"]))
-        if key not in latest or (row["published"] or "") >= (latest[key]["published"] or ""):
-            latest[key] = row
+    forces = [force] if force else sorted({r["force"] for r in list_outcomes(store)})
+    latest = {(f, i): row for f in forces for i, row in enumerate(latest_by_area(store, f))}
     result = [
         {
             "force": r["force"],

@@ -203,7 +203,7 @@ def pages(store, view: str = STAKEHOLDER, **filters) -> list[tuple[dict, object]
     """Every page of the library: ({"theme"...} filters of the page, report), the first one
     first. The first page has every theme (or the one asked for); each theme with more than
     the first page shows gets its own page."""
-    from qam.register.dates import parse_option_date
+    from qam.dates import parse_option_date
 
     refuse_sensitive_public(store, view, "good practice")
     f = _Filters(**filters)

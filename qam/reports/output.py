@@ -50,9 +50,11 @@ def build(
     **filters,
 ):
     """(template name, the report dataclass) for one report kind and view."""
+    from qam import themes
     from qam.reports import good_practice, programme, readiness, register, review
 
     view = check_view(view)
+    themes.load(store)  # labels in the store's words (a theme the force added included)
     suffix = "_public" if view == PUBLIC else ""
     if kind == "review":
         return "review.html", review.build(store, review_id, view)

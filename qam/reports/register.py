@@ -13,9 +13,10 @@ from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, label
 
 def _known_theme(slug) -> str:
     """For the public view: a theme's title from the vocabulary, never text someone typed."""
-    from qam.question_sets import themes
+    from qam import themes
 
-    return themes().get(slug, "Other or no theme") if slug else "Other or no theme"
+    known = themes.active()
+    return known.label(slug) if slug in known else "Other or no theme"
 
 
 def build(store, view: str = STAKEHOLDER, today: date | None = None):

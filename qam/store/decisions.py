@@ -126,6 +126,14 @@ def insert_decision(store: Store, decision: dict, origin: str | None = None) -> 
             store.conn.execute(ORIGIN.insert_sql(verb="INSERT OR IGNORE"), [decision["id"], origin])
 
 
+def insert_decisions(store: Store, decisions: list[dict]) -> None:
+    """Many decisions made here at once (an import's), inside the caller's transaction."""
+    if decisions:
+        store.conn.executemany(
+            DECISION.insert_sql(), [[d.get(c) for c in DECISION.columns] for d in decisions]
+        )
+
+
 def decisions_for(store: Store, ref: str) -> list[dict]:
     """Every decision on one item, oldest first."""
     return store.rows(

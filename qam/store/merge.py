@@ -33,6 +33,7 @@ from qam.store import (
     retention,
     sessions,
     smes,
+    themes,
 )
 from qam.store.schema import IMMUTABLE, Arrival, Carried
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 # The order rows are merged in: a row's parent (a review, a session, a finding) comes first.
 CARRIED: tuple[Carried, ...] = (
     *question_sets.BUNDLE,
+    *themes.BUNDLE,
     *smes.BUNDLE,
     *programme.BUNDLE,
     *register.BUNDLE,

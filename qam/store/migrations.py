@@ -50,6 +50,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m006_retention", ("retention.create",)),
     Migration("m007_capture_position", ("sessions.add_last_shown",)),
     Migration("m008_plan_exclusion_periods", ("plans.create_exclusion_periods",)),
+    Migration("m009_themes", ("themes.create",)),
+    Migration("m010_sme_email", ("smes.add_email",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

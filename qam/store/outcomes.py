@@ -66,20 +66,5 @@ def query_outcomes(store: Store, force: str | None = None, grade: str | None = N
     return store.rows(sql, params)
 
 
-def latest_for_force(store: Store, force: str) -> list[dict]:
-    """A force's most recent grade for each area ([] when there are none)."""
-    if not force:
-        return []
-    rows = store.rows(
-        "SELECT area, grade, report_title, published FROM outcome "
-        "WHERE lower(force) = lower(?) ORDER BY published",
-        [force],
-    )
-    latest: dict[str, dict] = {}
-    for row in rows:
-        latest[row["area"]] = row  # later publications overwrite earlier ones
-    return list(latest.values())
-
-
 def count(store: Store) -> int:
     return store.conn.execute("SELECT count(*) FROM outcome").fetchone()[0]

@@ -196,6 +196,12 @@ def insert_item(store: Store, item: dict) -> None:
     store.conn.execute(ITEM.insert_sql(), _encode_item(item))
 
 
+def insert_items(store: Store, items: list[dict]) -> None:
+    """Insert many items in one statement batch (an import; the caller holds the transaction)."""
+    if items:
+        store.conn.executemany(ITEM.insert_sql(), [_encode_item(item) for item in items])
+
+
 def update_item(store: Store, item: dict) -> None:
     """Replace every column of an existing item (matched by id)."""
     columns = [c for c in ITEM_COLUMNS if c != "id"]

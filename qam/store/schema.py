@@ -32,6 +32,7 @@ TABLE_OWNERS: dict[str, str] = {
     "register_conflict": "qam.store.decisions",
     "outcome": "qam.store.outcomes",
     "sme": "qam.store.smes",
+    "theme": "qam.store.themes",
     "candidate_review": "qam.store.candidates",
     "inspection": "qam.store.candidates",
     "area_of_interest": "qam.store.candidates",

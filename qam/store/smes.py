@@ -18,13 +18,24 @@ if TYPE_CHECKING:
 
 SME = Table(
     "sme",
-    ("id", "name", "role", "unit", "skills", "unavailable", "interest_recorded_at", "updated_at"),
+    (
+        "id",
+        "name",
+        "role",
+        "unit",
+        "skills",
+        "unavailable",
+        "interest_recorded_at",
+        "updated_at",
+        "email",
+    ),
     key=("id",),
     local={
         "skills": "what an SME can review is for planning, in the programme store only",
         "unavailable": "leave and courses are personal; a laptop needs none of it",
         "interest_recorded_at": "when they volunteered is the programme's record",
         "updated_at": "when this store last changed the row (set on arrival)",
+        "email": "an address for calendar invitations, for planning in the programme store",
     },
 )
 # Only the SMEs on review teams travel, so a reviewer is recognised on a laptop by name.
@@ -54,6 +65,11 @@ def create(conn: sqlite3.Connection) -> None:
         )
         """
     )
+
+
+def add_email(conn: sqlite3.Connection) -> None:
+    """m010_sme_email: an SME's email address, for calendar invitations (optional)."""
+    conn.execute("ALTER TABLE sme ADD COLUMN email TEXT")
 
 
 def _now() -> str:
@@ -96,19 +112,20 @@ def upsert_smes(store: Store, rows: list[dict], *, interest: bool = False) -> tu
                 row["unit"],
                 json.dumps(list(row["skills"])),
                 json.dumps([list(r) for r in row["unavailable"]]),
+                row.get("email"),
                 now,
             ]
             if row["id"] in existing:
                 store.conn.execute(
-                    "UPDATE sme SET name=?, role=?, unit=?, skills=?, unavailable=?, updated_at=? "
-                    "WHERE id=?",
+                    "UPDATE sme SET name=?, role=?, unit=?, skills=?, unavailable=?, email=?, "
+                    "updated_at=? WHERE id=?",
                     [*values, row["id"]],
                 )
                 updated += 1
             else:
                 store.conn.execute(
-                    "INSERT INTO sme (name, role, unit, skills, unavailable, updated_at, "
-                    "interest_recorded_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sme (name, role, unit, skills, unavailable, email, updated_at, "
+                    "interest_recorded_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [*values, now if interest else None, row["id"]],
                 )
                 added += 1

@@ -274,7 +274,7 @@ def test_survey_import_counts(programme, tmp_path, qam):
     result = qam("findings", "import-survey", "R1", str(bad))
     assert (
         result.exit_code == 1
-        and "column 'name'" in result.stderr
+        and "column that is not a question: 'name'" in result.stderr
         and finding_ids(programme) == before
     )
 

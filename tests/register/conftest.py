@@ -38,3 +38,10 @@ def home(qam):
     result = qam("init", "--force-name", "Westshire Police")
     assert result.exit_code == 0, result.stderr
     return qam
+
+
+@pytest.fixture
+def home_store(store):
+    """An open store whose home force is Westshire Police."""
+    store.set_setting("force_name", "Westshire Police")
+    return store

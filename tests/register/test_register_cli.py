@@ -15,7 +15,7 @@ def _import(qam, path, *extra):
 def test_import_list_show_history(home, tracker):
     result = _import(home, tracker)
     assert result.exit_code == 0, result.stderr
-    assert "Added 3 new items" in result.stdout and "RAG" in result.stdout
+    assert "Added 3 items" in result.stdout and "RAG" in result.stdout
     listed = json.loads(home("recs", "list", "--since", "01/01/2015", "--json").stdout)
     assert [i["ref"] for i in listed] == ["REC-1", "AFI-2"]
     shown = json.loads(home("recs", "show", "AFI-2", "--json").stdout)
@@ -30,7 +30,7 @@ def test_dry_run_says_what_would_change_and_writes_nothing(home, tracker, db_pat
     result = _import(home, tracker, "--dry-run")
     assert (
         result.exit_code == 0
-        and "Would add 3 new items" in result.stdout
+        and "Would add 3 items" in result.stdout
         and "nothing was written" in result.stdout
     )
     assert snapshot(db_path) == before
@@ -74,9 +74,12 @@ def test_reimport_reports_status_changes(home, tracker, tmp_path):
             ("row 3", "'Date Published'", "31/02/2019"),
         ),
         ([row("A-1"), row("A-2"), row("a-1")], ("row 4", "'Ref'", "row 2")),
-        ([row("A-1"), row("", "Complete")], ("row 3", "'Ref'", "empty")),
+        ([row("A-1"), row("A-2", text=" ")], ("row 3", "'Recommendation / AFI'", "empty text")),
         ([row("A-1", type_="Observation")], ("row 2", "'Type'", "Observation")),
-        ([row("A-1", theme="Custardy")], ("row 2", "'Theme'", "Custardy", "did you mean")),
+        (
+            [row("A-1", theme="Custardy")],
+            ("row 2", "'Theme'", "Custardy", "like 'Custody and detention'", "--add-themes"),
+        ),
     ],
 )
 def test_bad_rows_are_refused_by_row_and_nothing_written(
@@ -97,7 +100,7 @@ def test_bad_rows_are_refused_by_row_and_nothing_written(
     [
         ("empty.csv", b"", "empty"),
         ("binary.csv", b"\x00\x01\x02\x03PK garbage", "binary"),
-        ("columns.csv", b"Name,Colour\nA,blue\n", "no column for"),
+        ("columns.csv", b"Name,Colour\nA,blue\n", "missing column"),
         ("headers-only.csv", b"Ref,Text,Type,Scope,Status\n", "no items"),
         ("book.xlsx", b"this is not a zip", "not a readable .xlsx"),
     ],

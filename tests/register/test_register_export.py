@@ -96,4 +96,4 @@ def test_export_reimports_unchanged(home, tracker, tmp_path):
     import json
 
     receipt = json.loads(result.stdout)
-    assert receipt["unchanged"] == 3 and receipt["created"] == 0
+    assert receipt["unchanged"] == 3 and receipt["added"] == []

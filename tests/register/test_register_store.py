@@ -13,15 +13,9 @@ from qam.store import audit
 from qam.store import register as sql
 
 
-@pytest.fixture
-def home_store(store):
-    store.set_setting("force_name", "Westshire Police")
-    return store
-
-
 def test_import_writes_items_decisions_and_trail(home_store, tracker):
     receipt = import_register(home_store, tracker, actor="analyst")
-    assert len(receipt.created) == 3
+    assert len(receipt.added) == 3
     item = sql.get_item(home_store, "afi-2")  # refs match case-insensitively
     assert (
         item["scope"] == "force"
@@ -63,10 +57,10 @@ def test_reimport_updates_by_ref_and_records_status_changes(home_store, tracker,
         ],
     )
     receipt = import_register(home_store, updated, actor="analyst")
-    assert receipt.status_changes == [
+    assert receipt.details["status_changes"] == [
         {"ref": "AFI-2", "old": "awaiting_review", "new": "completed"}
     ]
-    assert receipt.unchanged == 2 and receipt.updated == ["AFI-2"]
+    assert receipt.unchanged == 2 and receipt.changed == ["AFI-2"]
     assert sql.count(home_store) == 3
     last = history(home_store, "AFI-2")[-1]
     assert (
@@ -83,7 +77,7 @@ def test_a_bad_row_writes_nothing(home_store, tracker, db_path, tmp_path):
         HEADERS,
         [row("NEW-1"), row("REC-1", "Completed"), row("NEW-2", "Sort of done")],
     )
-    with pytest.raises(ImportFileError, match="row 4"):
+    with pytest.raises(ImportFileError, match="row 4"):  # (row 4)
         import_register(home_store, bad, actor="analyst")
     assert snapshot(db_path) == before
 
@@ -92,15 +86,18 @@ def test_failure_inside_the_write_rolls_everything_back(home_store, tracker, db_
     """RELIABILITY case 2: an interruption mid-import leaves all rows or none."""
     before = snapshot(db_path)
     calls = {"n": 0}
-    real = sql.insert_item
+    real = sql.insert_items
 
-    def flaky(store, item):
+    def flaky(store, items):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        real(store, item)
+        real(store, items)
 
-    monkeypatch.setattr(sql, "insert_item", flaky)
+    from qam.register import importer
+
+    monkeypatch.setattr(importer, "_BATCH", 1)  # a batch a row: the third batch is interrupted
+    monkeypatch.setattr(sql, "insert_items", flaky)
     with pytest.raises(KeyboardInterrupt):
         import_register(home_store, tracker, actor="analyst")
     assert snapshot(db_path) == before
@@ -109,7 +106,7 @@ def test_failure_inside_the_write_rolls_everything_back(home_store, tracker, db_
 def test_dry_run_writes_nothing(home_store, tracker, db_path):
     before = snapshot(db_path)
     receipt = import_register(home_store, tracker, actor="analyst", dry_run=True)
-    assert len(receipt.created) == 3 and snapshot(db_path) == before
+    assert len(receipt.added) == 3 and snapshot(db_path) == before
 
 
 def test_decisions_need_reason_actor_and_approver(home_store, tracker, db_path):
