@@ -204,24 +204,16 @@ def add_inspection_cmd(
 
     Example: qam plan add-inspection --id I08 --title "Custody thematic" --kind thematic --theme custody --expected "October 2027"
     """
+    from qam import themes
     from qam.cli import fields
     from qam.cli.prompts import ask_missing
+    from qam.planner.imports import add_one
     from qam.vocabulary import date_label
 
     known = {"id": id_, "title": title, "kind": kind, "theme": theme, "expected": expected}
-    known = ask_missing(known, fields.inspection(), "plan add-inspection")
     with open_store(create=True) as store:
-        known = _ask_missing(
-            known,
-            [
-                ("id", "Inspection id (e.g. I08):", None),
-                ("title", "Title:", None),
-                ("kind", "Kind:", list(INSPECTION_KINDS)),
-                ("theme", "Theme:", sorted(themes.load(store).labels().values())),
-                ("expected", "Expected (06/02/2027, or a month like October 2027):", None),
-            ],
-            "add-inspection",
-        )
+        themes.load(store)  # the theme menu and checks in the store's words
+        known = ask_missing(known, fields.inspection(), "plan add-inspection")
         added = add_one(store, "inspections", known)
     derived = (
         f"; candidate {', '.join(added['derived'])} prepares for it" if added["derived"] else ""
@@ -268,19 +260,9 @@ def add_aoi_cmd(
         "priority": priority,
         "raised": raised,
     }
-    known = ask_missing(known, fields.area_of_interest(), "plan add-aoi")
     with open_store(create=True) as store:
-        known = _ask_missing(
-            known,
-            [
-                ("id", "Area of interest id (e.g. A08):", None),
-                ("title", "Title:", None),
-                ("theme", "Theme:", sorted(themes.load(store).labels().values())),
-                ("source", "Raised by:", list(AOI_SOURCES)),
-                ("priority", "Priority:", ["1", "2", "3", "4", "5"]),
-            ],
-            "add-aoi",
-        )
+        themes.load(store)
+        known = ask_missing(known, fields.area_of_interest(), "plan add-aoi")
         added = add_one(store, "areas of interest", known)
     derived = f"; candidate {', '.join(added['derived'])} covers it" if added["derived"] else ""
     typer.echo(
