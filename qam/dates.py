@@ -80,7 +80,7 @@ def _month(name: str, raw: str) -> int:
 
 
 def _from_number(value: float, raw: str) -> date:
-    if value != int(value) or int(value) not in _EXCEL_SERIALS:
+    if not float(value).is_integer() or int(value) not in _EXCEL_SERIALS:
         raise DateError(f"'{raw}' is a number, not a date; write it {ACCEPTED}")
     return _EXCEL_EPOCH + timedelta(days=int(value))
 

@@ -41,11 +41,13 @@ def text_fingerprint(*texts: object) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# One encoder, built once, with json.dumps(ensure_ascii=False, separators=(",", ":"))'s output.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def event_hash(row: dict) -> str:
     """SHA-256 over the event's fields in a fixed order, as canonical JSON."""
-    payload = json.dumps(
-        [row[f] for f in _HASHED_FIELDS], ensure_ascii=False, separators=(",", ":")
-    )
+    payload = _CANONICAL([row[f] for f in _HASHED_FIELDS])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

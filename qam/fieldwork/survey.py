@@ -70,8 +70,11 @@ def import_survey(
 ) -> Receipt:
     """Import one survey for a review; the receipt's details hold the session and findings."""
     from qam.dates import parse_option_date
+    from qam.imports.reader import open_table
 
     options = options or ImportOptions()
+    # The file first: a pipe, a device or a zip bomb is refused before the review is looked up.
+    open_table(path, options.sheet)
     day = parse_option_date(held_on, "--held-on")
     held_on = day.isoformat() if day else None
     review = get_review(store, review_id)

@@ -83,9 +83,11 @@ def _utf16(head: bytes) -> str | None:
     if pairs >= 2:
         odd_zeros = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
         even_zeros = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
-        if odd_zeros > pairs * 0.4 and even_zeros < pairs * 0.05:
+        # Mostly-Latin text in UTF-16 has a zero in every other byte; a stray one elsewhere
+        # (a lone surrogate, a character like U+0100) is tolerated here and checked later.
+        if odd_zeros > pairs * 0.4 and even_zeros < pairs * 0.25:
             return "utf-16-le"
-        if even_zeros > pairs * 0.4 and odd_zeros < pairs * 0.05:
+        if even_zeros > pairs * 0.4 and odd_zeros < pairs * 0.25:
             return "utf-16-be"
     return None
 
@@ -172,6 +174,14 @@ def _detect(path: Path) -> str:
             seen_utf8 = seen_utf8 or _has_utf8_characters(chunk)
             lines += chunk.count(b"\n")
             first = False
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        if seen_utf8:
+            raise ImportFileError(
+                f"{path.name} ends half-way through a UTF-8 character; {SAVE_AS}."
+            ) from None
+        return _check_cp1252(path)
     return "utf-8-sig"
 
 

@@ -171,7 +171,7 @@ def import_file(
     for row in reading:
         if what == "candidates":
             _window(reading, row)
-        if _repeated(reading, row, seen) or not row.ok:
+        if _repeated(reading, row, seen) or not row.ok or reading.columns.missing:
             continue
         record = make_record(row.values)
         old = existing.get(record["id"])

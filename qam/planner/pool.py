@@ -162,7 +162,7 @@ def import_smes(
             continue
         if sme_id:
             seen[sme_id] = row.number
-        if row.ok:
+        if row.ok and not reading.columns.missing:
             rows.append(_merged(row.values, existing.get(sme_id), receipt))
     reading.finish(empty_what="SMEs")
     receipt.from_reading(reading)

@@ -60,7 +60,16 @@ SYNONYMS = {
         "recommendation detail",
     ),
     "type": ("item type", "recommendation type", "category", "kind", "rec type"),
-    "scope": ("level", "applies to", "origin", "recommendation scope", "national or force"),
+    "scope": (
+        "level",
+        "applies to",
+        "origin",
+        "recommendation scope",
+        "national or force",
+        "national / force",
+        "national force",
+        "force or national",
+    ),
     "status": ("current status", "progress status", "position", "progress", "rag status"),
     "report": (
         "report title",

@@ -93,10 +93,15 @@ def create_synced(conn: sqlite3.Connection) -> None:
     )
 
 
+# Built once: json.dumps with options makes a new encoder on every call (an import appends
+# one event a row). The same options as json.dumps(sort_keys, ensure_ascii, default=str).
+_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def _encode(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return _JSON(value)
 
 
 def append_event(
