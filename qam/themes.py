@@ -175,9 +175,9 @@ class NewThemes:
         return [{"slug": t.slug, "label": t.label} for t in self.themes.values()]
 
 
-def save_new(store, new: NewThemes, *, actor: str, source: str) -> None:
+def save_new(store, new: NewThemes | None, *, actor: str, source: str) -> None:
     """Add an import's new themes to the store with one trail event (inside its transaction)."""
-    if not new:
+    if new is None or not new:
         return
     from qam.store import audit
     from qam.store import themes as sql

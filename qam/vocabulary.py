@@ -167,7 +167,7 @@ def shipped_themes() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 
 # How trackers and sheets spell the slugs above (folded with `fold` before matching).
-SPELLINGS = {
+SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "status": {
         "completed": ("complete", "done"),
         "no_further_action": (

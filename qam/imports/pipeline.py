@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qam.errors import ImportFileError
 from qam.imports.headers import Column, Columns, Field, map_headers, parse_map_options
@@ -48,7 +49,7 @@ class Row:
     extra: dict[str, str]
     ok: bool
 
-    def get(self, name: str, default: object = None) -> object:
+    def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
 
 

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qam.errors import ImportFileError
 from qam.imports import files
@@ -50,21 +51,21 @@ class Table:
     source: str
     headers: list[str]
     header_row: int
-    rows: Iterator[tuple[int, list[object]]]
+    rows: Iterator[tuple[int, list[Any]]]
     warnings: list[str] = field(default_factory=list)
     ended_at: int | None = None
     rows_after: int = 0
     encoding: str | None = None
 
 
-def _blank(cells: list[object]) -> bool:
+def _blank(cells: list[Any]) -> bool:
     try:
-        return not "".join(cells).strip()  # type: ignore[arg-type]  # CSV rows: all text
+        return not "".join(cells).strip()  # CSV rows: all text
     except TypeError:
         return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _filled(cells: list[object]) -> int:
+def _filled(cells: list[Any]) -> int:
     return sum(1 for c in cells if not (c is None or (isinstance(c, str) and not c.strip())))
 
 
@@ -206,7 +207,7 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[object]]]:
+def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[Any]]]:
     csv.field_size_limit(MAX_CELL)
     with path.open("r", encoding=encoding, newline="") as fh:
         first = fh.readline(MAX_CELL * 4)
@@ -300,7 +301,7 @@ def _xlsx_rows(path: Path, sheet: str | None, warnings: list[str]):
     return workbook, worksheet
 
 
-def _xlsx_iter(path: Path, workbook, worksheet) -> Iterator[tuple[int, list[object]]]:
+def _xlsx_iter(path: Path, workbook, worksheet) -> Iterator[tuple[int, list[Any]]]:
     try:
         for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
             if len(record) > MAX_COLUMNS:
@@ -352,9 +353,9 @@ def _raw_rows(path: Path, sheet: str | None, warnings: list[str]):
     return _csv_rows(path, encoding), encoding
 
 
-def _header(path: Path, raw: Iterator[tuple[int, list[object]]], warnings: list[str]):
+def _header(path: Path, raw: Iterator[tuple[int, list[Any]]], warnings: list[str]):
     """(header row number, header cells, rows already read past the header) ."""
-    leading: list[tuple[int, list[object]]] = []
+    leading: list[tuple[int, list[Any]]] = []
     for number, cells in raw:
         if _blank(cells):
             continue
@@ -408,7 +409,7 @@ def open_table(path: Path | str, sheet: str | None = None) -> Table:
     return table
 
 
-def _data_rows(path: Path, table: Table, pending, raw) -> Iterator[tuple[int, list[object]]]:
+def _data_rows(path: Path, table: Table, pending, raw) -> Iterator[tuple[int, list[Any]]]:
     rows = 0
     # itertools.chain, not a generator: leaving the loop must not close `raw`, read on below.
     for number, cells in itertools.chain(pending, raw):

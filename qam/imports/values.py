@@ -14,13 +14,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from qam.dates import ACCEPTED, DateError, parse_date
 from qam.errors import ImportFileError
 from qam.imports.problems import CellProblem
 from qam.vocabulary import SPELLINGS, fold
 
-Converter = Callable[[object], object]
+Converter = Callable[[object], Any]
 _LIST_SPLIT = re.compile(r"\s*(?:[;\n|]|,(?!\d))\s*")
 
 
@@ -245,24 +246,25 @@ def themes(vocabulary, new=None, field: str = "skills", mapped: dict | None = No
     mapped = {key: one(canonical) for key, canonical in (mapped or {}).items() if key}
 
     def convert(value: object) -> list[str]:
-        slugs, unknown = [], []
+        slugs: list[str] = []
+        unknown: list[tuple[str, CellProblem]] = []
         parts = split_list(value)
         for part in parts:
             try:
                 slug = mapped.get(fold(part)) or one(part)
-            except CellProblem as err:
-                unknown.append((part, err))
+            except CellProblem as problem:
+                unknown.append((part, problem))
                 continue
             if slug not in slugs:
                 slugs.append(slug)
         if unknown:
-            part, err = unknown[0]
+            part, first = unknown[0]
             names = ", ".join(f"'{p}'" for p, _ in unknown)
             several = f"{names} {'is' if len(unknown) == 1 else 'are'} not a theme"
-            notes = [n for n in (several if len(parts) > 1 else "", err.note) if n]
+            notes = [n for n in (several if len(parts) > 1 else "", first.note) if n]
             raise CellProblem(
                 "list with an unknown theme",
-                err.fix.replace("{raw}", part),
+                first.fix.replace("{raw}", part),
                 plural="lists with unknown themes",
                 note=", ".join(notes),
             )

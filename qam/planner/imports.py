@@ -167,7 +167,8 @@ def import_file(
     reading = Reading(path, make_fields(vocabulary, new_themes), options)
     existing = _stored(store, what)
     receipt = Receipt(source=reading.source, what=what, dry_run=options.dry_run)
-    records, seen = [], {}
+    records: list[dict] = []
+    seen: dict[str, int] = {}
     for row in reading:
         if what == "candidates":
             _window(reading, row)
@@ -223,7 +224,7 @@ def add_one(store, what: str, given: dict) -> dict:
 
     make_fields, make_record, _, _ = _KINDS[what]
     noun = "inspection" if what == "inspections" else "area of interest"
-    values = {}
+    values: dict[str, object] = {}
     for field in make_fields(themes.load(store)):
         value = given.get(field.name)
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from qam.errors import RefusedError
 from qam.imports import values as cells
@@ -146,7 +147,8 @@ def import_smes(
     reading = Reading(path, fields(vocabulary, new_themes, skill_values), options)
     existing = {s["id"]: s for s in smes_db.smes(store)}
     receipt = Receipt(source=reading.source, what="SMEs", dry_run=options.dry_run)
-    rows, seen = [], {}
+    rows: list[dict] = []
+    seen: dict[str, int] = {}
     for row in reading:
         sme_id = row.get("id")
         if sme_id in seen:
@@ -178,7 +180,7 @@ def import_smes(
 
 def _merged(values: dict, old: dict | None, receipt: Receipt) -> dict:
     """The SME as the file has them, keeping what the file has no column for."""
-    sme = {"role": None, "unavailable": [], "email": None}
+    sme: dict[str, Any] = {"role": None, "unavailable": [], "email": None}
     if old:
         sme.update({k: old.get(k) for k in SME_FIELDS})
         sme["unavailable"] = [tuple(r) for r in old.get("unavailable") or []]
