@@ -19,6 +19,7 @@ from qam.errors import NotFoundError, RefusedError
 from qam.fieldwork.sessions import answered, get_session, session_set
 from qam.question_sets import QuestionSet
 from qam.store import audit
+from qam.store import finding_conflicts as conflicts_db
 from qam.store import findings as findings_db
 from qam.store import register as register_db
 from qam.store import sessions as sessions_db
@@ -144,7 +145,7 @@ def _check_correctable(store: Store, old: dict) -> None:
         raise RefusedError(
             f"Finding {old['id']} was already replaced by {newer[-1]}; correct that one instead."
         )
-    aside = findings_db.set_aside_by(store, old["id"])
+    aside = conflicts_db.set_aside_by(store, old["id"])
     if aside:
         raise RefusedError(
             f"Finding {old['id']} was set aside when a conflict was resolved in favour of "
@@ -230,7 +231,7 @@ def finding_in_full(store: Store, finding_id: str) -> dict:
     """One finding with what replaced it, whether a resolution set it aside, and its session."""
     row = get_finding(store, finding_id)
     row["superseded_by"] = findings_db.superseded_by(store, row["id"])
-    row["set_aside"] = findings_db.set_aside_by(store, row["id"])
+    row["set_aside"] = conflicts_db.set_aside_by(store, row["id"])
     row["session"] = get_session(store, row["session_id"])
     return row
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from qam.store import (
     audit,
     decisions,
+    finding_conflicts,
     findings,
     programme,
     question_sets,
@@ -49,6 +50,7 @@ CARRIED: tuple[Carried, ...] = (
     *register.BUNDLE,
     *sessions.BUNDLE,
     *findings.BUNDLE,
+    *finding_conflicts.BUNDLE,
     *decisions.BUNDLE,
     *retention.BUNDLE,
 )

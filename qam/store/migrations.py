@@ -46,7 +46,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "m004_fieldwork",
         ("sessions.create", "findings.create", "decisions.create_sync", "audit.create_synced"),
     ),
-    Migration("m005_fieldwork_conflicts", ("findings.create_conflicts",)),
+    Migration("m005_fieldwork_conflicts", ("finding_conflicts.create",)),
     Migration("m006_retention", ("retention.create",)),
     Migration("m007_capture_position", ("sessions.add_last_shown",)),
     Migration("m008_plan_exclusion_periods", ("plans.create_exclusion_periods",)),

@@ -45,8 +45,8 @@ TABLE_OWNERS: dict[str, str] = {
     "capture_session": "qam.store.sessions",
     "finding": "qam.store.findings",
     "finding_link": "qam.store.findings",
-    "finding_conflict": "qam.store.findings",
-    "finding_set_aside": "qam.store.findings",
+    "finding_conflict": "qam.store.finding_conflicts",
+    "finding_set_aside": "qam.store.finding_conflicts",
     "purged_record": "qam.store.retention",
 }
 

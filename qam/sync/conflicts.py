@@ -20,6 +20,7 @@ from qam.clock import now
 from qam.errors import NotFoundError, RefusedError
 from qam.store import audit
 from qam.store import decisions as decisions_db
+from qam.store import finding_conflicts as conflicts_db
 from qam.store import findings as db
 from qam.store import register as register_db
 from qam.vocabulary import STATUSES
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 def conflicts(store: Store, *, open_only: bool = True) -> tuple[list[dict], list[dict]]:
     """Register conflicts, and finding conflicts with the versions current now."""
-    found = db.finding_conflicts(store, open_only=open_only)
+    found = conflicts_db.finding_conflicts(store, open_only=open_only)
     for f in found:
         f["current_versions"] = current_versions(store, f["finding_id"])
     return decisions_db.conflicts(store, open_only=open_only), found
@@ -55,7 +56,7 @@ def flag_finding_conflicts(store: Store, corrected: Iterable[str], actor: str) -
             "version_ids": successors,
             "detected_at": now(),
         }
-        if db.insert_finding_conflict(store, conflict):
+        if conflicts_db.insert_finding_conflict(store, conflict):
             audit.append_event(
                 store,
                 actor=actor,
@@ -81,7 +82,7 @@ def resolve_finding(store: Store, finding_id: str, keep: str, *, reason: str, ac
         raise RefusedError(
             'Resolving a conflict needs a reason (--reason "..."); it goes in the decision trail.'
         )
-    open_ = db.finding_conflicts(store, open_only=True)
+    open_ = conflicts_db.finding_conflicts(store, open_only=True)
     matches = sorted(
         {c["finding_id"] for c in open_ if c["finding_id"] == finding_id}
         or {
@@ -109,7 +110,7 @@ def resolve_finding(store: Store, finding_id: str, keep: str, *, reason: str, ac
     set_aside = [v for v in versions if v != kept]
     with store.transaction():
         for v in set_aside:
-            db.insert_set_aside(
+            conflicts_db.insert_set_aside(
                 store,
                 {
                     "finding_id": v,
@@ -121,7 +122,7 @@ def resolve_finding(store: Store, finding_id: str, keep: str, *, reason: str, ac
                 },
             )
         for c in conflicts:
-            db.resolve_finding_conflict(
+            conflicts_db.resolve_finding_conflict(
                 store, c["id"], kept_id=kept, reason=reason.strip(), actor=actor, at=at
             )
         audit.append_event(

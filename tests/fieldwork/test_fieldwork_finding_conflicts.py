@@ -13,7 +13,8 @@ from qam.errors import NotFoundError, RefusedError
 from qam.fieldwork.findings import correct, list_findings, record_answer
 from qam.fieldwork.sessions import finalise, open_session
 from qam.store import Store
-from qam.store import findings as db
+from qam.store import finding_conflicts as db
+from qam.store import findings as findings_db
 from qam.sync.conflicts import resolve_finding
 from qam.sync.export import export_bundle
 from qam.sync.merge import import_bundle
@@ -25,7 +26,7 @@ def _rows(store, table) -> list[dict]:
 
 def _canonical(store) -> str:
     rows = {
-        "finding": _rows(store, db.FINDING),
+        "finding": _rows(store, findings_db.FINDING),
         "conflict": [
             {k: c[k] for k in ("id", "finding_id", "version_ids", "kept_id")}
             for c in db.finding_conflicts(store)
@@ -167,4 +168,4 @@ def test_reports_show_one_current_version_after_resolving(forked):
     import_bundle(p1, bundles["a"], actor="lead")
     import_bundle(p1, bundles["b"], actor="lead")
     resolve_finding(p1, fid, versions["b"], reason="matches the shift log", actor="lead")
-    assert [f["id"] for f in db.findings(p1)] == [versions["b"]]
+    assert [f["id"] for f in findings_db.findings(p1)] == [versions["b"]]
