@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qam.errors import NotFoundError, QuestionSetError
 from qam.paths import data_dir
@@ -458,10 +459,11 @@ def record(store, qs: QuestionSet, actor: str) -> bool:
 def from_stored(body: str) -> QuestionSet:
     """Rebuild a set from its stored JSON (the version a finding answered, even if the file moved on)."""
     data = json.loads(body)
-    questions = tuple(
-        Question(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in q.items()})
+    fields: list[dict[str, Any]] = [
+        {k: (tuple(v) if isinstance(v, list) else v) for k, v in q.items()}
         for q in data.pop("questions")
-    )
+    ]
+    questions = tuple(Question(**f) for f in fields)
     return QuestionSet(
         questions=questions, digest=hashlib.sha256(body.encode()).hexdigest(), **data
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -337,7 +337,7 @@ class _progress:
 
     def __init__(self, show: bool):
         self.show = show and sys.stderr.isatty()
-        self.live = None
+        self.live: Any = None  # a rich Progress while showing
 
     def __enter__(self):
         if not self.show:
@@ -405,7 +405,8 @@ def _show(store: Store) -> None:
     from qam.store import plans as plans_db
 
     session.show(store, TerminalPrompts(), programme.latest(store))
-    if plans_db.latest_proposal(store)["accepted_at"] is None:
+    latest = plans_db.latest_proposal(store)
+    if latest is not None and latest["accepted_at"] is None:
         typer.echo(
             "Accept it with `qam plan accept`, or steer it with `qam plan pin` / `qam plan exclude` and solve again."
         )

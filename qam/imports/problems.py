@@ -99,7 +99,7 @@ class Problems:
         if note:
             group.notes.setdefault(text, note)
 
-    def cell(self, err: CellProblem, *, raw: object, row: int, column: str) -> None:
+    def cell(self, err: CellProblem, *, raw: object, row: int, column: str | None) -> None:
         self.add(
             err.kind,
             raw=raw,

@@ -15,6 +15,7 @@ uses: the guided greedy plan follows it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from qam.planner.model import Option
 
@@ -36,7 +37,7 @@ def relax(options: list[Option], cap_days: int, used: dict[tuple[str, int], int]
     lp = pywraplp.Solver.CreateSolver("GLOP")
     objective = lp.Objective()
     objective.SetMaximization()
-    per_review: dict[str, object] = {}
+    per_review: dict[str, Any] = {}
     load: dict[tuple[str, int], list] = {}
     x, a = [], []
     for o in options:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from qam.errors import RefusedError
 from qam.files import output_mode, write_atomic
@@ -84,7 +86,7 @@ def _csv_cell(value) -> str:
     return safe_cell(value)
 
 
-def csv_bytes(reviews: list[dict], smes: dict, unstaffed: list[dict] = ()) -> bytes:
+def csv_bytes(reviews: list[dict], smes: dict, unstaffed: Sequence[dict] = ()) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
     writer.writerow(HEADINGS)
@@ -132,7 +134,8 @@ def _timeline(ws, reviews: list[dict], smes: dict, title: str, styles: dict) -> 
         values = _row(review, smes)
         for col, index in enumerate((0, 1, 3, 4, 5, 7), start=1):
             _set(ws.cell(row=row_no, column=col), values[index] or "")
-        days = working_days_between(_day(review["start"]), _day(review["end"]))
+        first, last = _day(review["start"]), _day(review["end"])
+        days = working_days_between(first, last) if first and last else []
         for offset, (y, m) in enumerate(months):
             n = sum(1 for d in days if (d.year, d.month) == (y, m))
             if n:
@@ -140,8 +143,8 @@ def _timeline(ws, reviews: list[dict], smes: dict, title: str, styles: dict) -> 
                 _set(cell, f"{n}d")
                 cell.fill, cell.font = styles["fill"], styles["white"]
                 cell.alignment = Alignment(horizontal="center")
-    for col, width in zip("ABCDEF", (8, 60, 24, 12, 12, 40), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEF", (8, 60, 24, 12, 12, 40), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "C4"
 
 
@@ -162,8 +165,8 @@ def _teams(ws, reviews: list[dict], smes: dict, styles: dict) -> None:
             for col, value in enumerate(values, start=1):
                 _set(ws.cell(row=row_no, column=col), value)
             row_no += 1
-    for col, width in zip("ABCDEFG", (8, 12, 12, 8, 24, 32, 24), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", (8, 12, 12, 8, 24, 32, 24), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _unstaffed(ws, unstaffed: list[dict], styles: dict) -> None:
@@ -178,12 +181,12 @@ def _unstaffed(ws, unstaffed: list[dict], styles: dict) -> None:
             ws.cell(row=row_no, column=col).alignment = Alignment(wrap_text=True, vertical="top")
     if not unstaffed:
         _set(ws.cell(row=2, column=1), "Every candidate review was staffed.")
-    for col, width in zip("ABCDEFG", (8, 40, 24, 20, 9, 60, 50), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", (8, 40, 24, 20, 9, 60, 50), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def xlsx_bytes(
-    reviews: list[dict], smes: dict, unstaffed: list[dict] = (), *, title: str = "Programme"
+    reviews: list[dict], smes: dict, unstaffed: Sequence[dict] = (), *, title: str = "Programme"
 ) -> bytes:
     """A workbook a person reads as a timeline, plus the teams and what could not be staffed."""
     from openpyxl import Workbook
@@ -250,7 +253,12 @@ def export(
     smes = {s["id"]: s for s in smes_db.smes(store)}
     unstaffed = unscheduled(store)
     mode = output_mode(store.path)
-    done = {"from": which, "reviews": len(reviews), "unstaffed": len(unstaffed), "files": []}
+    done: dict[str, Any] = {
+        "from": which,
+        "reviews": len(reviews),
+        "unstaffed": len(unstaffed),
+        "files": [],
+    }
     done.update(method=None, warnings=[])
     if ics:
         calendar = _calendar(store, reviews, smes, organiser)

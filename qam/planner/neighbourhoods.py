@@ -30,7 +30,8 @@ def _neighbourhood(inst: Instance, rng: random.Random, weight: dict[str, int]) -
     sme = rng.choice(inst.smes)
     pool = [c for c in inst.candidates if c.theme in sme.skills and weight[c.id]]
     rng.shuffle(pool)
-    free, pairs = set(), 0
+    free: set[str] = set()
+    pairs = 0
     for c in pool:
         if pairs + weight[c.id] > NEIGHBOURHOOD_PAIRS and free:
             break

@@ -353,12 +353,12 @@ def _staffing_fixes(plan: _Plan, c: Candidate) -> str:
 def explain(inst: Instance, sol: Solution) -> dict[str, dict[str, str]]:
     """{review: {"reason", "fix"}} for every candidate the solution leaves out."""
     plan = _Plan(inst, sol)
-    out = {}
+    out: dict[str, dict[str, str]] = {}
     for c in inst.candidates:
         if c.id in sol.starts:
             continue
-        out[c.id] = next((found for check in _CHECKS if (found := check(plan, c))), None)
-        out[c.id] = out[c.id] or _rivals(plan, c)
+        reason = next((found for check in _CHECKS if (found := check(plan, c))), None)
+        out[c.id] = reason or _rivals(plan, c)
     return out
 
 

@@ -41,7 +41,7 @@ def get_review(store: Store, review_id: str) -> dict:
 
 
 def assigned_to(store: Store, who: str) -> set[str]:
-    """Ids of the reviews whose team includes `who` (an SME id or name, any case)."""
+    """Ids of the reviews whose team includes `who` (an SME id, name or email, any case)."""
     return set(programme_db.reviews_assigned_to(store, who.strip()))
 
 

@@ -81,7 +81,9 @@ class _Model:
 
         self.inst, self.options = inst, options
         self.m = cp_model.CpModel()
-        self.s, self.x, self.a = [], [], []
+        self.s: list = []  # each option's start variable
+        self.x: list = []  # whether the option is chosen
+        self.a: list[dict] = []  # SME id -> whether they are on the option's team
         self.intervals: dict[str, list] = defaultdict(list)
         by_review: dict[str, list] = defaultdict(list)
         for k, o in enumerate(options):
@@ -89,7 +91,7 @@ class _Model:
             by_review[o.review.id].append(self.x[k])
         for xs in by_review.values():
             if len(xs) > 1:
-                self.m.AddAtMostOne(xs)
+                self.m.add_at_most_one(xs)
         self._no_overlap()
         self._caps()
         self.priority = sum(o.review.priority * self.x[k] for k, o in enumerate(options))
@@ -98,15 +100,15 @@ class _Model:
         from ortools.sat.python import cp_model
 
         m, c = self.m, o.review
-        s = m.NewIntVarFromDomain(cp_model.Domain.FromValues(o.starts), f"s{k}")
-        x = m.NewBoolVar(f"x{k}")
+        s = m.new_int_var_from_domain(cp_model.Domain.FromValues(o.starts), f"s{k}")
+        x = m.new_bool_var(f"x{k}")
         members = {}
         for e in o.smes:
-            a = m.NewBoolVar(f"a{k}_{e.id}")
-            m.AddImplication(a, x)
+            a = m.new_bool_var(f"a{k}_{e.id}")
+            m.add_implication(a, x)
             members[e.id] = a
-            self.intervals[e.id].append(m.NewOptionalFixedSizeIntervalVar(s, c.days, a, ""))
-        m.Add(sum(members.values()) == c.team_size * x)
+            self.intervals[e.id].append(m.new_optional_fixed_size_interval_var(s, c.days, a, ""))
+        m.add(sum(members.values()) == c.team_size * x)
         self.s.append(s)
         self.x.append(x)
         self.a.append(members)
@@ -114,9 +116,9 @@ class _Model:
     def _no_overlap(self) -> None:
         for sid, mine in self.intervals.items():
             for lo, hi in _runs(self.inst.blocked(sid)):
-                mine.append(self.m.NewIntervalVar(lo, hi - lo + 1, hi + 1, ""))
+                mine.append(self.m.new_interval_var(lo, hi - lo + 1, hi + 1, ""))
             if len(mine) > 1:
-                self.m.AddNoOverlap(mine)
+                self.m.add_no_overlap(mine)
 
     def _caps(self) -> None:
         """Days in each financial year, per SME, within what is left of the cap."""
@@ -128,19 +130,19 @@ class _Model:
         for (sid, y), terms in load.items():
             budget = self.inst.cap_days - self.inst.used.get((sid, y), 0)
             if sum(d for d, _ in terms) > budget:
-                self.m.Add(sum(d * a for d, a in terms) <= budget)
+                self.m.add(sum(d * a for d, a in terms) <= budget)
 
     def hint(self, sol: Solution) -> None:
         """A complete hint: the plan `sol`, every variable given a value."""
-        self.m.ClearHints()
+        self.m.clear_hints()
         for k, o in enumerate(self.options):
             start = sol.starts.get(o.review.id)
             chosen = start in o.starts
             team = set(sol.teams.get(o.review.id, ())) if chosen else set()
-            self.m.AddHint(self.x[k], chosen)
-            self.m.AddHint(self.s[k], start if chosen else o.starts[0])
+            self.m.add_hint(self.x[k], chosen)
+            self.m.add_hint(self.s[k], start if chosen and start is not None else o.starts[0])
             for sid, a in self.a[k].items():
-                self.m.AddHint(a, sid in team)
+                self.m.add_hint(a, sid in team)
 
     def read(self, solver) -> Solution:
         sol = Solution()
@@ -155,8 +157,8 @@ class _Model:
     def spread(self, best: int) -> None:
         """Phase 2's objective: keep the priority, spread abstraction, readiness early."""
         m = self.m
-        m.ClearObjective()
-        m.Add(self.priority >= best)
+        m.clear_objective()
+        m.add(self.priority >= best)
         load: dict[str, list] = defaultdict(list)
         readiness = []
         for k, o in enumerate(self.options):
@@ -164,11 +166,11 @@ class _Model:
                 load[sid].append(o.review.days * a)
             if o.review.inspection_expected:
                 readiness.append(self.s[k])
-        busiest = m.NewIntVar(0, sum(o.review.days for o in self.options), "busiest")
+        busiest = m.new_int_var(0, sum(o.review.days for o in self.options), "busiest")
         for terms in load.values():
-            m.Add(busiest >= sum(terms))
+            m.add(busiest >= sum(terms))
         weight = len(self.inst.horizon) * max(1, len(readiness)) + 1
-        m.Minimize(weight * busiest + sum(readiness))
+        m.minimize(weight * busiest + sum(readiness))
 
 
 def solve_model(
@@ -188,7 +190,7 @@ def solve_model(
 
     model = _Model(inst, options)
     model.hint(start)
-    model.m.Maximize(model.priority)
+    model.m.maximize(model.priority)
     share = PHASE1_SHARE if spread else 1.0
     solver = _solver(seconds * share, workers, seed, GAP_LIMIT)
     status = solver.Solve(model.m, _Callback("Scheduling the most priority", progress))

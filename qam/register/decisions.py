@@ -190,7 +190,7 @@ def record_decision(
             ref=item["ref"],
             old=item["status"],
             new=new,
-            reason=reason,
+            reason=reason or "",
             evidence=evidence,
             approver=approver,
             actor=actor,

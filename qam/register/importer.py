@@ -18,6 +18,7 @@ import hashlib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from qam.imports import values as cells
 from qam.imports.headers import Field
@@ -217,9 +218,9 @@ class _Plan:
         values = row.values
         if "text" not in values:  # no text column (a problem already): nothing to plan
             return
-        ref = values.get("ref")
+        ref = cast("str | None", values.get("ref"))
         if not ref and row.ok:
-            ref = made_ref(values.get("report"), values["text"])
+            ref = made_ref(cast("str | None", values.get("report")), str(values["text"]))
             self.receipt.made.append(
                 {
                     "row": row.number,
@@ -229,7 +230,7 @@ class _Plan:
             )
         if ref and not self._first(ref, row):
             return
-        if not row.ok:
+        if not row.ok or not ref:
             return
         item = {_COLUMN.get(k, k): v for k, v in values.items()}
         item["ref"], item["extra"] = ref, row.extra

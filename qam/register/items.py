@@ -17,7 +17,7 @@ CHOICES = {"status": STATUSES, "type": REGISTER_TYPES, "scope": REGISTER_SCOPES}
 def _choices(field_name: str, values: list[str] | None, option: str) -> list[str] | None:
     if not values:
         return None
-    result = []
+    result: list[str] = []
     choice = Choice(field_name, CHOICES[field_name])
     for raw in values:
         if field_name == "status" and raw.strip().lower() == "outstanding":

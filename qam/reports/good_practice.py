@@ -123,7 +123,8 @@ def _newest(store, lib: _Library, theme: str, f: _Filters, most: int) -> list[di
     rows = findings_db.good_practice_newest(
         store, lib.by_theme[theme], limit=most, since=f.since, until=f.until, note_chars=NOTE_CHARS
     )
-    entries, chars = [], 0
+    entries: list = []
+    chars = 0
     for row in rows:
         chars += min(len(row["notes"] or ""), NOTE_CHARS + 1)
         if entries and chars > PAGE_NOTE_CHARS:
@@ -133,7 +134,7 @@ def _newest(store, lib: _Library, theme: str, f: _Filters, most: int) -> list[di
 
 
 def _public(store, lib: _Library, view: str) -> PublicGoodPractice:
-    by_theme = defaultdict(int)
+    by_theme: defaultdict[str, int] = defaultdict(int)
     for theme, n in lib.counts.items():
         by_theme[_label(theme, "Other or no theme")] += n
     return PublicGoodPractice(

@@ -30,7 +30,7 @@ VIEW_PURPOSE = {
 
 def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "") -> str:
     """e.g. `register-stakeholder-OFFICIAL-SENSITIVE.html`, `readiness-public.html`."""
-    stem = f"review-{file_slug(review_id)}" if kind == "review" else kind
+    stem = f"review-{file_slug(review_id or '')}" if kind == "review" else kind
     marking = f"-{OFFICIAL_SENSITIVE}" if view == STAKEHOLDER else ""
     return f"{stem}{extra}-{view}{marking}.html"
 
@@ -57,7 +57,7 @@ def build(
     themes.load(store)  # labels in the store's words (a theme the force added included)
     suffix = "_public" if view == PUBLIC else ""
     if kind == "review":
-        return "review.html", review.build(store, review_id, view)
+        return "review.html", review.build(store, review_id or "", view)
     if kind == "programme":
         return f"programme{suffix}.html", programme.build(store, view)
     if kind == "register":

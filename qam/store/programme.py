@@ -115,14 +115,14 @@ def team_members(store: Store) -> list[dict]:
 
 
 def reviews_assigned_to(store: Store, who: str) -> list[str]:
-    """Ids of reviews whose team holds an SME whose id or name is `who` (case-insensitive)."""
+    """Ids of reviews whose team holds an SME whose id, name or email is `who` (any case)."""
     return [
         r[0]
         for r in store.conn.execute(
             "SELECT DISTINCT t.review_id FROM review_team t LEFT JOIN sme s ON s.id = t.sme_id "
-            "WHERE lower(t.sme_id) = lower(?) OR lower(trim(s.name)) = lower(trim(?)) "
-            "ORDER BY t.review_id",
-            [who, who],
+            "WHERE lower(t.sme_id) = lower(?1) OR lower(trim(s.name)) = lower(trim(?1)) "
+            "OR lower(trim(s.email)) = lower(trim(?1)) ORDER BY t.review_id",
+            [who],
         )
     ]
 

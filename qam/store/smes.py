@@ -1,7 +1,8 @@
 """The SME pool: `sme`, the subject-matter experts who volunteered to join reviews.
 
-A sync bundle carries the SMEs on review teams, and only what names them (id, name, role,
-unit): enough for a reviewer to be recognised on a laptop, nothing about their availability.
+A sync bundle carries the SMEs on review teams, and only who they are (id, name, role, unit,
+email): enough for a reviewer to be recognised on a laptop by id, name or email, nothing
+about their skills or availability.
 """
 
 from __future__ import annotations
@@ -35,10 +36,9 @@ SME = Table(
         "unavailable": "leave and courses are personal; a laptop needs none of it",
         "interest_recorded_at": "when they volunteered is the programme's record",
         "updated_at": "when this store last changed the row (set on arrival)",
-        "email": "an address for calendar invitations, for planning in the programme store",
     },
 )
-# Only the SMEs on review teams travel, so a reviewer is recognised on a laptop by name.
+# Only the SMEs on review teams travel, so a reviewer is recognised on a laptop as at home.
 BUNDLE = (
     Carried(
         SME,

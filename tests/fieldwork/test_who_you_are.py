@@ -1,6 +1,6 @@
-"""Who you are, on any laptop: a bundle carries the review teams' SMEs (who they are, nothing
-about their availability), so a reviewer's own reviews come first on a laptop as they do on
-the programme store."""
+"""Who you are, on any laptop: a bundle carries the review teams' SMEs (who they are: id, name,
+role, unit, email; nothing about their skills or availability), so a reviewer's own reviews
+come first on a laptop as they do on the programme store, by SME id, name or email."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ POOL = [
         "unit": "Eastern BCU",
         "skills": ["custody", "use_of_force"],
         "unavailable": [("2027-02-15", "2027-02-19")],
+        "email": "Owen.Pritchard@westshire.police.uk",
     },
     {
         "id": "SME30",
@@ -30,6 +31,7 @@ POOL = [
         "unit": "Western BCU",
         "skills": ["stop_and_search"],
         "unavailable": [],
+        "email": "priya.shah@westshire.police.uk",
     },
 ]
 
@@ -82,16 +84,20 @@ def laptop(tmp_path):
 
 def test_a_bundle_carries_only_the_team_smes_and_only_who_they_are(laptop):
     [owen] = smes_db.smes(laptop)  # Priya is on no team: she stays in the programme store
-    assert (owen["id"], owen["name"], owen["role"], owen["unit"]) == (
+    assert (owen["id"], owen["name"], owen["role"], owen["unit"], owen["email"]) == (
         "SME12",
         "Owen Pritchard",
         "Sergeant, Response (custody trained)",
         "Eastern BCU",
+        "Owen.Pritchard@westshire.police.uk",
     )
     assert owen["skills"] == [] and owen["unavailable"] == []
 
 
-@pytest.mark.parametrize("who", ["Owen Pritchard", "owen pritchard", "SME12", " sme12 "])
+@pytest.mark.parametrize(
+    "who",
+    ["Owen Pritchard", "owen pritchard", "SME12", " sme12 ", "owen.pritchard@westshire.police.uk"],
+)
 def test_a_laptop_stars_the_reviewers_own_reviews_by_name_or_id(laptop, who):
     message, titles = _menu(laptop, who)
     assert "(* = your assignments)" in message
