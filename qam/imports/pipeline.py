@@ -236,9 +236,15 @@ def convert_given(fields: list[Field], given: dict, *, refused: str) -> dict[str
     return values
 
 
-def writing(store, dry_run: bool):
-    """The import's one transaction, or (for a dry run) no transaction and no writes."""
-    return contextlib.nullcontext() if dry_run else store.transaction()
+@contextlib.contextmanager
+def writing(store, dry_run: bool) -> Iterator[None]:
+    """The import's one transaction (with a page cache big enough for it), or, for a dry run,
+    no transaction and no writes."""
+    if dry_run:
+        yield
+        return
+    with store.large_cache(), store.transaction():
+        yield
 
 
 @dataclass
