@@ -214,9 +214,37 @@ class Reading:
             )
 
 
-def writing(store, dry_run: bool):
-    """The import's one transaction, or (for a dry run) no transaction and no writes."""
-    return contextlib.nullcontext() if dry_run else store.transaction()
+def convert_given(fields: list[Field], given: dict, *, refused: str) -> dict[str, Any]:
+    """Values typed at the command line or a prompt, checked by the same converters as a
+    file's cells; a value refused is a RefusedError starting with `refused` ("The inspection
+    was not added:"). Fields not given (or blank) read as None, or their `empty` value."""
+    from qam.errors import RefusedError
+    from qam.imports.problems import as_option
+
+    values: dict[str, Any] = {}
+    for one in fields:
+        value = given.get(one.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if one.required:
+                raise RefusedError(f"{refused} give its {one.name.replace('_', ' ')}.")
+            values[one.name] = one.empty() if one.empty else None
+            continue
+        try:
+            values[one.name] = one.convert(value)
+        except CellProblem as err:
+            raise RefusedError(f"{refused} {as_option(f'--{one.name}', value, err)}") from None
+    return values
+
+
+@contextlib.contextmanager
+def writing(store, dry_run: bool) -> Iterator[None]:
+    """The import's one transaction (with a page cache big enough for it), or, for a dry run,
+    no transaction and no writes."""
+    if dry_run:
+        yield
+        return
+    with store.large_cache(), store.transaction():
+        yield
 
 
 @dataclass

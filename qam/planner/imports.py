@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qam.errors import RefusedError
 from qam.imports import values as cells
 from qam.imports.headers import Field
-from qam.imports.pipeline import ImportOptions, Reading, Receipt, Row, writing
-from qam.imports.problems import CellProblem, as_option
+from qam.imports.pipeline import ImportOptions, Reading, Receipt, Row, convert_given, writing
 from qam.vocabulary import AOI_SOURCES, INSPECTION_KINDS, METHODS
 
 DEFAULT_METHODS = ["document_analysis", "interview", "focus_group"]
@@ -224,20 +222,9 @@ def add_one(store, what: str, given: dict) -> dict:
 
     make_fields, make_record, _, _ = _KINDS[what]
     noun = "inspection" if what == "inspections" else "area of interest"
-    values: dict[str, object] = {}
-    for field in make_fields(themes.load(store)):
-        value = given.get(field.name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if field.required:
-                raise RefusedError(f"The {noun} was not added: give its {field.name}.")
-            values[field.name] = None
-            continue
-        try:
-            values[field.name] = field.convert(value)
-        except CellProblem as err:
-            raise RefusedError(
-                f"The {noun} was not added: {as_option(f'--{field.name}', value, err)}"
-            ) from None
+    values = convert_given(
+        make_fields(themes.load(store)), given, refused=f"The {noun} was not added:"
+    )
     record = make_record(values)
     with store.transaction():
         _upsert(store, what, [record])

@@ -16,8 +16,8 @@ from typing import Any
 from qam.errors import RefusedError
 from qam.imports import values as cells
 from qam.imports.headers import Field
-from qam.imports.pipeline import ImportOptions, Reading, Receipt, writing
-from qam.imports.problems import CellProblem, as_option
+from qam.imports.pipeline import ImportOptions, Reading, Receipt, convert_given, writing
+from qam.imports.problems import CellProblem
 from qam.planner.calendar import financial_year, fy_label, working_days_between
 
 SME_FIELDS = ("id", "name", "role", "unit", "skills", "unavailable", "email")
@@ -207,20 +207,7 @@ def add_sme(store, raw: dict, *, actor: str = "") -> dict:
     from qam import themes
     from qam.store import smes as smes_db
 
-    converters = {f.name: f for f in fields(themes.load(store))}
-    sme: dict = {"role": None, "unavailable": [], "email": None}
-    for name, field in converters.items():
-        value = raw.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if field.required:
-                raise RefusedError(f"Give the SME's {name}; nothing was recorded.")
-            continue
-        try:
-            sme[name] = field.convert(value)
-        except CellProblem as err:
-            raise RefusedError(
-                f"{as_option(f'--{name}', value, err)} Nothing was recorded."
-            ) from None
+    sme = convert_given(fields(themes.load(store)), raw, refused="The SME was not recorded:")
     if sme["id"] in smes_db.sme_ids(store):
         raise RefusedError(
             f"SME {sme['id']} is already in the pool; choose a new id, or change them in the "

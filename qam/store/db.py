@@ -178,6 +178,18 @@ class Store:
         return target
 
     @contextlib.contextmanager
+    def large_cache(self, mebibytes: int = 512) -> Iterator[None]:
+        """A page cache big enough for one large write (an import of 200,000 rows), so index
+        pages stay in memory instead of being read back from disk at random; restored after.
+        SQLite only takes the memory it uses."""
+        old = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-int(mebibytes) * 1024}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(old)}")
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with BEGIN IMMEDIATE; nested calls join the outer one.
 

@@ -60,7 +60,9 @@ def _bomb(path):
 
 
 @pytest.mark.parametrize("command", IMPORTERS, ids=IDS)
-def test_a_zip_bomb_and_a_repeated_header_are_refused_in_one_line(command, qam, tmp_path):
+def test_a_zip_bomb_and_a_repeated_header_are_refused_in_one_line(
+    command, qam, tmp_path, review_r1
+):
     assert qam("init").exit_code == 0
     bomb = _bomb(tmp_path / "bomb.xlsx")
     result = qam(*command, str(bomb))
@@ -68,20 +70,10 @@ def test_a_zip_bomb_and_a_repeated_header_are_refused_in_one_line(command, qam, 
     twice = tmp_path / "twice.csv"
     twice.write_text("id,id,name\n1,2,Jo\n", encoding="utf-8")
     if command[0] == "findings":
-        from qam.planner.reviews import add_review
         from qam.store import Store
 
         with Store.open(os.environ["QAM_DB"]) as store:
-            add_review(
-                store,
-                review_id="R1",
-                title="Custody",
-                theme="custody",
-                unit="Custody",
-                start="2027-01-04",
-                end="2027-01-08",
-                actor="tester",
-            )
+            review_r1(store)
     result = qam(*command, str(twice))
     assert result.exit_code == 1 and "duplicate header: 'id'" in _one_error(result.stderr)
 

@@ -47,21 +47,10 @@ def _csv(headers: list[str], rows: list[list[str]]) -> bytes:
 
 
 @pytest.fixture
-def ready(store):
+def ready(store, review_r1):
     """A store with a home force and a review for surveys to belong to."""
-    from qam.planner.reviews import add_review
-
     store.set_setting("force_name", "Westshire Police")
-    add_review(
-        store,
-        review_id="R1",
-        title="Custody",
-        theme="custody",
-        unit="Custody",
-        start="2027-01-04",
-        end="2027-01-08",
-        actor="tester",
-    )
+    review_r1(store)
     return store
 
 

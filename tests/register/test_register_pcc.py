@@ -37,8 +37,17 @@ def _january_2017(tmp_path):
         "force": cycle(["Westshire Police", "Westshire"]),
     }
     types = cycle(["Recommendation", "Rec", "AFI", "Area for improvement"])
+    # themes as trackers write them: labels, slugs, the inspectorate's own words, and one the
+    # force has not listed yet (added with --add-themes)
     themes = cycle(
-        ["Custody and detention", "call_handling", "Investigating crime", "vulnerability"]
+        [
+            "Custody and detention",
+            "call_handling",
+            "Counter Terrorism",
+            "Stalking and Harassment",
+            "Crime Data Integrity",
+            "Wildlife Crime",
+        ]
     )
     plan = [
         ("national", "awaiting_review", 17),
@@ -91,8 +100,10 @@ def test_january_2017_position(home, tmp_path):
         "Report date=published",
         "--value",
         "scope:HMIC Thematic=national",
+        "--add-themes",
     )
     assert result.exit_code == 0, result.stderr
+    assert "Added to the force's themes: Wildlife Crime (wildlife_crime)." in result.stdout
     doc = json.loads(home("recs", "summary", "--json").stdout)
     assert doc["total"] == 311
     assert doc["by_scope"]["national"] == {
@@ -119,6 +130,8 @@ def test_january_2017_position(home, tmp_path):
         "81 national (17 awaiting review, 17 being progressed, 47 complete) and "
         "230 force-specific (3 awaiting review, 63 being progressed, 77 complete, 87 no further action)"
     ) in text
+    ct = json.loads(home("recs", "list", "--theme", "counter terrorism", "--json").stdout)
+    assert len(ct) == 52 and {i["theme"] for i in ct} == {"counter_terrorism"}
     # the unmapped column survives
     shown = json.loads(home("recs", "show", "HMIC/005", "--json").stdout)
     assert shown["owner"] == "ACC Crime" and shown["extra"] == {"Notes": "note 5"}
