@@ -96,7 +96,7 @@ def summary(cells: list[Cell], total: Cell | None, noun: str, groups: str) -> st
             "its own, to protect small counts."
         )
     listed = "; ".join(f"{c.label}: {c.count}" for c in shown)
-    rest = total.count - sum(c.count for c in shown)
+    rest = total.count - sum(c.count or 0 for c in shown)
     return (
         f"{total.count} {noun} in all. {listed}. The other {len(hidden)} {groups} "
         f"({rest} {noun} between them) are not shown one by one, to protect small counts."
