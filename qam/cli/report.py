@@ -23,11 +23,13 @@ OutOption = Annotated[Path, typer.Option("--out", help="The folder to write the 
 
 
 def _write(kind: str, view: str, out: Path, **kwargs) -> None:
-    from qam.reports.output import write
+    from qam.reports.output import write_report
 
     with open_store() as store:
-        path = write(store, kind, out, view, **kwargs)
-    typer.echo(f"Report written to {path}")
+        done = write_report(store, kind, out, view, **kwargs)
+    typer.echo(f"Report written to {done['path']}")
+    if done["withheld"]:
+        typer.echo(f"It publishes nothing yet. {done['withheld']}")
 
 
 @app.command("review")

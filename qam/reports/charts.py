@@ -164,7 +164,7 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
             y = rows - i
             width = max((r_end - r_start).days + 1, 3)
             ax.barh(y, width, left=mdates.date2num(r_start), height=0.6, color=ACCENT)
-        ax.set_yticks([rows - i for i in range(len(reviews))], [short(r[0], 44) for r in reviews])
+        ax.set_yticks([rows - i for i in range(len(reviews))], [short(r[0], 50) for r in reviews])
         handles, names = [], []
         for n, (name, when, kind) in enumerate(inspections, start=1):
             colour = "#b3261e" if kind == "PEEL" else "#b26a00"
@@ -179,7 +179,7 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
                 annotation_clip=False,
             )
             handles.append(Line2D([], [], color=colour, linestyle="--", linewidth=1))
-            names.append(f"{n}  {short(name, 80)} ({kind}, expected {date_label(when)})")
+            names.append(f"{n}  {short(name, 100)} ({kind}, expected {date_label(when)})")
         ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
         ax.set_ylim(0.3, rows + 2.2)
         ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
@@ -192,8 +192,8 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
                 handles,
                 names,
                 title="Expected inspections",
-                title_fontsize=8,
-                fontsize=7,
+                title_fontsize=9,
+                fontsize=8,
                 loc="upper left",
                 bbox_to_anchor=(-0.45, -0.08),
                 frameon=False,

@@ -18,6 +18,7 @@ from qam.reports import catalogue, charts
 from qam.reports.common import grade_label, page, refuse_sensitive_public, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, GoodPracticeReport, PublicGoodPractice
 from qam.reports.programme import table
+from qam.reports.suppression import K
 from qam.vocabulary import label
 
 INDEX_ENTRIES = 5  # the newest of each theme on the library's first page
@@ -25,6 +26,11 @@ PAGE_ENTRIES = 500  # the newest on a theme's own page, at most
 PAGE_NOTE_CHARS = 800_000  # notes on one page, at most: long notes make fewer entries
 NOTE_CHARS = 2000  # one note, at most; a longer one is cut with "…"
 NO_THEME = "none"  # the group of reviews with no theme (also `--theme none`)
+WITHHELD = (
+    f"The reviews have marked fewer than {K} findings as good practice so far, too few to "
+    "count by theme or PEEL area without pointing to the units and the people behind them. "
+    f"The counts are published here once there are {K} or more."
+)
 
 
 @dataclass
@@ -134,6 +140,12 @@ def _newest(store, lib: _Library, theme: str, f: _Filters, most: int) -> list[di
 
 
 def _public(store, lib: _Library, view: str) -> PublicGoodPractice:
+    if sum(lib.counts.values()) < K:  # nothing a public table could show: say why instead
+        return PublicGoodPractice(
+            page=page(store, "Good practice found by the QA programme", view),
+            tables=[],
+            withheld=WITHHELD,
+        )
     by_theme: defaultdict[str, int] = defaultdict(int)
     for theme, n in lib.counts.items():
         by_theme[_label(theme, "Other or no theme")] += n

@@ -111,7 +111,8 @@ class ReviewReport:
     total_sources: int
     method_chart: Chart  # findings and sources by method
     grade_chart: Chart  # findings by grade
-    questions: list[QuestionSection]
+    questions: list[QuestionSection]  # the questions with findings, in the set's order
+    without_findings: list[QuestionSection]  # the rest, folded into one line
     good_practice: list[FindingView]
     concerns: list[FindingView]
     register: list[ItemSuggestion]
@@ -217,6 +218,7 @@ class CountTable:
     cells: list[Cell]
     total: Cell | None
     chart: Chart
+    summary: str = ""  # when most counts are hidden: a sentence shown instead of the chart
 
 
 @dataclass
@@ -245,6 +247,7 @@ class PublicReadiness:
     rule: str
     boards: list[BoardSection]
     findings: CountTable
+    summary: str = ""  # when no area's grade can be published: why, in a sentence (no tables)
 
 
 @dataclass
@@ -254,3 +257,4 @@ class PublicGoodPractice:
     page: Page
     tables: list[CountTable]
     notes_hidden: bool = field(default=True)
+    withheld: str = ""  # why nothing is published yet (then `tables` is empty), or ""

@@ -86,7 +86,13 @@ def render_report(template: str, report) -> str:
     )
 
 
-def write(
+def write(store, kind: str, out: Path, view: str = STAKEHOLDER, **options) -> Path:
+    """Build, render and atomically write one report into folder `out`; returns its path.
+    `options`: review_id and the good practice filters (see `write_report`)."""
+    return write_report(store, kind, out, view, **options)["path"]
+
+
+def write_report(
     store,
     kind: str,
     out: Path,
@@ -94,8 +100,9 @@ def write(
     *,
     review_id: str | None = None,
     **filters,
-) -> Path:
-    """Build, render and atomically write one report into folder `out`; returns its path.
+) -> dict:
+    """Build, render and atomically write one report into folder `out`; returns {"path",
+    "withheld"}: the path, and why the report publishes nothing yet (or "").
 
     The good practice library may be several pages (its first page, then a page for each
     theme too big for it); they are all written, and the first page's path returned."""
@@ -108,19 +115,20 @@ def write(
         from qam.reports import good_practice
 
         template = "good_practice_public.html" if view == PUBLIC else "good_practice.html"
+        made = good_practice.pages(store, view, **filters)
         written = [
             write_atomic(
                 Path(out) / file_name(kind, view, extra=page_extra(made_by)),
                 render_report(template, report),
                 mode=mode,
             )
-            for made_by, report in good_practice.pages(store, view, **filters)
+            for made_by, report in made
         ]
-        return written[0]
+        return {"path": written[0], "withheld": getattr(made[0][1], "withheld", "")}
     template, report = build(store, kind, view, review_id=review_id, **filters)
     html = render_report(template, report)
     path = Path(out) / file_name(kind, view, review_id, page_extra(filters))
-    return write_atomic(path, html, mode=mode)
+    return {"path": write_atomic(path, html, mode=mode), "withheld": ""}
 
 
 def write_all(store, out: Path) -> list[dict]:
@@ -137,13 +145,16 @@ def write_all(store, out: Path) -> list[dict]:
     written = []
     for kind in ("programme", "register", "readiness", "good-practice"):
         for view in views:
-            path = write(store, kind, out, view)
+            done = write_report(store, kind, out, view)
+            purpose = f"{PURPOSES[kind]} {VIEW_PURPOSE[view]}"
             written.append(
                 {
                     "title": f"{TITLES[kind]} ({view} view)",
-                    "href": path.name,
-                    "path": path,
-                    "purpose": f"{PURPOSES[kind]} {VIEW_PURPOSE[view]}",
+                    "href": done["path"].name,
+                    "path": done["path"],
+                    "purpose": f"{purpose} Withheld for now: {done['withheld']}"
+                    if done["withheld"]
+                    else purpose,
                 }
             )
     with_findings = {

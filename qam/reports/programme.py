@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from qam.reports import catalogue, charts
 from qam.reports.common import page, refuse_sensitive_public, sentence, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, CountTable, ProgrammeReport, PublicProgramme
-from qam.reports.suppression import single, suppress
+from qam.reports.suppression import mostly_hidden, published, single, summary, suppress
 from qam.vocabulary import date_label, label
 
 if TYPE_CHECKING:
     from qam.store import Store
 
 MONTHS = 18
+QUARTERS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
 
 
 def _d(value) -> date | None:
@@ -226,15 +227,21 @@ def _public(store: Store, data: dict) -> PublicProgramme:
     """Aggregates only: built from counts, never from the stakeholder report."""
     reviews = data["reviews"]
     progress = data["progress"]
-    quarters: dict[str, int] = {}
+    quarters: dict[tuple[int, int], int] = {}
     for r in reviews:
         d = _d(r["start"])
         if d:
-            key = f"{d.year} Q{(d.month - 1) // 3 + 1}"
+            key = (d.year, (d.month - 1) // 3)
             quarters[key] = quarters.get(key, 0) + 1
     cov = data["coverage"]
     tables = [
-        table("Reviews by quarter they start", sorted(quarters.items()), "Quarter", "Reviews"),
+        table(
+            "Reviews by quarter they start",
+            [(f"{QUARTERS[q]} {year}", n) for (year, q), n in sorted(quarters.items())],
+            "Quarter",
+            "Reviews",
+            suppressed=False,  # the programme's own timetable: no one is counted
+        ),
         table(
             "Findings by PEEL area",
             zip(cov["area"], (int(x) for x in cov["findings"]), strict=True),
@@ -243,12 +250,13 @@ def _public(store: Store, data: dict) -> PublicProgramme:
         ),
     ]
     start, end = data["window"]
-    headline = [
-        single("Reviews in the programme", len(reviews)),
-        single("Capture sessions held", int(progress["sessions"].sum()) if len(progress) else 0),
-        single(
-            "Capture sessions finalised", int(progress["finalised"].sum()) if len(progress) else 0
-        ),
+    sessions = int(progress["sessions"].sum()) if len(progress) else 0
+    finalised = int(progress["finalised"].sum()) if len(progress) else 0
+    headline = [  # counts of the programme's own work, not of people: published as they are
+        published("Reviews in the programme", len(reviews)),
+        published("Candidate reviews that could not be staffed", len(data["unstaffed"])),
+        published("Capture sessions held", sessions),
+        published("Capture sessions finalised", finalised),
         single("Findings recorded", int(progress["findings"].sum()) if len(progress) else 0),
     ]
     return PublicProgramme(
@@ -259,9 +267,25 @@ def _public(store: Store, data: dict) -> PublicProgramme:
     )
 
 
-def table(title: str, pairs, label_heading: str, count_heading: str) -> CountTable:
-    """A suppressed one-way table and its chart (suppressed bars are left out of the chart)."""
-    cells, total = suppress(list(pairs))
+def table(
+    title: str,
+    pairs,
+    label_heading: str,
+    count_heading: str,
+    *,
+    groups: str | None = None,
+    suppressed: bool = True,
+) -> CountTable:
+    """A one-way table and its chart, small counts suppressed (suppressed bars are left out of
+    the chart). When most counts are hidden the table carries a `summary` sentence instead of a
+    chart worth showing; `groups` names its rows in the plural ("themes"). `suppressed=False`
+    for counts that hold no personal data (reviews planned a quarter)."""
+    pairs = [(str(name), int(n)) for name, n in pairs]
+    if suppressed:
+        cells, total = suppress(pairs)
+    else:
+        cells = [published(name, n) for name, n in pairs]
+        total = published("Total", sum(n for _, n in pairs))
     chart = charts.bar_chart(
         title,
         [c.label for c in cells],
@@ -271,4 +295,8 @@ def table(title: str, pairs, label_heading: str, count_heading: str) -> CountTab
         shown=[c.shown for c in cells],
     )
     chart.wide = any(len(c.label) > 30 for c in cells)
-    return CountTable(title=title, cells=cells, total=total, chart=chart)
+    if not groups:  # "Theme" -> "themes"; an acronym keeps its capitals: "PEEL areas"
+        acronym = label_heading[:2].isupper()
+        groups = f"{label_heading if acronym else label_heading.lower()}s"
+    said = summary(cells, total, count_heading.lower(), groups) if mostly_hidden(cells) else ""
+    return CountTable(title=title, cells=cells, total=total, chart=chart, summary=said)

@@ -16,7 +16,7 @@ from qam.reports.models import (
 )
 from qam.reports.programme import table
 from qam.reports.suppression import K
-from qam.vocabulary import GRADE_LABELS, GRADES
+from qam.vocabulary import GRADE_LABELS, GRADES, count_label
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -82,12 +82,13 @@ def build(store: Store, view: str = STAKEHOLDER):
             "Findings",
         )
         shown = {c.label: c.shown for c in counts.cells}
-        boards = _boards([(r["board"], _area(r, True, shown[r["area"]])) for r in records])
+        areas = [(r["board"], _area(r, True, shown[r["area"]])) for r in records]
         return PublicReadiness(
             page=page(store, "Readiness for inspection by PEEL area", view),
             rule=RULE + f" A grade resting on fewer than {K} findings is not published.",
-            boards=boards,
+            boards=_boards(areas),
             findings=counts,
+            summary=_nothing_published([a for _, a in areas], records),
         )
     areas = [(r["board"], _area(r, False)) for r in records]
     chart = charts.grade_chart(
@@ -102,6 +103,21 @@ def build(store: Store, view: str = STAKEHOLDER):
         boards=_boards(areas),
         deep_dives=[a for _, a in areas if a.deep_dive],
         chart=chart,
+    )
+
+
+def _nothing_published(areas: list[AreaReadiness], records: list[dict]) -> str:
+    """When no area's grade can be published: one sentence saying so, instead of tables of
+    "Not published" and "Not assessed"."""
+    if any(a.grade for a in areas):
+        return ""
+    assessed = sum(1 for r in records if r["grade"] is not None)
+    if not assessed:
+        return f"No PEEL area has been assessed yet ({count_label(len(areas), 'area')} to come)."
+    return (
+        f"No PEEL area's grade is published yet: {count_label(assessed, 'area')} "
+        f"{'has' if assessed == 1 else 'have'} been assessed so far, each on fewer than {K} "
+        f"graded findings, and {len(areas) - assessed} not yet."
     )
 
 

@@ -8,7 +8,10 @@ from qam.reports import charts
 from qam.reports.common import page, refuse_sensitive_public, status_label, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, PublicRegister, RegisterReport
 from qam.reports.programme import table
-from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, label
+from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, datetime_label, label
+
+# How a decision reached the register, after who made it (a decision typed here says nothing).
+HOW = {"import": ", in an imported tracker", "sync": ", on a laptop"}
 
 
 def _known_theme(slug) -> str:
@@ -51,6 +54,7 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
                     ],
                     "Status",
                     "Items",
+                    groups="statuses",
                 ),
                 table(
                     "Items by scope",
@@ -68,6 +72,7 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
                     list(zip(ageing["band"], ageing["items"], strict=True)),
                     "Time since the report was published",
                     "Outstanding items",
+                    groups="periods",
                 ),
             ],
         )
@@ -151,9 +156,10 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
             **d,
             "old": status_label(d["old_status"]),
             "new": status_label(d["new_status"]),
-            "decided_at": str(d["decided_at"] or "")[:16].replace("T", " "),
+            "decided_at": datetime_label(d["decided_at"]),
+            "decided_by": (d["actor"] or "Not recorded") + HOW.get(d["source"], ""),
         }
-        for d in decisions_db.recent(store, limit=25)
+        for d in decisions_db.recent(store, limit=25, decided_only=True)
     ]
     return RegisterReport(
         page=page(store, "The register: position for the PCC", view),

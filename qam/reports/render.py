@@ -11,8 +11,9 @@ def environment():
     import jinja2
 
     from qam.paths import data_dir
+    from qam.vocabulary import count_label, date_label, label
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(data_dir("reports"))),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -20,6 +21,10 @@ def environment():
         lstrip_blocks=True,
         finalize=neutralise,
     )
+    # The force's words in templates: {{ n|counted("finding") }} -> "1 finding",
+    # {{ r.start|day }} -> "4 May 2027", {{ slug|words }} -> "Direct observation".
+    env.filters.update(counted=count_label, day=date_label, words=label)
+    return env
 
 
 # Bidirectional controls (U+202A-U+202E, U+2066-U+2069) would let typed text reorder what a

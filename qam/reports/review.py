@@ -49,9 +49,14 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
     sessions = sessions_db.sessions(store, review_id=review_id)
     by_id = {s["id"]: s for s in sessions}
     views = [_finding(f, area_of, links.get(f["id"], []), by_id.get(f["session_id"])) for f in rows]
+    sections = _sections(qs, views, rows)
     return ReviewReport(
         page=page(store, f"Review report: {review['title']}", view),
-        review={**review, "theme_label": theme_label(review["theme"])},
+        review={
+            **review,
+            "theme_label": theme_label(review["theme"]),
+            "inspection_title": _inspection_title(store, review["inspection"]),
+        },
         question_set=f"{qs.title} ({qs.id} v{qs.version})",
         methods=[label(m) for m in review["methods"]],
         team=[t for t in programme_db.team_members(store) if t["review_id"] == review_id],
@@ -62,7 +67,8 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
         total_sources=sum(v.sources for v in views),
         method_chart=_method_chart(views),
         grade_chart=_grade_chart(views),
-        questions=_sections(qs, views, rows),
+        questions=[q for q in sections if q.findings or q.hidden],
+        without_findings=[q for q in sections if not (q.findings or q.hidden)],
         good_practice=[v for v in views if v.good_practice],
         concerns=[v for v in views if v.concerns],
         register=_suggestions(register_db.items(store), rows, links),
@@ -77,6 +83,16 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
             if v.concerns
         ],
     )
+
+
+def _inspection_title(store, inspection_id: str | None) -> str:
+    """The inspection a review prepares for, by its title (its id if it has none)."""
+    from qam.store import candidates as candidates_db
+
+    if not inspection_id:
+        return ""
+    titles = {i["id"]: i["title"] for i in candidates_db.inspections(store)}
+    return titles.get(inspection_id) or inspection_id
 
 
 def _gathering(sessions: list[dict], rows: list[dict]) -> list[str]:

@@ -67,3 +67,37 @@ def single(label: str, count: int, *, k: int = K) -> Cell:
     """One stand-alone count (not part of a table with a total): primary suppression only."""
     count = int(count)
     return Cell(label, None, HIDDEN) if 0 < count < k else Cell(label, count, str(count))
+
+
+def published(label: str, count: int) -> Cell:
+    """A count published as it is: the programme's own work (reviews, sessions), no one's data."""
+    return Cell(label, int(count), str(int(count)))
+
+
+def mostly_hidden(cells: list[Cell]) -> bool:
+    """More of the table's non-zero counts are hidden than shown: a chart of it would be a
+    column of "not shown", so the report says it in a sentence instead."""
+    hidden = sum(1 for c in cells if c.count is None)
+    shown = sum(1 for c in cells if c.count)
+    return hidden > shown
+
+
+def summary(cells: list[Cell], total: Cell | None, noun: str, groups: str) -> str:
+    """What a mostly hidden table can still say, in one or two sentences: the total, the
+    counts that may be shown, and how much the hidden ones hold between them (the total less
+    the shown counts, which secondary suppression keeps at K or more)."""
+    hidden = [c for c in cells if c.count is None]
+    shown = [c for c in cells if c.count]
+    if total is None or total.count is None:
+        return f"Fewer than {K} {noun} in all, so they are not broken down."
+    if not shown:
+        return (
+            f"{total.count} {noun} in all, across {len(hidden)} {groups}; none is shown on "
+            "its own, to protect small counts."
+        )
+    listed = "; ".join(f"{c.label}: {c.count}" for c in shown)
+    rest = total.count - sum(c.count or 0 for c in shown)
+    return (
+        f"{total.count} {noun} in all. {listed}. The other {len(hidden)} {groups} "
+        f"({rest} {noun} between them) are not shown one by one, to protect small counts."
+    )

@@ -156,10 +156,13 @@ def decisions_with_origin(store: Store, item_ref: str | None = None) -> list[dic
     return store.rows(sql + " ORDER BY d.decided_at, d.id", params)
 
 
-def recent(store: Store, limit: int = 20) -> list[dict]:
-    """The most recent decisions, newest first."""
+def recent(store: Store, limit: int = 20, *, decided_only: bool = False) -> list[dict]:
+    """The most recent decisions, newest first. `decided_only` leaves out the rows an import
+    writes for the status an item had when it was first seen: no one decided those here."""
+    where = " WHERE NOT (source = 'import' AND old_status IS NULL)" if decided_only else ""
     return store.rows(
-        f"SELECT {DECISION.select()} FROM status_decision ORDER BY decided_at DESC, id LIMIT ?",
+        f"SELECT {DECISION.select()} FROM status_decision{where} "
+        "ORDER BY decided_at DESC, id LIMIT ?",
         [limit],
     )
 

@@ -198,3 +198,40 @@ def test_exports_get_the_stores_permissions(loaded, qam, tmp_path, db_path, stor
     assert qam("plan", "export", *args).exit_code == 0
     for path in files.values():
         assert stat.S_IMODE(os.stat(path).st_mode) == store_mode, path.name
+
+
+def test_with_an_email_column_every_attendee_is_one_of_the_sheets_emails(qam, plans, tmp_path):
+    """HR's sheet with an "E-mail address" column, some cells blank, some padded."""
+    with open(plans / "sme.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    blank = {"SME04", "SME12"}  # on the teams the example force's plan makes
+    emails = {
+        r["id"]: f"{r['name'].lower().replace(' ', '.')}@westshire.police.uk"
+        for r in rows
+        if r["id"] not in blank
+    }
+    sheet = tmp_path / "hr-sheet.csv"
+    with open(sheet, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [*rows[0], "E-mail address"])
+        writer.writeheader()
+        for r in rows:
+            writer.writerow({**r, "E-mail address": f"  {emails.get(r['id'], '')} "})
+    assert qam("sme", "import", str(sheet)).exit_code == 0
+    assert qam("plan", "candidates", "--from", str(plans), "--json").exit_code == 0
+    assert qam("init", "--organiser", ORGANISER).exit_code == 0
+    doc = solve(qam)
+    ics = tmp_path / "programme.ics"
+    result = qam("plan", "export", "--ics", str(ics))
+    assert result.exit_code == 0, result.stderr
+    by_review, cal = events(ics)
+    assert str(cal["method"]) == "REQUEST"
+    invited = {a for e in by_review.values() for a in attendees(e)}
+    assert invited and invited <= set(emails.values())
+    for item in doc["scheduled"]:
+        wanted = sorted(emails[s] for s in item["team"] if s in emails)
+        assert sorted(attendees(by_review[item["review"]])) == wanted
+    on_teams = {s for item in doc["scheduled"] for s in item["team"]} & blank
+    assert on_teams, "the test needs an SME with no email on a team"
+    warning = next(line for line in result.stderr.splitlines() if "No email for" in line)
+    assert all(f"({sid})" in warning for sid in on_teams)
+    assert not any(f"({sid})" in warning for sid in emails)
