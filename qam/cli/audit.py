@@ -27,8 +27,19 @@ def log(
     if json_:
         print_json(rows)
         return
+    from qam.vocabulary import datetime_label
+
+    shown = [
+        {
+            **r,
+            "at": datetime_label(r["at"]),
+            "entity": r["entity"].replace("_", " "),
+            "action": r["action"].replace("_", " "),
+        }
+        for r in rows
+    ]
     print_table(
-        rows,
+        shown,
         [
             ("seq", "#"),
             ("at", "When"),

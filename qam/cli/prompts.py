@@ -86,7 +86,16 @@ class TerminalPrompts:
 
         options = self._choices(choices)
         chosen = next((c for c in options if c.value == default), None)
-        return self._ask(questionary.select(message, choices=options, default=chosen, **self._io))
+        # Typing narrows a long menu (the themes, the reviews) to the entries containing it.
+        question = questionary.select(
+            message,
+            choices=options,
+            default=chosen,
+            use_search_filter=True,
+            use_jk_keys=False,
+            **self._io,
+        )
+        return self._ask(question)
 
     def text(
         self,

@@ -36,8 +36,9 @@ def list_sets(json_: JsonFlag = False) -> None:
     if json_:
         print_json(rows)
     else:
+        scales = {"four_tier": "Four grades", "five_tier": "Five grades (with Adequate)"}
         print_table(
-            rows,
+            [{**r, "scale": scales.get(r["scale"], r["scale"])} for r in rows],
             [
                 ("id", "Id"),
                 ("version", "Version"),
