@@ -1,6 +1,6 @@
 """`qam reviews`: the programme's reviews, as fieldwork sees them."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -94,7 +94,7 @@ def add_cmd(
     from qam.planner.reviews import add_review, list_reviews
     from qam.vocabulary import date_label, theme_label
 
-    given = {
+    given: dict[str, Any] = {
         "review_id": review_id,
         "title": title,
         "theme": theme,

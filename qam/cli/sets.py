@@ -38,7 +38,7 @@ def list_sets(json_: JsonFlag = False) -> None:
     else:
         scales = {"four_tier": "Four grades", "five_tier": "Five grades (with Adequate)"}
         print_table(
-            [{**r, "scale": scales.get(r["scale"], r["scale"])} for r in rows],
+            [{**r, "scale": scales.get(str(r["scale"]), r["scale"])} for r in rows],
             [
                 ("id", "Id"),
                 ("version", "Version"),
