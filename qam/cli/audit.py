@@ -69,4 +69,8 @@ def verify(
 
     with open_store() as store:
         result = chain.verify(trail.events(store), expect_head=expect_head)
-    typer.echo(f"The trail verifies: {result.events} events. Chain head: {result.head}")
+    from qam.vocabulary import count_label
+
+    typer.echo(
+        f"The trail verifies: {count_label(result.events, 'event')}. Chain head: {result.head}"
+    )

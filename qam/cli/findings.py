@@ -271,6 +271,7 @@ def import_survey_cmd(
     """
     from qam.cli import _imports
     from qam.fieldwork.survey import import_survey
+    from qam.vocabulary import count_label
 
     with open_store() as store:
         receipt = import_survey(
@@ -284,6 +285,7 @@ def import_survey_cmd(
     _imports.show(receipt, json_)
     if not json_ and not dry_run:
         typer.echo(
-            f"{receipt.details['responses']} responses -> {len(receipt.details['findings'])} "
-            f"findings saved (session {receipt.details['session']})."
+            f"{count_label(receipt.details['responses'], 'response')} -> "
+            f"{count_label(len(receipt.details['findings']), 'finding')} saved "
+            f"(session {receipt.details['session']})."
         )

@@ -53,11 +53,14 @@ def import_cmd(
             options=_imports.options(sheet, map_, value, dry_run),
             area=area,
         )
+    from qam.vocabulary import count_label
+
     details = receipt.details
     lines = []
     if details["areas"]:
         lines.append(
-            f"  Wide sheet: {len(details['areas'])} areas ({', '.join(details['areas'])})."
+            f"  Wide sheet: {count_label(len(details['areas']), 'area')} "
+            f"({', '.join(details['areas'])})."
         )
     if details["not_grades"]:
         lines.append(

@@ -183,6 +183,10 @@ class Field:
         return self.given_as or "--" + self.key.replace("_", "-")
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -192,7 +196,7 @@ def _given_and_refused(field: Field, value: Any) -> str | None:
     if field.parse is None or not isinstance(value, str) or _missing(value):
         return None
     verdict = check_with(field.parse)(value)
-    return None if verdict is True else str(verdict)
+    return None if verdict is True else _sentence(str(verdict))
 
 
 def _ask_field(prompts, field: Field, default: str = "") -> Any:

@@ -111,4 +111,8 @@ def validate(
             }
         )
     else:
-        typer.echo(f"{file}: valid ({qs.id} v{qs.version}, {len(qs.questions)} questions).")
+        from qam.vocabulary import count_label
+
+        typer.echo(
+            f"{file}: valid ({qs.id} v{qs.version}, {count_label(len(qs.questions), 'question')})."
+        )

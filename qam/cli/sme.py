@@ -145,6 +145,7 @@ def list_cmd(
     """
     from qam.planner.calendar import parse_year_start
     from qam.planner.pool import pool_with_abstraction
+    from qam.vocabulary import count_label
 
     with open_store() as store:
         cap_days = cap_days or int(store.setting("abstraction_cap", "10"))
@@ -174,6 +175,6 @@ def list_cmd(
             ("years", f"Abstraction (cap {cap_days})"),
             ("away", "Unavailable"),
         ],
-        title=f"SME pool: {len(rows)} volunteers",
+        title=f"SME pool: {count_label(len(rows), 'volunteer')}",
         empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.",
     )

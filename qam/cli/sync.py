@@ -89,7 +89,8 @@ def import_cmd(
     )
     if receipt.get("skipped_purged_total"):
         typer.echo(
-            f"  skipped {receipt['skipped_purged_total']} records purged here under retention (not brought back)"
+            f"  skipped {count_label(receipt['skipped_purged_total'], 'record')} purged here under "
+            "retention (not brought back)"
         )
     if any((receipt.get("purged_here") or {}).values()):
         here = receipt["purged_here"]

@@ -79,6 +79,7 @@ def _text(html: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
+@pytest.mark.slow
 def test_a_new_session_while_one_is_unfinished_and_a_focus_group_of_six(laptop, qam, tmp_path):
     morning = Terminal(laptop, "capture", "R1")
     _session(morning, "Direct observation", place="Northgate custody suite")
@@ -126,6 +127,7 @@ def test_a_new_session_while_one_is_unfinished_and_a_focus_group_of_six(laptop, 
     assert "4 Jun 2025, Northgate briefing room" in text
 
 
+@pytest.mark.slow
 def test_killed_on_question_4_after_skipping_3_resumes_at_4(laptop):
     t = Terminal(laptop, "capture", "R1")
     _session(t, "Direct observation", place="Northgate custody suite")

@@ -22,6 +22,7 @@ SOURCES = [
 ]
 
 
+@pytest.mark.slow
 def test_add_inspection_asks_again_for_a_refused_date_only(loaded, qam, db_path):
     t = Terminal(db_path, "plan", "add-inspection", user="hcd.lead")
     t.type("Inspection id", "I09")
