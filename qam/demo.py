@@ -83,10 +83,12 @@ def _step_register(ctx: DemoContext) -> str:
     doc = position(ctx.store)
     ctx.facts["register_position"] = doc
     ctx.facts["areas_needing_improvement"] = areas_needing_improvement(ctx.store)
+    from qam.vocabulary import count_label
+
     return (
-        f"{doc['total']} register items: {doc['outstanding']['total']} outstanding; "
-        f"{len(grades.added) + grades.unchanged + len(grades.changed)} grades from "
-        f"{len(grades.details['forces'])} forces."
+        f"{count_label(doc['total'], 'register item')}: {doc['outstanding']['total']} outstanding; "
+        f"{count_label(len(grades.added) + grades.unchanged + len(grades.changed), 'grade')} from "
+        f"{count_label(len(grades.details['forces']), 'force')}."
     )
 
 
@@ -129,11 +131,13 @@ def _step_planner(ctx: DemoContext) -> str:
         "Programme (.xlsx)",
         "The same programme as an Excel workbook, safe to open (no cell runs as a formula).",
     )
+    from qam.vocabulary import count_label
+
     result = solved["result"]
     total = len(result["scheduled"]) + len(result["unscheduled"])
     missed = "; ".join(f"{u['review']}: {u['reason']}" for u in result["unscheduled"])
     return (
-        f"{len(result['scheduled'])} of {total} candidate reviews scheduled and accepted"
+        f"{len(result['scheduled'])} of {count_label(total, 'candidate review')} scheduled and accepted"
         + (f"; {len(result['unscheduled'])} could not be staffed: {missed}" if missed else "")
         + f". Calendar and spreadsheets: {', '.join(f.name for f in files)}."
     )
@@ -152,7 +156,9 @@ def _step_reports(ctx: DemoContext) -> str:
     ctx.reports.extend(
         {"title": w["title"], "href": w["href"], "purpose": w["purpose"]} for w in written
     )
-    return f"{len(written)} reports written to {ctx.out}"
+    from qam.vocabulary import count_label
+
+    return f"{count_label(len(written), 'report')} written to {ctx.out}"
 
 
 def _step_retention(ctx: DemoContext) -> str:
@@ -163,11 +169,16 @@ def _step_retention(ctx: DemoContext) -> str:
 
     now = retention.due(ctx.store, today=date.today())
     later = retention.due(ctx.store, today=date(date.today().year + 8, 1, 1))
+    from qam.vocabulary import count_label, date_label
+
     first = min((r["due_since"] for r in later["reviews"]), default=None)
-    when = f"; the first notes fall due on {first} (`qam retention --dry-run`)" if first else ""
-    return (
-        f"{len(now['reviews'])} reviews past the {now['years']}-year retention period today{when}."
+    when = (
+        f"; the first notes fall due on {date_label(first)} (`qam retention --dry-run`)"
+        if first
+        else ""
     )
+    past = count_label(len(now["reviews"]), "review")
+    return f"{past} past the {now['years']}-year retention period today{when}."
 
 
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [

@@ -79,19 +79,24 @@ def print_table(
     title: str | None = None,
     empty: str = "Nothing to show.",
 ) -> None:
-    """A readable table; `columns` pairs a row key with its heading."""
+    """A readable table; `columns` pairs a row key with its heading.
+
+    In a terminal the table fits the window (long cells wrap between words). Piped to a file
+    or a pager it is as wide as its cells need, so no word is ever split across lines.
+    """
     if not rows:
         typer.echo(empty)
         return
     from rich.console import Console
     from rich.table import Table
 
+    piped = not sys.stdout.isatty()
     table = Table(title=title, show_lines=False, header_style="bold")
     for _, heading in columns:
-        table.add_column(heading, overflow="fold")
+        table.add_column(heading, overflow="fold", no_wrap=piped)
     for row in rows:
         table.add_row(*["" if row.get(key) is None else str(row.get(key)) for key, _ in columns])
-    Console(soft_wrap=False).print(table)
+    Console(soft_wrap=False, width=100_000 if piped else None).print(table)
 
 
 def fail(message: str) -> None:

@@ -27,8 +27,19 @@ def log(
     if json_:
         print_json(rows)
         return
+    from qam.vocabulary import datetime_label
+
+    shown = [
+        {
+            **r,
+            "at": datetime_label(r["at"]),
+            "entity": r["entity"].replace("_", " "),
+            "action": r["action"].replace("_", " "),
+        }
+        for r in rows
+    ]
     print_table(
-        rows,
+        shown,
         [
             ("seq", "#"),
             ("at", "When"),
@@ -58,4 +69,8 @@ def verify(
 
     with open_store() as store:
         result = chain.verify(trail.events(store), expect_head=expect_head)
-    typer.echo(f"The trail verifies: {result.events} events. Chain head: {result.head}")
+    from qam.vocabulary import count_label
+
+    typer.echo(
+        f"The trail verifies: {count_label(result.events, 'event')}. Chain head: {result.head}"
+    )

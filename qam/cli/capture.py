@@ -82,8 +82,10 @@ def capture(
                 store, finalise, who, names_checked=confirm_names_checked
             )
             count = len(capture_sessions.answered(store, session["id"]))
+            from qam.vocabulary import count_label
+
             typer.echo(
-                f"Session {session['id']} finalised: {count} findings locked. "
+                f"Session {session['id'][:8]} finalised: {count_label(count, 'finding')} locked. "
                 "Correct one with `qam findings correct ID --notes ... --reason ...`."
             )
             return
@@ -133,12 +135,16 @@ def _run_answers(store: Store, source: str, who: str) -> None:
                 raise ImportFileError(
                     f"{path}: not UTF-8 text ({err.reason}); save it as UTF-8."
                 ) from None
-    typer.echo(f"{count} answers saved.", err=True)
+    from qam.vocabulary import count_label
+
+    typer.echo(f"{count_label(count, 'answer')} saved.", err=True)
 
 
 def _print_sessions(store: Store) -> None:
     from qam.cli._common import print_table
+    from qam.fieldwork.participants import people
     from qam.fieldwork.sessions import all_sessions, answered
+    from qam.vocabulary import date_label, label
 
     rows = []
     for s in sorted(
@@ -146,10 +152,12 @@ def _print_sessions(store: Store) -> None:
     ):
         rows.append(
             {
-                "id": s["id"],
+                "id": s["id"][:8],
                 "review": s["review_id"],
-                "method": s["method"],
-                "held_on": s["held_on"],
+                "method": label(s["method"]),
+                "who": people(s["head_count"], s["participants"]),
+                "held_on": date_label(s["held_on"]),
+                "place": s["place"],
                 "reviewer": s["reviewer"],
                 "answers": len(answered(store, s["id"])),
                 "state": "finalised" if s["finalised_at"] else "open",
@@ -161,7 +169,9 @@ def _print_sessions(store: Store) -> None:
             ("id", "Session"),
             ("review", "Review"),
             ("method", "Method"),
+            ("who", "Who (role, unit)"),
             ("held_on", "Held on"),
+            ("place", "Where"),
             ("reviewer", "Reviewer"),
             ("answers", "Answers"),
             ("state", "State"),

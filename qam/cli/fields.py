@@ -210,3 +210,34 @@ def status_decision(item: dict) -> list[Field]:
 
 # Closing an item without completing it needs the accountable decision-maker.
 APPROVER = Field("approver", "Approved by (the accountable decision-maker):", parse=_text)
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+def review(units: list[str]) -> list[Field]:
+    """A review added by hand: what it looks at, where, when, how and who."""
+    from qam.vocabulary import METHODS
+
+    return [
+        Field("review_id", "Review id (e.g. R-CUSTODY-01):", parse=_text, given_as="REVIEW_ID"),
+        Field("title", "What the review looks at:", parse=_text),
+        theme_field(),
+        Field("unit", "The BCU or department reviewed:", parse=_text, suggest=units),
+        Field("start", "First day:", parse=iso_date, instruction="(e.g. 02/06/2025)"),
+        Field("end", "Last day:", parse=iso_date, instruction="(e.g. 13/06/2025)"),
+        Field(
+            "method",
+            "Methods it uses (space to tick, Enter when done; none ticked means all):",
+            choices=menu(METHODS),
+            many=True,
+            required=False,
+        ),
+        Field(
+            "team",
+            "Team (SME ids or names, separated by commas):",
+            parse=_names,
+            required=False,
+        ),
+    ]

@@ -46,24 +46,69 @@ def list_cmd(
     if json_:
         print_json(rows)
         return
+    from qam.fieldwork.participants import who
+    from qam.vocabulary import count_label, label
+
     for r in rows:
         r["short"] = r["id"][:8]
         r["gp"] = "yes" if r["good_practice"] else ""
-        r["grade_text"] = r["grade"] or "not assessed"
-        r["note"] = (r["notes"] or "").replace("\n", " ")[:70]
+        r["method_text"] = label(r["method"])
+        r["grade_text"] = label(r["grade"]) if r["grade"] else "Not assessed"
+        r["who"] = who(r, r)
+        r["note"] = _cut(r["notes"] or "", 70)
     print_table(
         rows,
         [
             ("short", "Id"),
             ("review_id", "Review"),
             ("question_id", "Question"),
-            ("method", "Method"),
+            ("method_text", "Method"),
+            ("who", "Who (role, unit)"),
             ("grade_text", "Grade"),
             ("gp", "Good practice"),
             ("note", "Notes"),
         ],
         empty="No findings match.",
     )
+    if rows:
+        typer.echo(f"{count_label(len(rows), 'finding')}.")
+
+
+def _finding_lines(row: dict) -> list[tuple[str, object]]:
+    """A finding as labelled lines in the force's words (dates and codes as a person reads them)."""
+    from qam.fieldwork.participants import gathered, who
+    from qam.vocabulary import date_label, datetime_label, label
+
+    session = row["session"]
+    counts = row.get("grade_counts") or {}
+    return [
+        ("Finding", row["id"]),
+        ("Review", row["review_id"]),
+        ("Question", row["question_id"]),
+        ("Method", label(row["method"])),
+        ("Grade", label(row["grade"]) if row["grade"] else "Not assessed"),
+        ("Good practice", "yes" if row["good_practice"] else ""),
+        ("Sources", row["sources"]),
+        ("Concerns", row["concerns"]),
+        ("Who (role, unit)", who(row, session)),
+        ("Session", gathered({**session, "method": row["method"]})),
+        ("Held", ", ".join(p for p in (date_label(session["held_on"]), session["place"]) if p)),
+        ("Recorded by", row["reviewer"]),
+        ("Recorded", datetime_label(row["created_at"])),
+        ("Replaces", row["supersedes"]),
+        ("Replaced by", ", ".join(row["superseded_by"] or [])),
+        ("Register links", ", ".join(row["links"] or [])),
+        ("Responses", row["responses"]),
+        ("Grades given", ", ".join(f"{label(g)} {n}" for g, n in counts.items())),
+    ]
+
+
+def _cut(text: str, width: int) -> str:
+    """Text on one line, cut at a word with "…" when longer than `width`."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 @app.command("show")
@@ -97,28 +142,9 @@ def show_cmd(
     if json_:
         print_json(row)
         return
-    for key in (
-        "id",
-        "review_id",
-        "question_id",
-        "method",
-        "grade",
-        "good_practice",
-        "sources",
-        "concerns",
-        "participant_role",
-        "participant_unit",
-        "reviewer",
-        "created_at",
-        "supersedes",
-        "superseded_by",
-        "links",
-        "responses",
-        "grade_counts",
-    ):
-        value = row.get(key)
+    for name, value in _finding_lines(row):
         if value not in (None, [], ""):
-            typer.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
+            typer.echo(f"{name}: {value}")
     if row["set_aside"]:
         aside = row["set_aside"]
         typer.echo(
@@ -245,6 +271,7 @@ def import_survey_cmd(
     """
     from qam.cli import _imports
     from qam.fieldwork.survey import import_survey
+    from qam.vocabulary import count_label
 
     with open_store() as store:
         receipt = import_survey(
@@ -258,6 +285,7 @@ def import_survey_cmd(
     _imports.show(receipt, json_)
     if not json_ and not dry_run:
         typer.echo(
-            f"{receipt.details['responses']} responses -> {len(receipt.details['findings'])} "
-            f"findings saved (session {receipt.details['session']})."
+            f"{count_label(receipt.details['responses'], 'response')} -> "
+            f"{count_label(len(receipt.details['findings']), 'finding')} saved "
+            f"(session {receipt.details['session']})."
         )

@@ -53,11 +53,14 @@ def import_cmd(
             options=_imports.options(sheet, map_, value, dry_run),
             area=area,
         )
+    from qam.vocabulary import count_label
+
     details = receipt.details
     lines = []
     if details["areas"]:
         lines.append(
-            f"  Wide sheet: {len(details['areas'])} areas ({', '.join(details['areas'])})."
+            f"  Wide sheet: {count_label(len(details['areas']), 'area')} "
+            f"({', '.join(details['areas'])})."
         )
     if details["not_grades"]:
         lines.append(
@@ -86,15 +89,10 @@ def list_cmd(
     if json_:
         print_json(rows)
         return
+    from qam.vocabulary import date_label, label
+
     shown = [
-        {
-            **r,
-            "grade": r["grade"].replace("_", " ").capitalize(),
-            "published": f"{r['published'][8:10]}/{r['published'][5:7]}/{r['published'][:4]}"
-            if r["published"]
-            else "",
-        }
-        for r in rows
+        {**r, "grade": label(r["grade"]), "published": date_label(r["published"])} for r in rows
     ]
     print_table(
         shown,
@@ -133,13 +131,18 @@ def summary_cmd(json_: JsonFlag = False) -> None:
     if not doc["total"]:
         typer.echo("No outcomes yet: `qam outcomes import FILE`.")
         return
-    counts = ", ".join(f"{n} {g.replace('_', ' ')}" for g, n in doc["by_grade"].items())
-    typer.echo(f"{doc['total']} forces by overall grade: {counts}.")
+    from qam.vocabulary import count_label, label, theme_label
+
+    counts = ", ".join(f"{n} {label(g).lower()}" for g, n in doc["by_grade"].items())
+    typer.echo(f"{count_label(doc['total'], 'force')} by overall grade: {counts}.")
     print_table(
-        [{"force": f, "grade": g.replace("_", " ").capitalize()} for f, g in grades.items()],
+        [{"force": f, "grade": label(g)} for f, g in grades.items()],
         [("force", "Force"), ("grade", "Overall (latest report)")],
     )
-    weak = [{**w, "grade": w["grade"].replace("_", " ").capitalize()} for w in weak]
+    weak = [
+        {**w, "grade": label(w["grade"]), "theme": theme_label(w["theme"]) if w["theme"] else ""}
+        for w in weak
+    ]
     print_table(
         weak,
         [

@@ -312,8 +312,13 @@ def candidates_cmd(
     if json_:
         print_json(rows)
         return
+    from qam.vocabulary import count_label, date_label
+
     for r in rows:
-        r["window"] = f"{r['earliest'] or 'any time'} to {r['latest'] or 'end of horizon'}"
+        r["window"] = (
+            f"{date_label(r['earliest']) or 'any time'} to "
+            f"{date_label(r['latest']) or 'the end of the horizon'}"
+        )
         r["effort"] = f"{r['team_size']} × {r['days']}d"
     print_table(
         rows,
@@ -326,7 +331,7 @@ def candidates_cmd(
             ("effort", "Team × days"),
             ("why", "Why"),
         ],
-        title=f"{len(rows)} candidate reviews",
+        title=count_label(len(rows), "candidate review"),
         empty="No candidates yet; run `qam plan candidates --from plans/` or `qam plan import FILE`.",
     )
 
@@ -483,14 +488,16 @@ def accept_cmd(json_: JsonFlag = False) -> None:
     Example: qam plan accept
     """
     from qam.planner.programme import accept
+    from qam.vocabulary import count_label
 
     with open_store() as store:
         done = accept(store, actor=actor())
     if json_:
         print_json(done)
         return
+    reviews = len(done["reviews"])
     typer.echo(
-        f"Accepted: {len(done['reviews'])} reviews are the programme "
+        f"Accepted: {count_label(reviews, 'review')} {'is' if reviews == 1 else 'are'} the programme "
         f"({len(done['added'])} new, {len(done['updated'])} updated, {len(done['removed'])} removed"
         + (f", {len(done['kept'])} already in fieldwork kept as they were" if done["kept"] else "")
         + "). "

@@ -86,7 +86,16 @@ class TerminalPrompts:
 
         options = self._choices(choices)
         chosen = next((c for c in options if c.value == default), None)
-        return self._ask(questionary.select(message, choices=options, default=chosen, **self._io))
+        # Typing narrows a long menu (the themes, the reviews) to the entries containing it.
+        question = questionary.select(
+            message,
+            choices=options,
+            default=chosen,
+            use_search_filter=True,
+            use_jk_keys=False,
+            **self._io,
+        )
+        return self._ask(question)
 
     def text(
         self,
@@ -174,6 +183,10 @@ class Field:
         return self.given_as or "--" + self.key.replace("_", "-")
 
 
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -183,7 +196,7 @@ def _given_and_refused(field: Field, value: Any) -> str | None:
     if field.parse is None or not isinstance(value, str) or _missing(value):
         return None
     verdict = check_with(field.parse)(value)
-    return None if verdict is True else str(verdict)
+    return None if verdict is True else _sentence(str(verdict))
 
 
 def _ask_field(prompts, field: Field, default: str = "") -> Any:

@@ -24,13 +24,23 @@ app = new_app(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
-def _uk(iso: str | None) -> str:
-    """An ISO date as the force writes it: 06/02/2014."""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}" if iso and len(iso) >= 10 else (iso or "")
-
-
 def _words(slug: str | None) -> str:
-    return (slug or "").replace("_", " ")
+    """A status, type or scope in the force's words ("Being progressed")."""
+    from qam.vocabulary import label
+
+    return label(slug) if slug else ""
+
+
+def _conflicted(store) -> set[str]:
+    """Refs of the items with a conflict waiting to be resolved (`qam sync conflicts`)."""
+    from qam.register.decisions import open_conflict_refs
+
+    return open_conflict_refs(store)
+
+
+CONFLICT_NOTE = "decided differently on two stores; see `qam sync conflicts`"
+# Where a decision came from, as `qam recs history` says it.
+SOURCES = {"cli": "Recorded in QAM", "import": "Tracker import", "sync": "Conflict resolved"}
 
 
 @app.command("import")
@@ -113,8 +123,10 @@ def list_cmd(
     Example: qam recs list --status outstanding --theme custody --since 01/01/2023
     """
     from qam.register.items import items
+    from qam.vocabulary import count_label, date_label, theme_label
 
     with open_store() as store:
+        conflicted = _conflicted(store)
         rows = items(
             store,
             status=status,
@@ -127,16 +139,18 @@ def list_cmd(
             search=search,
         )
     if json_:
-        print_json(rows)
+        print_json([{**r, "open_conflict": r["ref"] in conflicted} for r in rows])
         return
     short = {"recommendation": "Rec", "area_for_improvement": "AFI", "cause_of_concern": "CoC"}
     shown = [
         {
             **r,
             "type": short[r["type"]],
-            "status": _words(r["status"]),
-            "published": _uk(r["report_published"]),
-            "text": r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…",
+            "scope": _words(r["scope"]),
+            "status": _words(r["status"]) + (" ⚠ conflict" if r["ref"] in conflicted else ""),
+            "theme": theme_label(r["theme"]),
+            "published": date_label(r["report_published"]),
+            "text": r["text"] if len(r["text"]) <= 60 else r["text"][:59].rstrip() + "…",
         }
         for r in rows
     ]
@@ -154,7 +168,10 @@ def list_cmd(
         empty="No register items match.",
     )
     if rows:
-        typer.echo(f"{len(rows)} item{'s' if len(rows) != 1 else ''}.")
+        typer.echo(f"{count_label(len(rows), 'item')}.")
+    flagged = sum(1 for r in rows if r["ref"] in conflicted)
+    if flagged:
+        typer.echo(f"⚠ {count_label(flagged, 'item')} {CONFLICT_NOTE}.")
 
 
 @app.command("status")
@@ -271,25 +288,27 @@ def show_cmd(
     """
     from qam.register.decisions import history
     from qam.register.items import get
+    from qam.vocabulary import count_label, date_label, theme_label
 
     with open_store() as store:
         item = get(store, ref)
         decided = history(store, item["ref"])
+        conflict = item["ref"] in _conflicted(store)
     if json_:
-        print_json({**item, "decisions": decided})
+        print_json({**item, "decisions": decided, "open_conflict": conflict})
         return
     lines = [
         ("Ref", item["ref"]),
         ("Type", _words(item["type"])),
-        ("Scope", item["scope"]),
-        ("Status", _words(item["status"])),
-        ("Theme", item["theme"]),
+        ("Scope", _words(item["scope"])),
+        ("Status", _words(item["status"]) + (f" ⚠ {CONFLICT_NOTE}" if conflict else "")),
+        ("Theme", theme_label(item["theme"]) if item["theme"] else None),
         ("Report", item["report_title"]),
-        ("Published", _uk(item["report_published"])),
+        ("Published", date_label(item["report_published"])),
         ("Report URL", item["report_url"]),
         ("Owner", item["owner"]),
         ("Action lead", item["action_lead"]),
-        ("Due", _uk(item["due"])),
+        ("Due", date_label(item["due"])),
         ("Risk", item["risk"]),
         ("Impact", item["impact"]),
     ]
@@ -311,7 +330,7 @@ def show_cmd(
         for header, value in item["extra"].items():
             typer.echo(f"  {header}: {value}")
     typer.echo(
-        f"\n{len(decided)} status decision{'s' if len(decided) != 1 else ''}; "
+        f"\n{count_label(len(decided), 'status decision')}; "
         f"`qam recs history {item['ref']}` shows them."
     )
 
@@ -326,6 +345,7 @@ def history_cmd(
     Example: qam recs history REC-2023-011
     """
     from qam.register.decisions import history
+    from qam.vocabulary import datetime_label
 
     with open_store() as store:
         rows = history(store, ref)
@@ -335,15 +355,16 @@ def history_cmd(
     shown = [
         {
             **r,
-            "when": r["decided_at"][:16].replace("T", " "),
+            "when": datetime_label(r["decided_at"]),
             "change": f"{_words(r['old_status']) or '(new)'} -> {_words(r['new_status'])}",
+            "source": SOURCES.get(r["source"], _words(r["source"])),
         }
         for r in rows
     ]
     print_table(
         shown,
         [
-            ("when", "When (UTC)"),
+            ("when", "When"),
             ("actor", "Who"),
             ("change", "Old -> new"),
             ("reason", "Why"),
@@ -368,4 +389,6 @@ def export_cmd(
 
     with open_store() as store:
         result = export_register(store, file)
-    typer.echo(f"Wrote {result['items']} items to {result['path']}.")
+    from qam.vocabulary import count_label
+
+    typer.echo(f"Wrote {count_label(result['items'], 'item')} to {result['path']}.")

@@ -80,9 +80,12 @@ def retention(
     if json_:
         print_json(result)
         return
+    from qam.vocabulary import count_label, date_label
+
     rows = result["reviews"]
+    today = date_label(result["today"])
     print_table(
-        rows,
+        [{**r, "end": date_label(r["end"]), "due_since": date_label(r["due_since"])} for r in rows],
         [
             ("review_id", "Review"),
             ("end", "Ended"),
@@ -90,7 +93,7 @@ def retention(
             ("sessions", "Sessions"),
             ("findings", "Findings"),
         ],
-        empty=f"Nothing is due under a {result['years']}-year retention period (today {result['today']}).",
+        empty=f"Nothing is due under a {result['years']}-year retention period (today {today}).",
     )
     for review_id in result["undated"]:
         typer.echo(
@@ -100,12 +103,13 @@ def retention(
         return
     if result["trail_events_keeping_text"]:
         typer.echo(
-            f"Note: {result['trail_events_keeping_text']} trail events about these records, written by "
+            f"Note: {count_label(result['trail_events_keeping_text'], 'trail event')} about these records, written by "
             "an earlier QAM, keep their words: the decision trail is append-only and chained, so a purge "
             "cannot blank them. (QAM now records only fingerprints of free text in the trail.)"
         )
     totals = (
-        f"{result['sessions']} sessions and {result['findings']} findings in {len(rows)} reviews"
+        f"{count_label(result['sessions'], 'session')} and "
+        f"{count_label(result['findings'], 'finding')} in {count_label(len(rows), 'review')}"
     )
     if result["purged"]:
         typer.echo(
@@ -114,6 +118,6 @@ def retention(
         )
     else:
         typer.echo(
-            f"Due under a {result['years']}-year retention period (today {result['today']}): {totals}. "
+            f"Due under a {result['years']}-year retention period (today {today}): {totals}. "
             "Nothing was changed; run `qam retention` without --dry-run to purge them."
         )

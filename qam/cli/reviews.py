@@ -1,6 +1,6 @@
 """`qam reviews`: the programme's reviews, as fieldwork sees them."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,10 +26,21 @@ def list_cmd(json_: JsonFlag = False) -> None:
     if json_:
         print_json(rows)
         return
-    for r in rows:
-        r["team_text"] = ", ".join(r["team"])
+    from qam.vocabulary import date_label, label, theme_label
+
+    shown = [
+        {
+            **r,
+            "theme": theme_label(r["theme"]),
+            "start": date_label(r["start"]),
+            "end": date_label(r["end"]),
+            "status": label(r["status"]),
+            "team_text": ", ".join(r["team"]),
+        }
+        for r in rows
+    ]
     print_table(
-        rows,
+        shown,
         [
             ("id", "Id"),
             ("title", "Title"),
@@ -48,12 +59,20 @@ def list_cmd(json_: JsonFlag = False) -> None:
 
 @app.command("add")
 def add_cmd(
-    review_id: Annotated[str, typer.Argument(help="The review's id, e.g. R-CUSTODY-01.")],
-    title: Annotated[str, typer.Option("--title", help="What the review looks at.")],
-    theme: Annotated[str, typer.Option("--theme", help="A theme slug, e.g. custody.")],
-    unit: Annotated[str, typer.Option("--unit", help="The BCU or department reviewed.")],
-    start: Annotated[str, typer.Option("--start", help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
+    review_id: Annotated[
+        str | None, typer.Argument(help="The review's id, e.g. R-CUSTODY-01.")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="What the review looks at.")] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="A theme: its name or slug, e.g. custody.")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="The BCU or department reviewed.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="First day, e.g. 02/06/2025.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day, e.g. 13/06/2025.")] = None,
     question_set: Annotated[
         str, typer.Option("--question-set", help="The question set answered.")
     ] = "paf-2023",
@@ -65,26 +84,43 @@ def add_cmd(
         list[str] | None, typer.Option("--team", help="An SME id or name on the team (repeat).")
     ] = None,
 ) -> None:
-    """Add a review without the planner (a reviewer's own review, or a test).
+    """Add a review without the planner (a reviewer's own review, or a test); in a terminal,
+    what the flags leave out is asked for.
 
-    Example: qam reviews add R-CUST-01 --title "Custody handovers" --theme custody --unit "Eastern BCU" --start 2025-06-02 --end 2025-06-13
+    Example: qam reviews add R-CUST-01 --title "Custody handovers" --theme custody --unit "Eastern BCU" --start 02/06/2025 --end 13/06/2025
     """
-    from qam.planner.reviews import add_review
+    from qam.cli import fields
+    from qam.cli.prompts import ask_missing
+    from qam.planner.reviews import add_review, list_reviews
+    from qam.vocabulary import date_label, theme_label
 
+    given: dict[str, Any] = {
+        "review_id": review_id,
+        "title": title,
+        "theme": theme,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "method": method or None,
+        "team": team or None,
+    }
     with open_store(create=True) as store:
+        units = sorted({r["unit"] for r in list_reviews(store) if r["unit"]})
+        given = ask_missing(given, fields.review(units), "reviews add")
         row = add_review(
             store,
-            review_id=review_id,
-            title=title,
-            theme=theme,
-            unit=unit,
-            start=start,
-            end=end,
+            review_id=given["review_id"],
+            title=given["title"],
+            theme=given["theme"],
+            unit=given["unit"],
+            start=given["start"],
+            end=given["end"],
             actor=actor(),
             question_set=question_set,
-            methods=method or (),
-            team=team or (),
+            methods=given["method"] or (),
+            team=given["team"] or (),
         )
     typer.echo(
-        f"Review {row['id']} added ({row['theme']}, {row['unit']}, {row['start']} to {row['end']})."
+        f"Review {row['id']} added ({theme_label(row['theme'])}, {row['unit']}, "
+        f"{date_label(row['start'])} to {date_label(row['end'])})."
     )

@@ -36,8 +36,9 @@ def list_sets(json_: JsonFlag = False) -> None:
     if json_:
         print_json(rows)
     else:
+        scales = {"four_tier": "Four grades", "five_tier": "Five grades (with Adequate)"}
         print_table(
-            rows,
+            [{**r, "scale": scales.get(str(r["scale"]), r["scale"])} for r in rows],
             [
                 ("id", "Id"),
                 ("version", "Version"),
@@ -110,4 +111,8 @@ def validate(
             }
         )
     else:
-        typer.echo(f"{file}: valid ({qs.id} v{qs.version}, {len(qs.questions)} questions).")
+        from qam.vocabulary import count_label
+
+        typer.echo(
+            f"{file}: valid ({qs.id} v{qs.version}, {count_label(len(qs.questions), 'question')})."
+        )

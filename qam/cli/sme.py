@@ -45,6 +45,7 @@ def import_cmd(
     """
     from qam.cli import _imports
     from qam.planner.pool import import_smes
+    from qam.vocabulary import count_label
 
     with open_store(create=True) as store:
         receipt = import_smes(
@@ -55,7 +56,10 @@ def import_cmd(
         )
     _imports.show(receipt, json_)
     if not json_ and not dry_run:
-        typer.echo(f"{receipt.details['total']} SMEs in the pool. See them with `qam sme list`.")
+        typer.echo(
+            f"{count_label(receipt.details['total'], 'SME')} in the pool. "
+            "See them with `qam sme list`."
+        )
 
 
 @app.command("add")
@@ -88,6 +92,7 @@ def add_cmd(
     from qam.cli.prompts import ask_missing
     from qam.planner.pool import add_sme
     from qam.store import smes as smes_db
+    from qam.vocabulary import theme_label
 
     known = {
         "id": id_,
@@ -108,7 +113,8 @@ def add_cmd(
             known["skills"] = ";".join(known["skills"])
         sme = add_sme(store, known, actor=actor())
     typer.echo(
-        f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills {', '.join(sme['skills'])}; "
+        f"Recorded {sme['name']} ({sme['id']}, {sme['unit']}) with skills "
+        f"{', '.join(theme_label(t) for t in sme['skills'])}; "
         f"run `qam plan solve` to use them. (Recorded by {actor()}.)"
     )
 
@@ -139,6 +145,7 @@ def list_cmd(
     """
     from qam.planner.calendar import parse_year_start
     from qam.planner.pool import pool_with_abstraction
+    from qam.vocabulary import count_label
 
     with open_store() as store:
         cap_days = cap_days or int(store.setting("abstraction_cap", "10"))
@@ -147,12 +154,17 @@ def list_cmd(
     if json_:
         print_json(rows)
         return
+    from qam.planner.session import span
+    from qam.vocabulary import date_label, theme_label
+
     for row in rows:
-        row["skills_text"] = ", ".join(row["skills"])
+        row["skills_text"] = ", ".join(theme_label(t) for t in row["skills"])
         row["years"] = "; ".join(
             f"{a['year']}: {a['used']} used, {a['left']} left" for a in row["abstraction"]
         )
-        row["away"] = "; ".join(a if a == b else f"{a}..{b}" for a, b in row["unavailable"])
+        row["away"] = "; ".join(
+            date_label(a) if a == b else span(a, b) for a, b in row["unavailable"]
+        )
     print_table(
         rows,
         [
@@ -163,6 +175,6 @@ def list_cmd(
             ("years", f"Abstraction (cap {cap_days})"),
             ("away", "Unavailable"),
         ],
-        title=f"SME pool: {len(rows)} volunteers",
+        title=f"SME pool: {count_label(len(rows), 'volunteer')}",
         empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.",
     )

@@ -25,11 +25,15 @@ def export_cmd(file: Annotated[Path, typer.Argument(help="The bundle file to wri
 
     with open_store() as store:
         result = export_bundle(store, file, actor=actor())
+    from qam.vocabulary import count_label
+
     counts = result["counts"]
     typer.echo(
-        f"Bundle written to {result['file']}: {counts.get('finding', 0)} findings, "
-        f"{counts.get('capture_session', 0)} sessions, {counts.get('review', 0)} reviews, "
-        f"{counts.get('status_decision', 0)} decisions, {result['events']} trail events."
+        f"Bundle written to {result['file']}: {count_label(counts.get('finding', 0), 'finding')}, "
+        f"{count_label(counts.get('capture_session', 0), 'session')}, "
+        f"{count_label(counts.get('review', 0), 'review')}, "
+        f"{count_label(counts.get('status_decision', 0), 'decision')}, "
+        f"{count_label(result['events'], 'trail event')}."
     )
     typer.echo(f"Bundle hash {result['bundle_hash']}. Import it with: qam sync import {file.name}")
 
@@ -50,46 +54,58 @@ def import_cmd(
     if json_:
         print_json(receipt)
         return
+    from qam.vocabulary import count_label
+
     added = sum(receipt["added"].values())
     present = sum(receipt["already_present"].values())
+    conflicts = len(receipt["conflicts"]) + len(receipt["finding_conflicts"])
     typer.echo(
         f"Imported {file.name} from store {receipt['from_store'][:8]}: {added} added, "
-        f"{present} already present, "
-        f"{len(receipt['conflicts']) + len(receipt['finding_conflicts'])} conflicts."
+        f"{present} already present, {count_label(conflicts, 'conflict')}."
     )
     names = {
-        "question_set": "question set versions",
-        "sme": "SMEs on review teams",
-        "review": "reviews",
-        "review_team": "team places",
-        "register_item": "register items",
-        "capture_session": "capture sessions",
-        "finding": "findings",
-        "finding_link": "register links",
-        "status_decision": "status decisions",
-        "register_conflict": "conflicts",
-        "finding_conflict": "finding conflicts",
-        "finding_set_aside": "versions set aside by a resolution",
+        "question_set": ("question set version", None),
+        "sme": ("SME on review teams", "SMEs on review teams"),
+        "review": ("review", None),
+        "review_team": ("team place", None),
+        "register_item": ("register item", None),
+        "capture_session": ("capture session", None),
+        "finding": ("finding", None),
+        "finding_link": ("register link", None),
+        "status_decision": ("status decision", None),
+        "register_conflict": ("conflict", None),
+        "finding_conflict": ("finding conflict", None),
+        "finding_set_aside": (
+            "version set aside by a resolution",
+            "versions set aside by a resolution",
+        ),
     }
     for table, n in sorted(receipt["added"].items()):
-        typer.echo(f"  added {n} {names.get(table, table)}")
+        noun, plural = names.get(table, (table.replace("_", " "), None))
+        typer.echo(f"  added {count_label(n, noun, plural)}")
     typer.echo(
-        f"  trail: {receipt['events_added']} events added, {receipt['events_already_present']} already present"
+        f"  trail: {count_label(receipt['events_added'], 'event')} added, "
+        f"{receipt['events_already_present']} already present"
     )
     if receipt.get("skipped_purged_total"):
         typer.echo(
-            f"  skipped {receipt['skipped_purged_total']} records purged here under retention (not brought back)"
+            f"  skipped {count_label(receipt['skipped_purged_total'], 'record')} purged here under "
+            "retention (not brought back)"
         )
     if any((receipt.get("purged_here") or {}).values()):
         here = receipt["purged_here"]
         typer.echo(
-            f"  purged here too: {here.get('sessions', 0)} sessions and {here.get('findings', 0)} findings "
+            f"  purged here too: {count_label(here.get('sessions', 0), 'session')} and "
+            f"{count_label(here.get('findings', 0), 'finding')} "
             "the other store had purged under retention"
         )
+    from qam.vocabulary import label
+
     for c in receipt["conflicts"]:
         typer.echo(
-            f"  CONFLICT {c['item_ref']}: offline decisions from {c['old_status']} to "
-            f'{" and ".join(c["statuses"])}; resolve with: qam sync resolve {c["item_ref"]} STATUS --reason "..."'
+            f"  CONFLICT {c['item_ref']}: offline decisions from {label(c['old_status'])} to "
+            f"{' and '.join(label(s) for s in c['statuses'])}; it waits for a person to decide: "
+            f'qam sync conflicts shows who decided what; qam sync resolve {c["item_ref"]} STATUS --reason "..."'
         )
     for c in receipt["finding_conflicts"]:
         typer.echo(
@@ -111,39 +127,71 @@ def conflicts_cmd(
 
     Example: qam sync conflicts --json
     """
+    from qam.register.decisions import conflict_sides
     from qam.sync.conflicts import conflicts
 
     with open_store() as store:
         rows, found = conflicts(store, open_only=not all_)
+        sides = {c["id"]: conflict_sides(store, c) for c in rows}
     if json_:
         print_json(
             [{"kind": "register", **r} for r in rows] + [{"kind": "finding", **f} for f in found]
         )
         return
-    for r in rows:
-        r["to"] = " / ".join(r["statuses"])
-        r["state"] = "resolved" if r["resolved_by"] else "OPEN"
+    _register_conflicts(rows, sides)
+    _finding_conflicts(found)
+
+
+def _register_conflicts(rows: list[dict], sides: dict[str, list[dict]]) -> None:
+    """Each side of each register conflict: who decided what, when, why, on which store."""
+    from qam.vocabulary import datetime_label, label
+
+    shown = [
+        {
+            "item": c["item_ref"],
+            "change": f"{label(c['old_status'])} -> {label(side['new_status'])}",
+            "who": side["actor"],
+            "when": datetime_label(side["decided_at"]),
+            "why": side["reason"]
+            + (f" (evidence: {side['evidence']})" if side["evidence"] else ""),
+            "where": side["store"],
+            "state": "resolved" if c["resolved_by"] else "waiting",
+        }
+        for c in rows
+        for side in sides[c["id"]]
+    ]
     print_table(
-        rows,
+        shown,
         [
-            ("item_ref", "Item"),
-            ("old_status", "From"),
-            ("to", "Offline decisions"),
-            ("detected_at", "Detected"),
-            ("state", "State"),
+            ("item", "Item"),
+            ("change", "Decision"),
+            ("who", "Who"),
+            ("when", "When"),
+            ("why", "Why"),
+            ("where", "Made on"),
+            ("state", "Conflict"),
         ],
+        title="Register items decided differently on two stores",
         empty="No register conflicts.",
     )
+    if any(not c["resolved_by"] for c in rows):
+        typer.echo('Resolve with: qam sync resolve REF STATUS --reason "..."')
+
+
+def _finding_conflicts(found: list[dict]) -> None:
+    from qam.vocabulary import datetime_label
+
     for f in found:
         f["versions"] = "\n".join(f["current_versions"])
-        f["state"] = f"kept {f['kept_id']}" if f["resolved_at"] else "OPEN"
+        f["state"] = f"kept {f['kept_id']}" if f["resolved_at"] else "waiting"
+        f["detected"] = datetime_label(f["detected_at"])
     print_table(
         found,
         [
             ("finding_id", "Finding"),
             ("versions", "Current versions"),
-            ("detected_at", "Detected"),
-            ("state", "State"),
+            ("detected", "Detected"),
+            ("state", "Conflict"),
         ],
         empty="No finding conflicts.",
     )
@@ -168,14 +216,19 @@ def resolve_cmd(
 
     Example: qam sync resolve R-2021-014 being_progressed --reason "Handover audit not yet repeated"
     """
+    from qam.register.decisions import parse_status
     from qam.sync.conflicts import resolve
 
+    status = parse_status(status)
     with open_store() as store:
         decision = resolve(
             store, ref, status, reason=reason, actor=actor(), evidence=evidence, approver=approver
         )
+    from qam.vocabulary import count_label, label
+
     typer.echo(
-        f"{ref}: {decision['old_status']} -> {status}; {len(decision['conflicts'])} conflict resolved."
+        f"{ref}: {label(decision['old_status'])} -> {label(decision['new_status'])}; "
+        f"{count_label(len(decision['conflicts']), 'conflict')} resolved."
     )
 
 

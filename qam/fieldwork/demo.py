@@ -84,7 +84,9 @@ def _capture(
     s = open_session(store, review_id=review["id"], method=method, actor=who, **session)
     qs = session_set(store, s)
     known = {q.id: q for q in qs.questions}
-    participant = (s["participants"] or [{}])[0]
+    # An interview's findings name its interviewee; a group's findings carry the session's
+    # people (as the guided capture does).
+    participant = (s["participants"] or [{}])[0] if method == "interview" else {}
     count = 0
     for i, (question_id, note, grade, sources, linked) in enumerate(script):
         q = known.get(question_id) or qs.questions[i % len(qs.questions)]
@@ -175,7 +177,7 @@ def simulate(ctx) -> str:
             link,
             place="Northgate briefing room",
             head_count=6,
-            participants=[{"role": "detention officer", "unit": "custody"}],
+            participants=[{"role": "detention officer", "unit": "custody"}] * 6,
         )
         conflict = _offline_decisions(a, b, link)
         bundles = [
@@ -212,9 +214,12 @@ def simulate(ctx) -> str:
         "conflicts": conflicts,
         "conflict_expected": conflict,
     }
+    from qam.vocabulary import count_label
+
     summary = (
-        f"Two laptops captured {n} findings for {review['id']} offline; merged: {added} added, "
-        f"{conflicts} register conflict(s) to resolve (`qam sync conflicts`)."
+        f"Two laptops captured {count_label(n, 'finding')} for {review['id']} offline; merged: "
+        f"{added} added, {count_label(conflicts, 'register conflict')} to resolve "
+        "(`qam sync conflicts`)."
     )
     if ctx.scale:
         summary += f" Load test: {bulk_findings(store, reviews, ctx.scale, ctx.actor):,} findings generated."

@@ -87,17 +87,20 @@ def document_fingerprint(path: Path | str) -> tuple[str, str]:
     return path.name, digest.hexdigest()
 
 
-def _check_session(method: str, held_on: str, head_count: int | None) -> None:
+def _check_session(method: str, held_on: str, head_count: int | None) -> str:
+    """The session's date as ISO (written day first, ISO or as a month and year), once the
+    method and head count are known to be sound."""
+    from qam.dates import DateError, parse_date
+
     if method not in METHODS:
         raise RefusedError(f"Method '{method}' is not one of {', '.join(METHODS)}.")
     try:
-        date.fromisoformat(held_on)
-    except ValueError:
-        raise RefusedError(
-            f"Session date '{held_on}' is not a date; write it as YYYY-MM-DD."
-        ) from None
+        day = parse_date(held_on)
+    except DateError as err:
+        raise RefusedError(f"Session date: {err}.") from None
     if head_count is not None and (head_count < 1 or head_count > 10_000):
         raise RefusedError("The head count must be a number of people from 1.")
+    return (day or date.today()).isoformat()
 
 
 def open_session(
@@ -115,8 +118,7 @@ def open_session(
 ) -> dict:
     """Start a capture session for one review and method (committed, in the trail)."""
     review = get_review(store, review_id)
-    held_on = held_on or date.today().isoformat()
-    _check_session(method, held_on, head_count)
+    held_on = _check_session(method, held_on or date.today().isoformat(), head_count)
     doc_hash = None
     if document is not None:
         title, doc_hash = document_fingerprint(document)

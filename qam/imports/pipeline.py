@@ -292,10 +292,13 @@ class Receipt:
 
     def lines(self, shown: int = 10) -> list[str]:
         """The receipt as a person reads it."""
+        from qam.vocabulary import count_label
+
         would = self.dry_run
         head = (
-            f"{self.source}: {self.rows} rows read. "
-            f"{'Would add' if would else 'Added'} {len(self.added)} {self.what}, "
+            f"{self.source}: {count_label(self.rows, 'row')} read. "
+            f"{'Would add' if would else 'Added'} "
+            f"{count_label(len(self.added), _one(self.what), self.what)}, "
             f"{'would change' if would else 'changed'} {len(self.changed)}, "
             f"{self.unchanged} unchanged."
         )
@@ -308,7 +311,7 @@ class Receipt:
         for reason, count in self.skipped.items():
             lines.append(f"  {'Would skip' if would else 'Skipped'} {count} {reason}.")
         if self.new_themes:
-            names = ", ".join(f"{t['label']} ({t['slug']})" for t in self.new_themes)
+            names = ", ".join(t["label"] for t in self.new_themes)
             lines.append(f"  {'Would add' if would else 'Added'} to the force's themes: {names}.")
         for made in self.made[:shown]:
             lines.append(f"  {made['why']}")
@@ -320,3 +323,12 @@ class Receipt:
         if would:
             lines.append("Dry run: nothing was written. Run it again without --dry-run to import.")
         return lines
+
+
+def _one(things: str) -> str:
+    """One of `things`: "SMEs" -> "SME", "areas of interest" -> "area of interest"."""
+    head, of, tail = things.partition(" of ")
+    words = head.split(" ")
+    last = words[-1]
+    words[-1] = last[:-3] + "y" if last.endswith("ies") else last.removesuffix("s")
+    return " ".join(words) + of + tail

@@ -121,7 +121,7 @@ def _for_aois(imported: list[dict], aois: list[dict]) -> list[dict]:
                 aoi["priority"],
                 "aoi",
                 f"area of interest {aoi['id']} raised by {AOI_SOURCE_LABELS[aoi['source']]}"
-                + (f" on {raised.isoformat()}" if raised else ""),
+                + (f" on {raised.day} {raised:%b %Y}" if raised else ""),
                 earliest=raised,
                 latest=add_months(raised, 12) if raised else None,
                 source=f"AOI {aoi['id']}",

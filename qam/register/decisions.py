@@ -206,3 +206,26 @@ def history(store, ref: str) -> list[dict]:
 
     item = find_item(store, ref)
     return decisions.decisions_for(store, item["ref"])
+
+
+def open_conflict_refs(store) -> set[str]:
+    """Refs of the items decided differently on two stores and not yet resolved."""
+    from qam.store import decisions as decisions_db
+
+    return {c["item_ref"] for c in decisions_db.conflicts(store, open_only=True)}
+
+
+def conflict_sides(store, conflict: dict) -> list[dict]:
+    """Each side of a register conflict: the decision (who, when, new status, why, evidence)
+    and the store it was made on (`here` for this store, else the first 8 of its id)."""
+    from qam.store import decisions as decisions_db
+
+    wanted = set(conflict["decision_ids"])
+    sides = [
+        d
+        for d in decisions_db.decisions_with_origin(store, conflict["item_ref"])
+        if d["id"] in wanted
+    ]
+    for d in sides:
+        d["store"] = "this store" if not d["origin"] else f"store {d['origin'][:8]}"
+    return sides

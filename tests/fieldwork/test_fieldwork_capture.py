@@ -232,7 +232,7 @@ def test_reviews_list_and_add(programme, qam):
         "--end",
         "2025-07-04",
     )
-    assert bad.exit_code == 1 and bad.stderr.startswith("Error: Theme 'nonsense'")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: --theme: 'nonsense' is not a theme")
 
 
 def test_link_suggestions_by_theme_then_words(programme):

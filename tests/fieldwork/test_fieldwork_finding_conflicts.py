@@ -140,11 +140,11 @@ def test_cli_conflicts_and_resolve_finding(forked, qam):
     os.environ["QAM_DB"] = str(p1.path)
     assert qam("sync", "import", str(bundles["a"])).exit_code == 0
     second = qam("sync", "import", str(bundles["b"]))
-    assert "1 conflicts" in second.stdout and f"CONFLICT finding {fid}" in second.stdout
+    assert "1 conflict." in second.stdout and f"CONFLICT finding {fid}" in second.stdout
     listed = json.loads(qam("sync", "conflicts", "--json").stdout)
     [row] = [r for r in listed if r["kind"] == "finding"]
     assert row["finding_id"] == fid and sorted(row["current_versions"]) == sorted(versions.values())
-    assert "OPEN" in qam("sync", "conflicts").stdout
+    assert "waiting" in qam("sync", "conflicts").stdout
     bad = qam("sync", "resolve-finding", fid, "--keep", "nonsense", "--reason", "x")
     assert (
         bad.exit_code == 1

@@ -133,7 +133,7 @@ def test_cli_receipt_and_conflicts(two_laptops, qam, isolated_store):
     first = qam("sync", "import", str(bundle_a))
     assert first.exit_code == 0 and "0 conflicts" in first.stdout
     second = qam("sync", "import", str(bundle_b))
-    assert "1 conflicts" in second.stdout and "CONFLICT REC-HANDOVER" in second.stdout
+    assert "1 conflict." in second.stdout and "CONFLICT REC-HANDOVER" in second.stdout
     again = qam("sync", "import", str(bundle_b))
     assert " 0 added" in again.stdout and "already present" in again.stdout
     listed = json.loads(qam("sync", "conflicts", "--json").stdout)

@@ -324,7 +324,7 @@ def test_cli_dry_run_then_purge(aged):
     )
     assert _dump(aged) == before
     done = _run()
-    assert done.exit_code == 0 and "Purged 1 sessions and 4 findings in 1 reviews" in done.stdout
+    assert done.exit_code == 0 and "Purged 1 session and 4 findings in 1 review" in done.stdout
     assert "Nothing is due" in _run().stdout
 
 
