@@ -103,7 +103,7 @@ def test_january_2017_position(home, tmp_path):
         "--add-themes",
     )
     assert result.exit_code == 0, result.stderr
-    assert "Added to the force's themes: Wildlife Crime (wildlife_crime)." in result.stdout
+    assert "Added to the force's themes: Wildlife Crime." in result.stdout
     doc = json.loads(home("recs", "summary", "--json").stdout)
     assert doc["total"] == 311
     assert doc["by_scope"]["national"] == {
