@@ -20,6 +20,7 @@ from qam.clock import now
 from qam.errors import RefusedError
 from qam.fieldwork.findings import get_finding
 from qam.store import audit
+from qam.store import finding_conflicts as conflicts_db
 from qam.store import findings as findings_db
 from qam.store import moderation as moderation_db
 from qam.vocabulary import GRADES, label
@@ -41,7 +42,7 @@ def _current(store: Store, finding_id: str) -> dict:
         raise RefusedError(
             f"Finding {row['id']} was replaced by {newer[-1]}; grade the current version."
         )
-    if findings_db.set_aside_by(store, row["id"]):
+    if conflicts_db.set_aside_by(store, row["id"]):
         raise RefusedError(
             f"Finding {row['id']} was set aside when a conflict was resolved; grade the version kept."
         )
