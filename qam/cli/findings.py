@@ -289,3 +289,66 @@ def import_survey_cmd(
             f"{count_label(len(receipt.details['findings']), 'finding')} saved "
             f"(session {receipt.details['session']})."
         )
+
+
+@app.command("grade")
+def grade_cmd(
+    finding_id: Annotated[str, typer.Argument(help="The finding to grade a second time.")],
+    grade: Annotated[
+        str | None,
+        typer.Option("--grade", help="Your grade (asked in a terminal when left out)."),
+    ] = None,
+) -> None:
+    """Grade a finding a second time, blind: its first grade is never shown.
+
+    Run it as the second reviewer (`--as NAME` or QAM_USER): the reviewer who gave the first
+    grade is refused. Compare the two with `qam reviews agreement REVIEW`.
+
+    Example: qam --as pc.western findings grade 3f0c9a2e-... --grade adequate
+    """
+    from qam.fieldwork.moderation import grading_view, second_grade
+
+    with open_store() as store:
+        if grade is None:
+            grade = _ask_blind_grade(grading_view(store, finding_id))
+        saved = second_grade(store, finding_id, grade=grade, actor=actor())
+    typer.echo(
+        f"Second grade saved for finding {saved['finding_id']}. The two grades are compared by "
+        "`qam reviews agreement`."
+    )
+
+
+def _ask_blind_grade(view: dict) -> str:
+    """Show the finding's question and evidence (never its grade) and ask for a grade."""
+    from qam.cli.prompts import Field, ask_missing, interactive
+    from qam.vocabulary import label
+
+    if interactive():
+        typer.echo(f"{view['area']} ({view['question_id']}): {view['question']}")
+        typer.echo(f"{view['method']}, {view['sources'] or 1} source(s). Notes:")
+        typer.echo(view["notes"] or "(no notes)")
+        typer.echo("The first grade stays hidden: give your own.")
+    field = Field("grade", "Your grade", choices=[(label(g), g) for g in view["grades"]])
+    return ask_missing({"grade": None}, [field], "findings grade FINDING")["grade"]
+
+
+@app.command("moderate")
+def moderate_cmd(
+    finding_id: Annotated[str, typer.Argument(help="The finding graded twice.")],
+    grade: Annotated[str, typer.Option("--grade", help="The moderated grade.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why this grade (kept in the decision trail).")
+    ],
+) -> None:
+    """Settle a finding's grade after two reviewers graded it; reports then use this grade.
+
+    Example: qam findings moderate 3f0c9a2e-... --grade adequate --reason "Handover seen on 3 of 5 shifts"
+    """
+    from qam.fieldwork.moderation import moderate
+
+    with open_store() as store:
+        saved = moderate(store, finding_id, grade=grade, reason=reason, actor=actor())
+    typer.echo(
+        f"Moderated: finding {saved['finding_id']} now reports {saved['grade']} "
+        f"(first {saved['first_grade']}, second {saved['second_grade']})."
+    )

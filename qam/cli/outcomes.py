@@ -154,3 +154,56 @@ def summary_cmd(json_: JsonFlag = False) -> None:
         title="Areas needing improvement",
         empty="No area is graded requires improvement or inadequate.",
     )
+
+
+@app.command("calibrate")
+def calibrate_cmd(json_: JsonFlag = False) -> None:
+    """The force's self-assessment against the grades HMICFRS gave it, inspection by inspection.
+
+    For each PEEL area an inspection graded: the self-assessed grade in the latest review that
+    assessed the area before the inspection was published, beside HMICFRS's grade; how often
+    they match exactly or within one grade; whether the self-assessment was too kind or too
+    harsh, and by how many grades on average; and the blind spots (areas never self-assessed
+    before the inspection). Needs the home force's own grades (`qam outcomes import`).
+
+    Example: qam outcomes calibrate --json
+    """
+    from qam.analysis.calibration import calibration
+
+    with open_store() as store:
+        doc = calibration(store)
+    if json_:
+        print_json(doc)
+        return
+    if not doc["inspections"]:
+        typer.echo(
+            f"No published grades for {doc['force'] or 'the home force'} yet: import them with "
+            "`qam outcomes import FILE` (the force column naming the home force)."
+        )
+        return
+    from qam.analysis.calibration import headline, verdict
+    from qam.vocabulary import label
+
+    for inspection in doc["inspections"]:
+        typer.echo(
+            f"{inspection['inspection']} ({inspection['published']}): {headline(inspection)}"
+        )
+        rows = [
+            {
+                **r,
+                "self": label(r["self_assessed"]) if r["self_assessed"] else "blind spot",
+                "given": label(r["hmicfrs"]),
+                "gap_text": verdict(r["gap"]),
+            }
+            for r in inspection["rows"]
+        ]
+        print_table(
+            rows,
+            [
+                ("area", "Area"),
+                ("self", "Self-assessed"),
+                ("review", "In review"),
+                ("given", "HMICFRS"),
+                ("gap_text", "Gap"),
+            ],
+        )

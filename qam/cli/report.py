@@ -100,3 +100,15 @@ def good_practice_cmd(
     Example: qam report good-practice --theme custody --since 2027-04-01
     """
     _write("good-practice", view, out, theme=theme, unit=unit, since=since, until=until)
+
+
+@app.command("calibration")
+def calibration_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+    """The self-assessed grades beside the grades HMICFRS gave, inspection by inspection.
+
+    Exact and within-one rates, whether the self-assessment was too kind or too harsh and by
+    how much, and the blind spots. Stakeholder-only. The same figures: `qam outcomes calibrate --json`.
+
+    Example: qam report calibration --out reports-out
+    """
+    _write("calibration", view, out)

@@ -124,3 +124,56 @@ def add_cmd(
         f"Review {row['id']} added ({theme_label(row['theme'])}, {row['unit']}, "
         f"{date_label(row['start'])} to {date_label(row['end'])})."
     )
+
+
+@app.command("agreement")
+def agreement_cmd(
+    review_id: Annotated[str, typer.Argument(help="The review whose grades were given twice.")],
+    json_: JsonFlag = False,
+) -> None:
+    """How far two reviewers' grades agree, over a review's findings graded twice.
+
+    Exact agreement, agreement within one grade, and Cohen's kappa with linear weights on the
+    five-tier PEEL scale (1 is perfect agreement, 0 no better than chance), then every pair
+    that differs, widest first: settle one with `qam findings moderate`.
+
+    Example: qam reviews agreement R03 --json
+    """
+    from qam.fieldwork.moderation import agreement
+
+    with open_store() as store:
+        doc = agreement(store, review_id)
+    if json_:
+        print_json(doc)
+        return
+    if not doc["pairs"]:
+        typer.echo(
+            f"No finding of {review_id} has two grades yet: a second reviewer grades with "
+            "`qam findings grade FINDING --grade G`."
+        )
+        return
+    kappa = "not defined (one grade throughout)" if doc["kappa"] is None else f"{doc['kappa']:.2f}"
+    typer.echo(
+        f"{doc['pairs']} findings graded twice: {doc['exact']:.0%} exactly the same, "
+        f"{doc['within_one']:.0%} within one grade; weighted kappa {kappa}; "
+        f"{doc['moderated']} moderated."
+    )
+    rows = [
+        {**d, "short": d["finding"][:8], "moderated": d["moderated_grade"] or "not yet"}
+        for d in doc["disagreements"]
+    ]
+    print_table(
+        rows,
+        [
+            ("short", "Finding"),
+            ("question", "Question"),
+            ("first_grade", "First grade"),
+            ("first_grader", "By"),
+            ("second_grade", "Second grade"),
+            ("second_grader", "By"),
+            ("difference", "Grades apart"),
+            ("moderated", "Moderated"),
+        ],
+        title="Disagreements",
+        empty="The two grades agree on every finding.",
+    )

@@ -270,3 +270,96 @@ def capacity_chart(title: str, labels, used, cap: int) -> Chart:
         headers=["SME and year", "Days used", "Cap"],
         rows=[[label, u, cap] for label, u in zip(labels, used, strict=True)],
     )
+
+
+def interval_chart(title: str, rows, *, note: str = "") -> Chart:
+    """Rates with their 95% intervals: a dot a rate, a line its interval, 0 to 100%.
+
+    rows: (label, rate, low, high, "41 of 60") tuples, rates as fractions; a row whose rate
+    is None (nothing answered yes or no) is listed in the table and left off the chart.
+    """
+    matplotlib, plt = _pyplot()
+    rows = list(rows)
+    with matplotlib.rc_context(_RC):
+        fig, ax = _figure(len(rows), width=7.2)
+        positions = list(range(len(rows)))[::-1]
+        for y, (_label, rate, low, high, _count) in zip(positions, rows, strict=True):
+            if rate is None:
+                continue
+            ax.plot([low * 100, high * 100], [y, y], color=MUTED, linewidth=3, zorder=1)
+            ax.scatter([rate * 100], [y], color=ACCENT, s=36, zorder=2)
+            ax.annotate(
+                f"{rate:.0%}",
+                (rate * 100, y),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+            )
+        ax.set_yticks(positions, [short(r[0], 44) for r in rows])
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_xlabel("Records compliant (%), with the 95% interval")
+        ax.grid(axis="x", color="#d5dbe3", linewidth=0.6)
+        ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
+    table = [
+        [label, count, "" if rate is None else f"{rate:.0%} ({low:.0%}–{high:.0%})"]
+        for label, rate, low, high, count in rows
+    ]
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=["Item and suite", "Compliant", "Rate (95% CI)"],
+        rows=table,
+        note=note,
+        wide=True,
+    )
+
+
+def calibration_chart(title: str, rows, grades_labels) -> Chart:
+    """Each area's self-assessed grade (hollow circle) beside HMICFRS's (filled square).
+
+    rows: (area, self index or None, HMICFRS index) with indexes on the scale, best first.
+    """
+    matplotlib, plt = _pyplot()
+    from matplotlib.lines import Line2D
+
+    rows = list(rows)
+    with matplotlib.rc_context(_RC):
+        fig, ax = _figure(len(rows) + 1, width=7.2)
+        positions = list(range(len(rows)))[::-1]
+        for y, (_area, own, given) in zip(positions, rows, strict=True):
+            if own is not None and own != given:
+                ax.plot([own, given], [y, y], color=MUTED, linewidth=1, zorder=1)
+            ax.scatter([given], [y], marker="s", color=GRADE_COLOURS[given], s=48, zorder=2)
+            if own is not None:
+                ax.scatter(
+                    [own], [y], facecolors="none", edgecolors=ACCENT, s=90, linewidths=1.5, zorder=3
+                )
+        ax.set_yticks(positions, [short(r[0], 44) for r in rows])
+        ax.set_xticks(range(len(grades_labels)), list(grades_labels), rotation=20, ha="right")
+        ax.set_xlim(-0.5, len(grades_labels) - 0.5)
+        ax.invert_xaxis()
+        ax.set_title(short(title, 90), loc="left", fontsize=10, fontweight="bold")
+        ax.legend(
+            [
+                Line2D([], [], marker="o", color=ACCENT, markerfacecolor="none", linestyle=""),
+                Line2D([], [], marker="s", color=MUTED, linestyle=""),
+            ],
+            ["Self-assessed", "HMICFRS"],
+            fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(-0.4, -0.22),
+            ncol=2,
+            frameon=False,
+        )
+    return Chart(
+        title=title,
+        svg=_svg(fig),
+        headers=["Area", "Self-assessed", "HMICFRS"],
+        rows=[
+            [a, "not self-assessed" if own is None else grades_labels[own], grades_labels[given]]
+            for a, own, given in rows
+        ],
+        wide=True,
+    )

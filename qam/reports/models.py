@@ -167,6 +167,10 @@ class AreaReadiness:
     deep_dive: bool
     findings: int | str  # str when suppressed in the public view
     sources: int | str
+    # the latest inspection's grade beside the self-assessment before it
+    # (`qam.analysis.calibration.describe`); "" in the public view or when never inspected
+    calibration: str = ""
+    calibration_gap: int | None = None  # grades too kind (negative: too harsh), None: none
 
 
 @dataclass
@@ -186,6 +190,7 @@ class ReadinessReport:
     boards: list[BoardSection]
     deep_dives: list[AreaReadiness]
     chart: Chart
+    moderated: int = 0  # current findings whose grade was moderated (the moderated grade counts)
 
 
 @dataclass
@@ -205,6 +210,25 @@ class GoodPracticeReport:
     units: list[str]  # of the entries shown, for the in-page filter
     chart: Chart
     index_href: str | None = None  # on a theme's page: the library's first page
+
+
+@dataclass
+class CalibrationReport:
+    """`qam report calibration`: the self-assessment against HMICFRS's grades, by inspection.
+
+    `overall` and each inspection carry the totals of `qam.analysis.calibration` (areas,
+    compared, exact, within_one, too_kind, too_harsh, mean_gap, direction, blind_spots);
+    each inspection adds `rows` (area, self_label, self_grade, review, hmicfrs_label,
+    hmicfrs_grade, verdict), `headline` (a sentence) and `chart`.
+    """
+
+    page: Page
+    rule: str  # how the self-assessed grade is set against the inspection
+    overall: dict
+    headline: str  # the overall result in a sentence
+    inspections: list[dict]
+    undated: list[dict]  # inspection, area, hmicfrs: grades with no publication date
+    moderated: int  # current findings whose grade was moderated
 
 
 # --- public reports: aggregate fields only -----------------------------------------------

@@ -7,12 +7,13 @@ from pathlib import Path
 from qam.reports.common import check_view, file_slug
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, STAKEHOLDER
 
-KINDS = ("review", "programme", "register", "readiness", "good-practice")
+KINDS = ("review", "programme", "register", "readiness", "good-practice", "calibration")
 TITLES = {
     "programme": "Programme",
     "register": "Register",
     "readiness": "Readiness",
     "good-practice": "Good practice library",
+    "calibration": "Calibration",
 }
 # What each report is for, in a line (the demo's index page lists them with it).
 PURPOSES = {
@@ -21,6 +22,7 @@ PURPOSES = {
     "readiness": "A self-assessed grade for each PEEL area, by assessment board, with deep dives due.",
     "good-practice": "Good practice the reviews found, so one unit's practice reaches the others.",
     "review": "What one review tested and found, question by question, and what the register should do.",
+    "calibration": "The self-assessed grades beside the grades HMICFRS gave, inspection by inspection, with the blind spots.",
 }
 VIEW_PURPOSE = {
     STAKEHOLDER: "Stakeholder view, OFFICIAL-SENSITIVE.",
@@ -51,7 +53,7 @@ def build(
 ):
     """(template name, the report dataclass) for one report kind and view."""
     from qam import themes
-    from qam.reports import good_practice, programme, readiness, register, review
+    from qam.reports import calibration, good_practice, programme, readiness, register, review
 
     view = check_view(view)
     themes.load(store)  # labels in the store's words (a theme the force added included)
@@ -66,6 +68,8 @@ def build(
         return f"readiness{suffix}.html", readiness.build(store, view)
     if kind == "good-practice":
         return f"good_practice{suffix}.html", good_practice.build(store, view, **filters)
+    if kind == "calibration":
+        return "calibration.html", calibration.build(store, view)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -157,6 +161,15 @@ def write_all(store, out: Path) -> list[dict]:
                     else purpose,
                 }
             )
+    path = write(store, "calibration", out, STAKEHOLDER)
+    written.append(
+        {
+            "title": f"{TITLES['calibration']} (stakeholder view)",
+            "href": path.name,
+            "path": path,
+            "purpose": f"{PURPOSES['calibration']} {VIEW_PURPOSE[STAKEHOLDER]}",
+        }
+    )
     with_findings = {
         row["review_id"] for row in findings_db.counts_by_review(store) if row["findings"]
     }

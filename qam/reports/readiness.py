@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qam.analysis.calibration import describe
 from qam.reports import catalogue, charts
 from qam.reports.common import grade_label, page, refuse_sensitive_public
 from qam.reports.models import (
@@ -45,7 +46,7 @@ def frame(store: Store):
     return readiness.readiness(grades, catalogue.boards(), list(dict.fromkeys(areas)))
 
 
-def _area(row: dict, public: bool, findings_shown=None) -> AreaReadiness:
+def _area(row: dict, public: bool, findings_shown=None, calibrated=None) -> AreaReadiness:
     """One area's row; in the public view a grade resting on fewer than K findings is withheld."""
     grade = row["grade"]
     withheld = public and grade is not None and row["findings"] < K
@@ -64,6 +65,8 @@ def _area(row: dict, public: bool, findings_shown=None) -> AreaReadiness:
         deep_dive=bool(row["deep_dive"]) and not withheld,
         findings=findings_shown if findings_shown is not None else int(row["findings"]),
         sources="" if public else int(row["sources"]),
+        calibration=describe(calibrated) if calibrated and not public else "",
+        calibration_gap=calibrated["gap"] if calibrated and not public else None,
     )
 
 
@@ -90,7 +93,11 @@ def build(store: Store, view: str = STAKEHOLDER):
             findings=counts,
             summary=_nothing_published([a for _, a in areas], records),
         )
-    areas = [(r["board"], _area(r, False)) for r in records]
+    from qam.analysis.calibration import area_calibration
+    from qam.store import findings as findings_db
+
+    latest = area_calibration(store)
+    areas = [(r["board"], _area(r, False, calibrated=latest.get(r["area"]))) for r in records]
     chart = charts.grade_chart(
         "Self-assessed grade by PEEL area (grey: earlier reviews)",
         [r["area"] for r in records],
@@ -103,6 +110,7 @@ def build(store: Store, view: str = STAKEHOLDER):
         boards=_boards(areas),
         deep_dives=[a for _, a in areas if a.deep_dive],
         chart=chart,
+        moderated=findings_db.moderated_count(store),
     )
 
 

@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from qam.store import moderation
 from qam.store.db import chunks
 from qam.store.schema import IMMUTABLE, Arrival, Carried, Table
 
@@ -169,7 +170,7 @@ def _select(current_only: bool) -> str:
     sql = (
         f"SELECT {FINDING.select(alias='f')}, (SELECT json_group_array(item_ref) FROM "
         "(SELECT item_ref FROM finding_link l WHERE l.finding_id = f.id ORDER BY item_ref)) "
-        "AS links FROM finding f"
+        f"AS links, {moderation.moderated_grade_sql('f')} AS moderated_grade FROM finding f"
     )
     if current_only:
         sql += f" WHERE {current_condition('f')}"
@@ -285,14 +286,26 @@ def graded_totals(store: Store) -> list[dict]:
 
     One row per (review_id, question_set, question_set_version, question_id, grade):
     `findings` (how many) and `sources` (the sum of each finding's sources, at least 1 each).
-    Grouping in SQL keeps the readiness analysis fast on 200,000 findings.
+    A moderated finding counts with its moderated grade. Grouping in SQL keeps the readiness
+    analysis fast on 200,000 findings.
     """
     return store.rows(
         "SELECT review_id, question_set, question_set_version, question_id, grade, "
-        "COUNT(*) AS findings, SUM(MAX(COALESCE(sources, 1), 1)) AS sources "
-        f"FROM finding WHERE grade IS NOT NULL AND {current_condition()} "
+        "COUNT(*) AS findings, SUM(MAX(COALESCE(sources, 1), 1)) AS sources FROM (SELECT "
+        f"review_id, question_set, question_set_version, question_id, sources, "
+        f"{moderation.reported_grade_sql()} AS grade FROM finding "
+        f"WHERE finding.grade IS NOT NULL AND {current_condition()}) "
         "GROUP BY review_id, question_set, question_set_version, question_id, grade"
     )
+
+
+def moderated_count(store: Store, review_id: str | None = None) -> int:
+    """How many current findings (of one review, or of all) report a moderated grade."""
+    sql = f"SELECT count(*) FROM finding WHERE {moderation.is_moderated_sql()} AND {current_condition()}"
+    params = [review_id] if review_id else []
+    return store.conn.execute(sql + (" AND review_id = ?" if review_id else ""), params).fetchone()[
+        0
+    ]
 
 
 def question_totals(store: Store) -> list[dict]:
@@ -350,8 +363,8 @@ def good_practice_newest(
     period, params = _period(since, until)
     marks = ", ".join("?" * len(ids))
     return store.rows(
-        "SELECT id, review_id, question_set, question_id, substr(notes, 1, ?) AS notes, grade, "
-        "sources, method, participant_role, created_at FROM finding "
+        "SELECT id, review_id, question_set, question_id, substr(notes, 1, ?) AS notes, "
+        f"{moderation.reported_grade_sql()} AS grade, sources, method, participant_role, created_at FROM finding "
         f"WHERE good_practice AND review_id IN ({marks}) AND {current_condition()}{period} "
         "ORDER BY created_at DESC, id DESC LIMIT ?",
         [note_chars + 1, *ids, *params, limit],

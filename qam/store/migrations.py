@@ -52,6 +52,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m008_plan_exclusion_periods", ("plans.create_exclusion_periods",)),
     Migration("m009_themes", ("themes.create",)),
     Migration("m010_sme_email", ("smes.add_email",)),
+    Migration(
+        "m011_evidence",
+        ("record_audits.create", "moderation.create", "programme.add_follows"),
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -35,6 +35,7 @@ REVIEW = Table(
         "status",
         "proposal_id",
         "accepted_at",
+        "follows",
     ),
     key=("id",),
 )
@@ -69,6 +70,11 @@ def create(conn: sqlite3.Connection) -> None:
         "CREATE TABLE review_team (review_id TEXT NOT NULL REFERENCES review(id) ON DELETE CASCADE, "
         "sme_id TEXT NOT NULL, PRIMARY KEY (review_id, sme_id))"
     )
+
+
+def add_follows(conn: sqlite3.Connection) -> None:
+    """m009_evidence: the earlier review a re-review starts from (its baseline), if any."""
+    conn.execute("ALTER TABLE review ADD COLUMN follows TEXT")
 
 
 def _now() -> str:

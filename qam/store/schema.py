@@ -48,6 +48,11 @@ TABLE_OWNERS: dict[str, str] = {
     "finding_conflict": "qam.store.finding_conflicts",
     "finding_set_aside": "qam.store.finding_conflicts",
     "purged_record": "qam.store.retention",
+    "record_sample": "qam.store.record_audits",
+    "record_check": "qam.store.record_audits",
+    "record_audit_finding": "qam.store.record_audits",
+    "second_grade": "qam.store.moderation",
+    "grade_moderation": "qam.store.moderation",
 }
 
 

@@ -203,7 +203,10 @@ def test_review_report_suggests_register_changes(programme, tmp_path):
 
 def test_reports_render_on_an_empty_store(store, tmp_path):
     files = output.write_all(store, tmp_path)
-    assert len(files) == 8
+    assert len(files) == 9  # four kinds in two views, and calibration (stakeholder only)
+    assert [f["href"] for f in files if f["href"].startswith("calibration")] == [
+        f"calibration-stakeholder-{OS}.html"
+    ]
     for f in files:
         assert Page(f["path"].read_text()).tags_named("main")
 
