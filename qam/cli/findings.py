@@ -28,12 +28,20 @@ def list_cmd(
             "--all-versions", help="Include versions replaced by a later answer or correction."
         ),
     ] = False,
+    enabler: Annotated[
+        str | None,
+        typer.Option(
+            "--enabler",
+            help="Only findings that speak to this enabler: leadership, partnership, culture or technology.",
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """List findings (the current version of each), newest last.
 
-    Example: qam findings list --review R03 --search "risk assessment" --json
+    Example: qam findings list --review R03 --enabler culture --json
     """
+    from qam.enablers import labels
     from qam.fieldwork.findings import list_findings
     from qam.planner.reviews import get_review
 
@@ -41,7 +49,11 @@ def list_cmd(
         if review:
             get_review(store, review)
         rows = list_findings(
-            store, review_id=review, search=search, include_superseded=all_versions
+            store,
+            review_id=review,
+            search=search,
+            include_superseded=all_versions,
+            enabler=enabler,
         )
     if json_:
         print_json(rows)
@@ -51,6 +63,7 @@ def list_cmd(
         r["gp"] = "yes" if r["good_practice"] else ""
         r["grade_text"] = r["grade"] or "not assessed"
         r["note"] = (r["notes"] or "").replace("\n", " ")[:70]
+        r["enabler_text"] = labels(r["enablers"])
     print_table(
         rows,
         [
@@ -60,6 +73,7 @@ def list_cmd(
             ("method", "Method"),
             ("grade_text", "Grade"),
             ("gp", "Good practice"),
+            ("enabler_text", "Enablers"),
             ("note", "Notes"),
         ],
         empty="No findings match.",
@@ -77,6 +91,7 @@ def show_cmd(
 
     Example: qam findings show 3f0c9a2e-... --json
     """
+    from qam.enablers import labels
     from qam.fieldwork.findings import finding_in_full
 
     with open_store() as store:
@@ -119,6 +134,7 @@ def show_cmd(
         value = row.get(key)
         if value not in (None, [], ""):
             typer.echo(f"{key.replace('_', ' ').capitalize()}: {value}")
+    typer.echo(f"Enablers: {labels(row['enablers'])}")
     if row["set_aside"]:
         aside = row["set_aside"]
         typer.echo(
