@@ -28,12 +28,20 @@ def list_cmd(
             "--all-versions", help="Include versions replaced by a later answer or correction."
         ),
     ] = False,
+    enabler: Annotated[
+        str | None,
+        typer.Option(
+            "--enabler",
+            help="Only findings that speak to this enabler: leadership, partnership, culture or technology.",
+        ),
+    ] = None,
     json_: JsonFlag = False,
 ) -> None:
     """List findings (the current version of each), newest last.
 
-    Example: qam findings list --review R03 --search "risk assessment" --json
+    Example: qam findings list --review R03 --enabler culture --json
     """
+    from qam.enablers import labels
     from qam.fieldwork.findings import list_findings
     from qam.planner.reviews import get_review
 
@@ -41,7 +49,11 @@ def list_cmd(
         if review:
             get_review(store, review)
         rows = list_findings(
-            store, review_id=review, search=search, include_superseded=all_versions
+            store,
+            review_id=review,
+            search=search,
+            include_superseded=all_versions,
+            enabler=enabler,
         )
     if json_:
         print_json(rows)
@@ -56,6 +68,7 @@ def list_cmd(
         r["grade_text"] = label(r["grade"]) if r["grade"] else "Not assessed"
         r["who"] = who(r, r)
         r["note"] = _cut(r["notes"] or "", 70)
+        r["enabler_text"] = labels(r["enablers"])
     print_table(
         rows,
         [
@@ -66,6 +79,7 @@ def list_cmd(
             ("who", "Who (role, unit)"),
             ("grade_text", "Grade"),
             ("gp", "Good practice"),
+            ("enabler_text", "Enablers"),
             ("note", "Notes"),
         ],
         empty="No findings match.",
@@ -122,6 +136,7 @@ def show_cmd(
 
     Example: qam findings show 3f0c9a2e-... --json
     """
+    from qam.enablers import labels
     from qam.fieldwork.findings import finding_in_full
 
     with open_store() as store:
@@ -145,6 +160,7 @@ def show_cmd(
     for name, value in _finding_lines(row):
         if value not in (None, [], ""):
             typer.echo(f"{name}: {value}")
+    typer.echo(f"Enablers: {labels(row['enablers'])}")
     if row["set_aside"]:
         aside = row["set_aside"]
         typer.echo(

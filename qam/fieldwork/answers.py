@@ -35,6 +35,7 @@ _KEYS = {
     "place",
     "held_on",
     "document",
+    "enablers",
 }
 _REQUIRED = ("review", "question", "method", "notes")
 
@@ -54,6 +55,7 @@ class Answer:
     participant_role: str | None = None
     participant_unit: str | None = None
     concerns: str | None = None
+    enablers: tuple[str, ...] | None = None  # None: the question's (see qam.enablers.choose)
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -127,6 +129,24 @@ def _links(data: dict, where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(x.strip() for x in links))
 
 
+def _enablers(data: dict, where: str) -> tuple[str, ...] | None:
+    from qam.enablers import choose
+
+    given = data.get("enablers")
+    if given is None:
+        return None
+    if not isinstance(given, list) or not all(isinstance(x, str) and x.strip() for x in given):
+        raise ImportFileError(
+            f'{where}: \'enablers\' must be a list, e.g. ["culture", "partnership"], or changes '
+            'to the question\'s, e.g. ["+technology", "-culture"].'
+        )
+    try:
+        choose((), given)  # a wrong name or a mix fails here, naming the line
+    except QamError as err:
+        raise ImportFileError(f"{where}: 'enablers': {err}") from None
+    return tuple(x.strip() for x in given)
+
+
 def _participant(data: dict, where: str) -> tuple[str | None, str | None]:
     participant = data.get("participant")
     if participant is None:
@@ -174,6 +194,7 @@ def parse_line(text: str, line_no: int) -> Answer | None:
         participant_role=role,
         participant_unit=unit,
         concerns=values["concerns"] or None,
+        enablers=_enablers(data, where),
         extra={k: data[k] for k in ("place", "held_on", "document") if k in data},
     )
 
@@ -233,6 +254,7 @@ class _Run:
             participant_role=answer.participant_role,
             participant_unit=answer.participant_unit,
             qs=qs,
+            enablers=answer.enablers,
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qam import clock
+from qam.enablers import stored
 from qam.fieldwork.findings import record_answer
 from qam.fieldwork.sessions import finalise, open_session, question_set_for, session_set
 from qam.planner.reviews import add_review, list_reviews
@@ -281,6 +282,7 @@ def bulk_findings(store: Store, reviews: list[dict], n: int, actor: str) -> int:
                 "supersedes": None,
                 "responses": None,
                 "grade_counts": None,
+                "enablers": stored(q.enablers),
             }
         )
     with store.transaction():

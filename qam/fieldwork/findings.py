@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from qam.clock import now
+from qam.enablers import choose, resolve, stored
+from qam.enablers import enabler as to_enabler
 from qam.errors import NotFoundError, RefusedError
 from qam.fieldwork.sessions import answered, get_session, session_set
 from qam.question_sets import QuestionSet
@@ -77,14 +79,18 @@ def record_answer(
     responses: int | None = None,
     grade_counts: dict | None = None,
     qs: QuestionSet | None = None,
+    enablers: Iterable[str] | None = None,
 ) -> dict:
     """Commit one answer (a finding, its links, its trail event) in one transaction.
 
     `qs` is the session's question set when the caller has it already (a run of answers).
+    `enablers` are the finding's (or changes to its question's, see `qam.enablers.choose`);
+    left out, the finding takes its question's.
     """
     links = list(dict.fromkeys(links))
     qs = qs or session_set(store, session)
     check_answer(store, qs, question_id=question_id, grade=grade, links=links, sources=sources)
+    chosen = choose(qs.question(question_id).enablers, enablers)
     with store.transaction():
         current = sessions_db.session(store, session["id"])
         if current is None or current["finalised_at"]:
@@ -113,6 +119,7 @@ def record_answer(
             "supersedes": previous["id"] if previous else None,
             "responses": responses,
             "grade_counts": json.dumps(grade_counts, sort_keys=True) if grade_counts else None,
+            "enablers": stored(chosen),
         }
         findings_db.save_finding(store, finding, links)
         audit.append_event(
@@ -128,6 +135,7 @@ def record_answer(
                 "good_practice": bool(good_practice),
                 "sources": sources,
                 "links": links,
+                "enablers": chosen,
             },
             reason="answer revised during capture" if previous else "answer captured",
         )
@@ -136,6 +144,7 @@ def record_answer(
         "good_practice": bool(good_practice),
         "grade_counts": grade_counts or None,
         "links": sorted(links),
+        "enablers": chosen,
     }
 
 
@@ -166,8 +175,12 @@ def correct(
     concerns: str | None = None,
     sources: int | None = None,
     links: Iterable[str] | None = None,
+    enablers: Iterable[str] | None = None,
 ) -> dict:
-    """A correction: a new version of a finding that supersedes it, with a reason in the trail."""
+    """A correction: a new version of a finding that supersedes it, with a reason in the trail.
+
+    `enablers` (the list, or changes to the finding's) replace the finding's; left out, the
+    correction keeps them."""
     if not (reason or "").strip():
         raise RefusedError(
             'A correction needs a reason (--reason "..."); it goes in the decision trail.'
@@ -180,6 +193,8 @@ def correct(
     check_answer(
         store, qs, question_id=old["question_id"], grade=new_grade, links=new_links, sources=sources
     )
+    old_enablers = resolve(store, [dict(old)])[0]["enablers"]
+    new_enablers = choose(old_enablers, enablers)
     finding = {k: old[k] for k in findings_db.FINDING.columns}
     finding.update(
         {
@@ -195,6 +210,7 @@ def correct(
             "grade_counts": json.dumps(old["grade_counts"], sort_keys=True)
             if old.get("grade_counts")
             else None,
+            "enablers": stored(new_enablers),
         }
     )
     with store.transaction():
@@ -214,6 +230,7 @@ def correct(
                 "notes_sha256": text_fingerprint(finding["notes"]),
                 "grade": new_grade,
                 "links": new_links,
+                "enablers": new_enablers,
             },
             reason=reason.strip(),
         )
@@ -224,7 +241,7 @@ def get_finding(store: Store, finding_id: str) -> dict:
     row = findings_db.finding(store, finding_id)
     if row is None:
         raise NotFoundError(f"No finding '{finding_id}'; `qam findings list` shows their ids.")
-    return row
+    return resolve(store, [row])[0]
 
 
 def finding_in_full(store: Store, finding_id: str) -> dict:
@@ -242,14 +259,22 @@ def list_findings(
     review_id: str | None = None,
     search: str | None = None,
     include_superseded: bool = False,
+    enabler: str | None = None,
 ) -> list[dict]:
     """Findings as rows (current versions unless asked), each carrying its session's details:
-    when and where it was held, the head count and the participants (codes, roles, units)."""
+    when and where it was held, the head count and the participants (codes, roles, units);
+    with `enabler`, only those that speak to it."""
     if search is not None:
         search = _fts_query(search)
-    rows = findings_db.findings(
-        store, review_id=review_id, search=search, current_only=not include_superseded
+    wanted = to_enabler(enabler) if enabler is not None else None
+    rows = resolve(
+        store,
+        findings_db.findings(
+            store, review_id=review_id, search=search, current_only=not include_superseded
+        ),
     )
+    if wanted:
+        rows = [r for r in rows if wanted in r["enablers"]]
     sessions = {s["id"]: s for s in sessions_db.sessions(store, review_id=review_id)}
     for row in rows:
         session = sessions.get(row["session_id"]) or {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from qam.enablers import ENABLER_LABELS, ordered
 from qam.errors import RefusedError, StoreError
 from qam.fieldwork.findings import record_answer
 from qam.fieldwork.links import suggest_links
@@ -32,7 +33,7 @@ from qam.fieldwork.sessions import (
 )
 from qam.planner.reviews import assigned_to, get_review, list_reviews
 from qam.prompter import Prompter
-from qam.vocabulary import count_label, date_label, label
+from qam.vocabulary import ENABLERS, count_label, date_label, label
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -311,6 +312,18 @@ def _links(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
     answer["links"] = links
 
 
+def _enablers(ask: Prompter, answer: dict, prev: dict, context: dict) -> None:
+    """The question's enablers ticked (or the saved answer's); the reviewer adds or removes."""
+    ticked = prev.get("enablers", context["question"].enablers)
+    answer["enablers"] = ordered(
+        ask.checkbox(
+            "Enablers this finding speaks to (space to tick or untick, Enter to keep)",
+            [(ENABLER_LABELS[e], e) for e in ENABLERS],
+            checked=set(ticked),
+        )
+    )
+
+
 def _cut(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
@@ -318,12 +331,22 @@ def _cut(text: str, width: int) -> str:
 
 AnswerStep = Callable[[Prompter, dict, dict, dict], None]
 # The parts of an answer, asked in order; each fills in its keys of the answer.
-ANSWER_STEPS: tuple[AnswerStep, ...] = (_notes, _grade, _good_practice, _concerns, _sources, _links)
-_COMPARED = ("notes", "grade", "good_practice", "concerns", "sources")
+ANSWER_STEPS: tuple[AnswerStep, ...] = (
+    _notes,
+    _grade,
+    _good_practice,
+    _concerns,
+    _sources,
+    _links,
+    _enablers,
+)
+_COMPARED = ("notes", "grade", "good_practice", "concerns", "sources", "enablers")
 
 
 def _answer(store: Store, actor, ask: Prompter, session, review, qs, q, previous) -> dict | None:
     prev = previous or {}
+    if previous and previous.get("enablers") is None:  # saved before enablers were recorded
+        prev = {**previous, "enablers": ordered(q.enablers)}
     context = {"store": store, "review": review, "set": qs, "question": q}
     answer: dict = {}
     for step in ANSWER_STEPS:

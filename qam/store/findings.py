@@ -48,6 +48,7 @@ FINDING = Table(
         "supersedes",
         "responses",
         "grade_counts",
+        "enablers",
     ),
     key=("id",),
 )
@@ -99,6 +100,13 @@ def create(conn: sqlite3.Connection) -> None:
         'CREATE VIRTUAL TABLE "finding_fts" USING FTS5 (\n    "notes", "concerns",'
         "\n    tokenize='porter',\n    content=\"finding\"\n)"
     )
+
+
+def add_enablers(conn: sqlite3.Connection) -> None:
+    """m012_finding_enablers: the enablers a finding speaks to, a JSON list of slugs in the
+    vocabulary's order. NULL on a finding saved before QAM recorded them: readers take its
+    question's enablers (a finding is never changed in place, so none is back-filled)."""
+    conn.execute("ALTER TABLE finding ADD COLUMN enablers TEXT")
 
 
 def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
@@ -182,6 +190,8 @@ def _decode(row: dict) -> dict:
     row["good_practice"] = bool(row["good_practice"])
     if row.get("grade_counts"):
         row["grade_counts"] = json.loads(row["grade_counts"])
+    if row.get("enablers") is not None:
+        row["enablers"] = json.loads(row["enablers"])
     return row
 
 

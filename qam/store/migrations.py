@@ -56,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "m011_evidence",
         ("record_audits.create", "moderation.create", "programme.add_follows"),
     ),
+    Migration("m012_finding_enablers", ("findings.add_enablers",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -59,6 +59,8 @@ def _answer(child, notes: str, graded: bool) -> str:
     child.expect("Link to register items")
     child.send(" ")  # tick the first suggestion
     child.send(ENTER)
+    child.expect("Enablers this finding speaks to")
+    child.send(ENTER)  # keep the question's
     child.expect(r"Saved\. Finding ([0-9a-f-]{36})")
     return child.match.group(1)
 
@@ -151,6 +153,7 @@ def test_guided_flow_through_pipe_input(programme):
         "\r",
         "2\r",
         "\r",  # question 1: not assessed, no link
+        "\r",  # the question's enablers kept
         DOWN * 4 + "\r",  # question 2: stop
     ]
     with create_pipe_input() as inp:

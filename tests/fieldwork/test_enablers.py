@@ -1,0 +1,163 @@
+"""Enablers on findings: the question's by default, added or removed in capture, stored with
+the finding, carried by bundles, shown and filtered (issue 17, item 1)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fw_helpers import answer_line, finding_ids
+
+from qam.fieldwork.findings import correct, get_finding, list_findings, record_answer
+from qam.fieldwork.sessions import finalise, open_session
+from qam.store import Store
+from qam.sync.export import export_bundle
+from qam.sync.merge import import_bundle
+
+# In paf-2023, vul-1 is tagged Partnership and Culture; pub-1 Culture, Partnership, Technology.
+
+
+def _capture(qam, *lines) -> list[str]:
+    result = qam("capture", "--answers", "-", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    return [line.split()[1] for line in result.stdout.splitlines() if line.startswith("saved ")]
+
+
+def test_a_finding_takes_its_questions_enablers(programme, qam):
+    [saved] = _capture(qam, answer_line("vul-1", notes="Referrals shared with the council"))
+    assert get_finding(programme, saved)["enablers"] == ["partnership", "culture"]
+    shown = qam("findings", "show", saved)
+    assert shown.exit_code == 0 and "Enablers: Partnership, Culture" in shown.stdout
+
+
+def test_answers_add_and_remove_enablers(programme, qam):
+    removed, exact, added = _capture(
+        qam,
+        answer_line("vul-1", notes="Partners kept out of the loop", enablers=["-culture"]),
+        answer_line("pub-1", notes="Body-worn video used", enablers=["Technology"]),
+        answer_line("vic-1", notes="Victim updates", enablers=["+CULTURE"]),
+    )
+    assert get_finding(programme, removed)["enablers"] == ["partnership"]
+    assert get_finding(programme, exact)["enablers"] == ["technology"]
+    assert get_finding(programme, added)["enablers"] == ["leadership", "culture", "technology"]
+    culture = qam("findings", "list", "--enabler", "culture", "--json")
+    assert culture.exit_code == 0
+    assert [f["id"] for f in json.loads(culture.stdout)] == [added]
+    partnership = json.loads(qam("findings", "list", "--enabler", "Partnership", "--json").stdout)
+    assert [f["id"] for f in partnership] == [removed]
+
+
+@pytest.mark.parametrize(
+    "enablers, words",
+    [
+        (["courage"], "'courage' is not an enabler"),
+        (["+culture", "technology"], "not a mix"),
+        ("culture", "'enablers' must be a list"),
+        ([3], "'enablers' must be a list"),
+    ],
+)
+def test_a_bad_enabler_names_the_line_and_writes_nothing(programme, qam, enablers, words):
+    lines = [answer_line("vul-1"), answer_line("pub-1", enablers=enablers)]
+    result = qam("capture", "--answers", "-", input="\n".join(lines) + "\n")
+    assert result.exit_code == 1
+    [error] = result.stderr.strip().splitlines()
+    assert error.startswith("Error: line 2: ") and words in error, error
+    assert len(finding_ids(programme)) == 1  # line 1 saved as it was read, line 2 not
+
+
+def test_the_list_filter_refuses_an_unknown_enabler(programme, qam):
+    result = qam("findings", "list", "--enabler", "morale")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: 'morale' is not an enabler; the four are Leadership, Partnership, Culture, "
+        "Technology."
+    )
+
+
+def test_guided_capture_removes_an_enabler(programme):
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from qam.cli.prompts import TerminalPrompts
+    from qam.fieldwork.guided import guided
+
+    down = "\x1b[B"
+    keys = [
+        "\x15" + "03/06/2025\r",
+        "Focus room 2\r",
+        "6\r",
+        "5 × detention officer, custody\r",
+        "\r",
+        "\r",
+        "\r",  # question 1 (vul-1): answer it
+        "Partners briefed, no shared culture of challenge\x1b\r",
+        "\r",  # not assessed
+        "n",
+        "\r",
+        "\r",
+        "\r",  # no links
+        down + down + " " + "\r",  # Partnership and Culture ticked: untick Culture
+        down * 4 + "\r",  # question 2: stop
+    ]
+    with create_pipe_input() as inp:
+        for k in keys:
+            inp.send_text(k)
+        guided(
+            programme,
+            "sgt.eastern",
+            TerminalPrompts(input=inp, output=DummyOutput()),
+            review="R1",
+            method="focus_group",
+        )
+    [finding] = list_findings(programme)
+    assert finding["question_id"] == "vul-1" and finding["enablers"] == ["partnership"]
+    assert list_findings(programme, enabler="culture") == []
+
+
+def test_a_correction_keeps_or_changes_the_enablers(programme):
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt")
+    first = record_answer(programme, session, question_id="vul-1", notes="n", actor="sgt")
+    finalise(programme, session["id"], "sgt")
+    kept = correct(programme, first["id"], actor="sgt", reason="typo", notes="n2")
+    assert kept["enablers"] == ["partnership", "culture"]
+    changed = correct(programme, kept["id"], actor="sgt", reason="retagged", enablers=["-culture"])
+    assert changed["enablers"] == ["partnership"]
+    assert [f["enablers"] for f in list_findings(programme)] == [["partnership"]]
+
+
+def test_a_finding_saved_before_enablers_reads_its_questions(programme):
+    """A finding from before m011 has no enablers stored; readers take its question's."""
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt")
+    saved = record_answer(programme, session, question_id="pub-1", notes="old", actor="sgt")
+    from qam.store import findings as findings_db
+
+    old = {**findings_db.finding(programme, saved["id"]), "enablers": None}
+    old.update(id="00000000-0000-4000-8000-000000000099", supersedes=None, question_id="vul-1")
+    old["good_practice"] = int(old["good_practice"])
+    findings_db.save_finding(programme, old)
+    assert get_finding(programme, old["id"])["enablers"] == ["partnership", "culture"]
+    assert {f["id"] for f in list_findings(programme, enabler="culture")} == {
+        saved["id"],
+        old["id"],
+    }
+
+
+def test_bundles_carry_a_findings_enablers(programme, tmp_path):
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt")
+    record_answer(
+        programme, session, question_id="vul-1", notes="a", actor="sgt", enablers=["-culture"]
+    )
+    record_answer(
+        programme, session, question_id="pub-1", notes="b", actor="sgt", enablers=["leadership"]
+    )
+    bundle = tmp_path / "laptop.qam-bundle"
+    export_bundle(programme, bundle, actor="sgt")
+    with Store.open(tmp_path / "other.db") as other:
+        import_bundle(other, bundle, actor="lead")
+        there = {f["question_id"]: f["enablers"] for f in list_findings(other)}
+        again = tmp_path / "back.qam-bundle"
+        export_bundle(other, again, actor="lead")
+    assert there == {"vul-1": ["partnership"], "pub-1": ["leadership"]}
+    import_bundle(programme, again, actor="sgt")  # back again: nothing changes
+    here = {f["question_id"]: f["enablers"] for f in list_findings(programme)}
+    assert here == there and len(finding_ids(programme)) == 2
