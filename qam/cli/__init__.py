@@ -14,7 +14,7 @@ import typer
 from typer._click.utils import make_default_short_help
 
 from qam import __version__
-from qam.cli import capture, demo, retention
+from qam.cli import capture, demo, retention, serve
 from qam.cli._common import QamGroup, options
 
 # Group name -> (module, its one-line summary as `qam --help` shows it). A test checks each
@@ -130,6 +130,7 @@ def root(
 demo.register(app)
 capture.register(app)
 retention.register(app)
+serve.register(app)
 
 
 def main() -> None:

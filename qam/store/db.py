@@ -117,6 +117,47 @@ class Store:
             raise
         return store
 
+    @classmethod
+    def open_readonly(cls, path: Path | str) -> "Store":
+        """Open an existing, up-to-date store for reading only (`qam serve`).
+
+        The connection is opened `mode=ro` and `query_only`, so nothing through it can ever
+        write, and it takes no write lock: QAM's own writers keep working beside it. It is not
+        `immutable=1`, which would tell SQLite the file never changes and so hide the writers'
+        work (and the WAL) from it. A store that needs migrating is refused: any other command
+        migrates it first.
+        """
+        from urllib.parse import quote
+
+        from qam.store.migrations import SCHEMA_VERSION
+
+        path = Path(path).expanduser()
+        _check_location(path)
+        if not _check_file(path):
+            raise StoreError(
+                f"No QAM store at {path}; make one with `qam init` (or try the example "
+                "with `qam demo`), or point --db or QAM_DB at an existing store."
+            )
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        try:
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("PRAGMA trusted_schema = OFF")
+            store = cls(path, conn)
+            store._check_identity(True)
+            if store.pragma("user_version") != SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(
+                    f"{path} needs upgrading before it can be served; run any QAM command "
+                    "on it first (for example `qam recs summary`), then serve it again."
+                )
+        except sqlite3.DatabaseError as err:
+            raise StoreError(_explain(err, path)) from err
+        return store
+
     def _configure(self) -> None:
         execute = self.conn.execute
         execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -51,3 +51,12 @@ def store_id(store: Store) -> str:
             value = str(uuid.uuid4())
             store.conn.execute("INSERT INTO setting(key, value) VALUES ('store_id', ?)", [value])
     return value
+
+
+def with_prefix(store: Store, prefix: str) -> dict[str, str]:
+    """Every setting whose key starts with `prefix`, keyed by the rest of the key."""
+    rows = store.conn.execute(
+        "SELECT key, value FROM setting WHERE substr(key, 1, ?) = ? ORDER BY key",
+        [len(prefix), prefix],
+    )
+    return {key[len(prefix) :]: value for key, value in rows}
