@@ -8,6 +8,9 @@ prolog and DOCTYPE are stripped. Ids are prefixed per chart so several charts sh
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import functools
 import hashlib
 import io
 import re
@@ -40,6 +43,32 @@ class Chart:
     rows: list[list] = field(default_factory=list)
     note: str = ""
     wide: bool = False  # True: the table goes under the chart, not beside it
+
+
+# Set by `skipped()`: the chart functions return an empty chart instead of drawing one.
+_SKIP: contextvars.ContextVar[bool] = contextvars.ContextVar("qam_charts_skipped", default=False)
+
+
+@contextlib.contextmanager
+def skipped():
+    """Build reports without drawing their charts: for a caller that needs a report's figures
+    and not its pictures (`qam serve` publishes the public reports' tables), as drawing is
+    most of the time a report takes to build."""
+    token = _SKIP.set(True)
+    try:
+        yield
+    finally:
+        _SKIP.reset(token)
+
+
+def _drawn(draw):
+    @functools.wraps(draw)
+    def chart(title: str, *args, **kwargs) -> Chart:
+        if _SKIP.get():
+            return Chart(title=title, svg="", headers=[])
+        return draw(title, *args, **kwargs)
+
+    return chart
 
 
 def short(label, limit: int = MAX_LABEL) -> str:
@@ -96,6 +125,7 @@ def _figure(rows: int, width: float = 7.0):
     return fig, ax
 
 
+@_drawn
 def bar_chart(
     title: str,
     labels,
@@ -142,6 +172,7 @@ def bar_chart(
     )
 
 
+@_drawn
 def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> Chart:
     """The programme as a Gantt chart: one bar a review, a dashed line an expected inspection.
 
@@ -213,6 +244,7 @@ def timeline_chart(title: str, start: date, end: date, reviews, inspections) -> 
     )
 
 
+@_drawn
 def grade_chart(title: str, areas, histories, grades_labels) -> Chart:
     """Each area's grade across reviews: grey dots for earlier reviews, a coloured dot for the latest.
 
@@ -250,6 +282,7 @@ def grade_chart(title: str, areas, histories, grades_labels) -> Chart:
     )
 
 
+@_drawn
 def capacity_chart(title: str, labels, used, cap: int) -> Chart:
     """Days used per SME (or in total) against the cap, with the cap drawn as a line."""
     matplotlib, plt = _pyplot()

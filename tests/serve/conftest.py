@@ -16,8 +16,12 @@ PASSWORDS = {"analyst": "a long passphrase for the analyst", "secretariat": "boa
 
 @pytest.fixture
 def programme_db(store, isolated_store):
-    """The reports' programme (canaries and XSS corpus planted) in the test's store file."""
+    """The reports' programme (canaries and XSS corpus planted) in the test's store file.
+
+    The connection is closed before the server starts: QAM's commands are one process and one
+    connection each, and the tests write to the store as they do (a `qam` subprocess)."""
     build_programme(store)
+    store.close()
     return isolated_store
 
 
@@ -31,3 +35,15 @@ def with_users(programme_db, qam):
     result = qam("serve", "--set-password", "--user", "secretariat", input=PASSWORDS["secretariat"] + "\n")
     assert result.exit_code == 0, result.stderr
     return programme_db
+
+
+def qam_process(db, *args: str):
+    """`qam ARGS` in its own process, as a person or a scheduled job runs it."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QAM_DB=str(db))
+    return subprocess.run(
+        [sys.executable, "-m", "qam", *args], env=env, capture_output=True, text=True, timeout=300
+    )

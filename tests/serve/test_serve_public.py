@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.serve.conftest import CANARIES
 from tests.serve.server import crawl, serving, stop
@@ -21,8 +22,9 @@ NEVER = [
 ]
 
 
+@pytest.mark.slow
 def test_public_view_shows_only_published_figures(programme_db):
-    with serving(programme_db, "--view", "public") as (base, proc), httpx.Client() as client:
+    with serving(programme_db, "--view", "public") as (base, proc), httpx.Client(timeout=60) as client:
         pages = crawl(client, base)
         assert len(pages) > 20, sorted(pages)  # home, database, each view, rows, JSON...
         for path, response in pages.items():
@@ -59,10 +61,23 @@ def test_public_view_shows_only_published_figures(programme_db):
     assert "Stopped." in out and "Traceback" not in err
 
 
-def test_public_view_refuses_a_store_marked_official_sensitive(programme_db, qam, store):
+def test_public_view_serves_no_table_of_the_store_and_no_sql(programme_db):
+    with serving(programme_db, "--view", "public") as (base, _), httpx.Client(timeout=60) as c:
+        home = c.get(base + "/")
+        assert "PUBLIC: aggregate figures only" in home.text
+        assert not any(word in home.text for word in NEVER)
+        assert c.get(base + "/qam/finding.json").status_code == 404
+        assert c.get(base + "/qam.json?sql=select+1").status_code == 403
+        figures = c.get(base + "/qam/register_items_by_scope.json?_shape=array")
+        assert figures.status_code == 200 and figures.json()[-1]["label"] == "Total"
+
+
+def test_public_view_refuses_a_store_marked_official_sensitive(programme_db, qam):
+    from qam.store import Store
     from tests.reports import builder as b
 
-    b.item(store, "OS-1", status="completed", extra={"Classification": "OFFICIAL-SENSITIVE"})
+    with Store.open(programme_db) as store:
+        b.item(store, "OS-1", status="completed", extra={"Classification": "OFFICIAL-SENSITIVE"})
     result = qam("serve", "--view", "public", "--port", "8")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1

@@ -7,6 +7,7 @@ import json
 import re
 
 import httpx
+import pytest
 
 from tests.serve.conftest import PASSWORDS
 from tests.serve.server import crawl, serving, stop
@@ -21,17 +22,18 @@ def login(client: httpx.Client, base: str, user: str, password: str) -> httpx.Re
     )
 
 
+@pytest.mark.slow
 def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
     summary = json.loads(qam("recs", "summary", "--json").stdout)
     with serving(with_users) as (base, proc):
-        with httpx.Client() as anonymous:
+        with httpx.Client(timeout=60) as anonymous:
             for path in ("/.json", "/qam.json", "/qam/register_item.json", "/qam/pcc_position.json"):
                 assert anonymous.get(base + path).status_code == 403, path
             page = anonymous.get(base + "/qam/finding")
             assert page.status_code == 302 and page.headers["location"] == "/-/login"
             wrong = login(anonymous, base, "secretariat", "not the password at all")
             assert "Invalid username or password" in wrong.text and "ds_actor" not in anonymous.cookies
-        with httpx.Client() as client:
+        with httpx.Client(timeout=60) as client:
             assert login(client, base, "secretariat", PASSWORDS["secretariat"]).status_code == 302
             rows = client.get(base + "/qam/pcc_position.json?_shape=array").json()
             _same_position(rows, summary)
@@ -56,7 +58,7 @@ def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
             assert "OFFICIAL-SENSITIVE" in client.get(base + "/qam/nothing-here").text
             finding = client.get(base + "/qam/finding").text
             assert "Requires improvement" in finding  # labels beside slugs
-        with httpx.Client() as analyst:
+        with httpx.Client(timeout=60) as analyst:
             login(analyst, base, "analyst", PASSWORDS["analyst"])
             ok = analyst.get(base + "/qam.json?sql=select+count(*)+as+n+from+register_item&_shape=array")
             assert ok.status_code == 200 and ok.json()[0]["n"] == summary["total"]
