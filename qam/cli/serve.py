@@ -41,7 +41,9 @@ def serve(
     host: Annotated[
         str, typer.Option("--host", help="The address to listen on (this machine only by default).")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="The port to listen on.", min=1, max=65535)] = 8001,
+    port: Annotated[
+        int, typer.Option("--port", help="The port to listen on.", min=1, max=65535)
+    ] = 8001,
     view: Annotated[
         str,
         typer.Option(

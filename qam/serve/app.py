@@ -9,12 +9,18 @@ marking on every page, and keeps the public figures in step with the store.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+# Only `qam serve` imports this module, after checking that the optional extra is installed.
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, PUBLIC_MARKING
 from qam.serve import metadata
@@ -67,7 +73,7 @@ class View:
     force_name: str
     users: dict[str, dict] = field(default_factory=dict)
     public_views: dict[str, str] = field(default_factory=dict)
-    _seen: tuple = ()
+    _seen: tuple[tuple[int, int] | None, ...] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -90,7 +96,7 @@ class View:
     def store_signature(self) -> tuple:
         """Changes whenever a writer commits to the store (its WAL or, after a checkpoint,
         the file itself): cheap enough to look at on every request."""
-        found = []
+        found: list[tuple[int, int] | None] = []
         for path in (self.store_path, Path(f"{self.store_path}-wal")):
             try:
                 st = path.stat()
@@ -148,70 +154,67 @@ def _authorizer(view: View):
     return check
 
 
-def plugin(view: View) -> Any:
-    """QAM's Datasette plugin for this view (a module-like object of hook implementations)."""
-    from datasette import hookimpl
-    from datasette.utils.asgi import Response
-    from markupsafe import Markup, escape
+class QamPlugin:
+    """QAM's Datasette plugin for one view: its hooks, each a few lines."""
 
-    class QamPlugin:
-        __name__ = "qam-serve"
+    __name__ = "qam-serve"
 
-        @hookimpl
-        def prepare_connection(self, conn, database, datasette):
-            if database == metadata.DATABASE:
-                conn.execute("PRAGMA query_only = ON")
-                conn.set_authorizer(_authorizer(view))
+    def __init__(self, view: View):
+        self.view = view
 
-        @hookimpl
-        def permission_allowed(self, datasette, actor, action, resource):
-            if action == "view-table" and resource and resource[0] == metadata.DATABASE:
-                if not view.shows(resource[1]):
-                    return False
-            if action == "view-database" and resource not in (metadata.DATABASE, None):
-                return False
-            return None
+    @hookimpl
+    def prepare_connection(self, conn, database, datasette):
+        if database == metadata.DATABASE:
+            conn.execute("PRAGMA query_only = ON")
+            conn.set_authorizer(_authorizer(self.view))
 
-        @hookimpl
-        def render_cell(self, value, column, table, database, datasette):
-            if column in SLUG_COLUMNS and isinstance(value, str) and value in _SLUGS:
-                return Markup('{} <small class="qam-slug">{}</small>').format(
-                    escape(label(value)), escape(value)
-                )
-            return None
+    @hookimpl
+    def permission_allowed(self, datasette, actor, action, resource):
+        if action == "view-table" and resource and resource[0] == metadata.DATABASE:
+            return None if self.view.shows(resource[1]) else False
+        if action == "view-database" and resource not in (metadata.DATABASE, None):
+            return False
+        return None
 
-        @hookimpl
-        def extra_template_vars(self, datasette):
-            return {"qam_marking": view.marking, "qam_view": view.name}
+    @hookimpl
+    def render_cell(self, value, column, table, database, datasette):
+        # In tables only: a canned query carries its own label columns beside the slugs.
+        if table and column in SLUG_COLUMNS and isinstance(value, str) and value in _SLUGS:
+            return Markup('{} <small class="qam-slug">{}</small>').format(
+                escape(label(value)), escape(value)
+            )
+        return None
 
-        @hookimpl
-        def forbidden(self, datasette, request, message):
-            # A browser without a login is sent to the login page; JSON gets a JSON 403.
-            if request.path.endswith(".json"):
-                return Response.json({"ok": False, "error": message, "status": 403}, status=403)
-            if view.name != PUBLIC and not request.actor:
-                return Response.redirect(datasette.urls.path("/-/login"))
-            return None
+    @hookimpl
+    def extra_template_vars(self, datasette):
+        return {"qam_marking": self.view.marking, "qam_view": self.view.name}
 
-        @hookimpl
-        def handle_exception(self, datasette, request, exception):
-            return _error_page(view, datasette, request, exception)
+    @hookimpl
+    def forbidden(self, datasette, request, message):
+        # A browser without a login is sent to the login page; JSON gets a JSON 403.
+        if request.path.endswith(".json"):
+            return Response.json({"ok": False, "error": message, "status": 403}, status=403)
+        if self.view.name != PUBLIC and not request.actor:
+            return Response.redirect(datasette.urls.path("/-/login"))
+        return None
 
-        @hookimpl
-        def asgi_wrapper(self, datasette):
-            def wrap(app):
-                async def refreshed(scope, receive, send):
-                    if scope["type"] == "http" and view.name == PUBLIC:
-                        import asyncio
+    @hookimpl
+    def handle_exception(self, datasette, request, exception):
+        return _error_page(self.view, datasette, request, exception)
 
-                        await asyncio.to_thread(view.refresh_public)
-                    await app(scope, receive, send)
+    @hookimpl
+    def asgi_wrapper(self, datasette):
+        view = self.view
 
-                return refreshed
+        def wrap(app):
+            async def refreshed(scope, receive, send):
+                if scope["type"] == "http" and view.name == PUBLIC:
+                    await asyncio.to_thread(view.refresh_public)
+                await app(scope, receive, send)
 
-            return wrap
+            return refreshed
 
-    return QamPlugin()
+        return wrap
 
 
 def datasette(view: View) -> Any:
@@ -226,7 +229,7 @@ def datasette(view: View) -> Any:
     # with its local values (rows of the store among them) to the console.
     if pm.get_plugin("datasette.handle_exception") is not None:
         pm.unregister(name="datasette.handle_exception")
-    pm.register(plugin(view), name="qam-serve")
+    pm.register(QamPlugin(view), name="qam-serve")
     if view.name == PUBLIC:
         meta = metadata.public(view.force_name, view.public_views)
     else:
@@ -254,7 +257,7 @@ def datasette(view: View) -> Any:
 def _error_page(view: View, datasette: Any, request: Any, exception: BaseException) -> Any:
     """Datasette's error page with the marking, and no traceback (nor its local values, which
     may hold the store's rows) printed to the console: one line for an unexpected error."""
-    from datasette.utils.asgi import Base400, Response
+    from datasette.utils.asgi import Base400
     from datasette.views.base import DatasetteError
 
     async def inner():

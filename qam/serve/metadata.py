@@ -36,6 +36,9 @@ SHOWN = (
     "question_set",
 )
 DATABASE = "qam"  # the name both views serve their database under (/qam/...)
+# The published table the public view's canned query reads (`qam/serve/public.py` names each
+# published table after its report and title).
+REGISTER_BY_STATUS = "register_items_by_status"
 DAY_COLUMNS = ("days",)  # working days (each team member's effort), shown with their unit
 _DATE_COLUMNS = {
     "start",
@@ -115,9 +118,7 @@ def _table(conn, table: Table) -> dict:
             "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type = 'table'", [table.name]
         )
     )
-    refs = {
-        r[3]: r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{table.name}")').fetchall()
-    }
+    refs = {r[3]: r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{table.name}")').fetchall()}
     owner = TABLE_OWNERS[table.name]
     columns = {
         row[1]: _column(conn, table, ddl, row, refs)
@@ -181,9 +182,7 @@ def public(force_name: str, views: dict[str, str]) -> dict:
         "trend": "Against the review before.",
         "findings": "How many graded findings stand behind the grade (as published).",
     }
-    tables = {
-        name: {"title": title, "columns": column_words} for name, title in views.items()
-    }
+    tables = {name: {"title": title, "columns": column_words} for name, title in views.items()}
     tables[READINESS_VIEW] = {
         "title": "Readiness for inspection by PEEL area",
         "columns": area_words,
@@ -194,5 +193,18 @@ def public(force_name: str, views: dict[str, str]) -> dict:
         "programme, as its public reports publish them: counts under 5 are not shown, nor any "
         "count from which one could be worked out. No names, no notes.",
         "allow_sql": False,
-        "databases": {DATABASE: {"title": "Public figures", "tables": tables}},
+        "databases": {
+            DATABASE: {
+                "title": "Public figures",
+                "tables": tables,
+                "queries": {
+                    "register_position": {
+                        "title": "The register's position",
+                        "description": "Inspection recommendations and areas for improvement "
+                        "by status, as the public register report publishes them.",
+                        "sql": f"SELECT label AS status, shown AS items FROM {REGISTER_BY_STATUS}",
+                    }
+                },
+            }
+        },
     }

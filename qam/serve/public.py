@@ -29,8 +29,7 @@ def _slug(text: str) -> str:
 def _rows(report: str, title: str, cells: list[Cell], total: Cell | None) -> list[tuple]:
     name = f"{report}_{_slug(title)}"
     rows = [
-        (name, report, title, i, cell.label, cell.count, cell.shown)
-        for i, cell in enumerate(cells)
+        (name, report, title, i, cell.label, cell.count, cell.shown) for i, cell in enumerate(cells)
     ]
     if total is not None:
         rows.append((name, report, title, len(cells), "Total", total.count, total.shown))
@@ -58,11 +57,18 @@ def figures(store: Store) -> tuple[list[tuple], list[tuple]]:
     rows += _tables("programme", prog.tables)
     rows += _rows("readiness", ready.findings.title, ready.findings.cells, ready.findings.total)
     rows += _tables("good_practice", practice.tables)
-    areas = []
+    areas: list[tuple] = []
     for board in ready.boards:
         for area in board.areas:
             areas.append(
-                (len(areas), board.board, area.area, area.grade_label, area.trend, str(area.findings))
+                (
+                    len(areas),
+                    board.board,
+                    area.area,
+                    area.grade_label,
+                    area.trend,
+                    str(area.findings),
+                )
             )
     return rows, areas
 

@@ -34,9 +34,7 @@ def prepare(store_path: Path, view_name: str, workdir: Path) -> View:
     return view
 
 
-def run(
-    store_path: Path, *, view: str, host: str, port: int, say: Callable[[str], None]
-) -> None:
+def run(store_path: Path, *, view: str, host: str, port: int, say: Callable[[str], None]) -> None:
     """Serve until Ctrl-C, then tidy up (the public figures' file goes with the server)."""
     import uvicorn
 

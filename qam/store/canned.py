@@ -40,9 +40,7 @@ def _words() -> str:
     rows = []
     for group in (STATUSES, REGISTER_TYPES, REGISTER_SCOPES, GRADES, METHODS):
         rows += [(slug, label(slug), rank) for rank, slug in enumerate(group)]
-    values = ", ".join(
-        "('{}', '{}', {})".format(s, w.replace("'", "''"), r) for s, w, r in rows
-    )
+    values = ", ".join("('{}', '{}', {})".format(s, w.replace("'", "''"), r) for s, w, r in rows)
     return f"words(slug, words, rank) AS (VALUES {values})"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("datasette", reason="qam serve needs the optional extra: pip install '.[serve]'")
+pytest.importorskip(
+    "datasette", reason="qam serve needs the optional extra: pip install '.[serve]'"
+)
 pytest.importorskip("datasette_auth_passwords")
 
 from tests.reports.conftest import CANARIES, build_programme  # noqa: E402
@@ -29,10 +31,17 @@ def programme_db(store, isolated_store):
 def with_users(programme_db, qam):
     """Two logins: the analyst may run SQL, the secretariat may not."""
     result = qam(
-        "serve", "--set-password", "--user", "analyst", "--allow-sql", input=PASSWORDS["analyst"] + "\n"
+        "serve",
+        "--set-password",
+        "--user",
+        "analyst",
+        "--allow-sql",
+        input=PASSWORDS["analyst"] + "\n",
     )
     assert result.exit_code == 0, result.stderr
-    result = qam("serve", "--set-password", "--user", "secretariat", input=PASSWORDS["secretariat"] + "\n")
+    result = qam(
+        "serve", "--set-password", "--user", "secretariat", input=PASSWORDS["secretariat"] + "\n"
+    )
     assert result.exit_code == 0, result.stderr
     return programme_db
 

@@ -64,6 +64,7 @@ def test_a_bundle_imported_while_serving_shows_on_the_next_request(with_users, t
 def test_the_public_figures_follow_the_store(programme_db, tmp_path, qam):
     bundle = _laptop_bundle(programme_db, tmp_path, findings=6)
     with serving(programme_db, "--view", "public") as (base, _), httpx.Client(timeout=60) as client:
+
         def total() -> dict:
             rows = client.get(base + "/qam/programme_at_a_glance.json?_shape=array").json()
             return {r["label"]: r["count"] for r in rows}

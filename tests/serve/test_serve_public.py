@@ -24,7 +24,10 @@ NEVER = [
 
 @pytest.mark.slow
 def test_public_view_shows_only_published_figures(programme_db):
-    with serving(programme_db, "--view", "public") as (base, proc), httpx.Client(timeout=60) as client:
+    with (
+        serving(programme_db, "--view", "public") as (base, proc),
+        httpx.Client(timeout=60) as client,
+    ):
         pages = crawl(client, base)
         assert len(pages) > 20, sorted(pages)  # home, database, each view, rows, JSON...
         for path, response in pages.items():

@@ -27,12 +27,19 @@ def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
     summary = json.loads(qam("recs", "summary", "--json").stdout)
     with serving(with_users) as (base, proc):
         with httpx.Client(timeout=60) as anonymous:
-            for path in ("/.json", "/qam.json", "/qam/register_item.json", "/qam/pcc_position.json"):
+            for path in (
+                "/.json",
+                "/qam.json",
+                "/qam/register_item.json",
+                "/qam/pcc_position.json",
+            ):
                 assert anonymous.get(base + path).status_code == 403, path
             page = anonymous.get(base + "/qam/finding")
             assert page.status_code == 302 and page.headers["location"] == "/-/login"
             wrong = login(anonymous, base, "secretariat", "not the password at all")
-            assert "Invalid username or password" in wrong.text and "ds_actor" not in anonymous.cookies
+            assert (
+                "Invalid username or password" in wrong.text and "ds_actor" not in anonymous.cookies
+            )
         with httpx.Client(timeout=60) as client:
             assert login(client, base, "secretariat", PASSWORDS["secretariat"]).status_code == 302
             rows = client.get(base + "/qam/pcc_position.json?_shape=array").json()
@@ -52,7 +59,9 @@ def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
             for path in ("/qam/audit_log.json", "/qam/setting", "/qam/synced_event.json"):
                 assert client.get(base + path).status_code == 403, path
             listed = client.get(base + "/qam.json").json()
-            assert not {"audit_log", "setting", "synced_event"} & {t["name"] for t in listed["tables"]}
+            assert not {"audit_log", "setting", "synced_event"} & {
+                t["name"] for t in listed["tables"]
+            }
             # Not a named SQL user: no SQL of their own, canned queries still answer.
             assert client.get(base + "/qam.json?sql=select+1").status_code == 403
             assert "OFFICIAL-SENSITIVE" in client.get(base + "/qam/nothing-here").text
@@ -60,7 +69,9 @@ def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
             assert "Requires improvement" in finding  # labels beside slugs
         with httpx.Client(timeout=60) as analyst:
             login(analyst, base, "analyst", PASSWORDS["analyst"])
-            ok = analyst.get(base + "/qam.json?sql=select+count(*)+as+n+from+register_item&_shape=array")
+            ok = analyst.get(
+                base + "/qam.json?sql=select+count(*)+as+n+from+register_item&_shape=array"
+            )
             assert ok.status_code == 200 and ok.json()[0]["n"] == summary["total"]
             # The refused tables read as empty even from a named user's own SQL.
             hashes = analyst.get(base + "/qam.json?sql=select+key,+value+from+setting&_shape=array")
@@ -71,7 +82,10 @@ def test_stakeholder_view_needs_a_login_and_hides_the_trail(with_users, qam):
             assert all(v is None for r in trail.json() for v in r.values())
             # Nothing can write, whatever the SQL.
             for sql in ("delete from register_item", "attach 'x.db' as x", "pragma query_only=0"):
-                assert analyst.get(base + "/qam.json", params={"sql": sql}).status_code in (400, 403)
+                assert analyst.get(base + "/qam.json", params={"sql": sql}).status_code in (
+                    400,
+                    403,
+                )
         code, out, err = stop(proc)
     assert code == 0 and "Stopped." in out
     assert "Traceback" not in err
