@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import importlib
 import re
-import sqlite3
 
-from qam.store import canned, migrations
+from qam.store import canned, published, schemadoc
 from qam.store.published import READINESS_VIEW
-from qam.store.schema import TABLE_OWNERS, Table
+from qam.store.schema import Table
 from qam.vocabulary import label
 
 # The tables a stakeholder may browse. Everything else (the trail, synced events, settings,
@@ -36,9 +35,6 @@ SHOWN = (
     "question_set",
 )
 DATABASE = "qam"  # the name both views serve their database under (/qam/...)
-# The published table the public view's canned query reads (`qam/serve/public.py` names each
-# published table after its report and title).
-REGISTER_BY_STATUS = "register_items_by_status"
 DAY_COLUMNS = ("days",)  # working days (each team member's effort), shown with their unit
 _DATE_COLUMNS = {
     "start",
@@ -62,30 +58,13 @@ def _owner_about(module_name: str) -> str:
     return " ".join(first.split())
 
 
-def _tables() -> dict[str, Table]:
-    found = {}
-    for module_name in dict.fromkeys(TABLE_OWNERS.values()):
-        for value in vars(importlib.import_module(module_name)).values():
-            if isinstance(value, Table):
-                found[value.name] = value
-    return found
-
-
-def _schema() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.execute("BEGIN")
-    migrations.apply(conn)
-    conn.execute("COMMIT")
-    return conn
-
-
 def _checked_slugs(ddl: str, column: str) -> list[str]:
     match = re.search(rf"CHECK\s*\(\s*\"?{re.escape(column)}\"?\s+IN\s*\(([^)]*)\)", ddl)
     return re.findall(r"'([^']*)'", match.group(1)) if match else []
 
 
-def _column(conn, table: Table, ddl: str, row, refs: dict[str, str]) -> str:
-    _, name, kind, notnull, default, pk = row
+def _column(table: Table, ddl: str, column: tuple, refs: dict[str, str]) -> str:
+    name, _, notnull, default, pk = column
     parts = []
     if name in table.key:
         parts.append("Identifies the row across stores.")
@@ -111,18 +90,12 @@ def _column(conn, table: Table, ddl: str, row, refs: dict[str, str]) -> str:
     return " ".join(parts)
 
 
-def _table(conn, table: Table) -> dict:
-    ddl = " ".join(
-        r[0]
-        for r in conn.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type = 'table'", [table.name]
-        )
-    )
-    refs = {r[3]: r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{table.name}")').fetchall()}
-    owner = TABLE_OWNERS[table.name]
+def _table(found: dict) -> dict:
+    table: Table = found["table"]
+    owner = found["owner"]
     columns = {
-        row[1]: _column(conn, table, ddl, row, refs)
-        for row in conn.execute(f'PRAGMA table_info("{table.name}")')
+        column[0]: _column(table, found["ddl"], column, found["references"])
+        for column in found["columns"]
     }
     meta: dict = {
         "title": label(table.name),
@@ -139,10 +112,8 @@ def _table(conn, table: Table) -> dict:
 def stakeholder(force_name: str, users: dict[str, dict]) -> dict:
     """Metadata for the stakeholder view: every shown table described, the canned queries,
     a login for every page, arbitrary SQL for the named users only."""
-    conn = _schema()
-    tables = _tables()
-    described = {name: _table(conn, tables[name]) for name in SHOWN if name in tables}
-    conn.close()
+    tables = schemadoc.described()
+    described = {name: _table(tables[name]) for name in SHOWN if name in tables}
     sql_users = sorted(name for name, user in users.items() if user.get("sql"))
     return {
         "title": f"{force_name}: the QA programme store (OFFICIAL-SENSITIVE)",
@@ -202,7 +173,7 @@ def public(force_name: str, views: dict[str, str]) -> dict:
                         "title": "The register's position",
                         "description": "Inspection recommendations and areas for improvement "
                         "by status, as the public register report publishes them.",
-                        "sql": f"SELECT label AS status, shown AS items FROM {REGISTER_BY_STATUS}",
+                        "sql": published.REGISTER_POSITION,
                     }
                 },
             }

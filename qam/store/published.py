@@ -37,6 +37,9 @@ CREATE TABLE area_grade (
 )"""
 BASE_TABLES = ("figure", "area_grade")
 READINESS_VIEW = "readiness_by_peel_area"
+# The public view's canned query: the register by status, as the public register report has
+# it (`qam/serve/public.py` names each published table after its report and title).
+REGISTER_POSITION = "SELECT label AS status, shown AS items FROM register_items_by_status"
 
 
 def write(path: Path, figures: Iterable[tuple], areas: Iterable[tuple]) -> list[str]:

@@ -107,6 +107,33 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def described() -> dict[str, dict]:
+    """Each table as its owner declares it and its migrations make it, for other documents
+    built from the owners (`qam serve`'s metadata): {name: {"table": Table, "owner": module,
+    "ddl": its CREATE statements, "columns": [(name, type, notnull, default, pk)],
+    "references": {column: the table it references}}}."""
+    conn = _fresh_schema()
+    try:
+        declared = _declared()
+        found = {}
+        for name in TABLE_OWNERS:
+            found[name] = {
+                "table": declared[name],
+                "owner": TABLE_OWNERS[name],
+                "ddl": _ddl(conn, name),
+                "columns": [
+                    (r[1], r[2], bool(r[3]), r[4], bool(r[5]))
+                    for r in conn.execute(f'PRAGMA table_info("{name}")')
+                ],
+                "references": {
+                    r[3]: r[2] for r in conn.execute(f'PRAGMA foreign_key_list("{name}")')
+                },
+            }
+        return found
+    finally:
+        conn.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="Write docs/schema.md.")

@@ -161,7 +161,8 @@ def test_help_loads_no_command_group():
         "import sys\nfrom typer.testing import CliRunner\nfrom qam.cli import app\n"
         "CliRunner().invoke(app, ['--help'])\n"
         "print(','.join(m for m in sys.modules if m.startswith('qam.cli.') and m not in "
-        "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo', 'qam.cli.retention')))\n"
+        "('qam.cli._common', 'qam.cli.capture', 'qam.cli.demo', 'qam.cli.retention', "
+        "'qam.cli.serve')))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
