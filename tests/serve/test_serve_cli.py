@@ -75,7 +75,7 @@ def test_the_metadata_describes_every_shown_column_from_its_owner():
     assert "Being progressed (being_progressed)" in status
     assert db["tables"]["review"]["units"] == {"days": "day"}
     assert "working days" in db["tables"]["review"]["columns"]["days"].lower()
-    assert "kept in this store only" in db["tables"]["sme"]["columns"]["email"].lower()
+    assert "kept in this store only" in db["tables"]["sme"]["columns"]["unavailable"].lower()
     assert {"audit_log", "setting", "synced_event"}.isdisjoint(db["tables"])
     assert set(db["queries"]) >= {
         "pcc_position",
