@@ -32,6 +32,11 @@ SHOWN = (
     "capture_session",
     "finding",
     "finding_link",
+    "second_grade",
+    "grade_moderation",
+    "record_sample",
+    "record_check",
+    "record_audit_finding",
     "question_set",
 )
 DATABASE = "qam"  # the name both views serve their database under (/qam/...)

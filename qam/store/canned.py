@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qam.store.findings import current_condition
+from qam.store.moderation import reported_grade_sql
 from qam.vocabulary import (
     GRADES,
     METHODS,
@@ -66,6 +67,7 @@ YEAR_START = (
 
 def queries() -> list[Canned]:
     words = _words()
+    grade = reported_grade_sql("f")  # the moderated grade where there is one, as reports use
     return [
         Canned(
             "pcc_position",
@@ -111,12 +113,12 @@ def queries() -> list[Canned]:
             "findings_by_theme_and_grade",
             "Findings by theme and grade",
             "Current findings (corrections replace what they correct) by their review's theme "
-            "and the grade given.",
+            "and their grade (the moderated grade where a grade was moderated).",
             f"WITH {words} SELECT r.theme, {_theme('r.theme')} AS theme_label, "
-            f"coalesce(f.grade, 'not_assessed') AS grade, coalesce({_w('f.grade')}, "
+            f"coalesce({grade}, 'not_assessed') AS grade, coalesce({_w(grade)}, "
             "'Not assessed') AS grade_label, count(*) AS findings FROM finding f "
             f"JOIN review r ON r.id = f.review_id WHERE {current_condition('f')} "
-            f"GROUP BY r.theme, f.grade ORDER BY theme_label, {_r('f.grade')}",
+            f"GROUP BY r.theme, 3 ORDER BY theme_label, {_r('grade')}",
         ),
         Canned(
             "findings_on_theme",
@@ -124,7 +126,7 @@ def queries() -> list[Canned]:
             "Current findings of reviews on one theme (its slug, for example stop_and_search), "
             "recorded on or after a date (YYYY-MM-DD).",
             f"WITH {words} SELECT f.review_id AS review, f.question_id AS question, "
-            f"{_w('f.method')} AS method, {_w('f.grade')} AS grade, f.good_practice, f.sources, "
+            f"{_w('f.method')} AS method, {_w(grade)} AS grade, f.good_practice, f.sources, "
             "f.notes, substr(f.created_at, 1, 10) AS recorded FROM finding f "
             f"JOIN review r ON r.id = f.review_id WHERE {current_condition('f')} "
             "AND r.theme = :theme AND f.created_at >= :since ORDER BY f.created_at",
@@ -134,7 +136,7 @@ def queries() -> list[Canned]:
             "A review's findings",
             "Every current finding of one review (its id), question by question.",
             f"WITH {words} SELECT f.question_id AS question, {_w('f.method')} AS method, "
-            f"{_w('f.grade')} AS grade, f.good_practice, f.sources, f.notes, "
+            f"{_w(grade)} AS grade, f.good_practice, f.sources, f.notes, "
             "f.participant_role, (SELECT group_concat(item_ref, ', ') FROM finding_link l "
             "WHERE l.finding_id = f.id) AS register_items, f.created_at, f.id FROM finding f "
             f"WHERE f.review_id = :review AND {current_condition('f')} "

@@ -12,7 +12,7 @@ from qam.store import Store
 from qam.sync.export import export_bundle
 from tests.reports import builder as b
 from tests.serve.conftest import PASSWORDS, qam_process
-from tests.serve.server import serving
+from tests.serve.server import serving, stop
 from tests.serve.test_serve_stakeholder import login
 
 
@@ -50,7 +50,7 @@ def _write_lock_free(db) -> None:
 
 def test_a_bundle_imported_while_serving_shows_on_the_next_request(with_users, tmp_path, qam):
     bundle = _laptop_bundle(with_users, tmp_path)
-    with serving(with_users) as (base, _), httpx.Client(timeout=60) as client:
+    with serving(with_users) as (base, proc), httpx.Client(timeout=60) as client:
         login(client, base, "analyst", PASSWORDS["analyst"])
         before = _count(client, base)
         _write_lock_free(with_users)
@@ -58,6 +58,9 @@ def test_a_bundle_imported_while_serving_shows_on_the_next_request(with_users, t
         assert result.returncode == 0, result.stderr
         assert _count(client, base) == before + 3
         _write_lock_free(with_users)
+        code, out, err = stop(proc)  # Ctrl-C: a clean stop, and nothing else said
+    assert code == 0 and out.splitlines()[0].startswith(f"Serving {with_users}")
+    assert f"at {base}/" in out and out.rstrip().endswith("Stopped.") and err == ""
 
 
 @pytest.mark.slow

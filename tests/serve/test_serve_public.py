@@ -85,3 +85,30 @@ def test_public_view_refuses_a_store_marked_official_sensitive(programme_db, qam
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
     assert "OFFICIAL-SENSITIVE" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_demo_store_in_public_names_no_one_and_quotes_nothing(qam, tmp_path):
+    """The issue's check on the demo store: every page and JSON answer reachable from the home
+    page holds none of the store's names, notes, titles or register text."""
+    from qam.store import Store
+
+    out = tmp_path / "demo"
+    assert qam("demo", "--out", str(out)).exit_code == 0
+    db = out / "qam-demo.db"
+    with Store.open(db) as store:
+        texts = store.conn.execute(
+            "SELECT name FROM sme UNION SELECT notes FROM finding UNION SELECT concerns FROM "
+            "finding UNION SELECT reviewer FROM finding UNION SELECT participant_role FROM "
+            "finding UNION SELECT title FROM review UNION SELECT text FROM register_item "
+            "UNION SELECT owner FROM register_item"
+        ).fetchall()
+    secret = {t for (t,) in texts if t and len(t) >= 12}
+    assert len(secret) > 50
+    with serving(db, "--view", "public") as (base, _), httpx.Client(timeout=60) as client:
+        pages = crawl(client, base)
+        assert len(pages) > 20
+        for path, response in pages.items():
+            assert response.status_code < 500, path
+            leaked = [t for t in secret if t in response.text]
+            assert not leaked, f"{path} shows {leaked[:3]}"
