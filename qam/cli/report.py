@@ -91,15 +91,31 @@ def good_practice_cmd(
     until: Annotated[
         str | None, typer.Option("--until", help="Only practice recorded on or before this date.")
     ] = None,
+    enabler: Annotated[
+        str | None,
+        typer.Option(
+            "--enabler",
+            help="Only practice speaking to this enabler: leadership, partnership, culture or technology.",
+        ),
+    ] = None,
 ) -> None:
     """The good practice library, so one unit's practice reaches the others.
 
     Grouped by theme, newest first: the first page shows each theme's count and newest
     entries; a theme with more gets its own page beside it.
 
-    Example: qam report good-practice --theme custody --since 2027-04-01
+    Example: qam report good-practice --theme custody --enabler culture --since 2027-04-01
     """
-    _write("good-practice", view, out, theme=theme, unit=unit, since=since, until=until)
+    _write(
+        "good-practice",
+        view,
+        out,
+        theme=theme,
+        unit=unit,
+        since=since,
+        until=until,
+        enabler=enabler,
+    )
 
 
 @app.command("calibration")

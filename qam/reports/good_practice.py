@@ -10,10 +10,12 @@ in SQL; only the entries shown are read.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from qam.enablers import ENABLER_LABELS, enabler, labels, question_enablers
 from qam.reports import catalogue, charts
 from qam.reports.common import grade_label, page, refuse_sensitive_public, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, GoodPracticeReport, PublicGoodPractice
@@ -39,6 +41,7 @@ class _Filters:
     unit: str | None = None
     since: str | None = None
     until: str | None = None
+    enabler: str | None = None
 
     def flags(self, **changed) -> str:
         """The `qam report good-practice` options that give these filters (with `changed`)."""
@@ -56,6 +59,10 @@ class _Library:
     newest: dict[str, str] = field(default_factory=dict)
     by_area: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     areas: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Each question's enablers, read for findings saved with none stored; with an enabler
+    # filter, `untagged` are the questions tagged with it.
+    tags: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    untagged: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _library(store, f: _Filters) -> _Library:
@@ -67,8 +74,12 @@ def _library(store, f: _Filters) -> _Library:
         (q["question_set"], q["question_id"]): q["area"]
         for q in catalogue.questions(catalogue.question_sets(store))
     }
-    lib = _Library(reviews=reviews, areas=areas)
-    for row in findings_db.good_practice_totals(store, since=f.since, until=f.until):
+    tags = question_enablers(store)
+    lib = _Library(reviews=reviews, areas=areas, tags=tags)
+    lib.untagged = [pair for pair, on in tags.items() if f.enabler in on] if f.enabler else []
+    for row in findings_db.good_practice_totals(
+        store, since=f.since, until=f.until, enabler=f.enabler, untagged=lib.untagged
+    ):
         review = reviews.get(row["review_id"], {})
         theme = review.get("theme") or NO_THEME
         if f.theme and theme.lower() != f.theme.lower():
@@ -119,6 +130,11 @@ def _entry(row: dict, lib: _Library) -> dict:
         "note_cut": cut,
         "date": str(row["created_at"] or "")[:10],
         "date_label": _day(row["created_at"]),
+        "enablers": labels(
+            json.loads(row["enablers"])
+            if row["enablers"] is not None
+            else lib.tags.get((row["question_set"], row["question_id"]), ())
+        ),
     }
 
 
@@ -127,7 +143,14 @@ def _newest(store, lib: _Library, theme: str, f: _Filters, most: int) -> list[di
     from qam.store import findings as findings_db
 
     rows = findings_db.good_practice_newest(
-        store, lib.by_theme[theme], limit=most, since=f.since, until=f.until, note_chars=NOTE_CHARS
+        store,
+        lib.by_theme[theme],
+        limit=most,
+        since=f.since,
+        until=f.until,
+        note_chars=NOTE_CHARS,
+        enabler=f.enabler,
+        untagged=lib.untagged,
     )
     entries: list = []
     chars = 0
@@ -209,6 +232,7 @@ def _report(store, lib: _Library, f: _Filters, view: str, groups: list[dict], in
         units=units,
         chart=chart,
         index_href=index_href,
+        enabler=ENABLER_LABELS[f.enabler] if f.enabler else None,
     )
 
 
@@ -223,6 +247,7 @@ def pages(store, view: str = STAKEHOLDER, **filters) -> list[tuple[dict, object]
     for key in ("since", "until"):
         day = parse_option_date(getattr(f, key), f"--{key}")
         setattr(f, key, day.isoformat() if day else None)
+    f.enabler = enabler(f.enabler) if f.enabler else None
     lib = _library(store, f)
     if view == PUBLIC:
         return [(f.__dict__, _public(store, lib, view))]

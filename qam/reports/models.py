@@ -95,6 +95,20 @@ class Action:
 
 
 @dataclass
+class EnablerSection:
+    """Findings by enabler (Leadership, Partnership, Culture, Technology): `qam.reports.enablers`."""
+
+    scope: str  # whose findings: "this review's", "the programme's"
+    chart: Chart  # each enabler's findings, stacked by grade
+    grade_headings: list[str]  # the grade spread's column headings, best first, then Not assessed
+    # per enabler: enabler (label), slug, findings, grades (counts under grade_headings),
+    # good_practice, concerns
+    rows: list[dict]
+    findings: int  # the findings counted (one may speak to several enablers, or none)
+    untagged: int  # of them, those speaking to no enabler
+
+
+@dataclass
 class ReviewReport:
     """`qam report review ID`: what one review set out to test and what it found."""
 
@@ -117,6 +131,7 @@ class ReviewReport:
     concerns: list[FindingView]
     register: list[ItemSuggestion]
     actions: list[Action]
+    enablers: EnablerSection | None = None
 
 
 @dataclass
@@ -139,6 +154,7 @@ class ProgrammeReport:
     over_cap: list[dict]  # name, year, days
     progress: list[dict]  # per review: sessions, finalised, findings, graded, good_practice
     totals: dict  # reviews, sessions, finalised, findings
+    enablers: EnablerSection | None = None
 
 
 @dataclass
@@ -191,6 +207,7 @@ class ReadinessReport:
     deep_dives: list[AreaReadiness]
     chart: Chart
     moderated: int = 0  # current findings whose grade was moderated (the moderated grade counts)
+    enablers: EnablerSection | None = None
 
 
 @dataclass
@@ -210,6 +227,7 @@ class GoodPracticeReport:
     units: list[str]  # of the entries shown, for the in-page filter
     chart: Chart
     index_href: str | None = None  # on a theme's page: the library's first page
+    enabler: str | None = None  # the enabler filter's label, if any
 
 
 @dataclass
@@ -260,7 +278,7 @@ class PublicProgramme:
     page: Page
     window: str
     headline: list[Cell]  # stand-alone counts
-    tables: list[CountTable]
+    tables: list[CountTable]  # the enabler tables among them
 
 
 @dataclass
@@ -272,6 +290,7 @@ class PublicReadiness:
     boards: list[BoardSection]
     findings: CountTable
     summary: str = ""  # when no area's grade can be published: why, in a sentence (no tables)
+    enablers: list[CountTable] = field(default_factory=list)  # findings by enabler, suppressed
 
 
 @dataclass

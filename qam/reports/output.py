@@ -39,7 +39,7 @@ def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "
 
 def page_extra(filters: dict) -> str:
     """The part of a file name that says which filters made it: '-custody-western-bcu'."""
-    keys = ("theme", "unit", "since", "until")
+    keys = ("theme", "unit", "since", "until", "enabler")
     return "".join(f"-{file_slug(filters[k])}" for k in keys if filters.get(k))
 
 

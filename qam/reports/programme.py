@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from qam.reports import catalogue, charts
+from qam.reports import catalogue, charts, enablers
 from qam.reports.common import page, refuse_sensitive_public, sentence, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, CountTable, ProgrammeReport, PublicProgramme
 from qam.reports.suppression import mostly_hidden, published, single, summary, suppress
@@ -209,6 +209,7 @@ def build(store: Store, view: str = STAKEHOLDER):
             "finalised": sum(p["finalised"] for p in progress),
             "findings": sum(p["findings"] for p in progress),
         },
+        enablers=enablers.section(store, scope="the programme's"),
     )
 
 
@@ -249,6 +250,7 @@ def _public(store: Store, data: dict) -> PublicProgramme:
             "Findings",
         ),
     ]
+    tables += enablers.public_tables(store)
     start, end = data["window"]
     sessions = int(progress["sessions"].sum()) if len(progress) else 0
     finalised = int(progress["finalised"].sum()) if len(progress) else 0

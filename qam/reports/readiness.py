@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qam.analysis.calibration import describe
-from qam.reports import catalogue, charts
+from qam.reports import catalogue, charts, enablers
 from qam.reports.common import grade_label, page, refuse_sensitive_public
 from qam.reports.models import (
     PUBLIC,
@@ -92,6 +92,7 @@ def build(store: Store, view: str = STAKEHOLDER):
             boards=_boards(areas),
             findings=counts,
             summary=_nothing_published([a for _, a in areas], records),
+            enablers=enablers.public_tables(store),
         )
     from qam.analysis.calibration import area_calibration
     from qam.store import findings as findings_db
@@ -111,6 +112,7 @@ def build(store: Store, view: str = STAKEHOLDER):
         deep_dives=[a for _, a in areas if a.deep_dive],
         chart=chart,
         moderated=findings_db.moderated_count(store),
+        enablers=enablers.section(store, scope="every review's"),
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from qam.analysis.readiness import weighted_median_grade
 from qam.analysis.suggest import suggest_status
 from qam.errors import RefusedError
-from qam.reports import catalogue, charts
+from qam.reports import catalogue, charts, enablers
 from qam.reports.common import grade_label, page, status_label, theme_label
 from qam.reports.models import (
     STAKEHOLDER,
@@ -82,6 +82,7 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
             for v in views
             if v.concerns
         ],
+        enablers=enablers.section(store, [review_id], scope="this review's"),
     )
 
 

@@ -4,6 +4,7 @@ the finding, carried by bundles, shown and filtered (issue 17, item 1)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fw_helpers import answer_line, finding_ids
@@ -161,3 +162,34 @@ def test_bundles_carry_a_findings_enablers(programme, tmp_path):
     import_bundle(programme, again, actor="sgt")  # back again: nothing changes
     here = {f["question_id"]: f["enablers"] for f in list_findings(programme)}
     assert here == there and len(finding_ids(programme)) == 2
+
+
+def _enabler_counts(html: str) -> dict[str, int]:
+    """slug -> the Findings cell of the enabler table."""
+    found = re.findall(
+        r'<tr data-enabler="(\w+)"><th scope="row">[^<]*</th><td class="num">(\d+)</td>', html
+    )
+    return {slug: int(n) for slug, n in found}
+
+
+def test_an_enabler_removed_in_capture_is_gone_from_every_report(programme, qam, tmp_path):
+    from qam.reports.output import build, render_report
+
+    _capture(
+        qam,
+        answer_line("vul-1", notes="Partners briefed", good_practice=True, enablers=["-culture"]),
+        answer_line("pub-1", notes="Fair treatment seen", good_practice=True),
+    )
+    for kind, review in (("review", "R1"), ("programme", None), ("readiness", None)):
+        template, report = build(programme, kind, review_id=review)
+        counts = _enabler_counts(render_report(template, report))
+        assert counts == {"leadership": 0, "partnership": 2, "culture": 1, "technology": 1}, kind
+    out = tmp_path / "gp"
+    result = qam("report", "good-practice", "--enabler", "Culture", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    [page] = out.glob("good-practice-culture-*.html")
+    html = page.read_text(encoding="utf-8")
+    assert "Fair treatment seen" in html and "Partners briefed" not in html
+    assert "Enabler: Culture." in html
+    wrong = qam("report", "good-practice", "--enabler", "bravery", "--out", str(out))
+    assert wrong.exit_code == 1 and "'bravery' is not an enabler" in wrong.stderr
