@@ -161,6 +161,14 @@ def _step_reports(ctx: DemoContext) -> str:
     return f"{count_label(len(written), 'report')} written to {ctx.out}"
 
 
+def _step_rhythm(ctx: DemoContext) -> str:
+    from qam.reports.quarter import demo_pack
+
+    written, summary = demo_pack(ctx.store, ctx.out)
+    ctx.reports.extend(written)
+    return summary
+
+
 def _step_retention(ctx: DemoContext) -> str:
     """When the captured notes fall due for purging (`qam retention --dry-run` a few years on)."""
     from datetime import date
@@ -187,6 +195,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("Plan the 18-month programme", _step_planner),
     ("Capture fieldwork on two laptops and merge", _step_fieldwork),
     ("Write the reports", _step_reports),
+    ("Write the quarter's pack and an SME's record", _step_rhythm),
     ("Check retention", _step_retention),
 ]
 

@@ -128,3 +128,23 @@ def calibration_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("rep
     Example: qam report calibration --out reports-out
     """
     _write("calibration", view, out)
+
+
+@app.command("quarter")
+def quarter_cmd(
+    quarter: Annotated[
+        str,
+        typer.Argument(help="The quarter: 2027Q1 is January to March 2027, 2027Q2 April to June."),
+    ],
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+) -> None:
+    """The quarter's pack for the quarterly performance review, ready to print.
+
+    The reviews with fieldwork in the quarter and those starting the next, the quarter's
+    findings by PEEL area and by enabler, the register's movements (status decisions, new
+    items, items overdue), the deep dives due, good practice and the SME abstraction used.
+
+    Example: qam report quarter 2027Q1 --view public
+    """
+    _write("quarter", view, out, quarter=quarter)

@@ -1,5 +1,6 @@
 """`qam sme`: the pool of volunteer subject-matter experts and their abstraction."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -178,3 +179,33 @@ def list_cmd(
         title=f"SME pool: {count_label(len(rows), 'volunteer')}",
         empty="The SME pool is empty; import it with `qam sme import plans/sme.csv`.",
     )
+
+
+@app.command("record")
+def record_cmd(
+    sme: Annotated[str, typer.Argument(help="The SME's id or name (see `qam sme list`).")],
+    json_: JsonFlag = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the record as a printable page into this folder."),
+    ] = None,
+) -> None:
+    """An SME's record for their PDR: reviews, their part, days against the cap, good practice.
+
+    Days given in each financial year are counted as `qam sme list` counts them. The record
+    says nothing about anyone else.
+
+    Example: qam sme record SME12 --out reports-out
+    """
+    from qam.reports.sme_record import in_words, record, write_page
+
+    with open_store() as store:
+        doc = record(store, sme)
+        path = write_page(store, doc, out) if out else None
+    if json_:
+        print_json(doc)
+        return
+    for line in in_words(doc):
+        typer.echo(line)
+    if path:
+        typer.echo(f"Printable record written to {path}")

@@ -301,3 +301,37 @@ class PublicGoodPractice:
     tables: list[CountTable]
     notes_hidden: bool = field(default=True)
     withheld: str = ""  # why nothing is published yet (then `tables` is empty), or ""
+
+
+@dataclass
+class QuarterPack:
+    """`qam report quarter 2027Q1`: the quarterly performance review's pack (`qam.reports.quarter`)."""
+
+    page: Page
+    quarter: str  # "2027Q1"
+    words: str  # "January to March 2027 (quarter 4 of the financial year 2026/27)"
+    reviews: list[dict]  # with a day in the quarter: id, title, theme, unit, window, status, team
+    coming: list[dict]  # starting next quarter, the same keys
+    by_area: list[tuple[str, int]]  # the quarter's reviews' findings by PEEL area
+    enablers: EnablerSection
+    decisions: list[dict]  # status decisions in the quarter: ref, old, new, approver, on, reason
+    new_items: list[
+        dict
+    ]  # items from reports published in it: ref, text, status, due, published, owner
+    overdue: list[dict]  # outstanding items due by its end, the same keys
+    deep_dives: list[dict]  # area, board, grade
+    rule: str  # how readiness grades (and so deep dives) are worked out
+    good_practice: list[dict]  # the newest of the quarter's reviews: review, area, notes
+    abstraction: list[dict]  # who, days: working days in the quarter, by SME
+    days: int  # all of them
+
+
+@dataclass
+class PublicQuarterPack:
+    """The quarter's pack for the public: counts only, small counts suppressed."""
+
+    page: Page
+    quarter: str
+    words: str
+    headline: list[Cell]
+    tables: list[CountTable]

@@ -7,13 +7,14 @@ from pathlib import Path
 from qam.reports.common import check_view, file_slug
 from qam.reports.models import OFFICIAL_SENSITIVE, PUBLIC, STAKEHOLDER
 
-KINDS = ("review", "programme", "register", "readiness", "good-practice", "calibration")
+KINDS = ("review", "programme", "register", "readiness", "good-practice", "calibration", "quarter")
 TITLES = {
     "programme": "Programme",
     "register": "Register",
     "readiness": "Readiness",
     "good-practice": "Good practice library",
     "calibration": "Calibration",
+    "quarter": "The quarter's pack",
 }
 # What each report is for, in a line (the demo's index page lists them with it).
 PURPOSES = {
@@ -22,6 +23,7 @@ PURPOSES = {
     "readiness": "A self-assessed grade for each PEEL area, by assessment board, with deep dives due.",
     "good-practice": "Good practice the reviews found, so one unit's practice reaches the others.",
     "review": "What one review tested and found, question by question, and what the register should do.",
+    "quarter": "For the quarterly performance review: reviews, findings by PEEL area and enabler, the register's movements, deep dives, good practice, abstraction.",
     "calibration": "The self-assessed grades beside the grades HMICFRS gave, inspection by inspection, with the blind spots.",
 }
 VIEW_PURPOSE = {
@@ -39,7 +41,7 @@ def file_name(kind: str, view: str, review_id: str | None = None, extra: str = "
 
 def page_extra(filters: dict) -> str:
     """The part of a file name that says which filters made it: '-custody-western-bcu'."""
-    keys = ("theme", "unit", "since", "until", "enabler")
+    keys = ("quarter", "theme", "unit", "since", "until", "enabler")
     return "".join(f"-{file_slug(filters[k])}" for k in keys if filters.get(k))
 
 
@@ -70,6 +72,10 @@ def build(
         return f"good_practice{suffix}.html", good_practice.build(store, view, **filters)
     if kind == "calibration":
         return "calibration.html", calibration.build(store, view)
+    if kind == "quarter":
+        from qam.reports import quarter
+
+        return f"quarter{suffix}.html", quarter.build(store, filters["quarter"], view)
     raise ValueError(f"unknown report kind {kind!r}")
 
 
@@ -129,6 +135,10 @@ def write_report(
             for made_by, report in made
         ]
         return {"path": written[0], "withheld": getattr(made[0][1], "withheld", "")}
+    if kind == "quarter":  # one file a quarter, however it was written ("Q1 2027", "2027q1")
+        from qam.reports.quarter import parse_quarter
+
+        filters["quarter"] = parse_quarter(filters.get("quarter", "")).name
     template, report = build(store, kind, view, review_id=review_id, **filters)
     html = render_report(template, report)
     path = Path(out) / file_name(kind, view, review_id, page_extra(filters))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -87,3 +88,91 @@ def test_public_views_suppress_small_enabler_counts(demo, qam, kind):
         else:
             assert f"{label} {n}" in text
     assert "Handover between detention officers" not in text  # no notes in public
+
+
+def _quarter_rows(html: str, table_class: str) -> set[str]:
+    start = html.index(f'<table class="{table_class}">')
+    return set(
+        re.findall(r'<tr data-review="([^"]+)">', html[start : html.index("</table>", start)])
+    )
+
+
+def test_the_quarter_pack_lists_exactly_the_reviews_of_the_busiest_quarter(demo, qam, tmp_path):
+    from qam.reports.quarter import busiest
+    from qam.store import Store
+
+    with Store.open(demo / "qam-demo.db", create=False) as store:
+        q = busiest(store)
+    assert q is not None and q.name == "2027Q1"
+    reviews = json.loads(_read(qam, demo, "reviews", "list", "--json"))
+    first, last = q.start.isoformat(), q.end.isoformat()
+    inside = {r["id"] for r in reviews if r["start"] <= last and r["end"] >= first}
+    after = q.end + timedelta(days=1)
+    following = {r["id"] for r in reviews if after.isoformat() <= r["start"] < "2027-07-01"}
+    assert inside and set(r["id"] for r in reviews) - inside - following
+    # The demo wrote the pack; the command writes the same reviews, however the quarter is written.
+    shown = _read(qam, demo, "report", "quarter", "q1 2027", "--out", str(tmp_path))
+    written = tmp_path / "quarter-2027Q1-stakeholder-OFFICIAL-SENSITIVE.html"
+    assert str(written) in shown
+    for page in (demo / written.name, written):
+        html = page.read_text(encoding="utf-8")
+        assert _quarter_rows(html, "quarter-reviews") == inside
+        assert _quarter_rows(html, "coming-reviews") == following
+        text = _text(html)
+        assert "January to March 2027 (quarter 4 of the financial year 2026/27)" in text
+        for heading in ("Findings by enabler", "The register's movements", "Deep dives due",
+                        "Good practice found", "Abstraction used"):  # fmt: skip
+            assert heading in text
+
+
+def test_the_public_quarter_pack_suppresses_small_counts_and_holds_no_notes(demo, qam, tmp_path):
+    _read(qam, demo, "report", "quarter", "2027Q2", "--view", "public", "--out", str(tmp_path))
+    text = _text((tmp_path / "quarter-2027Q2-public.html").read_text(encoding="utf-8"))
+    assert "Findings by enabler" in text and "fewer than 5, not shown" in text
+    assert "Partnership 6" in text  # R03's seven findings: six speak to partnership
+    assert "detainee-risk briefing" not in text and "Owen Pritchard" not in text
+
+
+def test_a_quarter_that_is_not_one_is_refused(demo, qam, tmp_path):
+    result = qam("--db", str(demo / "qam-demo.db"), "report", "quarter", "2027Q5", "--out",
+                 str(tmp_path))  # fmt: skip
+    assert result.exit_code == 1 and not list(tmp_path.iterdir())
+    assert result.stderr.strip().splitlines() == [
+        "Error: '2027Q5' is not a quarter; write it as 2027Q1 (January to March 2027), 2027Q2 "
+        "(April to June) and so on."
+    ]
+
+
+def test_an_smes_record_gives_the_days_sme_list_shows_as_used(demo, qam):
+    pool = json.loads(_read(qam, demo, "sme", "list", "--json"))
+    on_teams = [s for s in pool if s["reviews"]]
+    assert len(on_teams) > 10
+    names = {s["id"]: s["name"] for s in pool}
+    for sme in on_teams:
+        record = json.loads(_read(qam, demo, "sme", "record", sme["id"], "--json"))
+        used = {a["year"]: a["used"] for a in sme["abstraction"] if a["used"]}
+        assert {y["year"]: y["used"] for y in record["years"]} == used, sme["id"]
+        assert [r["id"] for r in record["reviews"]] == sme["reviews"]
+        for r in record["reviews"]:  # each review's days add up to the year's
+            assert sum(r["days"].values()) > 0
+        for year in record["years"]:
+            assert year["used"] == sum(r["days"].get(year["year"], 0) for r in record["reviews"])
+        others = [n for i, n in names.items() if i != sme["id"]]
+        document = json.dumps(record)
+        assert not [n for n in others if n in document], sme["id"]  # nothing about anyone else
+
+
+def test_the_demo_links_the_quarter_pack_and_an_smes_record(demo):
+    index = (demo / "index.html").read_text(encoding="utf-8")
+    hrefs = {a.get("href") for a in Page(index).tags_named("a")}
+    assert {
+        "quarter-2027Q1-stakeholder-OFFICIAL-SENSITIVE.html",
+        "quarter-2027Q1-public.html",
+    } <= hrefs
+    [record] = [h for h in hrefs if h and h.startswith("sme-record-")]
+    html = (demo / record).read_text(encoding="utf-8")
+    text = _text(html)
+    assert (
+        "Working days given against the cap" in text and "Good practice their reviews found" in text
+    )
+    assert "worth copying to other suites" in text  # R03's good practice, on its team's record
