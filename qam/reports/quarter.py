@@ -304,7 +304,7 @@ def demo_pack(store: Store, out) -> tuple[list[dict], str]:
         return [], "No reviews, so no quarter's pack."
     written = []
     for view in (STAKEHOLDER, PUBLIC):
-        path = write(store, "quarter", out, view, quarter=q.name)["path"]
+        path = write(store, "quarter", out, view, quarter=q.name)
         written.append(
             {
                 "title": f"The quarter's pack, {q.name} ({view} view)",
