@@ -315,7 +315,7 @@ def demo_pack(store: Store, out) -> tuple[list[dict], str]:
     with_findings = [r["review_id"] for r in findings_db.counts_by_review(store)]
     teams = [r["team"] for r in programme_db.reviews(store) if r["id"] in with_findings]
     sme = next((t[0] for t in teams if t), None)
-    said = f"The quarter's pack for {q.name}, the busiest quarter ({q.words})"
+    said = f"The quarter's pack for {q.name}, the busiest quarter: {q.words}"
     if sme:
         doc = record(store, sme)
         path = write_page(store, doc, out)
