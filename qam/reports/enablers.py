@@ -40,12 +40,18 @@ class Tally:
     concerns: int = 0
 
 
-def tallies(store: Store, review_ids: Iterable[str] | None = None) -> tuple[list[Tally], int, int]:
-    """Each enabler's tally over the current findings (of these reviews, or all), the number of
-    findings, and how many of them speak to no enabler."""
+def tallies(
+    store: Store,
+    review_ids: Iterable[str] | None = None,
+    questions: set[tuple[str, str]] | None = None,
+) -> tuple[list[Tally], int, int]:
+    """Each enabler's tally over the current findings (of these reviews, or all; on these
+    (set, question) pairs, or any), the number of findings, and how many speak to no enabler."""
     from qam.store import findings as findings_db
 
     rows = findings_db.enabler_totals(store, review_ids)
+    if questions is not None:
+        rows = [r for r in rows if (r["question_set"], r["question_id"]) in questions]
     tags = question_enablers(store) if any(r["enablers"] is None for r in rows) else {}
     by = {e: Tally(e) for e in ENABLERS}
     total = untagged = 0
@@ -68,10 +74,17 @@ def tallies(store: Store, review_ids: Iterable[str] | None = None) -> tuple[list
     return list(by.values()), total, untagged
 
 
-def section(store: Store, review_ids: Iterable[str] | None = None, *, scope: str) -> EnablerSection:
+def section(
+    store: Store,
+    review_ids: Iterable[str] | None = None,
+    *,
+    scope: str,
+    questions: set[tuple[str, str]] | None = None,
+) -> EnablerSection:
     """The stakeholder section: a chart of each enabler's findings by grade, and its table.
-    `scope` says whose findings these are ("this review's", "the programme's")."""
-    found, total, untagged = tallies(store, review_ids)
+    `scope` says whose findings these are ("this review's", "the programme's"); `questions`
+    keeps those on some questions only (a board's PEEL areas)."""
+    found, total, untagged = tallies(store, review_ids, questions)
     spread = [*GRADES, NOT_ASSESSED]
     rows = [
         {

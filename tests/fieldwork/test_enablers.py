@@ -193,3 +193,24 @@ def test_an_enabler_removed_in_capture_is_gone_from_every_report(programme, qam,
     assert "Enabler: Culture." in html
     wrong = qam("report", "good-practice", "--enabler", "bravery", "--out", str(out))
     assert wrong.exit_code == 1 and "'bravery' is not an enabler" in wrong.stderr
+
+
+def test_enablers_are_tallied_on_some_questions_only(programme, qam):
+    from qam.reports.enablers import tallies
+
+    _capture(
+        qam,
+        answer_line("vul-1", notes="Partners briefed", enablers=["-culture"], grade="good"),
+        answer_line("pub-1", notes="Fair treatment seen", concerns="Waits at the desk"),
+    )
+    found, total, untagged = tallies(programme, questions={("paf-2023", "vul-1")})
+    assert (total, untagged) == (1, 0)
+    assert {t.enabler: t.findings for t in found} == {
+        "leadership": 0,
+        "partnership": 1,
+        "culture": 0,
+        "technology": 0,
+    }
+    found, total, _ = tallies(programme)
+    by = {t.enabler: t for t in found}
+    assert total == 2 and by["culture"].concerns == 1 and by["partnership"].grades["good"] == 1
