@@ -70,6 +70,8 @@ def capture(
     Stop at any time (choose "Stop", or Ctrl-C): rerun `qam capture` to resume at the first
     unanswered question. `--answers FILE` runs without prompts and prints `saved <finding id>`
     after each commit. Finalising checks the notes for possible names (see `qam findings check`).
+    An answer takes its question's enablers; a line's `enablers` gives its own
+    (["culture"]) or changes them (["+technology", "-culture"]).
 
     Example: qam capture R03 --method direct_observation
     """
