@@ -155,6 +155,8 @@ def _wednesday(week: Week, reviewer: str) -> None:
     t.see("Link to register items")
     t.see("REC-2023-011")
     t.press(SPACE + "\r")  # the handover recommendation QAM suggests
+    t.see("Enablers this finding speaks to")
+    t.press("\r")  # the question's enablers kept
     t.see("Saved. Finding")
     t.choose("What next?", "Skip")
     t.see("Question 3 of 10")
@@ -171,8 +173,11 @@ def _wednesday(week: Week, reviewer: str) -> None:
     t.answer("Good practice", False)
     t.type("Concerns", "")
     t.type("sources", "1")
-    if t.child.expect_exact(["Link to register items", "Saved. Finding"]) == 0:
+    if t.child.expect_exact(["Link to register items", "Enablers this finding"]) == 0:
         t.press("\r")
+        t.see("Enablers this finding")
+    t.press("\r")  # the question's enablers kept
+    t.see("Saved. Finding")
     t.choose("What next?", "Stop")
     t.see("2 of 10 answered")
     assert t.finish() == 0
@@ -196,8 +201,11 @@ def _wednesday(week: Week, reviewer: str) -> None:
     t.answer("Good practice", False)
     t.type("Concerns", "Weekend cover is thin")
     t.type("sources", "6")
-    if t.child.expect_exact(["Link to register items", "Saved. Finding"]) == 0:
+    if t.child.expect_exact(["Link to register items", "Enablers this finding"]) == 0:
         t.press("\r")
+        t.see("Enablers this finding")
+    t.press("\r")  # the question's enablers kept
+    t.see("Saved. Finding")
     t.choose("What next?", "Stop")
     assert t.finish() == 0
 

@@ -40,6 +40,9 @@ def laptop(tmp_path):
     return db
 
 
+ENABLERS = "Enablers this finding speaks to"
+
+
 def _session(t: Terminal, method: str, day: str = "03/06/2025", place: str = "") -> None:
     """From the method menu to the first question (for methods that ask only date and place)."""
     t.choose("Which method?", method)
@@ -60,10 +63,13 @@ def _answer(t: Terminal, notes: str, grade: str | None, *, good: bool = False) -
 
 
 def _saved(t: Terminal, tick: bool = False) -> None:
-    """Past the register links (offered when the theme or the words suggest some) to the save."""
-    if t.child.expect_exact(["Link to register items", "Saved. Finding"]) == 0:
+    """Past the register links (offered when the theme or the words suggest some) and the
+    enablers (the question's kept) to the save."""
+    if t.child.expect_exact(["Link to register items", ENABLERS]) == 0:
         t.press((SPACE if tick else "") + "\r")
-        t.see("Saved. Finding")
+        t.see(ENABLERS)
+    t.press("\r")
+    t.see("Saved. Finding")
 
 
 def _text(html: str) -> str:
