@@ -70,7 +70,7 @@ def _checked_slugs(ddl: str, column: str) -> list[str]:
 
 def _column(table: Table, ddl: str, column: tuple, refs: dict[str, str]) -> str:
     name, _, notnull, default, pk = column
-    parts = []
+    parts = [table.about[name]] if name in table.about else []
     if name in table.key:
         parts.append("Identifies the row across stores.")
     if name in refs:
@@ -92,6 +92,8 @@ def _column(table: Table, ddl: str, column: tuple, refs: dict[str, str]) -> str:
         parts.append(f"Default {default}.")
     if not parts:
         parts.append(label(name) + ("" if notnull or pk else " (may be empty)") + ".")
+    elif not (notnull or pk) and name not in table.about:
+        parts.append("May be empty.")
     return " ".join(parts)
 
 

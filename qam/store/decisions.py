@@ -33,6 +33,17 @@ DECISION = Table(
         "event_id",
     ),
     key=("id",),
+    about={
+        "item_ref": "The register item decided on.",
+        "old_status": "Its status before.",
+        "new_status": "Its status after.",
+        "reason": "Why, as the person deciding gave it.",
+        "evidence": "What the decision rests on.",
+        "approver": "Who approved it.",
+        "actor": "Who recorded it.",
+        "decided_at": "When.",
+        "event_id": "The decision's event in the trail.",
+    },
 )
 ORIGIN = Table("decision_origin", ("decision_id", "store_id"), key=("decision_id",))
 CONFLICT = Table(

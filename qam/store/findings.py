@@ -51,6 +51,26 @@ FINDING = Table(
         "enablers",
     ),
     key=("id",),
+    about={
+        "session_id": "The capture session (interview, focus group, observation...) it came from.",
+        "review_id": "The review it belongs to.",
+        "question_set": "The question set asked (its version beside it).",
+        "question_id": "The question of the question set it answers.",
+        "method": "How the evidence was gathered.",
+        "notes": "What the evidence shows, in the reviewer's words (people by role, never "
+        "by name).",
+        "grade": "The reviewer's judgement on the PEEL scale (a moderated grade may replace it).",
+        "good_practice": "1 when it is good practice worth sharing.",
+        "concerns": "Anything the reviewer flagged for the review lead.",
+        "sources": "How many independent sources support it.",
+        "participant_role": "Who gave the evidence, by role.",
+        "participant_unit": "Their unit.",
+        "reviewer": "Who recorded it.",
+        "supersedes": "The finding this one corrects (a correction is a new finding).",
+        "responses": "For a survey: how many answered.",
+        "grade_counts": "For a survey: how many gave each grade.",
+        "enablers": "The enablers it speaks to (leadership, partnership, culture, technology).",
+    },
 )
 LINK = Table("finding_link", ("finding_id", "item_ref"), key=("finding_id", "item_ref"))
 

@@ -38,6 +38,18 @@ REVIEW = Table(
         "follows",
     ),
     key=("id",),
+    about={
+        "title": "What the review looks at.",
+        "unit": "The BCU or department reviewed.",
+        "start": "The first day of its window.",
+        "end": "The last day of its window.",
+        "question_set": "The question set its fieldwork asks.",
+        "methods": "The fieldwork methods it will use.",
+        "inspection": "The external inspection it prepares for.",
+        "status": "Where the review stands (a review starts as planned).",
+        "proposal_id": "The accepted plan that scheduled it.",
+        "follows": "The earlier review this one follows up.",
+    },
 )
 TEAM = Table("review_team", ("review_id", "sme_id"), key=("review_id", "sme_id"))
 # Reviews are the programme's: added where missing, never overwritten; a team comes only with

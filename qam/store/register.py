@@ -42,7 +42,31 @@ ITEM_COLUMNS = (
     "updated_at",
 )
 _JSON_COLUMNS = ("objectives", "checkpoints", "extra")
-ITEM = Table("register_item", ITEM_COLUMNS, key=("ref",))
+ITEM = Table(
+    "register_item",
+    ITEM_COLUMNS,
+    key=("ref",),
+    about={
+        "ref": "The item's reference in the force's tracker (for example AFI-2022-003).",
+        "text": "What the inspectorate asks of the force, as the report words it.",
+        "type": "Recommendation, area for improvement or cause of concern.",
+        "scope": "National (thematic, every force), force (this force's own) or joint.",
+        "status": "Where the force is with it; the last three statuses are outstanding.",
+        "owner": "Who in the force owns the item (a chief officer or a business area).",
+        "action_lead": "Who leads the action plan day to day.",
+        "report_title": "The inspection report it came from.",
+        "report_published": "When that report was published.",
+        "report_url": "Where the report is published.",
+        "risk": "The force's own rating of the risk of not acting.",
+        "impact": "The force's own rating of the impact.",
+        "due": "When the force has said it will be done.",
+        "objectives": "The action plan's objectives (a JSON list).",
+        "timeframe": "The action plan's timeframe.",
+        "checkpoints": "The action plan's checkpoints (a JSON list).",
+        "extra": "Every other column of the tracker, kept as it was imported.",
+        "source_file": "The file it was imported from.",
+    },
+)
 FTS_COLUMNS = ("ref", "text", "report_title")
 
 

@@ -64,6 +64,8 @@ class Table:
     columns: tuple[str, ...]  # every column, in the order the table has them
     key: tuple[str, ...]  # what identifies a row across stores
     local: Mapping[str, str] = field(default_factory=dict)  # column -> why a bundle leaves it
+    # column -> what it holds, in the force's words (docs/schema.md and `qam serve` show it)
+    about: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def carried(self) -> tuple[str, ...]:

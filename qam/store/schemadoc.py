@@ -81,14 +81,15 @@ def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
         f"Owner: `{owner}`. Key: {', '.join(table.key)}. "
         + _merge_rule(merge.BY_NAME.get(table.name)),
         "",
-        "| column | type | required | default | in a bundle |",
-        "|---|---|---|---|---|",
+        "| column | type | required | default | in a bundle | what it holds |",
+        "|---|---|---|---|---|---|",
     ]
     for _, name, kind, notnull, default, pk in conn.execute(f'PRAGMA table_info("{table.name}")'):
         bundle = ("no: " + table.local[name]) if name in table.local else "yes"
         lines.append(
             f"| `{name}` | {kind or 'any'} | {'yes' if notnull or pk else ''} | "
-            f"{'' if default is None else f'`{default}`'} | {bundle if carried else ''} |"
+            f"{'' if default is None else f'`{default}`'} | {bundle if carried else ''} | "
+            f"{table.about.get(name, '')} |"
         )
     lines += ["", "```sql", _ddl(conn, table.name), "```", ""]
     return lines

@@ -31,6 +31,15 @@ SME = Table(
         "email",
     ),
     key=("id",),
+    about={
+        "id": "The SME's id, as HR's sheet gives it.",
+        "name": "The volunteer's name.",
+        "role": "Their rank or role.",
+        "unit": "Their own BCU or department (they never review it).",
+        "skills": "The themes they can review.",
+        "unavailable": "Dates they cannot give (leave, courses).",
+        "email": "Where calendar invitations go.",
+    },
     local={
         "skills": "what an SME can review is for planning, in the programme store only",
         "unavailable": "leave and courses are personal; a laptop needs none of it",

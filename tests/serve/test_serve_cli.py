@@ -105,3 +105,14 @@ def test_every_canned_query_runs_on_a_store(programme_db, qam):
     listed = json.loads(qam("findings", "list", "--review", "R01", "--json").stdout)
     assert len(review) == len(listed) > 0
     assert {r[-1] for r in review} == {f["id"] for f in listed}
+
+
+def test_what_an_owner_says_of_a_column_names_a_column_it_has():
+    from qam.store.schemadoc import described
+
+    for name, found in described().items():
+        table = found["table"]
+        assert set(table.about) <= set(table.columns), name
+    meta = metadata.stakeholder("W", {"a": {"hash": "x", "sql": False}})
+    notes = meta["databases"]["qam"]["tables"]["finding"]["columns"]["notes"]
+    assert notes.startswith("What the evidence shows")
