@@ -238,6 +238,16 @@ def correct_cmd(
     link: Annotated[
         list[str] | None, typer.Option("--link", help="Register refs to link instead (repeat).")
     ] = None,
+    add_enabler: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-enabler", help="An enabler it also speaks to, e.g. technology (repeat)."
+        ),
+    ] = None,
+    remove_enabler: Annotated[
+        list[str] | None,
+        typer.Option("--remove-enabler", help="An enabler it does not speak to (repeat)."),
+    ] = None,
 ) -> None:
     """Correct a finding: a new version that replaces it, with your reason in the trail.
 
@@ -257,6 +267,8 @@ def correct_cmd(
             good_practice=good_practice,
             sources=sources,
             links=link,
+            enablers=[f"+{e}" for e in add_enabler or []] + [f"-{e}" for e in remove_enabler or []]
+            or None,
         )
     typer.echo(f"Saved. Finding {row['id']} corrects {row['supersedes']}.")
 

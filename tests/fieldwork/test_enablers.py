@@ -214,3 +214,19 @@ def test_enablers_are_tallied_on_some_questions_only(programme, qam):
     found, total, _ = tallies(programme)
     by = {t.enabler: t for t in found}
     assert total == 2 and by["culture"].concerns == 1 and by["partnership"].grades["good"] == 1
+
+
+def test_a_correction_from_the_command_line_adds_and_removes_enablers(programme, qam):
+    [saved] = _capture(qam, answer_line("vul-1", notes="Partners briefed"))
+    result = qam(
+        "findings", "correct", saved, "--reason", "retagged at moderation",
+        "--remove-enabler", "Culture", "--add-enabler", "technology",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    [current] = json.loads(qam("findings", "list", "--json").stdout)
+    assert current["supersedes"] == saved and current["enablers"] == ["partnership", "technology"]
+    wrong = qam("findings", "correct", current["id"], "--reason", "x", "--add-enabler", "grit")
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("Error: 'grit' is not an enabler")
+    assert [f["id"] for f in json.loads(qam("findings", "list", "--json").stdout)] == [
+        current["id"]
+    ]
