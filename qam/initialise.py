@@ -19,6 +19,7 @@ class InitResult:
     force_name: str | None
     sets_loaded: list[str]
     organiser: str | None = None  # the planner's email, organiser of the calendar invitations
+    update_cycle_days: int | None = None  # how often action plans are updated (days)
 
 
 def _record(store: Store, actor: str, key: str, value: str) -> None:
@@ -40,10 +41,15 @@ def _record(store: Store, actor: str, key: str, value: str) -> None:
 
 
 def initialise(
-    store: Store, *, actor: str, force_name: str | None = None, organiser: str | None = None
+    store: Store,
+    *,
+    actor: str,
+    force_name: str | None = None,
+    organiser: str | None = None,
+    update_cycle_days: int | None = None,
 ) -> InitResult:
-    """Record the home force's name and the planner's email (if given), and load the shipped
-    question sets."""
+    """Record the home force's name, the planner's email and the action plans' update cycle
+    (if given), and load the shipped question sets."""
     from qam.planner.invitations import ORGANISER_SETTING, check_organiser
 
     if organiser is not None:
@@ -52,6 +58,15 @@ def initialise(
         _record(store, actor, "force_name", force_name.strip())
     if organiser is not None:
         _record(store, actor, ORGANISER_SETTING, organiser)
+    if update_cycle_days is not None:
+        from qam.errors import QamError
+
+        if not 1 <= update_cycle_days <= 366:
+            raise QamError(
+                f"--update-cycle-days {update_cycle_days} is not a cycle; give the days between "
+                "action-plan updates, from 1 to 366 (31 is monthly)."
+            )
+        _record(store, actor, "update_cycle_days", str(update_cycle_days))
     loaded = []
     for qs in question_sets.shipped():
         if question_sets.record(store, qs, actor):
@@ -60,4 +75,5 @@ def initialise(
         force_name=store.setting("force_name"),
         sets_loaded=loaded,
         organiser=store.setting(ORGANISER_SETTING),
+        update_cycle_days=int(store.setting("update_cycle_days") or 0) or None,
     )

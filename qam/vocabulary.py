@@ -29,7 +29,25 @@ GRADE_LABELS = {
     "inadequate": "Inadequate",
 }
 
-REGISTER_TYPES = ("cause_of_concern", "recommendation", "area_for_improvement")
+# Where a register item comes from. HMICFRS items keep the inspectorate's three types; every
+# other source of learning has its own, so the PCC's position stays HMICFRS's alone.
+REGISTER_SOURCES = ("hmicfrs", "iopc", "coroner", "internal_audit", "other")
+HMICFRS_TYPES = ("cause_of_concern", "recommendation", "area_for_improvement")
+REGISTER_TYPES = (*HMICFRS_TYPES, "learning_recommendation", "pfd_concern", "audit_finding")
+SOURCE_TYPES: dict[str, tuple[str, ...]] = {
+    "hmicfrs": HMICFRS_TYPES,
+    "iopc": ("learning_recommendation",),
+    "coroner": ("pfd_concern",),
+    "internal_audit": ("audit_finding",),
+    "other": REGISTER_TYPES,
+}
+SOURCE_LABELS = {
+    "hmicfrs": "HMICFRS",
+    "iopc": "IOPC",
+    "coroner": "Coroner (prevention of future deaths)",
+    "internal_audit": "Internal audit",
+    "other": "Other",
+}
 REGISTER_SCOPES = ("national", "force", "joint")
 STATUSES = (
     "completed",
@@ -56,6 +74,8 @@ AOI_SOURCE_LABELS = {
 LABELS = {
     **GRADE_LABELS,
     **AOI_SOURCE_LABELS,
+    **SOURCE_LABELS,
+    "pfd_concern": "PFD concern",
     "peel": "PEEL",
     "not_assessed": "Not assessed",
 }
@@ -189,6 +209,21 @@ SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "recommendation": ("recommendations", "rec", "recs"),
         "area_for_improvement": ("areas for improvement", "afi", "afis"),
         "cause_of_concern": ("causes of concern", "coc", "cocs"),
+        "learning_recommendation": (
+            "learning recommendations",
+            "iopc recommendation",
+            "iopc learning recommendation",
+            "learning",
+        ),
+        "pfd_concern": (
+            "pfd",
+            "pfd concerns",
+            "matter of concern",
+            "matters of concern",
+            "prevention of future deaths concern",
+            "coroner's concern",
+        ),
+        "audit_finding": ("audit findings", "audit recommendation", "internal audit finding"),
     },
     "scope": {
         "national": ("national thematic", "thematic", "national recommendation", "hmic thematic"),
@@ -209,6 +244,18 @@ SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "audit_and_ethics": ("audit and ethics committee", "joint audit committee", "audit"),
         "smb": ("strategic management board",),
         "cog": ("chief officer group", "chief officers group"),
+        # Sources of learning on the register (a Choice keeps only its own slugs' spellings).
+        "hmicfrs": ("hmic", "hmicfrs inspection", "inspectorate", "his majesty's inspectorate"),
+        "iopc": ("independent office for police conduct", "iopc learning"),
+        "coroner": (
+            "coroners",
+            "pfd",
+            "prevention of future deaths",
+            "regulation 28",
+            "reg 28",
+            "coroner pfd",
+        ),
+        "internal_audit": ("audit", "auditors", "internal auditors"),
     },
     "method": {
         "interview": ("interviews", "one to one", "1 to 1"),

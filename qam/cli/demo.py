@@ -25,6 +25,14 @@ def init(
             help="The planner's own email: the organiser of the programme's calendar invitations.",
         ),
     ] = None,
+    update_cycle_days: Annotated[
+        int | None,
+        typer.Option(
+            "--update-cycle-days",
+            help="Days an action plan may go without an update before `qam recs due` lists it "
+            "(31, monthly, unless set).",
+        ),
+    ] = None,
 ) -> None:
     """Create or upgrade the store and record the home force's name and the planner's email.
 
@@ -33,13 +41,21 @@ def init(
     from qam.initialise import initialise
 
     with open_store(create=True) as store:
-        result = initialise(store, actor=actor(), force_name=force_name, organiser=organiser)
+        result = initialise(
+            store,
+            actor=actor(),
+            force_name=force_name,
+            organiser=organiser,
+            update_cycle_days=update_cycle_days,
+        )
         path = store.path
     typer.echo(f"Store ready at {path}.")
     if result.force_name:
         typer.echo(f"Home force: {result.force_name}.")
     if result.organiser:
         typer.echo(f"Calendar invitations come from: {result.organiser}.")
+    if result.update_cycle_days:
+        typer.echo(f"Action plans are updated every {result.update_cycle_days} days.")
     if result.sets_loaded:
         typer.echo(f"Question sets loaded: {', '.join(result.sets_loaded)}.")
 

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from qam.cli import recs_plans
 from qam.cli._common import actor, new_app, open_store, print_json, print_table
 from qam.cli._imports import (
     AddThemesOpt,
@@ -22,6 +23,7 @@ app = new_app(
 )
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+recs_plans.register(app)  # due, update, reminders
 
 
 def _words(slug: str | None) -> str:
@@ -51,12 +53,21 @@ def import_cmd(
     value: ValueOpt = None,
     dry_run: DryRunOpt = False,
     add_themes: AddThemesOpt = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Where the file's items come from: hmicfrs (the default), iopc, coroner, "
+            "internal_audit or other (a source column, where filled, wins).",
+        ),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Import the force's register tracker (CSV or XLSX); all rows or none.
 
     Fields: ref, text, type, scope, status, report, published, url, theme, owner,
-    action_lead, due, risk, impact, objectives, timeframe, checkpoints. Headers map to fields
+    action_lead, due, risk, impact, objectives, timeframe, checkpoints, source. An IOPC,
+    coroner's or internal audit file needs no type column. Headers map to fields
     by well-known names or --map; spellings by well-known forms or --value. Dates are day
     first (06/02/2014) or a month and year (September 2014). Every problem in the file is
     named at once and nothing is written until it is right. A row with no ref gets one made
@@ -74,6 +85,7 @@ def import_cmd(
             file,
             actor=actor(),
             options=_imports.options(sheet, map_, value, dry_run, add_themes),
+            source=source,
         )
     changes = [
         f"  {c['ref']}: {_words(c['old'])} -> {_words(c['new'])}"
@@ -91,7 +103,14 @@ def list_cmd(
         list[str] | None,
         typer.Option(
             "--type",
-            help="recommendation, area_for_improvement (AFI) or cause_of_concern; repeatable.",
+            help="recommendation, area_for_improvement (AFI), cause_of_concern, "
+            "learning_recommendation, pfd_concern or audit_finding; repeatable.",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source", help="hmicfrs, iopc, coroner, internal_audit or other; repeatable."
         ),
     ] = None,
     scope: Annotated[
@@ -118,9 +137,9 @@ def list_cmd(
     ] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """List register items, filtered.
+    """List register items, filtered (by source of learning too).
 
-    Example: qam recs list --status outstanding --theme custody --since 01/01/2023
+    Example: qam recs list --status outstanding --source iopc --since 01/01/2023
     """
     from qam.register.items import items
     from qam.vocabulary import count_label, date_label, theme_label
@@ -137,15 +156,23 @@ def list_cmd(
             since=since,
             until=until,
             search=search,
+            source=source,
         )
     if json_:
         print_json([{**r, "open_conflict": r["ref"] in conflicted} for r in rows])
         return
-    short = {"recommendation": "Rec", "area_for_improvement": "AFI", "cause_of_concern": "CoC"}
+    short = {
+        "recommendation": "Rec",
+        "area_for_improvement": "AFI",
+        "cause_of_concern": "CoC",
+        "learning_recommendation": "IOPC rec",
+        "pfd_concern": "PFD",
+        "audit_finding": "Audit",
+    }
     shown = [
         {
             **r,
-            "type": short[r["type"]],
+            "type": short.get(r["type"], r["type"]),
             "scope": _words(r["scope"]),
             "status": _words(r["status"]) + (" ⚠ conflict" if r["ref"] in conflicted else ""),
             "theme": theme_label(r["theme"]),
@@ -237,7 +264,8 @@ def summary_cmd(json_: JsonFlag = False) -> None:
     """The register's position as the force reports it to the PCC.
 
     Totals by scope and status, and the outstanding items (being progressed, will be
-    progressed, awaiting review) by type and scope.
+    progressed, awaiting review) by type and scope, from HMICFRS's items; then every source
+    of learning's items (IOPC, coroners, internal audit) by source (`by_source`).
 
     Example: qam recs summary --json
     """
@@ -275,6 +303,11 @@ def summary_cmd(json_: JsonFlag = False) -> None:
         ],
         title="Outstanding items by type and scope",
     )
+    print_table(
+        summary.source_rows(doc),
+        [("source", "Source of learning"), ("total", "Items"), ("outstanding", "Outstanding")],
+        title="Every source of learning",
+    )
 
 
 @app.command("show")
@@ -288,17 +321,19 @@ def show_cmd(
     """
     from qam.register.decisions import history
     from qam.register.items import get
-    from qam.vocabulary import count_label, date_label, theme_label
+    from qam.vocabulary import count_label, date_label, label, theme_label
 
     with open_store() as store:
         item = get(store, ref)
         decided = history(store, item["ref"])
         conflict = item["ref"] in _conflicted(store)
+        plan = recs_plans.plan_of(store, item)
     if json_:
-        print_json({**item, "decisions": decided, "open_conflict": conflict})
+        print_json({**item, "decisions": decided, "open_conflict": conflict, **plan})
         return
     lines = [
         ("Ref", item["ref"]),
+        ("Source", label(item["source"])),
         ("Type", _words(item["type"])),
         ("Scope", _words(item["scope"])),
         ("Status", _words(item["status"]) + (f" ⚠ {CONFLICT_NOTE}" if conflict else "")),
@@ -314,9 +349,9 @@ def show_cmd(
     ]
     typer.echo(item["text"])
     typer.echo("")
-    for label, value in lines:
+    for heading, value in lines:
         if value:
-            typer.echo(f"{label + ':':<13}{value}")
+            typer.echo(f"{heading + ':':<13}{value}")
     if item["objectives"] or item["timeframe"] or item["checkpoints"]:
         typer.echo("\nAction plan")
         for objective in item["objectives"]:
@@ -325,6 +360,7 @@ def show_cmd(
             typer.echo(f"  Time frame: {item['timeframe']}")
         for checkpoint in item["checkpoints"]:
             typer.echo(f"  Check-point: {checkpoint}")
+    recs_plans.print_plan(plan)
     if item["extra"]:
         typer.echo("\nOther columns from the tracker")
         for header, value in item["extra"].items():

@@ -20,10 +20,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
+from qam.errors import QamError
 from qam.imports import values as cells
 from qam.imports.headers import Field
 from qam.imports.pipeline import ImportOptions, Reading, Receipt, Row, writing
-from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, fold
+from qam.vocabulary import (
+    REGISTER_SCOPES,
+    REGISTER_SOURCES,
+    REGISTER_TYPES,
+    SOURCE_TYPES,
+    STATUSES,
+    fold,
+)
 
 # File field -> register_item column, where the names differ.
 _COLUMN = {"report": "report_title", "published": "report_published", "url": "report_url"}
@@ -59,6 +67,11 @@ SYNONYMS = {
         "wording",
         "detail of recommendation",
         "recommendation detail",
+        "learning recommendation",
+        "matter of concern",
+        "matters of concern",
+        "coroner's concern",
+        "audit finding",
     ),
     "type": ("item type", "recommendation type", "category", "kind", "rec type"),
     "scope": (
@@ -127,11 +140,40 @@ SYNONYMS = {
     "objectives": ("objective", "action plan objectives", "actions"),
     "timeframe": ("time frame", "timescale", "timescales", "time scale"),
     "checkpoints": ("check points", "check point", "milestones"),
+    "source": (
+        "source of learning",
+        "learning source",
+        "issued by",
+        "issuing body",
+        "recommending body",
+        "raised by",
+        "body",
+    ),
 }
 
 
-def fields(home_force: str | None, vocabulary, new_themes) -> list[Field]:
-    """The register's fields and how each cell becomes a value (built once per import)."""
+def source_option(raw: str | None) -> str | None:
+    """`--source` as a slug (any known spelling), or None when not given."""
+    if raw is None:
+        return None
+    choice = cells.Choice("source", REGISTER_SOURCES)
+    slug = choice.find(raw)
+    if slug is None:
+        raise QamError(
+            f"--source '{raw}' is not a source of learning; use one of "
+            f"{', '.join(REGISTER_SOURCES)}."
+        )
+    return slug
+
+
+def fields(
+    home_force: str | None, vocabulary, new_themes, source: str | None = None
+) -> list[Field]:
+    """The register's fields and how each cell becomes a value (built once per import).
+
+    A file from a source with one type of item (an IOPC file, a coroner's reports) needs no
+    type column, and such a row's empty type is its source's (`_Plan._source`)."""
+    one_type = source is not None and len(SOURCE_TYPES[source]) == 1
     scope = cells.Choice("scope", REGISTER_SCOPES)
     home = {fold(home_force), fold(_short(home_force))} - {""} if home_force else set()
 
@@ -151,8 +193,7 @@ def fields(home_force: str | None, vocabulary, new_themes) -> list[Field]:
         field(
             "type",
             cells.Choice("type", REGISTER_TYPES),
-            column_required=True,
-            required=True,
+            column_required=not one_type,
             cache=True,
             example="recommendation",
         ),
@@ -179,6 +220,7 @@ def fields(home_force: str | None, vocabulary, new_themes) -> list[Field]:
         field("objectives", text_list, empty=list),
         field("timeframe", cells.text),
         field("checkpoints", text_list, empty=list),
+        field("source", cells.Choice("source", REGISTER_SOURCES), cache=True, example="iopc"),
     ]
 
 
@@ -202,12 +244,19 @@ def _now() -> str:
 class _Plan:
     """What the import does with each row, written in batches as it goes (unless a dry run)."""
 
-    def __init__(self, store, reading: Reading, receipt: Receipt, actor: str):
+    def __init__(
+        self, store, reading: Reading, receipt: Receipt, actor: str, source: str | None = None
+    ):
         from qam.store import register as sql
 
         self.store, self.reading, self.receipt, self.actor = store, reading, receipt, actor
+        self.source = source
         self.existing = sql.items_by_ref(store)
         self.present = [_COLUMN.get(c.field.name, c.field.name) for c in reading.columns.mapped]
+        if source and "source" not in self.present:
+            self.present.append("source")
+        if source and "type" not in self.present:
+            self.present.append("type")
         self.seen: dict[str, int] = {}
         self.now = _now()
         self.inserts: list[dict] = []
@@ -230,7 +279,7 @@ class _Plan:
             )
         if ref and not self._first(ref, row):
             return
-        if not row.ok or not ref:
+        if not row.ok or not ref or not self._source(row):
             return
         item = {_COLUMN.get(k, k): v for k, v in values.items()}
         item["ref"], item["extra"] = ref, row.extra
@@ -239,6 +288,36 @@ class _Plan:
             self._create(item)
         else:
             self._update(item, old)
+
+    def _source(self, row: Row) -> bool:
+        """Give the row its source (its cell, else --source, else HMICFRS) and, for a source
+        with one type, that type; a type its source does not have is a problem."""
+        values = row.values
+        source = values.get("source") or self.source or "hmicfrs"
+        values["source"] = source
+        allowed = SOURCE_TYPES[source]
+        if not values.get("type") and len(allowed) == 1:
+            values["type"] = allowed[0]
+        if values.get("type") in allowed:
+            return True
+        if not values.get("type"):
+            self.reading.problem(
+                "empty type",
+                row,
+                column=self.reading.header("type"),
+                plural="empty types",
+                fix='fill them in, or give every empty one a default with --value "type:=recommendation"',
+            )
+            return False
+        self.reading.problem(
+            "type not of its source",
+            row,
+            column=self.reading.header("type"),
+            raw=str(values.get("type") or ""),
+            plural="types not of their source",
+            fix=f"a {source} item is one of {', '.join(allowed)}; correct the type or the source",
+        )
+        return False
 
     def _first(self, ref: str, row: Row) -> bool:
         """True the first time a ref is met in the file; a repeat is a problem."""
@@ -327,18 +406,23 @@ def import_register(
     maps=(),
     values=(),
     dry_run: bool = False,
+    source: str | None = None,
 ) -> Receipt:
-    """Import (or with a dry run, only check and count) a register tracker; all rows or none."""
+    """Import (or with a dry run, only check and count) a register tracker; all rows or none.
+
+    `source` (`--source`, any spelling of hmicfrs, iopc, coroner, internal_audit, other) is
+    the source of rows whose own source cell is empty; without either, a row is HMICFRS's."""
     from qam import themes
     from qam.store import audit
     from qam.store import register as sql
 
     options = options or ImportOptions(sheet=sheet, maps=maps, values=values, dry_run=dry_run)
+    source = source_option(source)
     vocabulary = themes.load(store)
     new_themes = themes.NewThemes(vocabulary) if options.add_themes else None
     reading = Reading(
         path,
-        fields(store.setting("force_name"), vocabulary, new_themes),
+        fields(store.setting("force_name"), vocabulary, new_themes, source),
         options,
         keep_unmapped=True,
     )
@@ -350,7 +434,7 @@ def import_register(
         details={"status_changes": []},
     )
     with writing(store, options.dry_run):
-        plan = _Plan(store, reading, receipt, actor)
+        plan = _Plan(store, reading, receipt, actor, source)
         for row in reading:
             plan.add(row)
         plan.flush()

@@ -9,9 +9,20 @@ from __future__ import annotations
 from qam.dates import parse_option_date
 from qam.errors import QamError
 from qam.imports.values import Choice
-from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+from qam.vocabulary import (
+    OUTSTANDING_STATUSES,
+    REGISTER_SCOPES,
+    REGISTER_SOURCES,
+    REGISTER_TYPES,
+    STATUSES,
+)
 
-CHOICES = {"status": STATUSES, "type": REGISTER_TYPES, "scope": REGISTER_SCOPES}
+CHOICES = {
+    "status": STATUSES,
+    "type": REGISTER_TYPES,
+    "scope": REGISTER_SCOPES,
+    "source": REGISTER_SOURCES,
+}
 
 
 def _choices(field_name: str, values: list[str] | None, option: str) -> list[str] | None:
@@ -47,6 +58,7 @@ def items(
     since: str | None = None,
     until: str | None = None,
     search: str | None = None,
+    source=None,
 ) -> list[dict]:
     """Register items matching every filter; values may be slugs or spellings, dates day first."""
     from qam import themes
@@ -61,6 +73,7 @@ def items(
         statuses=_choices("status", _as_list(status), "--status"),
         types=_choices("type", _as_list(type_), "--type"),
         scopes=_choices("scope", _as_list(scope), "--scope"),
+        sources=_choices("source", _as_list(source), "--source"),
         theme=theme,
         owner=owner,
         since=start.isoformat() if start else None,

@@ -1,7 +1,9 @@
 """The register's position as the force reports it to the PCC.
 
 Totals by scope and status, and the outstanding items (being progressed, will be progressed,
-awaiting review) by type and scope. `position` is the JSON of DESIGN.md section 4; `sentences`
+awaiting review) by type and scope, from HMICFRS's items alone (the PCC's position); and
+`by_source`, every source of learning's total and outstanding items by type.
+`position` is the JSON of DESIGN.md section 4; `sentences`
 is the wording of the force's reports ("81 national (17 awaiting review, 17 being progressed,
 47 complete) and 230 force-specific (...)").
 """
@@ -10,7 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qam.vocabulary import OUTSTANDING_STATUSES, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+from qam.vocabulary import (
+    HMICFRS_TYPES,
+    OUTSTANDING_STATUSES,
+    REGISTER_SCOPES,
+    REGISTER_SOURCES,
+    REGISTER_TYPES,
+    STATUSES,
+    label,
+)
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -37,6 +47,9 @@ TYPE_WORDS = {
     "cause_of_concern": ("cause of concern", "causes of concern"),
     "recommendation": ("recommendation", "recommendations"),
     "area_for_improvement": ("area for improvement", "areas for improvement"),
+    "learning_recommendation": ("learning recommendation", "learning recommendations"),
+    "pfd_concern": ("PFD concern", "PFD concerns"),
+    "audit_finding": ("audit finding", "audit findings"),
 }
 
 
@@ -46,7 +59,7 @@ def position(store: Store) -> dict:
 
     by_status: dict[str, int] = {}
     by_scope = {scope: {"total": 0} for scope in REGISTER_SCOPES}
-    by_type = {kind: {"total": 0} for kind in REGISTER_TYPES}
+    by_type = {kind: {"total": 0} for kind in HMICFRS_TYPES}
     total = outstanding = 0
     for scope, kind, status, n in sql.status_counts(store):
         total += n
@@ -65,6 +78,31 @@ def position(store: Store) -> dict:
             "total": outstanding,
             "by_type": {k: _ordered(v, REGISTER_SCOPES) for k, v in by_type.items()},
         },
+        "by_source": by_source(store),
+    }
+
+
+def by_source(store: Store) -> dict:
+    """Each source's items: total, outstanding, and both by type (sources with none left out)."""
+    from qam.store import register as sql
+
+    found: dict[str, dict] = {}
+    for source, kind, status, n in sql.source_counts(store):
+        counts = found.setdefault(source, {"total": 0, "outstanding": 0, "by_type": {}})
+        of_type = counts["by_type"].setdefault(kind, {"total": 0, "outstanding": 0})
+        open_ = n if status in OUTSTANDING_STATUSES else 0
+        for bucket in (counts, of_type):
+            bucket["total"] += n
+            bucket["outstanding"] += open_
+    return {
+        s: {
+            **found[s],
+            "by_type": {
+                k: found[s]["by_type"][k] for k in REGISTER_TYPES if k in found[s]["by_type"]
+            },
+        }
+        for s in REGISTER_SOURCES
+        if s in found
     }
 
 
@@ -74,7 +112,7 @@ def _ordered(counts: dict, keys: tuple[str, ...]) -> dict:
 
 def sentences(doc: dict) -> list[str]:
     """The position in the words of the force's report to the PCC."""
-    if not doc["total"]:
+    if not doc["total"] and not doc.get("by_source"):
         return ["The register is empty: import the tracker with `qam recs import FILE`."]
     parts = []
     for scope in ("national", "force", "joint"):
@@ -83,7 +121,7 @@ def sentences(doc: dict) -> list[str]:
             continue
         detail = ", ".join(f"{counts[s]} {STATUS_WORDS[s]}" for s in REPORT_ORDER if counts.get(s))
         parts.append(f"{counts['total']} {SCOPE_WORDS[scope]} ({detail})")
-    lines = [f"{doc['total']} items: " + _join(parts) + "."]
+    lines = [f"{doc['total']} items: " + _join(parts) + "." if parts else "No HMICFRS items."]
     out = doc["outstanding"]
     type_parts = []
     for kind in ("cause_of_concern", "area_for_improvement", "recommendation"):
@@ -99,6 +137,13 @@ def sentences(doc: dict) -> list[str]:
         lines.append(f"{out['total']} outstanding: " + "; ".join(type_parts) + ".")
     else:
         lines.append("Nothing outstanding.")
+    others = [
+        f"{counts['total']} from {label(source)} ({counts['outstanding']} outstanding)"
+        for source, counts in doc.get("by_source", {}).items()
+        if source != "hmicfrs"
+    ]
+    if others:
+        lines.append("Other sources of learning, beside HMICFRS's: " + _join(others) + ".")
     return lines
 
 
@@ -140,9 +185,17 @@ def outstanding_rows(doc: dict) -> list[dict]:
             "type": "All outstanding",
             "total": out["total"],
             **{
-                s: sum(out["by_type"].get(k, {}).get(s, 0) for k in REGISTER_TYPES)
+                s: sum(out["by_type"].get(k, {}).get(s, 0) for k in HMICFRS_TYPES)
                 for s in ("national", "joint", "force")
             },
         }
     )
     return rows
+
+
+def source_rows(doc: dict) -> list[dict]:
+    """One table row a source of learning: its items and how many are outstanding."""
+    return [
+        {"source": label(source), "total": c["total"], "outstanding": c["outstanding"]}
+        for source, c in doc["by_source"].items()
+    ]

@@ -167,6 +167,10 @@ class RegisterReport:
     type_rows: list[dict]  # outstanding by type: label, total, national, force, joint
     charts: list[Chart]  # by status, type, scope, theme, ageing
     decisions: list[dict]  # recent status decisions: ref, old, new, reason, approver, decided_at
+    sources: list[dict] = field(default_factory=list)  # each source of learning: total, outstanding
+    action_plans: list[dict] = field(
+        default_factory=list
+    )  # outstanding items' plans (action_plans.py)
 
 
 @dataclass

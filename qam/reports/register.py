@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from qam.reports import charts
+from qam.register.summary import source_rows
+from qam.reports import action_plans, charts
 from qam.reports.common import page, refuse_sensitive_public, status_label, theme_label
 from qam.reports.models import PUBLIC, STAKEHOLDER, PublicRegister, RegisterReport
 from qam.reports.programme import table
-from qam.vocabulary import REGISTER_SCOPES, REGISTER_TYPES, STATUSES, datetime_label, label
+from qam.vocabulary import (
+    OUTSTANDING_STATUSES,
+    REGISTER_SCOPES,
+    REGISTER_TYPES,
+    STATUSES,
+    datetime_label,
+    label,
+)
 
 # How a decision reached the register, after who made it (a decision typed here says nothing).
 HOW = {"import": ", in an imported tracker", "sync": ", on a laptop"}
@@ -20,6 +28,10 @@ def _known_theme(slug) -> str:
 
     known = themes.active()
     return known.label(slug) if slug in known else "Other or no theme"
+
+
+def outstanding_items(items: list[dict]) -> list[dict]:
+    return [i for i in items if i["status"] in OUTSTANDING_STATUSES]
 
 
 def build(store, view: str = STAKEHOLDER, today: date | None = None):
@@ -168,4 +180,6 @@ def build(store, view: str = STAKEHOLDER, today: date | None = None):
         type_rows=type_rows,
         charts=chart_list,
         decisions=decisions,
+        sources=source_rows(doc),
+        action_plans=action_plans.plan_rows(store, outstanding_items(items), today),
     )

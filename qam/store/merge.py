@@ -24,6 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qam.store import (
+    action_updates,
     audit,
     decisions,
     finding_conflicts,
@@ -50,6 +51,7 @@ CARRIED: tuple[Carried, ...] = (
     *smes.BUNDLE,
     *programme.BUNDLE,
     *register.BUNDLE,
+    *action_updates.BUNDLE,
     *sessions.BUNDLE,
     *findings.BUNDLE,
     *finding_conflicts.BUNDLE,

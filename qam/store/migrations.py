@@ -57,6 +57,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("record_audits.create", "moderation.create", "programme.add_follows"),
     ),
     Migration("m012_finding_enablers", ("findings.add_enablers",)),
+    Migration("m013_register_sources", ("register.add_sources",)),
+    Migration("m014_action_updates", ("action_updates.create",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

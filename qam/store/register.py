@@ -13,6 +13,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from qam.store.schema import REFERENCE, Arrival, Carried, Table
+from qam.vocabulary import REGISTER_SOURCES, REGISTER_TYPES
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -40,6 +41,7 @@ ITEM_COLUMNS = (
     "source_file",
     "created_at",
     "updated_at",
+    "source",
 )
 _JSON_COLUMNS = ("objectives", "checkpoints", "extra")
 ITEM = Table(
@@ -48,8 +50,9 @@ ITEM = Table(
     key=("ref",),
     about={
         "ref": "The item's reference in the force's tracker (for example AFI-2022-003).",
-        "text": "What the inspectorate asks of the force, as the report words it.",
-        "type": "Recommendation, area for improvement or cause of concern.",
+        "text": "What the report asks of the force (inspectorate, IOPC, coroner, audit), in its words.",
+        "type": "Recommendation, area for improvement or cause of concern (HMICFRS); learning "
+        "recommendation (IOPC), PFD concern (coroner) or audit finding (internal audit).",
         "scope": "National (thematic, every force), force (this force's own) or joint.",
         "status": "Where the force is with it; the last three statuses are outstanding.",
         "owner": "Who in the force owns the item (a chief officer or a business area).",
@@ -65,6 +68,7 @@ ITEM = Table(
         "checkpoints": "The action plan's checkpoints (a JSON list).",
         "extra": "Every other column of the tracker, kept as it was imported.",
         "source_file": "The file it was imported from.",
+        "source": "Where the learning came from: hmicfrs, iopc, coroner, internal_audit or other.",
     },
 )
 FTS_COLUMNS = ("ref", "text", "report_title")
@@ -110,6 +114,36 @@ def create(conn: sqlite3.Connection) -> None:
     )
 
 
+def add_sources(conn: sqlite3.Connection) -> None:
+    """m013_register_sources: every source of learning (IOPC, coroners, internal audit) in one
+    register. SQLite cannot widen a CHECK in place, so the table is rebuilt with its rows (no
+    table refers to it by key); the items it had are HMICFRS's."""
+    types = ", ".join(f"'{t}'" for t in REGISTER_TYPES)
+    sources = ", ".join(f"'{s}'" for s in REGISTER_SOURCES)
+    old = [c for c in ITEM_COLUMNS if c != "source"]
+    (ddl,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'register_item'"
+    ).fetchone()
+    start = ddl.index("type TEXT NOT NULL CHECK")
+    end = ddl.index("),", start) + 1
+    ddl = ddl[:start] + f"type TEXT NOT NULL CHECK (type IN ({types}))" + ddl[end:]
+    ddl = ddl.replace("CREATE TABLE register_item", "CREATE TABLE register_item_rebuilt", 1)
+    ddl = ddl.rstrip().rstrip(")").rstrip() + (
+        f",\n            source TEXT NOT NULL DEFAULT 'hmicfrs' CHECK (source IN ({sources}))\n        )"
+    )
+    conn.execute(ddl)
+    conn.execute(
+        f"INSERT INTO register_item_rebuilt (rowid, {', '.join(old)}) "
+        f"SELECT rowid, {', '.join(old)} FROM register_item"
+    )
+    conn.execute("DROP TABLE register_item")
+    conn.execute("ALTER TABLE register_item_rebuilt RENAME TO register_item")
+    for column in ("status", "type", "scope", "theme", "report_published", "source"):
+        conn.execute(f"CREATE INDEX register_item_{column} ON register_item({column})")
+    # The rows kept their rowids, which the index points at; rebuilding it costs little.
+    conn.execute("INSERT INTO register_item_fts(register_item_fts) VALUES ('rebuild')")
+
+
 # ---- register items --------------------------------------------------------------------
 
 
@@ -133,6 +167,8 @@ def _encode_item(item: dict) -> list:
         value = item.get(column)
         if column in _JSON_COLUMNS:
             value = _JSON(value) if value else ("{}" if column == "extra" else "[]")
+        elif column == "source":
+            value = value or "hmicfrs"
         values.append(value)
     return values
 
@@ -157,6 +193,7 @@ def query_items(
     statuses: list[str] | None = None,
     types: list[str] | None = None,
     scopes: list[str] | None = None,
+    sources: list[str] | None = None,
     theme: str | None = None,
     owner: str | None = None,
     since: str | None = None,
@@ -169,7 +206,12 @@ def query_items(
     punctuation in what a user types is never read as FTS syntax.
     """
     where, params = [], []
-    for column, values in (("status", statuses), ("type", types), ("scope", scopes)):
+    for column, values in (
+        ("status", statuses),
+        ("type", types),
+        ("scope", scopes),
+        ("source", sources),
+    ):
         if values:
             where.append(f"{column} IN ({', '.join('?' * len(values))})")
             params.extend(values)
@@ -268,10 +310,19 @@ def _index_arrivals(store: Store, arrival: Arrival) -> None:
 BUNDLE = (Carried(ITEM, REFERENCE, after_insert=_index_arrivals),)
 
 
-def status_counts(store: Store) -> list[tuple[str, str, str, int]]:
-    """(scope, type, status, count) for the whole register."""
+def status_counts(store: Store, source: str = "hmicfrs") -> list[tuple[str, str, str, int]]:
+    """(scope, type, status, count) for the items of one source (the PCC's position: HMICFRS)."""
     return store.conn.execute(
-        "SELECT scope, type, status, count(*) FROM register_item GROUP BY scope, type, status"
+        "SELECT scope, type, status, count(*) FROM register_item WHERE source = ? "
+        "GROUP BY scope, type, status",
+        [source],
+    ).fetchall()
+
+
+def source_counts(store: Store) -> list[tuple[str, str, str, int]]:
+    """(source, type, status, count) across every source of learning."""
+    return store.conn.execute(
+        "SELECT source, type, status, count(*) FROM register_item GROUP BY source, type, status"
     ).fetchall()
 
 

@@ -27,6 +27,7 @@ TABLE_OWNERS: dict[str, str] = {
     "synced_event": "qam.store.audit",
     "question_set": "qam.store.question_sets",
     "register_item": "qam.store.register",
+    "action_update": "qam.store.action_updates",
     "status_decision": "qam.store.decisions",
     "decision_origin": "qam.store.decisions",
     "register_conflict": "qam.store.decisions",
