@@ -74,11 +74,13 @@ def _step_setup(ctx: DemoContext) -> str:
 
 
 def _step_register(ctx: DemoContext) -> str:
+    from qam.register.demo import add_learning_and_updates
     from qam.register.importer import import_register
     from qam.register.outcomes import areas_needing_improvement, import_outcomes
     from qam.register.summary import position
 
     import_register(ctx.store, ctx.plans / "register.csv", actor=ctx.actor)
+    learning = add_learning_and_updates(ctx)
     grades = import_outcomes(ctx.store, ctx.plans / "outcomes.csv", actor=ctx.actor)
     doc = position(ctx.store)
     ctx.facts["register_position"] = doc
@@ -88,7 +90,7 @@ def _step_register(ctx: DemoContext) -> str:
     return (
         f"{count_label(doc['total'], 'register item')}: {doc['outstanding']['total']} outstanding; "
         f"{count_label(len(grades.added) + grades.unchanged + len(grades.changed), 'grade')} from "
-        f"{count_label(len(grades.details['forces']), 'force')}."
+        f"{count_label(len(grades.details['forces']), 'force')}; {learning}."
     )
 
 
@@ -189,6 +191,12 @@ def _step_retention(ctx: DemoContext) -> str:
     return f"{past} past the {now['years']}-year retention period today{when}."
 
 
+def _step_board_packs(ctx: DemoContext) -> str:
+    from qam.reports.board import write_demo_packs
+
+    return write_demo_packs(ctx)
+
+
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("Set up the store", _step_setup),
     ("Load the register and outcomes", _step_register),
@@ -196,6 +204,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("Capture fieldwork on two laptops and merge", _step_fieldwork),
     ("Write the reports", _step_reports),
     ("Write the quarter's pack and an SME's record", _step_rhythm),
+    ("Write the assessment boards' packs", _step_board_packs),
     ("Check retention", _step_retention),
 ]
 

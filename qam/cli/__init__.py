@@ -53,6 +53,10 @@ GROUPS: dict[str, tuple[str, str]] = {
         "qam.cli.report",
         "HTML reports for boards, the PCC and the public: one self-contained file each.",
     ),
+    "boards": (
+        "qam.cli.boards",
+        "The assessment boards: their chairs and the PEEL areas each owns.",
+    ),
     "audit": ("qam.cli.audit", "The decision trail: who changed what, when and why."),
     "db": ("qam.cli.db", "The store file."),
 }

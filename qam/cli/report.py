@@ -148,3 +148,30 @@ def quarter_cmd(
     Example: qam report quarter 2027Q1 --view public
     """
     _write("quarter", view, out, quarter=quarter)
+
+
+@app.command("board")
+def board_cmd(
+    name: Annotated[str, typer.Argument(help="The board, e.g. 'Operational Assessment Board'.")],
+    out: OutOption = Path("reports-out"),
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write the pack as a PDF (WeasyPrint, else Chromium)."),
+    ] = False,
+) -> None:
+    """The pack an assessment board's chair reads, printable to A4 with the marking on every page.
+
+    Its PEEL areas (self-assessed grade, trend, calibration), deep dives due, the register items
+    its chair leads (overdue first, with deadlines and the last update), the QA reviews coming
+    in its areas and good practice from them. Boards: `qam boards list`. Stakeholder-only.
+
+    Example: qam report board "Operational Assessment Board" --out packs --pdf
+    """
+    from qam.cli.recs_plans import _today
+    from qam.reports.board import write
+
+    with open_store() as store:
+        written = write(store, name, out, today=_today(), pdf=pdf)
+    typer.echo(f"Board pack for {written['board']} written to {written['html']}")
+    if "pdf" in written:
+        typer.echo(f"PDF written to {written['pdf']}")

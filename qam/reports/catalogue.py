@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING
-
-from qam.paths import data_dir
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -48,14 +45,9 @@ def questions(sets: dict) -> list[dict]:
     ]
 
 
-def boards() -> list[tuple[str, str]]:
-    """(area, board) pairs from plans/boards.csv: which assessment board owns each PEEL area."""
-    path = data_dir("plans") / "boards.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            (row["area"].strip(), row["board"].strip())
-            for row in csv.DictReader(fh)
-            if row.get("area") and row.get("board")
-        ]
+def boards(store: Store | None = None) -> list[tuple[str, str]]:
+    """(area, board) pairs: which assessment board owns each PEEL area (the store's boards as
+    `qam boards set` left them, else plans/boards.csv)."""
+    from qam import boards as assessment_boards
+
+    return assessment_boards.area_pairs(assessment_boards.load(store))

@@ -43,7 +43,7 @@ def frame(store: Store):
     grades = readiness.area_grades(findings_db.graded_totals(store), questions, reviews)
     used = {r["question_set"] or catalogue.DEFAULT_SET for r in reviews} or {catalogue.DEFAULT_SET}
     areas = [q["area"] for q in questions if q["question_set"] in used and q["graded"]]
-    return readiness.readiness(grades, catalogue.boards(), list(dict.fromkeys(areas)))
+    return readiness.readiness(grades, catalogue.boards(store), list(dict.fromkeys(areas)))
 
 
 def _area(row: dict, public: bool, findings_shown=None, calibrated=None) -> AreaReadiness:
