@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from register_helpers import HEADERS, row, write_csv
-from test_register_pcc import test_january_2017_position
+from test_register_pcc import test_january_2017_position as load_january_2017
 
 IOPC_HEADERS = ["Rec No", "Learning recommendation", "Level", "Status", "Report", "Date of report"]
 
@@ -46,7 +46,7 @@ def _mixed_file(tmp_path):
 
 
 def test_other_sources_leave_the_pcc_position_of_hmicfrs_items_alone(home, tmp_path):
-    test_january_2017_position(home, tmp_path)
+    load_january_2017(home, tmp_path)
     before = json.loads(home("recs", "summary", "--json").stdout)
     result = home("recs", "import", str(_iopc_file(tmp_path)), "--source", "IOPC")
     assert result.exit_code == 0, result.stderr
