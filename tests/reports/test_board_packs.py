@@ -150,3 +150,11 @@ def test_no_renderer_is_one_error_line_saying_how_to_install_one(demo, qam, tmp_
     assert result.stderr.count("Error:") == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "pip install 'qam[pdf]'" in result.stderr and "apt install chromium" in result.stderr
     assert not list(tmp_path.glob("*.pdf")) and list(tmp_path.glob("board-*.html"))
+
+
+def test_the_demo_index_page_links_the_four_packs(demo):
+    hrefs = [
+        a.get("href", "") for tag, a in Page((demo / "index.html").read_text()).tags if tag == "a"
+    ]
+    packs = sorted(h for h in hrefs if h.startswith("packs/board-"))
+    assert len(packs) == 4 and all((demo / h).is_file() for h in packs)
