@@ -19,6 +19,7 @@ from qam.reports.models import STAKEHOLDER, AreaReadiness, Page
 
 if TYPE_CHECKING:
     from qam.boards import Board
+    from qam.reports.enablers import EnablerSection
     from qam.store import Store
 
 GOOD_PRACTICE_SHOWN = 8
@@ -39,6 +40,7 @@ class BoardPack:
     reviews: list[dict]  # reviews not yet finished that test its areas
     good_practice: list[dict]  # newest good practice found in its areas
     good_practice_total: int
+    enablers: EnablerSection  # its areas' findings by Leadership, Partnership, Culture, Technology
 
 
 def _reviews(store: Store, board: Board, today: date) -> list[dict]:
@@ -115,7 +117,7 @@ def _good_practice(store: Store, board: Board) -> tuple[list[dict], int]:
 def build(store: Store, name: str, today: date) -> BoardPack:
     """The pack for the board called `name` (NotFoundError naming the boards if none)."""
     from qam import boards
-    from qam.reports import action_plans, readiness
+    from qam.reports import action_plans, catalogue, enablers, readiness
     from qam.reports.common import page
     from qam.store import register as register_db
     from qam.vocabulary import OUTSTANDING_STATUSES, date_label
@@ -130,6 +132,11 @@ def build(store: Store, name: str, today: date) -> BoardPack:
     ]
     items = action_plans.plan_rows(store, led, today)
     practice, practice_total = _good_practice(store, board)
+    mine = {
+        (q["question_set"], q["question_id"])
+        for q in catalogue.questions(catalogue.question_sets(store))
+        if q["area"] in board.areas
+    }
     return BoardPack(
         page=page(store, f"{board.name}: board pack", STAKEHOLDER),
         board=board.name,
@@ -142,6 +149,7 @@ def build(store: Store, name: str, today: date) -> BoardPack:
         reviews=_reviews(store, board, today),
         good_practice=practice,
         good_practice_total=practice_total,
+        enablers=enablers.section(store, scope="its areas'", questions=mine),
     )
 
 

@@ -158,3 +158,43 @@ def test_the_demo_index_page_links_the_four_packs(demo):
     ]
     packs = sorted(h for h in hrefs if h.startswith("packs/board-"))
     assert len(packs) == 4 and all((demo / h).is_file() for h in packs)
+
+
+def test_the_pack_counts_its_areas_findings_by_enabler(demo, qam, tmp_path):
+    """Each enabler's count in a pack is the findings tagged with it on the board's questions."""
+    from qam.reports import catalogue
+    from qam.store import Store
+    from tests.reports.test_enablers_demo import _Rows
+
+    with Store.open(demo / "qam-demo.db") as store:
+        area_of = {
+            (q["question_set"], q["question_id"]): q["area"]
+            for q in catalogue.questions(catalogue.question_sets(store))
+        }
+    board_areas = json.loads(
+        qam("--db", str(demo / "qam-demo.db"), "boards", "list", "--json").stdout
+    )
+    seen = 0
+    for board in board_areas:
+        html = _pack(qam, demo, board["name"], tmp_path).read_text()
+        rows = _Rows(html).rows
+        for enabler, cells in rows.items():
+            tagged = json.loads(
+                qam(
+                    "--db",
+                    str(demo / "qam-demo.db"),
+                    "findings",
+                    "list",
+                    "--enabler",
+                    enabler,
+                    "--json",
+                ).stdout
+            )
+            mine = [
+                f
+                for f in tagged
+                if area_of.get((f["question_set"], f["question_id"])) in set(board["areas"])
+            ]
+            assert int(cells[1]) == len(mine), (board["name"], enabler)
+            seen += len(mine)
+    assert seen, "the demo's findings fall in some board's areas"
