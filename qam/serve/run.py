@@ -34,10 +34,31 @@ def prepare(store_path: Path, view_name: str, workdir: Path) -> View:
     return view
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse a port something else listens on, before building anything."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as err:
+        raise RefusedError(f"--host {host} is not an address of this machine ({err}).") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            raise RefusedError(
+                f"Port {port} on {host} is in use (another server, or `qam serve` already "
+                "running); choose another with --port."
+            ) from None
+
+
 def run(store_path: Path, *, view: str, host: str, port: int, say: Callable[[str], None]) -> None:
     """Serve until Ctrl-C, then tidy up (the public figures' file goes with the server)."""
     import uvicorn
 
+    check_port(host, port)
     with tempfile.TemporaryDirectory(prefix="qam-serve-") as work:
         served = prepare(store_path, view, Path(work))
         ds = datasette(served)

@@ -18,6 +18,7 @@ from qam.vocabulary import (
     METHODS,
     OUTSTANDING_STATUSES,
     REGISTER_SCOPES,
+    REGISTER_SOURCES,
     REGISTER_TYPES,
     STATUSES,
     label,
@@ -39,7 +40,7 @@ def _quoted(values) -> str:
 def _words() -> str:
     """A CTE `words(slug, words, rank)`: every fixed vocabulary's slugs, labels and order."""
     rows = []
-    for group in (STATUSES, REGISTER_TYPES, REGISTER_SCOPES, GRADES, METHODS):
+    for group in (STATUSES, REGISTER_TYPES, REGISTER_SCOPES, REGISTER_SOURCES, GRADES, METHODS):
         rows += [(slug, label(slug), rank) for rank, slug in enumerate(group)]
     values = ", ".join("('{}', '{}', {})".format(s, w.replace("'", "''"), r) for s, w, r in rows)
     return f"words(slug, words, rank) AS (VALUES {values})"
@@ -58,6 +59,7 @@ def _theme(column: str) -> str:
 
 
 OUTSTANDING = f"status IN ({_quoted(OUTSTANDING_STATUSES)})"
+HMICFRS = "source = 'hmicfrs'"  # the PCC's position is HMICFRS's items (qam recs summary)
 # The financial year that holds today: 1 April to 31 March.
 YEAR_START = (
     "CASE WHEN strftime('%m', 'now') >= '04' THEN strftime('%Y', 'now') || '-04-01' "
@@ -72,19 +74,23 @@ def queries() -> list[Canned]:
         Canned(
             "pcc_position",
             "The position, as the force reports it to the PCC",
-            "Register items by scope and status (the figures of `qam recs summary`).",
+            "HMICFRS's items by scope and status (the figures of `qam recs summary`; the "
+            "other sources of learning are in outstanding_by_owner and overdue).",
             f"WITH {words} SELECT scope, {_w('scope')} AS scope_label, status, "
             f"{_w('status')} AS status_label, CASE WHEN {OUTSTANDING} THEN 'yes' ELSE 'no' END "
-            "AS outstanding, count(*) AS items FROM register_item GROUP BY scope, status "
+            f"AS outstanding, count(*) AS items FROM register_item WHERE {HMICFRS} "
+            "GROUP BY scope, status "
             f"ORDER BY {_r('scope')}, {_r('status')}",
         ),
         Canned(
             "outstanding_by_type_and_scope",
             "Outstanding items by type and scope",
-            "Items being progressed, to be progressed or awaiting review.",
-            f"WITH {words} SELECT type, {_w('type')} AS type_label, scope, "
-            f"{_w('scope')} AS scope_label, count(*) AS items FROM register_item "
-            f"WHERE {OUTSTANDING} GROUP BY type, scope ORDER BY {_r('type')}, {_r('scope')}",
+            "Items being progressed, to be progressed or awaiting review, by source of "
+            "learning (HMICFRS, IOPC, coroners, internal audit), type and scope.",
+            f"WITH {words} SELECT source, {_w('source')} AS source_label, type, "
+            f"{_w('type')} AS type_label, scope, {_w('scope')} AS scope_label, count(*) AS items "
+            f"FROM register_item WHERE {OUTSTANDING} GROUP BY source, type, scope "
+            f"ORDER BY {_r('source')}, {_r('type')}, {_r('scope')}",
         ),
         Canned(
             "outstanding_by_owner",

@@ -143,19 +143,25 @@ class Store:
             conn = sqlite3.connect(
                 uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
             )
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot open the store {path}: {err}.") from err
+        store = cls(path, conn)
+        try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA trusted_schema = OFF")
-            store = cls(path, conn)
             store._check_identity(True)
             if store.pragma("user_version") != SCHEMA_VERSION:
-                conn.close()
                 raise StoreError(
                     f"{path} needs upgrading before it can be served; run any QAM command "
                     "on it first (for example `qam recs summary`), then serve it again."
                 )
         except sqlite3.DatabaseError as err:
+            conn.close()
             raise StoreError(_explain(err, path)) from err
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def _configure(self) -> None:

@@ -116,3 +116,36 @@ def test_what_an_owner_says_of_a_column_names_a_column_it_has():
     meta = metadata.stakeholder("W", {"a": {"hash": "x", "sql": False}})
     notes = meta["databases"]["qam"]["tables"]["finding"]["columns"]["notes"]
     assert notes.startswith("What the evidence shows")
+
+
+def test_a_port_in_use_is_refused_before_anything_starts(programme_db, qam):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        line = _one_error(qam("serve", "--view", "public", "--port", port))
+    assert f"Port {port}" in line and "--port" in line
+
+
+def test_the_read_only_store_refuses_to_write_and_refuses_foreign_files(programme_db, tmp_path):
+    import sqlite3
+
+    import pytest
+
+    from qam.errors import StoreError
+
+    store = Store.open_readonly(programme_db)
+    try:
+        assert store.rows("SELECT count(*) AS n FROM register_item")[0]["n"] > 0
+        with pytest.raises(sqlite3.OperationalError):
+            store.conn.execute("DELETE FROM register_item")
+    finally:
+        store.close()
+    foreign = tmp_path / "other.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
+    with pytest.raises(StoreError, match="not a QAM store"):
+        Store.open_readonly(foreign)
+    with pytest.raises(StoreError, match="No QAM store"):
+        Store.open_readonly(tmp_path / "missing.db")
