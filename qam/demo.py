@@ -151,6 +151,13 @@ def _step_fieldwork(ctx: DemoContext) -> str:
     return simulate(ctx)
 
 
+def _step_evidence(ctx: DemoContext) -> str:
+    """A dip sample of custody records, a moderated pair of grades, and calibration."""
+    from qam.fieldwork.evidence_demo import run as evidence
+
+    return evidence(ctx)
+
+
 def _step_reports(ctx: DemoContext) -> str:
     from qam.reports.output import write_all
 
@@ -202,6 +209,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("Load the register and outcomes", _step_register),
     ("Plan the 18-month programme", _step_planner),
     ("Capture fieldwork on two laptops and merge", _step_fieldwork),
+    ("Test the evidence: a dip sample, moderated grades, calibration", _step_evidence),
     ("Write the reports", _step_reports),
     ("Write the quarter's pack and an SME's record", _step_rhythm),
     ("Write the assessment boards' packs", _step_board_packs),

@@ -11,6 +11,7 @@ METHODS = (
     "participant_observation",
     "document_analysis",
     "survey",
+    "record_audit",
 )
 
 ENABLERS = ("leadership", "partnership", "culture", "technology")

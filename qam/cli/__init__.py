@@ -45,6 +45,11 @@ GROUPS: dict[str, tuple[str, str]] = {
     ),
     "reviews": ("qam.cli.reviews", "The programme's reviews: list them, or add one for fieldwork."),
     "findings": ("qam.cli.findings", "What the evidence shows, question by question."),
+    "sample": (
+        "qam.cli.sample",
+        "Record audits (dip samples): draw records from a frame, then see each item's "
+        "compliance rate with its 95% interval.",
+    ),
     "sync": (
         "qam.cli.sync",
         "Moving a laptop's work into the programme store (and the programme out to laptops).",

@@ -32,7 +32,7 @@ def capture(
         str | None,
         typer.Option(
             "--method",
-            help="interview, focus_group, direct_observation, participant_observation, document_analysis or survey.",
+            help="interview, focus_group, direct_observation, participant_observation, document_analysis, survey or record_audit (after `qam sample draw`).",
         ),
     ] = None,
     answers: Annotated[

@@ -74,14 +74,26 @@ def add_cmd(
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, e.g. 13/06/2025.")] = None,
     question_set: Annotated[
-        str, typer.Option("--question-set", help="The question set answered.")
-    ] = "paf-2023",
+        str | None,
+        typer.Option(
+            "--question-set",
+            help="The question set answered (default paf-2023, or the baseline's with --follows).",
+        ),
+    ] = None,
     method: Annotated[
         list[str] | None,
         typer.Option("--method", help="A method the review uses (repeat; default all)."),
     ] = None,
     team: Annotated[
         list[str] | None, typer.Option("--team", help="An SME id or name on the team (repeat).")
+    ] = None,
+    follows: Annotated[
+        str | None,
+        typer.Option(
+            "--follows",
+            help="The earlier review this one re-tests (its baseline): its report then says, "
+            "question by question, what improved, worsened or was not re-tested.",
+        ),
     ] = None,
 ) -> None:
     """Add a review without the planner (a reviewer's own review, or a test); in a terminal,
@@ -119,10 +131,12 @@ def add_cmd(
             question_set=question_set,
             methods=given["method"] or (),
             team=given["team"] or (),
+            follows=follows,
         )
+    baseline = f"; it follows {row['follows']}" if row.get("follows") else ""
     typer.echo(
         f"Review {row['id']} added ({theme_label(row['theme'])}, {row['unit']}, "
-        f"{date_label(row['start'])} to {date_label(row['end'])})."
+        f"{date_label(row['start'])} to {date_label(row['end'])}){baseline}."
     )
 
 

@@ -38,6 +38,19 @@ _KEYS = {
     "enablers",
 }
 _REQUIRED = ("review", "question", "method", "notes")
+# A record audit line: {"review", "record", "checks": {"item": "yes" | "no" | "na"}, "notes"}.
+_RECORD_KEYS = {"review", "record", "checks", "notes", "held_on", "place"}
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """One record's answers in a record audit, as a script or a reviewer gave them."""
+
+    review: str
+    record: str
+    checks: dict
+    notes: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -92,10 +105,11 @@ def _decode(text: str, where: str) -> dict:
         raise ImportFileError(
             f"{where}: expected a JSON object {{...}}, got {type(data).__name__}."
         )
-    unknown = sorted(str(k) for k in data if k not in _KEYS)
+    allowed = _RECORD_KEYS if ("record" in data or "checks" in data) else _KEYS
+    unknown = sorted(str(k) for k in data if k not in allowed)
     if unknown:
         raise ImportFileError(
-            f"{where}: unknown field '{unknown[0]}'; the fields are {', '.join(sorted(_KEYS))}."
+            f"{where}: unknown field '{unknown[0]}'; the fields are {', '.join(sorted(allowed))}."
         )
     return data
 
@@ -160,14 +174,38 @@ def _participant(data: dict, where: str) -> tuple[str | None, str | None]:
     return role or None, unit or None
 
 
-def parse_line(text: str, line_no: int) -> Answer | None:
-    """One JSON line -> an Answer; a blank line -> None. Raises ImportFileError naming the line."""
+def _record_line(data: dict, where: str) -> RecordCheck:
+    review = _text(data, "review", where)
+    record = data.get("record")
+    if not review:
+        raise ImportFileError(f"{where}: 'review' is missing or empty.")
+    if isinstance(record, bool) or not isinstance(record, str | int) or not str(record).strip():
+        raise ImportFileError(f"{where}: 'record' must be the record's id, e.g. \"CR-2027-0415\".")
+    checks = data.get("checks")
+    if not isinstance(checks, dict) or not checks:
+        raise ImportFileError(
+            f'{where}: \'checks\' must be {{"item": "yes" | "no" | "na", ...}} with at least one item.'
+        )
+    return RecordCheck(
+        review=review,
+        record=str(record).strip(),
+        checks=checks,
+        notes=_text(data, "notes", where),
+        extra={k: data[k] for k in ("place", "held_on") if k in data},
+    )
+
+
+def parse_line(text: str, line_no: int) -> Answer | RecordCheck | None:
+    """One JSON line -> an Answer (or a record audit's RecordCheck); a blank line -> None.
+    Raises ImportFileError naming the line."""
     where = f"line {line_no}"
     if not isinstance(text, str):
         raise ImportFileError(f"{where}: not text.")
     if not text.strip():
         return None
     data = _decode(text, where)
+    if "record" in data or "checks" in data:
+        return _record_line(data, where)
     values = {
         k: _text(data, k, where, required=k in _REQUIRED) for k in (*_REQUIRED, "grade", "concerns")
     }
@@ -210,9 +248,12 @@ class _Run:
     actor: str
     sessions: dict[tuple[str, str], tuple[dict, QuestionSet]] = field(default_factory=dict)
 
-    def save(self, answer: Answer) -> dict:
+    def save(self, answer: Answer | RecordCheck) -> dict:
         """Save one answer; the first of a review and method opens its session with it."""
         from qam.fieldwork.findings import check_answer
+
+        if isinstance(answer, RecordCheck):
+            return self._check(answer)
 
         opened = self.sessions.get((answer.review, answer.method))
         if opened is not None:
@@ -236,6 +277,32 @@ class _Run:
             finding = self._record(answer, session, qs)
         self.sessions[(answer.review, answer.method)] = (session, qs)
         return finding
+
+    def _check(self, line: RecordCheck) -> dict:
+        """A record audit line: checked against the review's sample before anything is saved."""
+        from qam.fieldwork.record_audit import METHOD, check_record
+
+        opened = self.sessions.get((line.review, METHOD))
+        if opened is not None:
+            return check_record(
+                self.store, opened[0], line.record, line.checks, actor=self.actor, notes=line.notes
+            )
+        from qam.fieldwork.record_audit import answer_of, item_of, record_in
+        from qam.fieldwork.sampling import get_sample
+        from qam.fieldwork.sessions import session_set
+
+        sample = get_sample(self.store, line.review)
+        record_in(sample, line.record)
+        for key, value in line.checks.items():
+            item_of(sample, key)
+            answer_of(value)
+        with self.store.transaction():  # the session and its first check, or neither
+            session = _session_for_answer(self.store, line, self.actor, method=METHOD)
+            check = check_record(
+                self.store, session, line.record, line.checks, actor=self.actor, notes=line.notes
+            )
+        self.sessions[(line.review, METHOD)] = (session, session_set(self.store, session))
+        return check
 
     def _record(self, answer: Answer, session: dict, qs: QuestionSet) -> dict:
         from qam.fieldwork.findings import record_answer
@@ -299,19 +366,22 @@ def capture_answers(
     return count
 
 
-def _session_for_answer(store: Store, answer: Answer, actor: str) -> dict:
+def _session_for_answer(
+    store: Store, answer: Answer | RecordCheck, actor: str, method: str | None = None
+) -> dict:
     from qam.fieldwork.sessions import open_session
 
     extra = answer.extra
+    method = method or getattr(answer, "method", "")
     for key in ("place", "held_on", "document"):
         if key in extra and not isinstance(extra[key], str):
             raise RefusedError(f"'{key}' must be text.")
-    if "document" in extra and answer.method != "document_analysis":
+    if "document" in extra and method != "document_analysis":
         raise RefusedError("'document' belongs to method document_analysis.")
     return open_session(
         store,
         review_id=answer.review,
-        method=answer.method,
+        method=method,
         actor=actor,
         held_on=extra.get("held_on"),
         place=extra.get("place"),

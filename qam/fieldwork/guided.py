@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from qam.store import Store
 
 NEW_SESSION = "new"
+RECORD_AUDIT = "record_audit"
 NOT_ASSESSED = "not_assessed"
 ANSWER, SKIP, BACK, GO_TO, STOP = "answer", "skip", "back", "go_to", "stop"
 DONE_MARK = "✓"
@@ -57,16 +58,24 @@ def guided(
     session = _pick_or_resume(store, actor, ask, review, method)
     if session is None:
         session = _new_session(store, actor, ask, review, method, document)
+    if session["method"] == RECORD_AUDIT:
+        from qam.fieldwork.audit_flow import audit_records
+
+        audit_records(store, actor, ask, session)
+        return
     _questions(store, actor, ask, session)
 
 
 def describe(store: Store, s: dict) -> str:
     """'R03 · Direct observation · 2 Dec 2026 · 2 of 10 answered'."""
-    total = len(session_set(store, s).questions)
-    return (
-        f"{s['review_id']} · {label(s['method'])} · {date_label(s['held_on'])} · "
-        f"{len(answered(store, s['id']))} of {total} answered"
-    )
+    if s["method"] == RECORD_AUDIT:
+        from qam.fieldwork.record_audit import session_summary
+
+        done = session_summary(store, s)
+    else:
+        total = len(session_set(store, s).questions)
+        done = f"{len(answered(store, s['id']))} of {total} answered"
+    return f"{s['review_id']} · {label(s['method'])} · {date_label(s['held_on'])} · {done}"
 
 
 def _pick_or_resume(store: Store, actor, ask: Prompter, review, method) -> dict | None:
@@ -117,13 +126,17 @@ def _pick_method(ask: Prompter, row: dict) -> str:
 def _new_session(store: Store, actor, ask: Prompter, review, method, document) -> dict:
     review = review or _pick_review(store, actor, ask)
     row = get_review(store, review)
-    method = method or _pick_method(ask, row)
+    method = method or _pick_method(store, ask, row)
     if method == "survey":
         raise RefusedError(
             f"Surveys are imported from their CSV: qam findings import-survey {review} FILE.csv"
         )
     if method not in METHOD_STEPS:
         raise RefusedError(f"'{method}' is not a method the guided capture knows.")
+    if method == RECORD_AUDIT:
+        from qam.fieldwork.sampling import get_sample
+
+        get_sample(store, review)  # says how to draw one when there is none
     draft = ask_details(
         ask, Draft(review=row, method=method, document=str(document) if document else None)
     )
@@ -146,7 +159,9 @@ def _new_session(store: Store, actor, ask: Prompter, review, method, document) -
 # ----------------------------------------------------------------------------- questions
 
 
-def _show(ask: Prompter, questions, index: int, previous: dict | None) -> None:
+def _show(
+    ask: Prompter, questions, index: int, previous: dict | None, baseline: str | None = None
+) -> None:
     q = questions[index]
     ask.say("")
     mark = f"  {DONE_MARK} answered" if previous else ""
@@ -154,6 +169,8 @@ def _show(ask: Prompter, questions, index: int, previous: dict | None) -> None:
     ask.say(f"  {q.text}")
     for probe in q.probes:
         ask.say(f"  - {probe}")
+    if baseline:
+        ask.say(f"  {baseline}")
     if previous:
         notes = " ".join(previous["notes"].split())
         ask.say(f"  Saved answer: {notes[:200]}{'…' if len(notes) > 200 else ''}")
@@ -191,7 +208,10 @@ def _resumed(ask: Prompter, questions, done: dict, index: int) -> None:
 def _questions(store: Store, actor, ask: Prompter, session) -> None:
     qs = session_set(store, session)
     review = get_review(store, session["review_id"])
+    from qam.fieldwork.baseline import baseline_notes
+
     questions = session_questions(store, session)
+    baseline = baseline_notes(store, session["review_id"])
     index = resume_index(store, session)
     if index or answered(store, session["id"]):
         _resumed(ask, questions, answered(store, session["id"]), index)
@@ -199,7 +219,7 @@ def _questions(store: Store, actor, ask: Prompter, session) -> None:
         q = questions[index]
         done = answered(store, session["id"])
         mark_shown(store, session, q.id)
-        _show(ask, questions, index, done.get(q.id))
+        _show(ask, questions, index, done.get(q.id), baseline.get(q.id))
         action = _action(ask, index, done.get(q.id))
         if action == STOP:
             ask.say(

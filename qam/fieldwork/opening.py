@@ -180,6 +180,7 @@ METHOD_STEPS: dict[str, tuple[Step, ...]] = {
     "direct_observation": (ask_date, ask_place),
     "participant_observation": (ask_date, ask_place),
     "document_analysis": (ask_date, ask_place, ask_document),
+    "record_audit": (ask_date, ask_place),
 }
 
 

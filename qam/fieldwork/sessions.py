@@ -265,6 +265,10 @@ def finalise(store: Store, session_id: str, actor: str, *, names_checked: bool =
     if flagged:
         new["names_checked"] = [f["finding_id"] for f in flagged]
     with store.transaction():
+        if session["method"] == "record_audit":
+            from qam.fieldwork.record_audit import conclude
+
+            new["findings"] = len(conclude(store, session, actor))
         sessions_db.finalise_session(store, session["id"], at)
         audit.append_event(
             store,

@@ -205,6 +205,7 @@ def accept(store: Store, *, actor: str) -> dict:
         raise RefusedError(
             "The latest proposal schedules no reviews; add SMEs or widen windows and solve again."
         )
+    _baselines(store, rows)
     with store.transaction():
         changes = programme_db.write_programme(store, proposal["id"], rows)
         # Reports and `qam sme list` count abstraction against the cap this plan was made with.
@@ -249,6 +250,18 @@ def accept(store: Store, *, actor: str) -> dict:
         "kept": [r["id"] for r in changes["kept"]],
         "reviews": [r["id"] for r in rows],
     }
+
+
+def _baselines(store: Store, rows: list[dict]) -> None:
+    """A review of a unit and theme an earlier review covered follows the latest such review
+    (its baseline: `qam.fieldwork.baseline`)."""
+    from qam.fieldwork.baseline import baseline_for
+    from qam.store import programme as programme_db
+
+    planned = {r["id"] for r in rows}
+    others = [r for r in programme_db.reviews(store) if r["id"] not in planned] + rows
+    for row in rows:
+        row["follows"] = baseline_for(row, others)
 
 
 def _event(row: dict) -> dict:

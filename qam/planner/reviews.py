@@ -85,14 +85,25 @@ def add_review(
     start: str,
     end: str,
     actor: str,
-    question_set: str = "paf-2023",
+    question_set: str | None = None,
     methods: Iterable[str] = (),
     team: Iterable[str] = (),
+    follows: str | None = None,
 ) -> dict:
-    """A review made without the planner (a reviewer's own, the demo, tests), in the trail."""
+    """A review made without the planner (a reviewer's own, the demo, tests), in the trail.
+
+    `follows` names the earlier review a re-review starts from (its baseline): its question
+    set, unless another is named."""
     from qam.fieldwork.sessions import question_set_for
 
     review_id = review_id.strip()
+    if follows:
+        from qam.fieldwork.baseline import check_follows
+
+        base = check_follows(store, review_id, follows)
+        follows = base["id"]
+        question_set = question_set or base["question_set"]
+    question_set = question_set or "paf-2023"
     team = list(team)
     chosen = list(methods) or list(METHODS)
     theme = _check_new_review(store, review_id, theme, start, end, chosen)
@@ -110,6 +121,7 @@ def add_review(
         "methods": chosen,
         "inspection": None,
         "status": "planned",
+        "follows": follows or None,
     }
     with store.transaction():
         programme_db.insert_review(store, row, team)
@@ -119,7 +131,11 @@ def add_review(
             entity="review",
             entity_id=review_id,
             action="add",
-            new={k: row[k] for k in ("title", "theme", "unit", "start", "end", "question_set")},
+            new={
+                k: row[k]
+                for k in ("title", "theme", "unit", "start", "end", "question_set", "follows")
+                if row[k] is not None
+            },
             reason="review added for fieldwork",
         )
     return {**row, "team": team}

@@ -52,6 +52,7 @@ class FindingView:
     session: str  # when and where it was gathered ("3 Jun 2025, Northgate custody suite")
     links: list[str]  # register refs it supports
     created_at: str
+    moderated: bool = False  # the grade shown is a moderator's, settling two reviewers' grades
 
 
 @dataclass
@@ -132,6 +133,12 @@ class ReviewReport:
     register: list[ItemSuggestion]
     actions: list[Action]
     enablers: EnablerSection | None = None
+    # `qam.reports.evidence`: the record audit (None when no sample was drawn), whether the
+    # grades were moderated (always; its `sentence` says so), and what changed since the
+    # baseline review (None for a first review). No record id is in any of them.
+    record_audit: dict | None = None
+    grading: dict | None = None
+    baseline: dict | None = None
 
 
 @dataclass

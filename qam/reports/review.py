@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from qam.analysis.readiness import weighted_median_grade
 from qam.analysis.suggest import suggest_status
 from qam.errors import RefusedError
-from qam.reports import catalogue, charts, enablers
+from qam.reports import catalogue, charts, enablers, evidence
 from qam.reports.common import grade_label, page, status_label, theme_label
 from qam.reports.models import (
     STAKEHOLDER,
@@ -44,7 +44,11 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
     sets = catalogue.question_sets(store)
     qs = sets.get(review["question_set"] or catalogue.DEFAULT_SET) or sets[catalogue.DEFAULT_SET]
     area_of = {(q["question_set"], q["question_id"]): q["area"] for q in catalogue.questions(sets)}
-    rows = findings_db.findings(store, review_id=review_id)
+    # A moderated finding reports its moderated grade (`qam findings moderate`).
+    rows = [
+        {**f, "grade": f["moderated_grade"] or f["grade"], "moderated": bool(f["moderated_grade"])}
+        for f in findings_db.findings(store, review_id=review_id)
+    ]
     links: dict[str, list[str]] = {f["id"]: f["links"] for f in rows if f["links"]}
     sessions = sessions_db.sessions(store, review_id=review_id)
     by_id = {s["id"]: s for s in sessions}
@@ -83,6 +87,9 @@ def build(store: Store, review_id: str, view: str = STAKEHOLDER) -> ReviewReport
             if v.concerns
         ],
         enablers=enablers.section(store, [review_id], scope="this review's"),
+        record_audit=evidence.record_audit(store, review_id),
+        grading=evidence.grading(store, review_id),
+        baseline=evidence.since_baseline(store, review_id),
     )
 
 
@@ -132,6 +139,7 @@ def _finding(row: dict, area_of: dict, refs: list[str], session: dict | None) ->
         session=_where_and_when(session),
         links=sorted(refs),
         created_at=str(row["created_at"] or "")[:16],
+        moderated=bool(row.get("moderated")),
     )
 
 

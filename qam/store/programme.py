@@ -211,18 +211,20 @@ def _write_review(store: Store, row: dict, proposal_id: str, now: str, *, exists
         row.get("inspection"),
         proposal_id,
         now,
+        row.get("follows"),
     ]
     if exists:
         store.conn.execute(
             'UPDATE review SET title=?, theme=?, unit=?, start=?, "end"=?, days=?, question_set=?, '
-            "methods=?, inspection=?, proposal_id=?, accepted_at=? WHERE id=?",
+            "methods=?, inspection=?, proposal_id=?, accepted_at=?, follows=? WHERE id=?",
             [*values, row["id"]],
         )
         store.conn.execute("DELETE FROM review_team WHERE review_id = ?", [row["id"]])
     else:
         store.conn.execute(
             'INSERT INTO review (title, theme, unit, start, "end", days, question_set, methods, '
-            "inspection, proposal_id, accepted_at, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "inspection, proposal_id, accepted_at, follows, id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [*values, row["id"]],
         )
     store.conn.executemany(TEAM.insert_sql(), [(row["id"], s) for s in row["team"]])
