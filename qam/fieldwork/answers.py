@@ -372,7 +372,7 @@ def _session_for_answer(
     from qam.fieldwork.sessions import open_session
 
     extra = answer.extra
-    method = method or getattr(answer, "method", "")
+    method = method or (answer.method if isinstance(answer, Answer) else "")
     for key in ("place", "held_on", "document"):
         if key in extra and not isinstance(extra[key], str):
             raise RefusedError(f"'{key}' must be text.")

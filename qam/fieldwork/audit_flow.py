@@ -24,7 +24,7 @@ ANSWER_CHOICES = [("Yes", YES), ("No", NO), ("Not applicable", NA)]
 
 
 def _complete(sample: dict, check: dict | None) -> bool:
-    return bool(check) and all(i["item"] in check["checks"] for i in sample["items"])
+    return check is not None and all(i["item"] in check["checks"] for i in sample["items"])
 
 
 def _resume_index(sample: dict, checks: dict) -> int:

@@ -114,12 +114,18 @@ def _pick_review(store: Store, actor, ask: Prompter) -> str:
     return ask.select("Which review?" + (" (* = your assignments)" if mine else ""), choices)
 
 
-def _pick_method(ask: Prompter, row: dict) -> str:
+def _pick_method(store: Store, ask: Prompter, row: dict) -> str:
+    """The review's planned methods (all of them when none were planned); a record audit
+    only once the review has a sample to audit."""
+    from qam.store import record_audits as audits_db
+
     planned: list[str] = row["methods"] if isinstance(row.get("methods"), list) else []
     methods = [m for m in planned if m in METHOD_STEPS or m == "survey"] or [
-        *METHOD_STEPS,
+        *(m for m in METHOD_STEPS if m != RECORD_AUDIT),
         "survey",
     ]
+    sampled = audits_db.current_sample(store, row["id"]) is not None
+    methods = [m for m in methods if m != RECORD_AUDIT] + ([RECORD_AUDIT] if sampled else [])
     return ask.select("Which method?", [(label(m), m) for m in methods])
 
 

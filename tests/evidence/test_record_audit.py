@@ -191,3 +191,33 @@ def test_guided_record_audit_saves_each_answer_and_resumes(sample, store):
     guided(store, "sgt.eastern", ask, review="R03", method="record_audit")
     assert any("Resuming at record 2" in line for line in ask.said)
     assert any(f"Record 2 of 60: {second}" in line for line in ask.said)
+
+
+class Menu(Scripted):
+    """Keeps the choices of each select, then leaves (as Ctrl-C) at the method menu."""
+
+    def __init__(self):
+        super().__init__([])
+        self.menus: dict[str, list] = {}
+
+    def select(self, message, choices, default=None):
+        self.menus[message] = [value for _, value in choices]
+        raise KeyboardInterrupt
+
+
+def test_the_capture_offers_a_record_audit_once_there_is_a_sample(store):
+    from qam.fieldwork.guided import guided
+
+    set_up(store)
+    review(store, "R03")
+    before = Menu()
+    with pytest.raises(KeyboardInterrupt):
+        guided(store, "sgt.eastern", before, review="R03")
+    assert "interview" in before.menus["Which method?"]
+    assert "record_audit" not in before.menus["Which method?"]
+    frame = Frame("custody.csv", "ab" * 32, [(f"C-{n}", None) for n in range(9)], "Record")
+    draw_sample(store, "R03", frame, seed=1, actor="sgt.eastern", size=5, items=ITEMS)
+    after = Menu()
+    with pytest.raises(KeyboardInterrupt):
+        guided(store, "sgt.eastern", after, review="R03")
+    assert after.menus["Which method?"][-1] == "record_audit"
