@@ -3,8 +3,7 @@
 A review follows another when it is added with `qam reviews add R2 --follows R1`, or when the
 planner schedules a review of a unit and theme an earlier review covered (the latest such
 review that ended before it starts). It starts from the baseline's questions (the same
-question set, unless another is named) and, in the guided capture, shows the baseline's
-grade and concern beside each question.
+question set, unless another is named).
 
 The comparison, question by question (matched by PEEL area, so a new edition of the question
 set still lines up): new (only the re-review has findings), not re-tested (only the

@@ -40,7 +40,7 @@ BUNDLE = (Carried(SECOND, IMMUTABLE), Carried(MODERATION, IMMUTABLE))
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """m009_evidence: second grades and moderations, insert-only."""
+    """m011_evidence: second grades and moderations, insert-only."""
     conn.execute(
         """CREATE TABLE second_grade (
             id TEXT PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES finding(id),

@@ -85,7 +85,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def add_follows(conn: sqlite3.Connection) -> None:
-    """m009_evidence: the earlier review a re-review starts from (its baseline), if any."""
+    """m011_evidence: the earlier review a re-review starts from (its baseline), if any."""
     conn.execute("ALTER TABLE review ADD COLUMN follows TEXT")
 
 

@@ -70,7 +70,7 @@ _JSON = ("options", "items", "records", "strata")
 
 
 def create(conn: sqlite3.Connection) -> None:
-    """m009_evidence: samples, checks and the findings that state their results."""
+    """m011_evidence: samples, checks and the findings that state their results."""
     conn.execute(
         """CREATE TABLE record_sample (
             id TEXT PRIMARY KEY, review_id TEXT NOT NULL, seed INTEGER NOT NULL,

@@ -53,9 +53,11 @@ def test_the_same_draw_twice_and_from_a_shuffled_file_gives_the_same_records(r03
     shuffled = write_csv(tmp_path / "shuffled.csv", data, bom=False)
     result = qam(
         "sample", "draw", "R03", "--frame", str(shuffled), "--id-column", "Custody Record No.",
-        "--stratum-column", "Suite", "--per-stratum", "20", "--seed", "7", "--replace", "--json",
+        "--stratum-column", "Suite", "--per-stratum", "20", "--seed", "7", "--json",
     )  # fmt: skip
-    assert json.loads(result.stdout)["records"] == first["records"]
+    assert result.exit_code == 0, result.stderr  # no --replace needed: the same draw
+    redrawn = json.loads(result.stdout)
+    assert redrawn["records"] == first["records"] and redrawn["unchanged"]
 
 
 def test_quotas_are_met_and_a_short_stratum_is_taken_whole_and_said(r03, qam, tmp_path):

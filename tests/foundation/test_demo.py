@@ -35,8 +35,11 @@ def test_demo_builds_a_store_and_an_index_page(qam, tmp_path):
     text = " ".join(page.text)
     assert "Westshire Police" in text
     assert "paf-2023" in text
-    for href in page.hrefs:  # every report the index links to exists
-        assert (out / href).is_file(), href
+    for href in page.hrefs:  # every report the index links to exists, and the part it names
+        path, _, part = href.partition("#")
+        assert (out / path).is_file(), href
+        assert not part or f'id="{part}"' in (out / path).read_text(encoding="utf-8"), href
+    assert any(h.endswith("#record-audit") for h in page.hrefs)  # the dip sample's results
     from qam.store import Store
     from qam.store.audit import events
     from qam.trail import verify
