@@ -46,7 +46,7 @@ def test_record_ids_stay_out_of_every_report_and_the_trail(programme, tmp_path):
     for w in files:
         assert CANARIES["record"] not in w["path"].read_text(encoding="utf-8"), w["href"]
         assert CANARIES["record_note"] not in w["path"].read_text(encoding="utf-8"), w["href"]
-    review = next(w for w in files if w["href"].startswith("review-R01"))
+    review = next(w for w in files if w["href"].startswith("review-R02"))
     assert "Record audit" in review["path"].read_text(encoding="utf-8")
     trail = " ".join(
         f"{r['new']} {r['old']} {r['reason']}" for r in programme.rows("SELECT * FROM audit_log")

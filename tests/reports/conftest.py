@@ -164,24 +164,24 @@ def build_programme(store, *, xss: bool = True) -> dict:
     # R02: later custody review, vulnerable people still below good.
     for _ in range(5):
         b.finding(store, s2, "R02", "vul-1", grade="adequate", sources=1, notes=CANARIES["note"])
-    _evidence(store, ids["good"], evil)
+    _evidence(store, s2, ids["good"], evil)
     return {"refs": refs, "ids": ids}
 
 
-def _evidence(store, graded: list[str], evil: str) -> None:
-    """A record audit of R01 with canary record ids and notes; second grades on R01's good
-    findings, one of them moderated with a canary reason."""
+def _evidence(store, open_session: str, graded: list[str], evil: str) -> None:
+    """A record audit of R02 (checked in its open session, so the programme's counts stay as
+    they were) with canary record ids and notes; second grades on R01's good findings, one of
+    them moderated with a canary reason."""
     from qam.fieldwork import moderation
     from qam.fieldwork.record_audit import check_record
     from qam.fieldwork.sampling import Frame, draw_sample
 
     records = [(f"{CANARIES['record']}-{n:02d}", f"Suite {n % 2}") for n in range(12)]
     frame = Frame("custody.csv", "00" * 32, records, "Record", "Suite")
-    sample = draw_sample(store, "R01", frame, seed=1, actor="test", per_stratum=5,
+    sample = draw_sample(store, "R02", frame, seed=1, actor="test", per_stratum=5,
                          items=[f"Joint handover {evil}"])  # fmt: skip
-    audit_session = b.session(store, "R01", method="record_audit", finalised=False)
     for n, record in enumerate(sample["records"]):
-        check_record(store, {"id": audit_session, "review_id": "R01"}, record["id"],
+        check_record(store, {"id": open_session, "review_id": "R02"}, record["id"],
                      {"1": "yes" if n % 3 else "no"}, actor="test",
                      notes=f"{CANARIES['record_note']} {evil}")  # fmt: skip
     for finding_id in graded:
