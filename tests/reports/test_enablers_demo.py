@@ -129,7 +129,9 @@ def test_the_public_quarter_pack_suppresses_small_counts_and_holds_no_notes(demo
     _read(qam, demo, "report", "quarter", "2027Q2", "--view", "public", "--out", str(tmp_path))
     text = _text((tmp_path / "quarter-2027Q2-public.html").read_text(encoding="utf-8"))
     assert "Findings by enabler" in text and "fewer than 5, not shown" in text
-    assert "Partnership 6" in text  # R03's seven findings: six speak to partnership
+    # R03's seven fieldwork findings (six speak to partnership) and its dip sample's three,
+    # on a question whose enablers include partnership.
+    assert "Partnership 9" in text
     assert "detainee-risk briefing" not in text and "Owen Pritchard" not in text
 
 
