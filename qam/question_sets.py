@@ -9,6 +9,7 @@ run code.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -154,6 +155,14 @@ def _decode(raw: bytes, name: str) -> str:
 
 def parse(raw: bytes, name: str = "<question set>") -> QuestionSet:
     """Parse and validate a question set from the bytes of a YAML file."""
+    return _parse(raw, name)
+
+
+# A report run looks the shipped sets up dozens of times, and parsing the YAML was most of a
+# demo's time. The sets are frozen dataclasses, so one parse of the same bytes serves them all;
+# keyed by the bytes themselves, an edited file is parsed afresh.
+@functools.lru_cache(maxsize=32)
+def _parse(raw: bytes, name: str) -> QuestionSet:
     import yaml
 
     text = _decode(raw, name)
@@ -456,6 +465,7 @@ def record(store, qs: QuestionSet, actor: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=32)  # frozen, as parse's: one rebuild per stored body
 def from_stored(body: str) -> QuestionSet:
     """Rebuild a set from its stored JSON (the version a finding answered, even if the file moved on)."""
     data = json.loads(body)

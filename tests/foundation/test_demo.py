@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -99,6 +101,7 @@ def test_the_printed_command_shows_the_demo_register_position(tmp_path):
     assert not (tmp_path / "elsewhere.db").exists()
 
 
+@pytest.mark.slow  # two whole demos: the everyday suite has the other demo tests
 def test_demo_runs_twice_from_a_fresh_store(qam, tmp_path):
     out = tmp_path / "demo"
     first = qam("demo", "--out", str(out))
