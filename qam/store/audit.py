@@ -92,7 +92,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def start_mark(conn: sqlite3.Connection) -> None:
-    """m013_trusted_signers: start keeping the trail mark (`MARK`) where the trail ends now;
+    """m015_trusted_signers: start keeping the trail mark (`MARK`) where the trail ends now;
     from then on every store has one, so a mark deleted by hand is itself a sign of a cut."""
     last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     settings.put_on(conn, MARK, f"{last[0]}:{last[1]}" if last else f"0:{GENESIS_HASH}")

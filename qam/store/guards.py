@@ -51,7 +51,7 @@ def missing(store: Store) -> list[str]:
 
 def _cut(store: Store) -> dict | None:
     """Where the trail should end and where it does, if it no longer holds its mark (or the
-    mark itself is gone: m013 made it in every store, and every append keeps it)."""
+    mark itself is gone: m015 made it in every store, and every append keeps it)."""
     from qam.store import audit, settings
 
     mark = settings.get(store, audit.MARK)

@@ -153,7 +153,7 @@ def test_deleting_the_record_of_the_trail_s_end_is_itself_named(busy, qam):
 
 
 def test_an_upgraded_store_starts_its_mark_where_its_trail_ends(tmp_path):
-    """A store made before m013 (no mark) is upgraded without a false alarm."""
+    """A store made before m015 (no mark) is upgraded without a false alarm."""
     import sqlite3 as sql
 
     from qam.store import Store, migrations
@@ -163,7 +163,7 @@ def test_an_upgraded_store_starts_its_mark_where_its_trail_ends(tmp_path):
     path = tmp_path / "old.db"
     conn = sql.connect(path)
     conn.execute("BEGIN")
-    migrations.apply(conn, stop_before="m013_trusted_signers")
+    migrations.apply(conn, stop_before="m015_trusted_signers")
     conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION - 1}")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(
