@@ -109,8 +109,9 @@ def _step_planner(ctx: DemoContext) -> str:
     solved = programme.solve_programme(ctx.store, settings, actor=ctx.actor)
     accepted = programme.accept(ctx.store, actor=ctx.actor)
     ctx.facts["programme_reviews"] = accepted["reviews"]
-    files = [ctx.out / "programme.ics", ctx.out / "programme.csv", ctx.out / "programme.xlsx"]
-    done = export(ctx.store, ics=files[0], csv_path=files[1], xlsx=files[2])
+    # Given the folder, each file is named with its protective marking.
+    done = export(ctx.store, ics=ctx.out, csv_path=ctx.out, xlsx=ctx.out)
+    files = [Path(f) for f in done["files"]]
     ctx.wrote(
         files[0],
         "Programme calendar (.ics)",

@@ -20,6 +20,7 @@ class InitResult:
     sets_loaded: list[str]
     organiser: str | None = None  # the planner's email, organiser of the calendar invitations
     update_cycle_days: int | None = None  # how often action plans are updated (days)
+    signing_key: str | None = None  # this store's key's fingerprint, as people read it
 
 
 def _record(store: Store, actor: str, key: str, value: str) -> None:
@@ -49,7 +50,8 @@ def initialise(
     update_cycle_days: int | None = None,
 ) -> InitResult:
     """Record the home force's name, the planner's email and the action plans' update cycle
-    (if given), and load the shipped question sets."""
+    (if given), load the shipped question sets, and make the store's signing key if it has
+    none (beside the store)."""
     from qam.planner.invitations import ORGANISER_SETTING, check_organiser
 
     if organiser is not None:
@@ -71,9 +73,12 @@ def initialise(
     for qs in question_sets.shipped():
         if question_sets.record(store, qs, actor):
             loaded.append(f"{qs.id} v{qs.version}")
+    from qam.sync import signing
+
     return InitResult(
         force_name=store.setting("force_name"),
         sets_loaded=loaded,
         organiser=store.setting(ORGANISER_SETTING),
         update_cycle_days=int(store.setting("update_cycle_days") or 0) or None,
+        signing_key=signing.shown(signing.fingerprint(signing.own_public(store))),
     )

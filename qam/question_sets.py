@@ -477,3 +477,33 @@ def from_stored(body: str) -> QuestionSet:
     return QuestionSet(
         questions=questions, digest=hashlib.sha256(body.encode()).hexdigest(), **data
     )
+
+
+def from_bundle(row: dict) -> QuestionSet:
+    """A question set version as another store's bundle carries it, validated as `qam sets
+    validate` validates a file and its digest recomputed; QuestionSetError if it is not one
+    this store would have loaded."""
+    name = f"question set {row.get('id')} v{row.get('version')}"
+    try:
+        data = json.loads(row["body"]) if isinstance(row.get("body"), str) else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise QuestionSetError(f"{name}: its stored body is not a question set.")
+    qs = _validate(data, name, {})
+    body = json.dumps(qs.to_dict(), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    if row["body"] != body or row.get("digest") != digest:
+        raise QuestionSetError(
+            f"{name}: its digest does not match its content (recomputed {digest[:12]}…)."
+        )
+    said = (
+        row.get("id"),
+        row.get("version"),
+        row.get("title"),
+        row.get("framework"),
+        row.get("scale"),
+    )
+    if said != (qs.id, qs.version, qs.title, qs.framework, qs.scale):
+        raise QuestionSetError(f"{name}: its columns do not match its content.")
+    return QuestionSet(**{**qs.__dict__, "digest": digest})

@@ -131,7 +131,11 @@ def test_a_week_with_qam(qam, tmp_path):
         "Waiting for the weekend re-test",
     )
 
-    # Friday: merging the week. Importing twice changes nothing; the clash waits for a person.
+    # Friday: merging the week. The office enrols the laptop's key once, after the sergeant read
+    # its fingerprint out; importing twice changes nothing; the clash waits for a person.
+    shown = sergeant("sync", "key").stdout
+    enrolled = hq("sync", "trust", str(tmp_path / "laptop.bundle"), "--yes").stdout
+    assert shown.split("key: ")[1].split(" (")[0] in enrolled
     first = hq("sync", "import", str(tmp_path / "laptop.bundle")).stdout
     again = hq("sync", "import", str(tmp_path / "laptop.bundle")).stdout
     assert "0 added" in again and "0 added" not in first

@@ -45,7 +45,10 @@ def open_store(create: bool = False):
     """
     from qam.store import Store
 
-    return Store.open(db_path(), create=create)
+    store = Store.open(db_path(), create=create)
+    for warning in store.warnings:
+        typer.echo(f"Warning: {warning}", err=True)
+    return store
 
 
 def qam_command() -> str:

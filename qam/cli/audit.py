@@ -53,24 +53,42 @@ def log(
     )
 
 
+def _head(value: str | None) -> str | None:
+    """A chain head as `qam audit verify` prints it: 64 hex digits; anything else is a usage
+    error, so an empty or mistyped head never quietly turns the check off."""
+    if value is None:
+        return None
+    head = value.strip().lower()
+    if len(head) != 64 or any(c not in "0123456789abcdef" for c in head):
+        raise typer.BadParameter(
+            "give the 64-hex-digit chain head `qam audit verify` printed (or leave it out)."
+        )
+    return head
+
+
 @app.command("verify")
 def verify(
     expect_head: Annotated[
         str | None,
-        typer.Option(help="A chain head you filed earlier; fails if events after it were removed."),
+        typer.Option(
+            help="A chain head you filed earlier; fails if events after it were removed.",
+            callback=_head,
+        ),
     ] = None,
 ) -> None:
-    """Check every event's hash and link; exit 1 naming the first row that does not verify.
+    """Check every event's hash and link, and that every decision, finding, correction and accepted plan has its event; exit 1 naming what fails.
 
     Example: qam audit verify --expect-head 3f2a...
     """
-    from qam import trail as chain
-    from qam.store import audit as trail
+    from qam.trail_checks import verify_store
 
     with open_store() as store:
-        result = chain.verify(trail.events(store), expect_head=expect_head)
+        report = verify_store(store, expect_head=expect_head)
     from qam.vocabulary import count_label
 
+    for note in report.notes:
+        typer.echo(f"Note: {note}.")
     typer.echo(
-        f"The trail verifies: {count_label(result.events, 'event')}. Chain head: {result.head}"
+        f"The trail verifies: {count_label(report.events, 'event')}; every decision, finding, "
+        f"correction and accepted plan has its event. Chain head: {report.head}"
     )

@@ -58,6 +58,10 @@ def init(
         typer.echo(f"Action plans are updated every {result.update_cycle_days} days.")
     if result.sets_loaded:
         typer.echo(f"Question sets loaded: {', '.join(result.sets_loaded)}.")
+    typer.echo(
+        f"This store signs its bundles with key {result.signing_key} "
+        f"(kept beside it in {path.name}.signing-key, readable by you alone)."
+    )
 
 
 def demo(

@@ -181,12 +181,13 @@ def check_cmd(
     ] = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Flag current findings whose notes or concerns may name a person.
+    """Flag current findings whose notes or concerns may name or identify a person.
 
-    Matches the names of SMEs in the pool and a rank or title before a capitalised word
-    (PC, DC, PS, DS, Sgt, Insp, DI, Ch Insp, Supt, Mr, Mrs, Ms, Miss, Dr). A safety net, not a
-    guarantee: a bare surname passes, and a title before a place is flagged. Finalising a
-    session runs the same check.
+    Matches the names of SMEs in the pool, a rank or title before a capitalised word
+    (PC, DC, PS, DS, Sgt, Insp, DI, Ch Insp, Supt, Mr, Mrs, Ms, Miss, Dr), email addresses,
+    UK phone numbers, collar and warrant numbers, and UK postcodes in capitals. A safety net,
+    not a guarantee: a bare surname passes, and a title before a place is flagged. Finalising
+    a session runs the same check.
 
     Example: qam findings check --review R03
     """

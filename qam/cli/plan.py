@@ -521,12 +521,17 @@ def export_cmd(
             help="Your own email, as the invitations' organiser (default: `qam init --organiser`).",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace existing files even if QAM did not write them."),
+    ] = False,
 ) -> None:
     """Export the accepted programme (else the latest proposal) for calendars and spreadsheets.
 
     The .ics invites each review's team by the emails in the SME sheet, from the organiser's
     address; re-exporting after a re-plan updates the same meetings. The spreadsheets list
-    the reviews that could not be staffed too, with the reason.
+    the reviews that could not be staffed too, with the reason. Each file carries its
+    protective marking; give a folder to have it named with it (programme-OFFICIAL-SENSITIVE.ics).
 
     Example: qam plan export --ics programme.ics --xlsx programme.xlsx --organiser jane.smith@westshire.police.uk
     """
@@ -534,10 +539,14 @@ def export_cmd(
     from qam.vocabulary import count_label
 
     with open_store() as store:
-        done = export(store, ics=ics, csv_path=csv_, xlsx=xlsx, organiser=organiser)
+        done = export(
+            store, ics=ics, csv_path=csv_, xlsx=xlsx, organiser=organiser, overwrite=overwrite
+        )
     for warning in done["warnings"]:
         typer.echo(f"Warning: {warning}", err=True)
     what = count_label(done["reviews"], "review")
     if done["unstaffed"] and (csv_ or xlsx):
         what += f", and {count_label(done['unstaffed'], 'review')} that could not be staffed"
-    typer.echo(f"Wrote the {done['from']} ({what}) to {', '.join(done['files'])}.")
+    typer.echo(
+        f"Wrote the {done['from']} ({what}) to {', '.join(done['files'])} ({done['marking']})."
+    )

@@ -415,16 +415,28 @@ def history_cmd(
 
 @app.command("export")
 def export_cmd(
-    file: Annotated[Path, typer.Argument(help="The file to write: name it .csv or .xlsx.")],
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The file to write: name it .csv or .xlsx (or a folder; default: here, "
+            "register-MARKING.xlsx)."
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace an existing file even if QAM did not write it."),
+    ] = False,
 ) -> None:
-    """Export the register as CSV or XLSX, safe to open in a spreadsheet (no cell runs as a formula).
+    """Export the register as CSV or XLSX, marked and safe to open in a spreadsheet (no cell runs as a formula).
 
-    Example: qam recs export register.xlsx
+    Example: qam recs export register-OFFICIAL-SENSITIVE.xlsx
     """
     from qam.register.export import export_register
 
     with open_store() as store:
-        result = export_register(store, file)
+        result = export_register(store, file, overwrite=overwrite)
     from qam.vocabulary import count_label
 
-    typer.echo(f"Wrote {count_label(result['items'], 'item')} to {result['path']}.")
+    typer.echo(
+        f"Wrote {count_label(result['items'], 'item')} to {result['path']} ({result['marking']})."
+    )

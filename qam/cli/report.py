@@ -20,13 +20,17 @@ ViewOption = Annotated[
     ),
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="The folder to write the report into.")]
+OverwriteFlag = Annotated[
+    bool,
+    typer.Option("--overwrite", help="Replace an existing file even if QAM did not write it."),
+]
 
 
-def _write(kind: str, view: str, out: Path, **kwargs) -> None:
+def _write(kind: str, view: str, out: Path, overwrite: bool = False, **kwargs) -> None:
     from qam.reports.output import write_report
 
     with open_store() as store:
-        done = write_report(store, kind, out, view, **kwargs)
+        done = write_report(store, kind, out, view, overwrite=overwrite, **kwargs)
     typer.echo(f"Report written to {done['path']}")
     if done["withheld"]:
         typer.echo(f"It publishes nothing yet. {done['withheld']}")
@@ -37,6 +41,7 @@ def review_cmd(
     review_id: Annotated[str, typer.Argument(help="The review's id (see `qam reviews list`).")],
     view: ViewOption = "stakeholder",
     out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
 ) -> None:
     """What one review tested and found, question by question, and what the register should do.
 
@@ -44,34 +49,46 @@ def review_cmd(
 
     Example: qam report review R03 --out reports-out
     """
-    _write("review", view, out, review_id=review_id)
+    _write("review", view, out, overwrite, review_id=review_id)
 
 
 @app.command("programme")
-def programme_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+def programme_cmd(
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
+) -> None:
     """The 18-month programme: timeline against inspections, coverage, abstraction, fieldwork.
 
     Example: qam report programme --view public
     """
-    _write("programme", view, out)
+    _write("programme", view, out, overwrite)
 
 
 @app.command("register")
-def register_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+def register_cmd(
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
+) -> None:
     """The register's position for the PCC, charts by status, type, scope and theme, and ageing.
 
     Example: qam report register --out reports-out
     """
-    _write("register", view, out)
+    _write("register", view, out, overwrite)
 
 
 @app.command("readiness")
-def readiness_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+def readiness_cmd(
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
+) -> None:
     """A self-assessed grade for each PEEL area, by assessment board, with the trend and deep dives.
 
     Example: qam report readiness --view stakeholder
     """
-    _write("readiness", view, out)
+    _write("readiness", view, out, overwrite)
 
 
 @app.command("good-practice")
@@ -98,6 +115,7 @@ def good_practice_cmd(
             help="Only practice speaking to this enabler: leadership, partnership, culture or technology.",
         ),
     ] = None,
+    overwrite: OverwriteFlag = False,
 ) -> None:
     """The good practice library, so one unit's practice reaches the others.
 
@@ -110,6 +128,7 @@ def good_practice_cmd(
         "good-practice",
         view,
         out,
+        overwrite,
         theme=theme,
         unit=unit,
         since=since,
@@ -119,7 +138,11 @@ def good_practice_cmd(
 
 
 @app.command("calibration")
-def calibration_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("reports-out")) -> None:
+def calibration_cmd(
+    view: ViewOption = "stakeholder",
+    out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
+) -> None:
     """The self-assessed grades beside the grades HMICFRS gave, inspection by inspection.
 
     Exact and within-one rates, whether the self-assessment was too kind or too harsh and by
@@ -127,7 +150,7 @@ def calibration_cmd(view: ViewOption = "stakeholder", out: OutOption = Path("rep
 
     Example: qam report calibration --out reports-out
     """
-    _write("calibration", view, out)
+    _write("calibration", view, out, overwrite)
 
 
 @app.command("quarter")
@@ -138,6 +161,7 @@ def quarter_cmd(
     ],
     view: ViewOption = "stakeholder",
     out: OutOption = Path("reports-out"),
+    overwrite: OverwriteFlag = False,
 ) -> None:
     """The quarter's pack for the quarterly performance review, ready to print.
 
@@ -147,7 +171,7 @@ def quarter_cmd(
 
     Example: qam report quarter 2027Q1 --view public
     """
-    _write("quarter", view, out, quarter=quarter)
+    _write("quarter", view, out, overwrite, quarter=quarter)
 
 
 @app.command("board")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from qam.cli._common import actor, new_app, open_store, print_json, print_table
+from qam.cli._common import actor, fail, new_app, open_store, print_json, print_table
 
 app = new_app(
     "Moving a laptop's work into the programme store (and the programme out to laptops).\n\n"
@@ -15,27 +15,50 @@ app = new_app(
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
-@app.command("export")
-def export_cmd(file: Annotated[Path, typer.Argument(help="The bundle file to write.")]) -> None:
-    """Write this store's reviews and their teams, question sets, register, findings, decisions and trail to one bundle.
+OverwriteFlag = Annotated[
+    bool,
+    typer.Option("--overwrite", help="Replace an existing file even if it is not one QAM wrote."),
+]
 
-    Example: qam sync export laptop-sgt-eastern.qam-bundle
+
+@app.command("export")
+def export_cmd(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The bundle file to write (or a folder; default: here, named with its marking)."
+        ),
+    ] = None,
+    overwrite: OverwriteFlag = False,
+) -> None:
+    """Write this store's reviews and their teams, question sets, register, findings, decisions and trail to one signed bundle.
+
+    Example: qam sync export laptop-sgt-eastern-OFFICIAL-SENSITIVE.qam-bundle
     """
     from qam.sync.export import export_bundle
+    from qam.sync.signing import shown
 
     with open_store() as store:
-        result = export_bundle(store, file, actor=actor())
+        result = export_bundle(store, file, actor=actor(), overwrite=overwrite)
     from qam.vocabulary import count_label
 
     counts = result["counts"]
     typer.echo(
-        f"Bundle written to {result['file']}: {count_label(counts.get('finding', 0), 'finding')}, "
+        f"Bundle written to {result['file']} ({result['marking']}): "
+        f"{count_label(counts.get('finding', 0), 'finding')}, "
         f"{count_label(counts.get('capture_session', 0), 'session')}, "
         f"{count_label(counts.get('review', 0), 'review')}, "
         f"{count_label(counts.get('status_decision', 0), 'decision')}, "
         f"{count_label(result['events'], 'trail event')}."
     )
-    typer.echo(f"Bundle hash {result['bundle_hash']}. Import it with: qam sync import {file.name}")
+    typer.echo(f"Signed by this store's key {shown(result['signer'])}.")
+    typer.echo(
+        f"Chain head {result['trail_head']} (the trail's last event, number {result['events']})."
+    )
+    typer.echo(
+        f"Bundle hash {result['bundle_hash']}. Import it with: "
+        f"qam sync import {Path(result['file']).name}"
+    )
 
 
 @app.command("import")
@@ -43,11 +66,12 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="A bundle written by `qam sync export`.")],
     json_: JsonFlag = False,
 ) -> None:
-    """Check a whole bundle, then merge it: nothing duplicated, nothing overwritten; prints a receipt.
+    """Check a whole bundle (its signer, signature, trail and rules), then merge it: nothing duplicated, nothing overwritten; prints a receipt.
 
     Example: qam sync import laptop-sgt-eastern.qam-bundle
     """
     from qam.sync.merge import import_bundle
+    from qam.sync.signing import shown
 
     with open_store(create=True) as store:
         receipt = import_bundle(store, file, actor=actor())
@@ -63,6 +87,16 @@ def import_cmd(
         f"Imported {file.name} from store {receipt['from_store'][:8]}: {added} added, "
         f"{present} already present, {count_label(conflicts, 'conflict')}."
     )
+    typer.echo(
+        f"  signed by key {shown(receipt['signer'])}; its chain head "
+        f"{receipt['trail_head']} ({receipt['trail_events']} events) is kept in this receipt"
+    )
+    if receipt["signer_enrolled"]:
+        typer.echo(
+            f"  this new store now trusts the store it was made from: key "
+            f"{receipt['signer_enrolled']['shown']} ({receipt['signer_enrolled']['label']}); "
+            "`qam sync keys` lists the stores it trusts"
+        )
     names = {
         "question_set": ("question set version", None),
         "sme": ("SME on review teams", "SMEs on review teams"),
@@ -257,3 +291,129 @@ def resolve_finding_cmd(
         f"Finding {result['finding_id']}: kept {result['kept']}; set aside "
         f"{', '.join(result['set_aside'])} (still in `qam findings list --all-versions`)."
     )
+
+
+def _confirmed(question: str) -> bool:
+    """Ask a person at the keyboard (the one prompt adapter); refuse when no one is there."""
+    from qam.cli import prompts
+
+    if not prompts.interactive():
+        fail("no one here to ask; compare the fingerprint, then run this again with --yes.")
+    return prompts.TerminalPrompts().confirm(question, default=False)
+
+
+@app.command("trust")
+def trust_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="A bundle, or a key file written by `qam sync key --out`.")
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Enrol without asking (you compared the fingerprint).")
+    ] = False,
+    label: Annotated[
+        str | None,
+        typer.Option("--label", help="A name for the store (e.g. Sgt Eastern's laptop)."),
+    ] = None,
+) -> None:
+    """Enrol the store that signed a bundle (or whose key file this is), so its bundles import: shows its fingerprint to compare first.
+
+    Example: qam sync trust laptop-sgt-eastern.qam-bundle --label "Sgt Eastern's laptop"
+    """
+    from qam.sync.trust import read_candidate, trust
+
+    candidate = read_candidate(file)
+    how = "holds the key of" if candidate["kind"] == "key file" else "is signed by"
+    typer.echo(f"{file.name} {how}: {candidate['label']} ({candidate['kind']})")
+    typer.echo(f"  fingerprint: {candidate['shown']}")
+    typer.echo("  Compare it with `qam sync key` on that store before you trust it.")
+    if not yes and not _confirmed("Is this the fingerprint its owner read out to you?"):
+        typer.echo("Not enrolled.")
+        raise typer.Exit(1)
+    with open_store() as store:
+        row = trust(store, candidate, actor=actor(), label=label)
+    typer.echo(f"Enrolled {row['label']} (key {row['shown']}): its bundles now import here.")
+
+
+@app.command("keys")
+def keys_cmd(
+    revoke: Annotated[
+        str | None,
+        typer.Option(
+            "--revoke", help="Revoke the key with this fingerprint (or its first 8 digits)."
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the key is revoked (kept in the trail).")
+    ] = None,
+    json_: JsonFlag = False,
+) -> None:
+    """List the stores whose bundles this store accepts (name, fingerprint, enrolled when and by whom); --revoke one.
+
+    Example: qam sync keys --revoke "3f2a 9c1b" --reason "laptop lost on 3 June"
+    """
+    from qam.sync import trust
+
+    with open_store() as store:
+        if revoke is not None:
+            row = trust.revoke(store, revoke, actor=actor(), reason=reason or "")
+            typer.echo(
+                f"Revoked {row['label']} (key {row['shown']}): its bundles are refused from now on."
+            )
+            return
+        rows = trust.listing(store)
+        own = trust.own(store, actor=actor())
+    if json_:
+        print_json(rows)
+        return
+    typer.echo(f"This store's own key: {own['shown']} (always accepted).")
+    for r in rows:
+        r["enrolled_on"] = r["enrolled_at"][:10]
+        r["state"] = (
+            f"revoked {r['revoked_at'][:10]} by {r['revoked_by']}" if r["revoked"] else "trusted"
+        )
+    print_table(
+        rows,
+        [
+            ("label", "Store"),
+            ("shown", "Fingerprint"),
+            ("enrolled_on", "Enrolled"),
+            ("enrolled_by", "By"),
+            ("how", "How"),
+            ("state", "State"),
+        ],
+        empty="No other store is trusted yet: `qam sync trust FILE` enrols one.",
+    )
+
+
+@app.command("key")
+def key_cmd(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write this store's public key to this file.")
+    ] = None,
+    label: Annotated[
+        str | None, typer.Option("--label", help="A name for this store in the key file.")
+    ] = None,
+    overwrite: OverwriteFlag = False,
+    json_: JsonFlag = False,
+) -> None:
+    """Show this store's signing key's fingerprint (to read out to whoever enrols it), or write its public key to a file.
+
+    Example: qam sync key --out sgt-eastern.qam-key
+    """
+    from qam.sync import trust
+
+    with open_store() as store:
+        if out is not None:
+            doc = trust.write_public_key(
+                store, out, actor=actor(), label=label, overwrite=overwrite
+            )
+        else:
+            doc = trust.own(store, label, actor=actor())
+    if json_:
+        print_json(doc)
+        return
+    typer.echo(f"This store's key: {doc['shown']} (store {doc['store_id'][:8]}).")
+    if out is not None:
+        typer.echo(
+            f"Public key written to {doc['file']}; on the other store: qam sync trust {Path(doc['file']).name}"
+        )

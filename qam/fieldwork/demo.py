@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,14 @@ from qam.enablers import stored
 from qam.fieldwork.findings import record_answer
 from qam.fieldwork.sessions import finalise, open_session, question_set_for, session_set
 from qam.planner.reviews import add_review, list_reviews
+from qam.store import audit
 from qam.store import findings as findings_db
 from qam.store import register as register_db
 from qam.store import sessions as sessions_db
 from qam.sync.export import export_bundle
 from qam.sync.merge import import_bundle
+from qam.sync.trust import read_candidate, trust
+from qam.trail import text_fingerprint
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -205,6 +209,10 @@ def simulate(ctx) -> str:
             f"Laptop store: {who}",
             "The laptop's own store, as it was when its bundle was written (open it with `--db`).",
         )
+    # The programme store enrols each laptop as `qam sync trust BUNDLE` does, once a person
+    # compared its fingerprint; each laptop trusts the programme already, made from its bundle.
+    for path, who in zip(bundles, ("Sgt Eastern's laptop", "PC Western's laptop"), strict=True):
+        trust(store, read_candidate(path), actor=ctx.actor, label=who)
     receipts = [import_bundle(store, path, actor=ctx.actor) for path in bundles]
     added = sum(r["added"].get("finding", 0) for r in receipts)
     conflicts = sum(len(r["conflicts"]) for r in receipts)
@@ -285,7 +293,55 @@ def bulk_findings(store: Store, reviews: list[dict], n: int, actor: str) -> int:
                 "enablers": stored(q.enablers),
             }
         )
-    with store.transaction():
-        sessions_db.insert_sessions(store, (s for _, _, s in sessions))
-        findings_db.save_findings(store, rows)
+    save_generated(store, rows, sessions=[s for _, _, s in sessions])
     return n
+
+
+def save_generated(
+    store,
+    findings: list[dict],
+    links: Sequence[tuple[str, str]] = (),
+    sessions: Sequence[dict] = (),
+) -> None:
+    """Generated sessions and findings (load tests) saved in one transaction, each with the
+    event capture writes for it, so the trail covers what was made (`qam audit verify`, and a
+    merge of the store's bundle, check it)."""
+    linked: dict[str, list[str]] = {}
+    for finding_id, ref in links:
+        linked.setdefault(finding_id, []).append(ref)
+    with store.transaction():
+        sessions_db.insert_sessions(store, sessions)
+        findings_db.save_findings(store, findings, links)
+        audit.append_events(
+            store,
+            [_opened(s) for s in sessions] + [_recorded(f, linked) for f in findings],
+        )
+
+
+def _opened(session: dict) -> dict:
+    return {
+        "actor": session["reviewer"],
+        "entity": "capture_session",
+        "entity_id": session["id"],
+        "action": "open",
+        "new": {"review": session["review_id"], "method": session["method"]},
+        "reason": "load test",
+    }
+
+
+def _recorded(finding: dict, linked: dict[str, list[str]]) -> dict:
+    return {
+        "actor": finding["reviewer"],
+        "entity": "finding",
+        "entity_id": finding["id"],
+        "action": "record",
+        "new": {
+            "question": finding["question_id"],
+            "grade": finding.get("grade"),
+            "good_practice": bool(finding.get("good_practice")),
+            "sources": finding.get("sources"),
+            "links": linked.get(finding["id"], []),
+            "notes_sha256": text_fingerprint(finding["notes"]),
+        },
+        "reason": "load test",
+    }

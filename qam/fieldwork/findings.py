@@ -62,6 +62,22 @@ def check_answer(
         raise RefusedError("The number of sources cannot be negative.")
 
 
+# What no command stores in free text (a merge refuses it too): NUL and the C0 controls but
+# tab, line feed and carriage return, and DEL.
+_CONTROL = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+
+
+def check_text(**texts: str | None) -> None:
+    """Refuse notes or concerns holding a NUL or control character (pasted from a binary file
+    or a terminal), naming the field."""
+    for name, text in texts.items():
+        if text and not _CONTROL.isdisjoint(text):
+            raise RefusedError(
+                f"The {name} hold a NUL or control character (pasted from another program?); "
+                "type or paste them again as plain text."
+            )
+
+
 def record_answer(
     store: Store,
     session: dict,
@@ -91,6 +107,7 @@ def record_answer(
     qs = qs or session_set(store, session)
     check_answer(store, qs, question_id=question_id, grade=grade, links=links, sources=sources)
     chosen = choose(qs.question(question_id).enablers, enablers)
+    check_text(notes=notes, concerns=concerns)
     with store.transaction():
         current = sessions_db.session(store, session["id"])
         if current is None or current["finalised_at"]:
@@ -136,6 +153,7 @@ def record_answer(
                 "sources": sources,
                 "links": links,
                 "enablers": chosen,
+                "notes_sha256": text_fingerprint(finding["notes"]),
             },
             reason="answer revised during capture" if previous else "answer captured",
         )
@@ -195,6 +213,7 @@ def correct(
     )
     old_enablers = resolve(store, [dict(old)])[0]["enablers"]
     new_enablers = choose(old_enablers, enablers)
+    check_text(notes=notes, concerns=concerns)
     finding = {k: old[k] for k in findings_db.FINDING.columns}
     finding.update(
         {

@@ -6,7 +6,12 @@ sometimes type "PC Jones said..." into the notes. Before a session is finalised 
 
 - the name of any SME in the pool (the `sme` table), as a whole phrase, any case;
 - a rank or title followed by a capitalised word: PC, DC, PS, DS, Sgt, Insp, DI, Ch Insp,
-  Supt, Mr, Mrs, Ms, Miss or Dr (with or without a full stop), e.g. "Sgt Patel", "Dr O'Neill".
+  Supt, Mr, Mrs, Ms, Miss or Dr (with or without a full stop), e.g. "Sgt Patel", "Dr O'Neill";
+- what identifies a person as surely as a name (`IDENTIFIERS`): an email address; a UK phone
+  number (07700 900123, +44 7700 900123, 020 7946 0018, (0161) 496 0000); a collar or
+  shoulder number (a rank before a number, "PC 1234", "PCSO 56", or "collar number 1234");
+  a warrant number ("warrant no. 123456", "warrant card number AB1234"); a UK postcode
+  written in capitals (SW1A 1AA, M1 1AE).
 
 It is deterministic (no guessing at what looks like a name) and it is a safety net, not a
 guarantee: a bare surname, a nickname or a misspelt name passes unnoticed, and a title before
@@ -50,6 +55,37 @@ TITLE_NAME = re.compile(
     + _SURNAME
     + r"(?![A-Za-z])"
 )
+# Each kind of identifier, as the force writes it; numbers such as 101, dates and counts
+# never match (a phone number has 10 or 11 digits and starts 0 or +44).
+IDENTIFIERS = (
+    (
+        "email address",
+        re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+    ),
+    (
+        "phone number",
+        re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s-]?\)?\s?\d){8,9}(?![\d])"),
+    ),
+    (
+        "collar number",
+        re.compile(
+            r"(?<![A-Za-z])(?:(?:PCSO|PC|DC|PS|DS|Sgt|SC)\.?\s?#?\d{2,5}"
+            r"|(?:collar|shoulder)\s+(?:number|no\.?|#)\s*:?\s*\d{2,6})(?!\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "warrant number",
+        re.compile(
+            r"warrant\s+(?:card\s+)?(?:number|no\.?|#)\s*:?\s*[A-Z0-9][A-Z0-9-]{3,}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "postcode",
+        re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?![A-Za-z0-9])"),
+    ),
+)
 FIELDS = ("notes", "concerns")
 
 
@@ -71,6 +107,7 @@ def matches(text: str | None, patterns: list[tuple[str, re.Pattern]]) -> list[st
     spans = sorted(
         [m.span() for _, p in patterns for m in p.finditer(text)]
         + [m.span() for m in TITLE_NAME.finditer(text)]
+        + [m.span() for _, p in IDENTIFIERS for m in p.finditer(text)]
     )
     merged: list[list[int]] = []
     for start, end in spans:  # overlapping matches ("PC Jane" + "Jane Smith") become one

@@ -73,17 +73,17 @@ def _session_event(session: dict) -> dict:
 
 
 def document_fingerprint(path: Path | str) -> tuple[str, str]:
-    """(title, SHA-256) of a document: document analysis keeps these, never the content."""
-    path = Path(path)
+    """(title, SHA-256) of a document: document analysis keeps these, never the content.
+
+    Only a regular file within `MAX_DOCUMENT_BYTES` is read (a device such as /dev/zero, or
+    a pipe, would be read for ever)."""
+    from qam.imports import files
+
+    path = files.check_input(path, max_bytes=files.MAX_DOCUMENT_BYTES, what="document")
     digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    except FileNotFoundError:
-        raise NotFoundError(f"No document at {path}; check the --document path.") from None
-    except IsADirectoryError:
-        raise RefusedError(f"{path} is a folder; give the path of one document.") from None
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
     return path.name, digest.hexdigest()
 
 

@@ -26,6 +26,7 @@ MAX_XLSX_RATIO = 200  # uncompressed / compressed; real workbooks are under 20
 MAX_ANSWERS_BYTES = 256 * 1024 * 1024  # `qam capture --answers FILE`
 MAX_LINE = 1_000_000  # one JSON line of answers
 MAX_QUESTION_SET_BYTES = 10 * 1024 * 1024  # a question set file
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024 * 1024  # `qam capture --document FILE`: hashed, never kept
 
 
 def _kind(mode: int) -> str:

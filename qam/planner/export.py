@@ -22,6 +22,14 @@ from typing import Any
 from qam.errors import RefusedError
 from qam.files import output_mode, write_atomic
 from qam.files import spreadsheet_safe as safe_cell
+from qam.markings import (
+    OFFICIAL_SENSITIVE,
+    csv_header,
+    csv_row,
+    default_path,
+    mark_workbook,
+    marking_of,
+)
 from qam.vocabulary import label, theme_label
 
 DATE_FORMAT = "DD/MM/YYYY"  # UK day-first, as the force writes dates
@@ -86,12 +94,17 @@ def _csv_cell(value) -> str:
     return safe_cell(value)
 
 
-def csv_bytes(reviews: list[dict], smes: dict, unstaffed: Sequence[dict] = ()) -> bytes:
+def csv_bytes(
+    reviews: list[dict],
+    smes: dict,
+    unstaffed: Sequence[dict] = (),
+    marking: str = OFFICIAL_SENSITIVE,
+) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
-    writer.writerow(HEADINGS)
+    writer.writerow(csv_header(list(HEADINGS)))
     for values in [_row(r, smes) for r in reviews] + [_unstaffed_row(u) for u in unstaffed]:
-        writer.writerow([_csv_cell(v) for v in values])
+        writer.writerow(csv_row([_csv_cell(v) for v in values], marking))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -186,7 +199,12 @@ def _unstaffed(ws, unstaffed: list[dict], styles: dict) -> None:
 
 
 def xlsx_bytes(
-    reviews: list[dict], smes: dict, unstaffed: Sequence[dict] = (), *, title: str = "Programme"
+    reviews: list[dict],
+    smes: dict,
+    unstaffed: Sequence[dict] = (),
+    *,
+    title: str = "Programme",
+    marking: str = OFFICIAL_SENSITIVE,
 ) -> bytes:
     """A workbook a person reads as a timeline, plus the teams and what could not be staffed."""
     from openpyxl import Workbook
@@ -202,12 +220,13 @@ def xlsx_bytes(
     _timeline(wb.active, reviews, smes, title, styles)
     _teams(wb.create_sheet("Teams"), reviews, smes, styles)
     _unstaffed(wb.create_sheet("Could not be staffed"), list(unstaffed), styles)
+    mark_workbook(wb, marking, title)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _calendar(store, reviews: list[dict], smes: dict, organiser: str | None):
+def _calendar(store, reviews: list[dict], smes: dict, organiser: str | None, marking: str):
     """The invitations, and what the last export sent updated (one transaction)."""
     from qam.planner import invitations
     from qam.store import candidates as candidates_db
@@ -221,6 +240,7 @@ def _calendar(store, reviews: list[dict], smes: dict, organiser: str | None):
         organiser=organiser,
         sent=invitations.load_sent(store),
         force_name=store.setting("force_name"),
+        marking=marking,
         inspections={i["id"]: i["title"] for i in candidates_db.inspections(store)},
     )
 
@@ -232,10 +252,12 @@ def export(
     csv_path: Path | None = None,
     xlsx: Path | None = None,
     organiser: str | None = None,
+    overwrite: bool = False,
 ) -> dict:
-    """Write the accepted programme (else the latest proposal) to each file asked for.
+    """Write the accepted programme (else the latest proposal) to each file asked for (a
+    folder given gets `programme-MARKING.ics` and so on).
 
-    Returns {"from", "reviews", "unstaffed", "files", "method", "warnings"}."""
+    Returns {"from", "reviews", "unstaffed", "files", "method", "warnings", "marking"}."""
     from qam import themes
     from qam.planner.invitations import check_organiser, save_sent
     from qam.planner.programme import programme_or_proposal
@@ -253,24 +275,29 @@ def export(
     smes = {s["id"]: s for s in smes_db.smes(store)}
     unstaffed = unscheduled(store)
     mode = output_mode(store.path)
+    # The teams name people: a programme with any team is OFFICIAL-SENSITIVE.
+    marking = marking_of(any(r["team"] for r in reviews))
     done: dict[str, Any] = {
         "from": which,
         "reviews": len(reviews),
         "unstaffed": len(unstaffed),
         "files": [],
     }
-    done.update(method=None, warnings=[])
+    done.update(method=None, warnings=[], marking=marking)
+
+    def write(path: Path, suffix: str, data: bytes) -> None:
+        target = default_path(path, "programme", marking, suffix)
+        done["files"].append(str(write_atomic(target, data, mode=mode, overwrite=overwrite)))
+
     if ics:
-        calendar = _calendar(store, reviews, smes, organiser)
-        done["files"].append(str(write_atomic(ics, calendar.data, mode=mode)))
+        calendar = _calendar(store, reviews, smes, organiser, marking)
+        write(ics, ".ics", calendar.data)
         save_sent(store, calendar.sent)
         done.update(method=calendar.method, warnings=calendar.warnings)
     if csv_path:
-        data = csv_bytes(reviews, smes, unstaffed)
-        done["files"].append(str(write_atomic(csv_path, data, mode=mode)))
+        write(csv_path, ".csv", csv_bytes(reviews, smes, unstaffed, marking))
     if xlsx:
         force = store.setting("force_name")
         label_ = f"{force or 'QA'} internal review programme ({which})"
-        data = xlsx_bytes(reviews, smes, unstaffed, title=label_)
-        done["files"].append(str(write_atomic(xlsx, data, mode=mode)))
+        write(xlsx, ".xlsx", xlsx_bytes(reviews, smes, unstaffed, title=label_, marking=marking))
     return done

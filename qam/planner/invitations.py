@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from qam.errors import RefusedError
+from qam.markings import OFFICIAL_SENSITIVE, mark_calendar, mark_event
 from qam.vocabulary import count_label, date_label, label, theme_label
 
 if TYPE_CHECKING:
@@ -111,8 +112,10 @@ def build(
     sent: dict,
     force_name: str | None = None,
     inspections: dict | None = None,
+    marking: str = OFFICIAL_SENSITIVE,
 ) -> Invitations:
-    """The calendar for `reviews` (each with id, title, theme, unit, start, end, days, team)."""
+    """The calendar for `reviews` (each with id, title, theme, unit, start, end, days, team),
+    carrying its protective marking (`qam.markings`)."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
     method = "REQUEST" if organiser else "PUBLISH"
@@ -122,7 +125,8 @@ def build(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    cal.add("x-wr-calname", f"{force_name or 'QA'} internal review programme")
+    cal.add("x-wr-calname", f"{force_name or 'QA'} internal review programme ({marking})")
+    mark_calendar(cal, marking)
     stamp = datetime.now(UTC).replace(microsecond=0)
     no_email: dict[str, dict] = {}
     for review in reviews:
@@ -135,7 +139,7 @@ def build(
         event.add("dtend", date.fromisoformat(review["end"]) + timedelta(days=1))
         event.add("summary", f"QA review {review['id']}: {review['title']}")
         event.add("location", review["unit"])
-        event.add("description", _description(review, team, inspections or {}))
+        mark_event(event, marking, _description(review, team, inspections or {}))
         event.add("transp", "OPAQUE")
         if organiser:
             who = vCalAddress(f"mailto:{organiser}")

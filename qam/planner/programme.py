@@ -211,6 +211,15 @@ def accept(store: Store, *, actor: str) -> dict:
         # Reports and `qam sme list` count abstraction against the cap this plan was made with.
         store.set_setting("abstraction_cap", str(proposal["settings"].get("cap_days", 10)))
         store.set_setting("plan.year_start", str(proposal["settings"].get("year_start", "04-01")))
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="plan_proposal",
+            entity_id=proposal["id"],
+            action="accept",
+            new={"reviews": [r["id"] for r in rows]},
+            reason="plan accepted",
+        )
         for row in changes["added"]:
             audit.append_event(
                 store,

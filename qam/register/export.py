@@ -7,7 +7,9 @@ and dates are real date cells. The file is written beside its final name and mov
 with os.replace, so a reader sees the old file or the complete new one, never half of one.
 
 Headers are QAM's own field names, so an export imports again unchanged; columns kept from
-the original tracker follow, under their original headers.
+the original tracker follow, under their original headers, then the protective marking
+(`qam.markings`): in a CSV as its last column, in an XLSX in its page header, footer and
+document properties, and in the default file name.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 from qam.errors import QamError
 from qam.files import output_mode, write_atomic
 from qam.files import spreadsheet_safe as neutralise
+from qam.markings import csv_header, csv_row, default_path, mark_workbook, marking_of
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -72,21 +75,28 @@ def _records(items: list[dict]) -> tuple[list[str], list[list[object]]]:
     return headers, rows
 
 
-def _csv_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
+def _csv_bytes(headers: list[str], rows: list[list[object]], marking: str) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in headers])
+    writer.writerow(csv_header([neutralise(h) for h in headers]))
     for row in rows:
         writer.writerow(
-            [
-                "" if v is None else v.isoformat() if isinstance(v, date) else neutralise(str(v))
-                for v in row
-            ]
+            csv_row(
+                [
+                    ""
+                    if v is None
+                    else v.isoformat()
+                    if isinstance(v, date)
+                    else neutralise(str(v))
+                    for v in row
+                ],
+                marking,
+            )
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel then reads UTF-8 correctly
 
 
-def _xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
+def _xlsx_bytes(headers: list[str], rows: list[list[object]], marking: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -108,21 +118,38 @@ def _xlsx_bytes(headers: list[str], rows: list[list[object]]) -> bytes:
             if record_index == 1:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    mark_workbook(workbook, marking, "Register of HMICFRS recommendations")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def export_register(store: Store, path: Path | str) -> dict:
-    """Write the whole register to a .csv or .xlsx file; returns {"path", "items", "format"}."""
+def _marking(items: list[dict]) -> str:
+    """OFFICIAL-SENSITIVE when an item names its owner or action lead, or keeps the tracker's
+    own columns (which may hold notes); the recommendations alone are OFFICIAL."""
+    return marking_of(
+        any(i.get("owner") or i.get("action_lead") or any(i["extra"].values()) for i in items)
+    )
+
+
+def export_register(
+    store: Store, path: Path | str | None = None, *, overwrite: bool = False
+) -> dict:
+    """Write the whole register to a .csv or .xlsx file (a folder, or none: here, as
+    `register-MARKING.xlsx`); returns {"path", "items", "format", "marking"}."""
     from qam.store import register as sql
 
-    path = Path(path)
+    items = sql.query_items(store)
+    marking = _marking(items)
+    path = default_path(path, "register", marking, ".xlsx")
     kind = path.suffix.lower()
     if kind not in (".csv", ".xlsx"):
         raise QamError(f"{path.name}: export to a file ending .csv or .xlsx (e.g. register.xlsx).")
-    items = sql.query_items(store)
     headers, rows = _records(items)
-    data = _csv_bytes(headers, rows) if kind == ".csv" else _xlsx_bytes(headers, rows)
-    write_atomic(path, data, mode=output_mode(store.path))
-    return {"path": str(path), "items": len(items), "format": kind[1:]}
+    data = (
+        _csv_bytes(headers, rows, marking)
+        if kind == ".csv"
+        else _xlsx_bytes(headers, rows, marking)
+    )
+    write_atomic(path, data, mode=output_mode(store.path), overwrite=overwrite)
+    return {"path": str(path), "items": len(items), "format": kind[1:], "marking": marking}

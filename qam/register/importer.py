@@ -279,7 +279,7 @@ class _Plan:
             )
         if ref and not self._first(ref, row):
             return
-        if not row.ok or not ref or not self._source(row):
+        if not row.ok or not ref or "status" not in values or not self._source(row):
             return
         item = {_COLUMN.get(k, k): v for k, v in values.items()}
         item["ref"], item["extra"] = ref, row.extra

@@ -109,14 +109,16 @@ def write_report(
     view: str = STAKEHOLDER,
     *,
     review_id: str | None = None,
+    overwrite: bool = False,
     **filters,
 ) -> dict:
     """Build, render and atomically write one report into folder `out`; returns {"path",
-    "withheld"}: the path, and why the report publishes nothing yet (or "").
+    "withheld"}: the path, and why the report publishes nothing yet (or ""). An
+    existing file there that is not a QAM report is refused unless `overwrite`.
 
     The good practice library may be several pages (its first page, then a page for each
     theme too big for it); they are all written, and the first page's path returned."""
-    from qam.files import output_mode, write_atomic
+    from qam.files import HTML, output_mode, write_atomic
 
     view = check_view(view)
     # A public report is for the website: readable by everyone; the rest keep the store's bits.
@@ -131,6 +133,8 @@ def write_report(
                 Path(out) / file_name(kind, view, extra=page_extra(made_by)),
                 render_report(template, report),
                 mode=mode,
+                kind=HTML,
+                overwrite=overwrite,
             )
             for made_by, report in made
         ]
@@ -142,7 +146,10 @@ def write_report(
     template, report = build(store, kind, view, review_id=review_id, **filters)
     html = render_report(template, report)
     path = Path(out) / file_name(kind, view, review_id, page_extra(filters))
-    return {"path": write_atomic(path, html, mode=mode), "withheld": ""}
+    return {
+        "path": write_atomic(path, html, mode=mode, kind=HTML, overwrite=overwrite),
+        "withheld": "",
+    }
 
 
 def write_all(store, out: Path) -> list[dict]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from qam.store import settings
 from qam.store.db import chunks
 from qam.store.schema import IMMUTABLE, REFERENCE, Carried, Table
 from qam.trail import GENESIS_HASH, event_hash
@@ -54,6 +55,17 @@ BUNDLE = (
 )
 
 
+# Where the trail last ended ("seq:hash"), kept beside it by every append in the same
+# transaction: a trail whose end was cut off by hand no longer holds it (`qam.store.guards`).
+MARK = "trail_mark"
+# The triggers that keep the trail append-only (`qam.store.guards` puts them back if dropped).
+GUARDS = {
+    f"audit_log_no_{verb.lower()}": f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} "
+    "ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+}
+
+
 def create(conn: sqlite3.Connection) -> None:
     """m001_core: the chain, and triggers that refuse to change or delete any of it."""
     conn.execute(
@@ -75,14 +87,15 @@ def create(conn: sqlite3.Connection) -> None:
         """
     )
     conn.execute("CREATE INDEX audit_log_entity ON audit_log(entity, entity_id)")
-    conn.execute(
-        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-    )
+    for ddl in GUARDS.values():
+        conn.execute(ddl)
+
+
+def start_mark(conn: sqlite3.Connection) -> None:
+    """m015_trusted_signers: start keeping the trail mark (`MARK`) where the trail ends now;
+    from then on every store has one, so a mark deleted by hand is itself a sign of a cut."""
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    settings.put_on(conn, MARK, f"{last[0]}:{last[1]}" if last else f"0:{GENESIS_HASH}")
 
 
 def create_synced(conn: sqlite3.Connection) -> None:
@@ -162,7 +175,26 @@ def append_events(store: Store, events: Iterable[dict]) -> list[dict]:
             row["hash"] = prev_hash = event_hash(row)
             rows.append(row)
         store.conn.executemany(EVENT.insert_sql(), ([r[c] for c in _COLUMNS] for r in rows))
+        if rows:
+            settings.put(store, MARK, f"{seq}:{prev_hash}")
     return rows
+
+
+def head(store: Store) -> tuple[int, str]:
+    """(how many events, the chain head): the last event's seq and hash."""
+    last = store.conn.execute(
+        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+
+
+def holds(store: Store, seq: int, hash_: str) -> bool:
+    """True if the trail's event `seq` has this hash."""
+    return bool(
+        store.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM audit_log WHERE seq = ? AND hash = ?)", [seq, hash_]
+        ).fetchone()[0]
+    )
 
 
 def events(store: Store, *, entity: str | None = None, entity_id: str | None = None) -> list[dict]:
@@ -179,6 +211,16 @@ def events(store: Store, *, entity: str | None = None, entity_id: str | None = N
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY seq"
     return [dict(zip(_COLUMNS, r, strict=True)) for r in store.conn.execute(sql, params)]
+
+
+def last_event(store: Store, *, entity: str, entity_id: str, action: str) -> dict | None:
+    """The newest event of one kind about one thing (the last import from a store), or None."""
+    row = store.conn.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM audit_log WHERE entity = ? AND entity_id = ? "
+        "AND action = ? ORDER BY seq DESC LIMIT 1",
+        [entity, entity_id, action],
+    ).fetchone()
+    return dict(zip(_COLUMNS, row, strict=True)) if row else None
 
 
 def has_event(store: Store, event_id: str) -> bool:

@@ -78,6 +78,9 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
+        # What opening found and repaired (dropped triggers, a cut trail): the CLI shows them.
+        self.warnings: list[str] = []
+        self.restored: list[str] = []  # append-only triggers found missing and re-created
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, migrate: bool = True) -> "Store":
@@ -109,6 +112,7 @@ class Store:
             store._configure()
             if migrate:
                 store._migrate()
+                store._check_guards()
         except sqlite3.DatabaseError as err:
             conn.close()
             raise StoreError(_explain(err, path)) from err
@@ -210,6 +214,14 @@ class Store:
             migrations.apply(self.conn)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION}")
+
+    def _check_guards(self) -> None:
+        from qam.store import guards
+
+        try:
+            self.warnings = guards.check(self)
+        except StoreError as err:  # a read-only or busy store still opens, with the reason
+            self.warnings = [f"the trail's guards could not be checked: {err}"]
 
     def backup_before_upgrade(self, old: int, new: int) -> Path:
         """Copy an older store aside before upgrading it, so an upgrade can always be undone."""

@@ -43,6 +43,16 @@ BUNDLE = (
 )
 
 
+# The resolutions' locks (`qam.store.guards` puts them back if dropped).
+SET_ASIDE_GUARDS = {
+    "finding_set_aside_no_update": "CREATE TRIGGER finding_set_aside_no_update BEFORE UPDATE ON "
+    "finding_set_aside BEGIN SELECT RAISE(ABORT, 'a conflict resolution is never changed; "
+    "resolve again with a reason'); END",
+    "finding_set_aside_no_delete": "CREATE TRIGGER finding_set_aside_no_delete BEFORE DELETE ON "
+    "finding_set_aside BEGIN SELECT RAISE(ABORT, 'a conflict resolution is never deleted'); END",
+}
+
+
 def create(conn: sqlite3.Connection) -> None:
     """m005_fieldwork_conflicts: two laptops correcting the same finding, and the resolution.
 
@@ -63,14 +73,8 @@ def create(conn: sqlite3.Connection) -> None:
             finding_id TEXT PRIMARY KEY, kept_id TEXT NOT NULL, conflict_id TEXT NOT NULL,
             reason TEXT NOT NULL, actor TEXT NOT NULL, set_aside_at TEXT NOT NULL)"""
     )
-    conn.execute(
-        "CREATE TRIGGER finding_set_aside_no_update BEFORE UPDATE ON finding_set_aside BEGIN "
-        "SELECT RAISE(ABORT, 'a conflict resolution is never changed; resolve again with a reason'); END"
-    )
-    conn.execute(
-        "CREATE TRIGGER finding_set_aside_no_delete BEFORE DELETE ON finding_set_aside BEGIN "
-        "SELECT RAISE(ABORT, 'a conflict resolution is never deleted'); END"
-    )
+    for ddl in SET_ASIDE_GUARDS.values():
+        conn.execute(ddl)
 
 
 def set_aside_by(store: Store, finding_id: str) -> dict | None:

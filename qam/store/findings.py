@@ -91,6 +91,19 @@ _NO_UPDATE = (
 )
 
 
+def guards(not_purging: str) -> dict[str, str]:
+    """The findings' locks as m006_retention made them, open only while a purge runs
+    (`qam.store.guards` puts them back if dropped)."""
+    return {
+        "finding_no_update": f"CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding WHEN "
+        f"{not_purging} BEGIN SELECT RAISE(ABORT, 'a finding is never changed in place; "
+        "record a correction with qam findings correct'); END",
+        "finding_no_delete": f"CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding WHEN "
+        f"{not_purging} BEGIN SELECT RAISE(ABORT, 'a finding is never deleted; record a "
+        "correction with qam findings correct'); END",
+    }
+
+
 def create(conn: sqlite3.Connection) -> None:
     """m004_fieldwork: findings, their links, the locks, the search index."""
     conn.execute(
@@ -131,17 +144,9 @@ def add_enablers(conn: sqlite3.Connection) -> None:
 
 def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
     """m006_retention: the findings' locks open only while a retention purge runs."""
-    for name in ("finding_no_update", "finding_no_delete"):
+    for name, ddl in guards(not_purging).items():
         conn.execute(f"DROP TRIGGER {name}")
-    conn.execute(
-        f"CREATE TRIGGER finding_no_update BEFORE UPDATE ON finding WHEN {not_purging} BEGIN "
-        "SELECT RAISE(ABORT, 'a finding is never changed in place; record a correction with "
-        "qam findings correct'); END"
-    )
-    conn.execute(
-        f"CREATE TRIGGER finding_no_delete BEFORE DELETE ON finding WHEN {not_purging} BEGIN "
-        "SELECT RAISE(ABORT, 'a finding is never deleted; record a correction with qam findings correct'); END"
-    )
+        conn.execute(ddl)
 
 
 # ----------------------------------------------------------------------------- writing

@@ -64,6 +64,19 @@ TRAIL: tuple[Carried, ...] = audit.BUNDLE
 BY_NAME: dict[str, Carried] = {c.name: c for c in (*CARRIED, *TRAIL)}
 
 
+# What `qam init` puts into every store: a store holding nothing else is new (`holds_work`).
+MADE_BY_INIT = ("question_set", "theme")
+
+
+def holds_work(store: Store) -> bool:
+    """True if any carried table holds rows other than what `qam init` loads."""
+    return any(
+        store.conn.execute(f'SELECT EXISTS (SELECT 1 FROM main."{c.name}")').fetchone()[0]
+        for c in CARRIED
+        if c.name not in MADE_BY_INIT
+    )
+
+
 CACHE_KIB = 32_768
 SCRATCH = "incoming"  # the attached scratch database a bundle is staged in
 
@@ -134,7 +147,8 @@ def _key_index(store: Store, carried: Carried) -> None:
     key = carried.table.key
     try:
         store.conn.execute(
-            f'CREATE UNIQUE INDEX {SCRATCH}."{carried.name}_key" ON "{carried.name}" ({_q(key)})'
+            f'CREATE UNIQUE INDEX IF NOT EXISTS {SCRATCH}."{carried.name}_key" '
+            f'ON "{carried.name}" ({_q(key)})'
         )
     except sqlite3.IntegrityError:
         raise StagingError(f"table {carried.name} holds the same row twice.") from None
@@ -156,12 +170,14 @@ class Stage:
         sql = f"INSERT INTO {staged(name)} ({_q(columns)}) VALUES ({', '.join('?' * len(columns))})"
         try:
             self.store.conn.executemany(sql, map(itemgetter(0), zip(rows, numbers, strict=False)))
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeEncodeError):  # a lone surrogate is not UTF-8 text
             raise StagingError(
                 f"table {name} row {next(numbers) - 1} holds a value that is not plain text "
                 "or a number."
             ) from None
         _check_keys(self.store, carried)
+        if carried in TRAIL:  # the trail is merged event by event: a repeat is refused here
+            _key_index(self.store, carried)
         return next(numbers) - 1
 
 
@@ -203,6 +219,14 @@ def staged_rows(store: Store, name: str) -> list[dict]:
     """The staged rows of a small table (the records another store purged)."""
     columns = _staged_columns(store, name)
     return store.rows(f"SELECT {_q(columns)} FROM {staged(name)} ORDER BY rowid")
+
+
+def staged_event_at(store: Store, seq: int) -> str | None:
+    """The hash of the staged trail's event at `seq`, if it has one."""
+    row = store.conn.execute(
+        f"SELECT hash FROM {staged('audit_log')} WHERE seq = ?", [seq]
+    ).fetchone()
+    return row[0] if row else None
 
 
 def staged_values(store: Store, name: str, column: str) -> list:

@@ -59,6 +59,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m012_finding_enablers", ("findings.add_enablers",)),
     Migration("m013_register_sources", ("register.add_sources",)),
     Migration("m014_action_updates", ("action_updates.create",)),
+    Migration("m015_trusted_signers", ("keys.create", "audit.start_mark")),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

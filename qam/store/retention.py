@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from qam.store.db import Store
 
 PURGE_FLAG = "retention_purge_running"
+NOT_PURGING = f"NOT EXISTS (SELECT 1 FROM setting WHERE key = '{PURGE_FLAG}')"
 PURGED = Table(
     "purged_record",
     ("record_table", "record_id", "purged_at", "event_id"),
@@ -38,9 +39,8 @@ BUNDLE = (Carried(PURGED, REFERENCE),)
 
 def create(conn: sqlite3.Connection) -> None:
     """m006_retention: the locks open only while a purge runs; the list of purged records."""
-    not_purging = f"NOT EXISTS (SELECT 1 FROM setting WHERE key = '{PURGE_FLAG}')"
-    findings.lock_unless_purging(conn, not_purging)
-    sessions.lock_unless_purging(conn, not_purging)
+    findings.lock_unless_purging(conn, NOT_PURGING)
+    sessions.lock_unless_purging(conn, NOT_PURGING)
     conn.execute(
         """CREATE TABLE purged_record (
             record_table TEXT NOT NULL, record_id TEXT NOT NULL, purged_at TEXT NOT NULL,

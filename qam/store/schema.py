@@ -54,6 +54,7 @@ TABLE_OWNERS: dict[str, str] = {
     "record_audit_finding": "qam.store.record_audits",
     "second_grade": "qam.store.moderation",
     "grade_moderation": "qam.store.moderation",
+    "trusted_signer": "qam.store.keys",
 }
 
 

@@ -69,11 +69,16 @@ def create(conn: sqlite3.Connection) -> None:
 def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
     """m006_retention: the lock on finalised sessions opens only while a purge runs."""
     conn.execute("DROP TRIGGER capture_session_locked")
-    conn.execute(
-        "CREATE TRIGGER capture_session_locked BEFORE UPDATE ON capture_session "
-        f"WHEN OLD.finalised_at IS NOT NULL AND {not_purging} BEGIN "
+    conn.execute(guards(not_purging)["capture_session_locked"])
+
+
+def guards(not_purging: str) -> dict[str, str]:
+    """The lock on finalised sessions as m006_retention made it (`qam.store.guards`)."""
+    return {
+        "capture_session_locked": "CREATE TRIGGER capture_session_locked BEFORE UPDATE ON "
+        f"capture_session WHEN OLD.finalised_at IS NOT NULL AND {not_purging} BEGIN "
         "SELECT RAISE(ABORT, 'this capture session is finalised and locked'); END"
-    )
+    }
 
 
 def add_last_shown(conn: sqlite3.Connection) -> None:

@@ -28,11 +28,16 @@ def get(store: Store, key: str, default: str | None = None) -> str | None:
 
 def put(store: Store, key: str, value: str) -> None:
     with store.transaction():
-        store.conn.execute(
-            "INSERT INTO setting(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
+        put_on(store.conn, key, value)
+
+
+def put_on(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """`put` on a bare connection, for a migration (inside its transaction)."""
+    conn.execute(
+        "INSERT INTO setting(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
 
 
 def delete(store: Store, key: str) -> None:

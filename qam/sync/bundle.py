@@ -1,22 +1,22 @@
 """The sync bundle's format: JSON lines, written and read as a stream, hashed as it goes.
 
-    line 1        the manifest: {"format": "qam-sync-bundle", "format_version": 2, "schema",
-                  "store_id", "exported_at", "exported_by", "signer": null,
-                  "sections": [{"name", "columns", "rows"}, ...]}
+    line 1        the manifest: {"format": "qam-sync-bundle", "format_version": 3, "qam" (the
+                  QAM version that wrote it), "schema", "store_id", "exported_at",
+                  "exported_by", "marking", "signer": {"key", "fingerprint"},
+                  "trail": {"events", "head"}, "sections": [{"name", "columns", "rows"}, ...]}
     then          each section's rows in manifest order, one JSON array a line, values in the
                   order of the section's `columns`; the sections are the tables the store's
                   owners carry (`qam/store/merge.py`), then `audit_log` (the exporter's whole
-                  trail, so it can be verified) and `synced_event`
-    last          {"end": {"sha256": hex}}: the SHA-256 of every byte before this line
+                  trail, so it can be verified: its head is the manifest's `trail.head`) and
+                  `synced_event`
+    then          {"end": {"sha256": hex}}: the SHA-256 of every byte before this line
+    last          {"signature": {"ed25519": base64}}: the signer's signature over the SHA-256
+                  of every byte before this line (`qam.sync.signing`)
 
-A file cut short has no end line; a file changed after export does not match its hash; both
-are refused whole before anything is written. JSON lines rather than an SQLite file: there is
-no schema to smuggle triggers or views into, and reading never holds more than one row.
-
-Signing (issue #12) fits without changing what is here: the manifest's `signer` names the
-key, so the hash covers it, and a signature over every byte up to and including the end line
-follows as one more line, {"signature": {...}}. This QAM writes no signature and refuses a
-file with anything after the end line.
+A file cut short has no end line; a file changed after export does not match its hash, and a
+file changed and re-hashed does not match its signature; all are refused whole before
+anything is written. JSON lines rather than an SQLite file: there is no schema to smuggle
+triggers or views into, and reading never holds more than one row.
 """
 
 from __future__ import annotations
@@ -26,25 +26,29 @@ import hashlib
 import json
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
 FORMAT = "qam-sync-bundle"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_BYTES = 2_000_000_000
 MAX_LINE = 16_000_000  # a row with a 1 MB note is far inside this
 BATCH = 1000  # rows parsed at once: one JSON parse of many lines is several times faster
 _MANIFEST_KEYS = {
     "format",
     "format_version",
+    "qam",
     "schema",
     "store_id",
     "exported_at",
     "exported_by",
+    "marking",
     "signer",
+    "trail",
     "sections",
 }
+_HEX = frozenset("0123456789abcdef")
 
 
 def encode(value: Any) -> bytes:
@@ -75,8 +79,12 @@ class Writer:
     def end(self) -> str:
         """The end line; returns the hash it carries."""
         digest = self.digest.hexdigest()
-        self.fh.write(encode({"end": {"sha256": digest}}))
+        self.line({"end": {"sha256": digest}})
         return digest
+
+    def sign(self, signature: Callable[[bytes], str]) -> None:
+        """The last line: `signature` (of the digest of every byte so far), after `end`."""
+        self.fh.write(encode({"signature": {"ed25519": signature(self.digest.digest())}}))
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,22 @@ class Manifest:
     exported_at: str
     exported_by: str
     schema: int
-    signer: str | None
+    qam: str
+    marking: str
+    signer: str  # the signer's public key, as `qam.sync.signing.public_text` writes it
+    fingerprint: str
+    events: int  # the trail's length and head, as the exporter saw them
+    head: str
     sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A bundle's seal: its end line's hash, and the signature over every byte before it."""
+
+    sha256: str
+    signed_digest: bytes
+    signature: str
 
 
 class Refused(Exception):
@@ -143,7 +165,7 @@ class Reader:
             raise Refused("it is not a QAM sync bundle (made by another program).")
         version = doc.get("format_version")
         if version != FORMAT_VERSION:
-            raise Refused(_older_format(version))
+            raise Refused(_older_format(version, doc.get("qam")))
         if set(doc) != _MANIFEST_KEYS:
             extra = sorted(set(doc) - _MANIFEST_KEYS)
             missing = sorted(_MANIFEST_KEYS - set(doc))
@@ -190,9 +212,10 @@ class Reader:
             return None
         return rows if isinstance(rows, list) and len(rows) == count else None
 
-    def end(self) -> str:
-        """Check the end line's hash against every byte read; returns the hash."""
-        doc = self._json(self._line("its end line"), "its end line")
+    def end(self) -> Sealed:
+        """Check the end line's hash against every byte read, then read the signature line."""
+        line = self._line("its end line")
+        doc = self._json(line, "its end line")
         digest = self.digest.hexdigest()
         if not (isinstance(doc, dict) and set(doc) == {"end"} and isinstance(doc["end"], dict)):
             raise Refused("its rows do not match the counts its manifest lists.")
@@ -201,9 +224,19 @@ class Reader:
                 "its content does not match its hash: it was changed after export "
                 "(edited or damaged). Export it again from the laptop."
             )
+        self.digest.update(line)
+        signed = self.digest.digest()
+        doc = self._json(self._line("its signature"), "its signature")
+        if not (
+            isinstance(doc, dict)
+            and set(doc) == {"signature"}
+            and isinstance(doc["signature"], dict)
+            and isinstance(doc["signature"].get("ed25519"), str)
+        ):
+            raise Refused("its signature line is malformed (damaged, or not signed by QAM).")
         if self.fh.read(1):
-            raise Refused("it has something after its end line this QAM does not read.")
-        return digest
+            raise Refused("it has something after its signature this QAM does not read.")
+        return Sealed(digest, signed, doc["signature"]["ed25519"])
 
 
 _DONE = object()
@@ -247,10 +280,34 @@ def _read_ahead(batches: Iterator[list[list]], depth: int = 4) -> Iterator[list]
         worker.join()
 
 
-def _older_format(version: object) -> str:
+def read_seal(fh: IO[bytes]) -> tuple[Any, bytes, Any]:
+    """(the first line's JSON, the SHA-256 of every byte before the last line, the last line's
+    JSON) of a file that may be a bundle, read as a stream without parsing its rows: enough to
+    check who signed it (`qam sync trust`). Refused if it is not a whole bundle."""
+    reader = Reader(fh)
+    first = reader._line("its first line")
+    manifest = reader._json(first, "its first line")
+    digest = hashlib.sha256(first)
+    last = first
+    while True:
+        line = fh.readline(MAX_LINE + 1)
+        if not line:
+            break
+        if len(line) > MAX_LINE or not line.endswith(b"\n"):
+            raise Refused("it is not a complete bundle (damaged, or not a QAM sync bundle).")
+        if last is not first:
+            digest.update(last)
+        last = line
+    if last is first:
+        raise Refused("it was cut short after its first line (truncated or damaged).")
+    return manifest, digest.digest(), reader._json(last, "its signature")
+
+
+def _older_format(version: object, qam: object = None) -> str:
     newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
+    wrote = f"it was written by QAM {qam}: " if isinstance(qam, str) and len(qam) < 40 else ""
     return (
-        f"bundle format {version!r} is "
+        f"{wrote}bundle format {version!r} is "
         + (
             "newer than this QAM knows: upgrade QAM"
             if newer
@@ -260,13 +317,65 @@ def _older_format(version: object) -> str:
     )
 
 
-def _manifest(doc: dict, known: dict[str, tuple[str, ...]]) -> Manifest:
-    for key in ("store_id", "exported_at", "exported_by"):
-        if not isinstance(doc[key], str) or not doc[key]:
-            raise Refused(f"its manifest does not say {key.replace('_', ' ')}.")
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _schema(doc: dict) -> int:
+    """The store schema the bundle was written with: one this QAM reads, or a line saying
+    which QAM wrote it."""
+    from qam import __version__
+    from qam.store.migrations import SCHEMA_VERSION
+
+    schema = doc["schema"]
+    if not _is_count(schema) or schema < 1:
+        raise Refused("its manifest's schema version is malformed.")
+    if schema > SCHEMA_VERSION:
+        raise Refused(
+            f"it was written by QAM {doc['qam']} with store schema {schema}; this QAM "
+            f"({__version__}) reads schemas up to {SCHEMA_VERSION}: upgrade QAM here first."
+        )
+    return schema
+
+
+def _signer(doc: dict) -> tuple[str, str]:
+    from qam.sync import signing
+
     signer = doc["signer"]
-    if not isinstance(doc["schema"], int) or not (signer is None or isinstance(signer, str)):
-        raise Refused("its manifest is malformed.")
+    key = signer.get("key") if isinstance(signer, dict) else None
+    if (
+        not (isinstance(signer, dict) and set(signer) == {"key", "fingerprint"})
+        or not isinstance(key, str)
+        or not signing.valid_public(key)
+    ):
+        raise Refused("its manifest does not name a valid signing key (not signed by QAM).")
+    fingerprint = signing.fingerprint(key)
+    if signer["fingerprint"] != fingerprint:
+        raise Refused("its manifest's signer fingerprint does not match its key.")
+    return key, fingerprint
+
+
+def _trail(doc: dict) -> tuple[int, str]:
+    trail = doc["trail"]
+    if not (
+        isinstance(trail, dict)
+        and set(trail) == {"events", "head"}
+        and _is_count(trail["events"])
+        and isinstance(trail["head"], str)
+        and len(trail["head"]) == 64
+        and set(trail["head"]) <= _HEX
+    ):
+        raise Refused("its manifest's trail head is malformed.")
+    return trail["events"], trail["head"]
+
+
+def _manifest(doc: dict, known: dict[str, tuple[str, ...]]) -> Manifest:
+    for key in ("store_id", "exported_at", "exported_by", "qam", "marking"):
+        if not isinstance(doc[key], str) or not doc[key] or len(doc[key]) > 200:
+            raise Refused(f"its manifest does not say {key.replace('_', ' ')}.")
+    schema = _schema(doc)
+    signer, fingerprint = _signer(doc)
+    events, head = _trail(doc)
     sections = doc["sections"]
     if not isinstance(sections, list):
         raise Refused("its manifest lists no tables.")
@@ -280,8 +389,13 @@ def _manifest(doc: dict, known: dict[str, tuple[str, ...]]) -> Manifest:
         store_id=doc["store_id"],
         exported_at=doc["exported_at"],
         exported_by=doc["exported_by"],
-        schema=doc["schema"],
-        signer=doc["signer"],
+        schema=schema,
+        qam=doc["qam"],
+        marking=doc["marking"],
+        signer=signer,
+        fingerprint=fingerprint,
+        events=events,
+        head=head,
         sections=tuple(found),
     )
 

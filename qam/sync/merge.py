@@ -34,8 +34,11 @@ from qam.fieldwork.retention import apply_purges
 from qam.store import audit, settings
 from qam.store import merge as merge_db
 from qam.store import retention as retention_db
-from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused
+from qam.sync import signing
+from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused, Sealed
 from qam.sync.conflicts import flag_decision_conflicts, flag_finding_conflicts
+from qam.sync.rules import check_rules
+from qam.sync.trust import BASE_BUNDLE, check_signer, enrol
 from qam.trail import Chain
 
 if TYPE_CHECKING:
@@ -48,9 +51,8 @@ def _refused(path: Path, why: str) -> ImportFileError:
     return ImportFileError(f"{path} was refused whole, nothing imported: {why}")
 
 
-def _events(rows: Iterator[list], columns: tuple[str, ...]) -> Iterator[list]:
+def _events(rows: Iterator[list], columns: tuple[str, ...], chain: Chain) -> Iterator[list]:
     """The trail's rows, each checked against the one before as it streams past."""
-    chain = Chain()
     for row in rows:
         event = dict(zip(columns, row, strict=True))
         try:
@@ -65,33 +67,82 @@ def _events(rows: Iterator[list], columns: tuple[str, ...]) -> Iterator[list]:
         yield row
 
 
-def _stage(store: Store, path: Path) -> tuple[Manifest, str]:
-    """Read the whole bundle into the staging tables, checking every line as it comes;
-    returns its manifest and hash."""
+def _open(path: Path):
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise _refused(path, f"it is {size:,} bytes, over the {MAX_BYTES:,}-byte limit.")
-        fh = path.open("rb")
+        if not path.is_file():
+            raise ImportFileError(f"{path} is not a regular file; give the bundle file.")
+        return path.open("rb")
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file; check the bundle's path.") from None
     except IsADirectoryError:
         raise ImportFileError(f"{path} is a folder; give the bundle file.") from None
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A bundle read whole into the staging tables: its manifest, its seal, and whether its
+    signer is to be enrolled by this import."""
+
+    manifest: Manifest
+    sealed: Sealed
+    enrol: bool
+
+
+def _check_seal(manifest: Manifest, sealed: Sealed, chain: Chain) -> None:
+    if not signing.verifies(manifest.signer, sealed.signed_digest, sealed.signature):
+        raise Refused(
+            f"its signature does not verify: it was changed after it was signed (key "
+            f"{signing.shown(manifest.fingerprint)}), even if its hashes were recomputed. "
+            "Ask for the bundle to be exported again."
+        )
+    if (chain.events, chain.head) != (manifest.events, manifest.head):
+        raise Refused(
+            f"its trail ends at event {chain.events} ({chain.head[:16]}…), not at the head its "
+            f"manifest names ({manifest.events}, {manifest.head[:16]}…): events were removed."
+        )
+
+
+def _stage(store: Store, path: Path) -> Staged:
+    """Read the whole bundle into the staging tables, checking every line as it comes, its
+    signer before its rows and its signature after them."""
     known = {c.name: c.columns for c in (*merge_db.CARRIED, *merge_db.TRAIL)}
-    with fh:
+    with _open(path) as fh:
         reader = Reader(fh)
+        chain = Chain()
         try:
             manifest = reader.manifest(known)
+            enrol = check_signer(store, manifest, path)
             with merge_db.staging(store) as stage:
                 for section in manifest.sections:
                     rows = reader.rows(section)
                     if section.name == "audit_log":
-                        rows = _events(rows, section.columns)
+                        rows = _events(rows, section.columns, chain)
                     stage.add(section.name, section.columns, rows)
-                digest = reader.end()
+                sealed = reader.end()
+                _check_seal(manifest, sealed, chain)
         except (Refused, merge_db.StagingError) as err:
             raise _refused(path, str(err)) from None
-    return manifest, digest
+    return Staged(manifest, sealed, enrol)
+
+
+def _check_earlier_head(store: Store, manifest: Manifest, path: Path) -> None:
+    """The trail head this store received from the same store last time must still be in the
+    bundle's trail: a laptop's trail is never cut between two bundles."""
+    earlier = audit.last_event(store, entity="sync", entity_id=manifest.store_id, action="import")
+    received = json.loads(earlier["new"] or "{}").get("trail") if earlier else None
+    if earlier is None or not isinstance(received, dict) or not received.get("head"):
+        return
+    seq, head = received.get("events"), received["head"]
+    if not isinstance(seq, int) or merge_db.staged_event_at(store, seq) != head:
+        raise _refused(
+            path,
+            f"its trail no longer holds event {seq} ({head[:16]}…), the head this store "
+            f"received from store {manifest.store_id[:8]} on {earlier['at'][:10]}: events were "
+            "removed from that store's trail since. Ask its owner to run `qam audit verify`.",
+        )
 
 
 def _refuse_clashes(merge: merge_db.Merge, path: Path) -> None:
@@ -203,17 +254,38 @@ def _conflicts(merge: merge_db.Merge, actor: str) -> tuple[list[dict], list[dict
     return raised, flag_finding_conflicts(store, corrected, actor)
 
 
+def _enrol_signer(store: Store, staged: Staged, actor: str) -> dict | None:
+    """A base bundle imported into a new, empty store: the store it came from is trusted."""
+    if not staged.enrol:
+        return None
+    m = staged.manifest
+    return enrol(
+        store,
+        key=m.signer,
+        store_id=m.store_id,
+        label=f"{m.exported_by}'s store {m.store_id[:8]} (this store was made from its bundle)",
+        how=BASE_BUNDLE,
+        actor=actor,
+        reason="this new store was made from the signer's base bundle",
+    )
+
+
 def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
-    """Verify the whole bundle, then merge it in one transaction; returns the receipt."""
+    """Verify the whole bundle (its signer, signature, trail and every rule its rows must
+    keep), then merge it in one transaction; returns the receipt."""
     path = Path(path)
-    manifest, digest = _stage(store, path)
+    staged = _stage(store, path)
+    manifest, digest = staged.manifest, staged.sealed.sha256
     try:
+        _check_earlier_head(store, manifest, path)
+        check_rules(store, path)
         purges = _purges(store, path)
         if purges:
             retention_db.secure_delete(store, True)
         with store.transaction():
             merge = merge_db.Merge(store, manifest.store_id)
             _refuse_clashes(merge, path)
+            enrolled = _enrol_signer(store, staged, actor)
             purged_here = (
                 apply_purges(store, purges, actor=actor, from_store=manifest.store_id)
                 if purges
@@ -237,6 +309,8 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
                 action="import",
                 new={
                     "bundle_hash": digest,
+                    "signer": manifest.fingerprint,
+                    "trail": {"events": manifest.events, "head": manifest.head},
                     "added": receipt.added,
                     "events": events[0],
                     "conflicts": len(raised),
@@ -254,6 +328,10 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
         "file": str(path),
         "from_store": manifest.store_id,
         "bundle_hash": digest,
+        "signer": manifest.fingerprint,
+        "signer_enrolled": enrolled,
+        "trail_head": manifest.head,
+        "trail_events": manifest.events,
         "added": receipt.added,
         "already_present": receipt.present,
         "events_added": events[0],

@@ -58,6 +58,13 @@ def add_items(store) -> None:
         reg.rebuild_search(store)
 
 
+def trust_bundle(store, bundle, actor="liaison.lead") -> dict:
+    """Enrol the store that signed `bundle`, as `qam sync trust BUNDLE --yes` does."""
+    from qam.sync.trust import read_candidate, trust
+
+    return trust(store, read_candidate(bundle), actor=actor)
+
+
 def make_programme(path, actor="liaison.lead") -> Store:
     store = Store.open(path)
     initialise(store, actor=actor, force_name="Westshire Police")
@@ -84,33 +91,3 @@ def answer_line(question="pub-1", notes="Handover briefing covered detainee risk
 
 def finding_ids(store) -> set[str]:
     return {r[0] for r in store.conn.execute("SELECT id FROM finding")}
-
-
-def bundle_parts(path) -> tuple[dict, dict[str, list[list]]]:
-    """A bundle's manifest and each section's rows (lists in the section's column order)."""
-    lines = path.read_bytes().splitlines()
-    manifest, parts, at = json.loads(lines[0]), {}, 1
-    for section in manifest["sections"]:
-        parts[section["name"]] = [json.loads(line) for line in lines[at : at + section["rows"]]]
-        at += section["rows"]
-    return manifest, parts
-
-
-def write_bundle(path, manifest: dict, parts: dict[str, list[list]]) -> None:
-    """Write a bundle from its parts with a correct hash: a crafted edit the hash cannot catch."""
-    from qam.sync.bundle import Writer
-
-    for section in manifest["sections"]:
-        section["rows"] = len(parts[section["name"]])
-    with open(path, "wb") as fh:
-        writer = Writer(fh)
-        writer.line(manifest)
-        for section in manifest["sections"]:
-            writer.rows(iter(parts[section["name"]]))
-        writer.end()
-
-
-def set_value(manifest: dict, parts: dict, table: str, row: int, column: str, value) -> None:
-    """Change one value of one row of a bundle's parts."""
-    [section] = [s for s in manifest["sections"] if s["name"] == table]
-    parts[table][row][section["columns"].index(column)] = value

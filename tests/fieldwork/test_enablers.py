@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from fw_helpers import answer_line, finding_ids
+from fw_helpers import answer_line, finding_ids, trust_bundle
 
 from qam.fieldwork.findings import correct, get_finding, list_findings, record_answer
 from qam.fieldwork.sessions import finalise, open_session
@@ -159,6 +159,7 @@ def test_bundles_carry_a_findings_enablers(programme, tmp_path):
         again = tmp_path / "back.qam-bundle"
         export_bundle(other, again, actor="lead")
     assert there == {"vul-1": ["partnership"], "pub-1": ["leadership"]}
+    trust_bundle(programme, again)  # the other store signs its bundle: enrol it first
     import_bundle(programme, again, actor="sgt")  # back again: nothing changes
     here = {f["question_id"]: f["enablers"] for f in list_findings(programme)}
     assert here == there and len(finding_ids(programme)) == 2

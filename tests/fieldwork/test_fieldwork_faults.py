@@ -20,15 +20,15 @@ import time
 import uuid
 
 import pytest
-from fw_helpers import answer_line, finding_ids, make_programme
+from fw_helpers import answer_line, finding_ids, make_programme, trust_bundle
 
 from qam.clock import now
 from qam.errors import ImportFileError, StoreError
 from qam.fieldwork.answers import capture_answers
+from qam.fieldwork.demo import save_generated
 from qam.fieldwork.findings import get_finding, list_findings, record_answer
 from qam.fieldwork.sessions import open_session
 from qam.store import Store
-from qam.store import findings as db
 from qam.sync.export import export_bundle
 from qam.sync.merge import import_bundle
 
@@ -100,10 +100,12 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
         }
         for i in range(findings)
     ]
-    db.save_findings(laptop, rows, [(r["id"], "REC-HANDOVER") for r in rows])
+    save_generated(laptop, rows, [(r["id"], "REC-HANDOVER") for r in rows])
     bundle = tmp_path / "laptop.qam-bundle"
     export_bundle(laptop, bundle, actor="sgt.a")
     laptop.close()
+    with Store.open(programme) as prog:
+        trust_bundle(prog, bundle)
     return programme, bundle
 
 

@@ -7,7 +7,7 @@ import os
 import shutil
 
 import pytest
-from fw_helpers import make_programme
+from fw_helpers import make_programme, trust_bundle
 
 from qam.errors import NotFoundError, RefusedError
 from qam.fieldwork.findings import correct, list_findings, record_answer
@@ -74,6 +74,9 @@ def forked(tmp_path):
         export_bundle(laptop, bundles[name], actor=name)
         laptop.close()
     p1, p2 = Store.open(tmp_path / "p1.db"), Store.open(tmp_path / "p2.db")
+    for programme in (p1, p2):
+        for bundle in bundles.values():
+            trust_bundle(programme, bundle)
     yield p1, p2, base_finding["id"], versions, bundles
     p1.close()
     p2.close()

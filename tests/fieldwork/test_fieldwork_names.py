@@ -63,6 +63,44 @@ def test_the_patterns(text, found):
     assert matches(text, _name_patterns(["Priya Shah"])) == found
 
 
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Ring her on 07700 900123 or +44 7700 900123", ["07700 900123", "+44 7700 900123"]),
+        ("Desk: 020 7946 0018, custody (0161) 496 0000", ["020 7946 0018", "(0161) 496 0000"]),
+        ("Emailed jane.smith@westshire.police.uk.", ["jane.smith@westshire.police.uk"]),
+        (
+            "PC 1234 and PCSO 56 saw it; collar number 4455",
+            ["PC 1234", "PCSO 56", "collar number 4455"],
+        ),
+        (
+            "warrant no. 123456; Warrant card number AB1234",
+            ["warrant no. 123456", "Warrant card number AB1234"],
+        ),
+        ("Lives at SW1A 1AA, near M1 1AE", ["SW1A 1AA", "M1 1AE"]),
+        ("Called 101 and 999 on 13/06/2025; 45 of 120 records; Q1 2nd quarter", []),
+        ("Ref REC-2014-002, 2019-2020 figures, 0.5 hours, 12 PCs on shift", []),
+    ],
+)
+def test_identifiers_are_flagged_as_names_are(text, found):
+    assert matches(text, []) == found
+
+
+def test_findings_check_flags_a_phone_number_and_a_postcode(programme, qam):
+    session = open_session(programme, review_id="R1", method="interview", actor="sgt")
+    record_answer(programme, session, question_id="pub-1", notes="Victim at CF10 1AA", actor="sgt")
+    record_answer(
+        programme,
+        session,
+        question_id="vic-1",
+        notes="Risk briefing covered",
+        concerns="call back on 07700 900123",
+        actor="sgt",
+    )
+    listed = json.loads(qam("findings", "check", "--json").stdout)
+    assert sorted(w for f in listed for w in f["words"]) == ["07700 900123", "CF10 1AA"]
+
+
 def test_finalise_refuses_possible_names_until_confirmed(programme, named):
     session, clean, by_title, by_sme = named
     with pytest.raises(RefusedError) as err:

@@ -6,7 +6,8 @@ import json
 import os
 
 import pytest
-from fw_helpers import bundle_parts, make_programme, set_value, write_bundle
+from bundle_tools import bundle_parts, set_value, store_key, write_bundle
+from fw_helpers import make_programme, trust_bundle
 
 from qam.errors import ImportFileError
 from qam.fieldwork.findings import list_findings, record_answer
@@ -83,6 +84,8 @@ def two_laptops(tmp_path):
     export_bundle(b, tmp_path / "b.qam-bundle", actor="pc.b")
     for s in (a, b):
         s.close()
+    for bundle in ("a", "b"):
+        trust_bundle(prog, tmp_path / f"{bundle}.qam-bundle")
     yield prog, base, tmp_path / "a.qam-bundle", tmp_path / "b.qam-bundle"
     prog.close()
 
@@ -93,6 +96,8 @@ def test_opposite_orders_and_twice_give_the_same_store(tmp_path, two_laptops):
     copy1 = make_programme(tmp_path / "p1.db")
     copy2 = make_programme(tmp_path / "p2.db")
     for copy in (copy1, copy2):
+        for bundle in (base, bundle_a, bundle_b):
+            trust_bundle(copy, bundle)
         import_bundle(copy, base, actor="lead")  # same review ids and items as the laptops' base
     # make_programme gives each copy its own item uuids; the base's review/items are already there.
     r1 = import_bundle(copy1, bundle_a, actor="lead")
@@ -230,7 +235,7 @@ def test_same_id_with_different_content_is_a_conflict_report(tmp_path, two_lapto
     manifest, parts = bundle_parts(bundle_a)
     set_value(manifest, parts, "finding", 0, "notes", "changed after export")
     crafted = tmp_path / "crafted.qam-bundle"
-    write_bundle(crafted, manifest, parts)
+    write_bundle(crafted, manifest, parts, store_key(tmp_path / "a.db"))
     with pytest.raises(ImportFileError, match=r"already here with different content .*: finding"):
         import_bundle(prog, crafted, actor="lead")
     assert _canonical(prog) == before
@@ -241,4 +246,4 @@ def test_export_is_atomic_no_partial_file(tmp_path, programme):
     export_bundle(programme, target, actor="x")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
     manifest, _ = bundle_parts(target)
-    assert manifest["format"] == "qam-sync-bundle" and manifest["format_version"] == 2
+    assert manifest["format"] == "qam-sync-bundle" and manifest["format_version"] == 3

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 import typer
-from fw_helpers import make_programme
+from fw_helpers import make_programme, trust_bundle
 from typer.testing import CliRunner
 
 from qam import trail
@@ -253,6 +253,7 @@ def test_an_old_laptop_bundle_does_not_bring_purged_findings_back(tmp_path):
     _capture(laptop, "R-EDGE", "edgeword briefing seen")
     old_bundle = tmp_path / "laptop-old.qam-bundle"
     export_bundle(laptop, old_bundle, actor="sgt.west")
+    trust_bundle(prog, old_bundle)
     import_bundle(prog, old_bundle, actor="liaison.lead")
     retention.purge(prog, today=TODAY, actor="qa.lead")
     before = {r: _rows(prog, r) for r in ("R-OLD", "R-EDGE")}

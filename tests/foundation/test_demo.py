@@ -69,9 +69,14 @@ def test_demo_says_how_to_explore_its_store_and_links_every_file(qam, tmp_path):
     linked = {Path(href).name for href in page.hrefs}
     written = {p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".db-wal"}
     written -= {"index.html", "qam-demo.db-shm", "qam-demo.db-wal"}
-    assert {"programme.ics", "programme.xlsx", "programme.csv"} <= linked
+    marked = {f"programme-OFFICIAL-SENSITIVE.{suffix}" for suffix in ("ics", "xlsx", "csv")}
+    assert marked <= linked
     assert {n for n in written if n.endswith(".qam-bundle")} <= linked
-    assert written - linked <= {n for n in written if n.endswith((".db-shm", ".db-wal"))}
+    # A store's signing key stays beside it, owner-only, and is never offered to anyone.
+    keys = {n for n in written if n.endswith(".signing-key")}
+    assert len(keys) == 3 and not keys & linked
+    assert all(os.stat(p).st_mode & 0o077 == 0 for p in out.rglob("*.signing-key"))
+    assert written - linked <= {n for n in written if n.endswith((".db-shm", ".db-wal"))} | keys
 
 
 def test_the_printed_command_shows_the_demo_register_position(tmp_path):

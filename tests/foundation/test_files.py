@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qam.errors import QamError
 from qam.files import RISKY_FIRST, spreadsheet_safe, write_atomic
 
 
@@ -35,7 +36,7 @@ def test_ordinary_cells_are_left_alone():
 def test_write_atomic_replaces_whole_file(tmp_path):
     target = tmp_path / "out" / "report.html"
     write_atomic(target, "old")
-    write_atomic(target, b"new bytes")
+    write_atomic(target, b"new bytes", overwrite=True)
     assert target.read_bytes() == b"new bytes"
     assert [p.name for p in target.parent.iterdir()] == ["report.html"]
 
@@ -48,8 +49,8 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("qam.files.os.fsync", broken)
-    with pytest.raises(OSError):
-        write_atomic(target, "new")
+    with pytest.raises(QamError, match="No space left"):
+        write_atomic(target, "new", overwrite=True)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
@@ -65,11 +66,11 @@ def test_files_take_the_mode_they_are_given_even_when_replacing_one(tmp_path):
     target = tmp_path / "report.html"
     write_atomic(target, "wide", mode=0o644)
     os.chmod(store, 0o600)
-    write_atomic(target, "narrow", mode=output_mode(store))
+    write_atomic(target, "narrow", mode=output_mode(store), overwrite=True)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert output_mode(store, public=True) == 0o644
     os.chmod(store, 0o660)
     assert output_mode(store) == 0o660
     assert output_mode(tmp_path / "missing.db") == 0o600  # nothing to copy: owner only
-    write_atomic(target, "default")
+    write_atomic(target, "default", overwrite=True)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600

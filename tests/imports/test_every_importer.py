@@ -97,3 +97,15 @@ def test_answers_and_question_set_files_must_be_regular_files(qam, tmp_path):
     assert result.exit_code == 1 and "is a device, not a question set file" in _one_error(
         result.stderr
     )
+
+
+def test_a_register_with_only_its_text_column_names_what_is_missing(qam, tmp_path):
+    """A blank first line, then a lone header QAM reads as the text: found by the property
+    test (a KeyError on the missing status); now every missing column is named at once."""
+    assert qam("init", "--force-name", "Westshire Police").exit_code == 0
+    sheet = tmp_path / "register.csv"
+    sheet.write_bytes(b"\r\nAFI\r\nComplete\r\n")
+    result = qam("recs", "import", str(sheet))
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "missing column: 'status'" in line and "unexpected" not in line

@@ -100,11 +100,32 @@ def item(
 def decision(
     store, ref, old, new, reason, *, evidence=None, approver="DCC", when="2026-11-01T10:00:00Z"
 ):
+    from qam.store import audit
+
+    decision_id = str(uuid.uuid4())
+    event = audit.append_event(  # as `qam recs status` writes it beside the decision
+        store,
+        actor="liaison.lead",
+        entity="register_item",
+        entity_id=ref,
+        action="status",
+        old=old,
+        new={
+            "status": new,
+            "evidence": evidence,
+            "approver": approver,
+            "source": "cli",
+            "decision_id": decision_id,
+        },
+        reason=reason,
+        at=when,
+    )
     return insert(
         store,
         "status_decision",
         {
-            "id": str(uuid.uuid4()),
+            "id": decision_id,
+            "event_id": event["event_id"],
             "item_ref": ref,
             "old_status": old,
             "new_status": new,
@@ -217,7 +238,25 @@ def session(
             "created_at": "2027-01-10T09:00:00Z",
         },
     )
+    _event(store, "capture_session", sid, "open", {"review": review_id, "method": method})
     return sid
+
+
+def _event(store, entity, entity_id, action, new, old=None, reason="built for a test") -> None:
+    """The event capture writes beside a record it makes, so a store built here keeps the
+    trail's rules (`qam audit verify`, and a merge of its bundle, check them)."""
+    from qam.store import audit
+
+    audit.append_event(
+        store,
+        actor="test.reviewer",
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        old=old,
+        new=new,
+        reason=reason,
+    )
 
 
 _clock = [0]
@@ -270,4 +309,18 @@ def finding(
     )
     for ref in links:
         insert(store, "finding_link", {"finding_id": fid, "item_ref": ref})
+    from qam.trail import text_fingerprint
+
+    said = {
+        "question": question_id,
+        "grade": grade,
+        "good_practice": bool(good_practice),
+        "sources": sources,
+        "links": list(links),
+        "notes_sha256": text_fingerprint(notes),
+    }
+    if supersedes:
+        _event(store, "finding", fid, "correct", said, old={"finding": supersedes})
+    else:
+        _event(store, "finding", fid, "record", said)
     return fid

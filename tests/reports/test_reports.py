@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qam.errors import NotFoundError, RefusedError
+from qam.errors import NotFoundError, QamError, RefusedError
 from qam.reports import output
 from tests.reports import builder as b
 from tests.reports.conftest import CANARIES
@@ -143,7 +143,7 @@ def test_a_failed_render_leaves_the_previous_report_intact(programme, tmp_path, 
 
     monkeypatch.setattr("qam.files.os.fsync", broken)
     b.item(programme, "NEW-1", text="a new item")
-    with pytest.raises(OSError):
+    with pytest.raises(QamError, match="No space left"):
         output.write(programme, "register", out)
     assert path.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [path.name]

@@ -30,6 +30,10 @@ def _laptop_bundle(programme_db, tmp_path, findings: int = 3):
             b.finding(laptop, sid, "R02", "vul-1", grade="good", sources=2, notes="seen on a visit")
         out = tmp_path / "laptop.qam-bundle"
         export_bundle(laptop, out, actor="sgt.field")
+    from qam.sync.trust import read_candidate, trust
+
+    with Store.open(programme_db) as prog:  # as `qam sync trust BUNDLE --yes` enrols it
+        trust(prog, read_candidate(out), actor="liaison.lead")
     return out
 
 

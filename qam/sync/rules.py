@@ -1,0 +1,134 @@
+"""A merge re-applies every rule (issue #12): a row arriving in a bundle must be one the
+command that makes it here would have made, or the whole bundle is refused, naming the record
+and the rule, before anything is written.
+
+The rules themselves run as set-based SQL over the staged rows (`qam/store/rules.py`); here
+they get the domain's words (statuses, methods, which statuses need an approver), the
+question sets they join (each new version validated as `qam sets validate` does, its digest
+recomputed), and a sentence for each rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qam import question_sets
+from qam.errors import ImportFileError, QuestionSetError
+from qam.register.decisions import NEEDS_APPROVER
+from qam.store import merge as merge_db
+from qam.store import rules as rules_db
+from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
+
+if TYPE_CHECKING:
+    from qam.store import Store
+
+# rule -> what it asks, completed by the record and the value at fault.
+SENTENCES = {
+    "register_item.type": "its type {value!r} is not one of " + ", ".join(REGISTER_TYPES),
+    "register_item.scope": "its scope {value!r} is not one of " + ", ".join(REGISTER_SCOPES),
+    "register_item.status": "its status {value!r} is not one of " + ", ".join(STATUSES),
+    "register_item.ref": "it has no ref",
+    "json": "a list or record it holds is not readable",
+    "review_team.review": "its review {value!r} is not a review in this store or the bundle",
+    "session.review": "its review {value!r} is not a review in this store or the bundle",
+    "method": "its method {value!r} is not one of " + ", ".join(METHODS),
+    "question_set": "its question set {value!r} (that version) is not in this store or the bundle",
+    "reviewer": "it names no reviewer",
+    "count": "a count cannot be negative (it has {value!r})",
+    "session.event": "the bundle's trail has no event opening it by the same reviewer "
+    "(the trail was cut or changed)",
+    "finding.review": "its review {value!r} is not a review in this store or the bundle",
+    "finding.session": "its capture session {value!r} is not in this store or the bundle",
+    "finding.session_review": "its review or question set is not its capture session's",
+    "question": "its question {value!r} is not in the question set version it answers",
+    "grade": "its grade {value!r} is not on its question set's scale",
+    "ungraded": "it grades ({value!r}) a question that is not graded",
+    "flag": "its good-practice flag {value!r} is not yes or no",
+    "finding.predecessor": "it replaces {value!r}, which is not in this store or the bundle",
+    "finding.event": "the bundle's trail has no event that made it saying the same thing (same "
+    "reviewer, question, grade and notes; a correction with its reason and the version it "
+    "replaces): it was added or changed outside QAM, or the trail was cut",
+    "link.finding": "its finding {value!r} is not in this store or the bundle",
+    "link.item": "it links to register item {value!r}, which is not in this store or the bundle",
+    "set_aside.finding": "it names a finding ({value!r}) not in this store or the bundle",
+    "set_aside.reason": "it gives no reason",
+    "decision.item": "its register item {value!r} is not in this store or the bundle",
+    "decision.reason": "it gives no reason (every status decision needs one)",
+    "decision.actor": "it names no one who made it",
+    "decision.source": "its source {value!r} is not cli, import or sync",
+    "decision.status": "its status {value!r} is not one of " + ", ".join(STATUSES),
+    "decision.first": "it changes a status from nothing, which only a tracker import does",
+    "decision.approver": "moving an item to {value!r} closes it without completing it, so it "
+    "needs an approver",
+    "decision.transition": "it moves the item to {value!r}, the status it already had",
+    "decision.event": "the bundle's trail has no event for it saying the same thing (same "
+    "item, statuses, reason, approver, who and when): it was added or changed outside QAM, "
+    "or the trail was cut",
+    "synced.event": "it maps to a trail event {value!r} the bundle's trail does not hold",
+}
+
+
+def vocab() -> dict:
+    return {
+        "statuses": STATUSES,
+        "needs_approver": NEEDS_APPROVER,
+        "methods": METHODS,
+        "types": REGISTER_TYPES,
+        "scopes": REGISTER_SCOPES,
+    }
+
+
+def sentence(breach: rules_db.Breach) -> str:
+    """The rule a record breaks, in words."""
+    kind, _, column = breach.rule.partition(":")
+    what = {
+        "required": f"it has no {column.replace('_', ' ')}",
+        "integer": f"its {column.replace('_', ' ')} {breach.value!r} is not a whole number",
+        "control": f"its {column.replace('_', ' ')} holds a NUL or control character",
+    }.get(kind) or SENTENCES[breach.rule].format(value=breach.value)
+    return f"{breach.table} {breach.key}: {what}"
+
+
+def _refused(path: Path, why: str) -> ImportFileError:
+    return ImportFileError(f"{path} was refused whole, nothing imported: {why}.")
+
+
+def _stage_question_sets(store: Store, path: Path) -> None:
+    here, new = rules_db.question_set_rows(store)
+    sets = []
+    for row in here:
+        sets.append(question_sets.from_stored(row["body"]))
+    for row in new:
+        try:
+            sets.append(question_sets.from_bundle(row))
+        except QuestionSetError as err:
+            raise _refused(
+                path, f"question_set {row.get('id')}/{row.get('version')}: {err}"
+            ) from None
+    rules_db.stage_questions(
+        store,
+        ((qs.id, qs.version, q.id, bool(q.graded)) for qs in sets for q in qs.questions),
+        ((qs.id, qs.version, grade) for qs in sets for grade in qs.grades),
+    )
+
+
+def check_rules(store: Store, path: Path) -> None:
+    """Refuse the staged bundle if any row breaks a rule, or its trail does not cover what it
+    carries (an event for a record it dropped)."""
+    rules_db.unify_trail(
+        store, rules_db.EVENTS, merge_db.staged("audit_log"), merge_db.staged("synced_event")
+    )
+    rules_db.fingerprints(store)
+    _stage_question_sets(store, path)
+    breach = rules_db.first_breach(store, vocab())
+    if breach:
+        raise _refused(path, sentence(breach))
+    orphan = rules_db.orphan_event(store)
+    if orphan:
+        entity, record, action = orphan
+        raise _refused(
+            path,
+            f"its trail has a '{action}' event for {entity} {record}, which the bundle does not "
+            "carry and no store purged: the record was dropped from the bundle",
+        )
