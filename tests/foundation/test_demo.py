@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 import json
 import os
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+
+import pytest
 
 
 class _Links(HTMLParser):
