@@ -56,7 +56,7 @@ def test_record_ids_stay_out_of_every_report_and_the_trail(programme, tmp_path):
 
 def test_a_bundle_carries_the_audit_but_its_public_parts_hold_no_record_id(programme, tmp_path):
     from qam.sync.export import export_bundle
-    from tests.fieldwork.fw_helpers import bundle_parts
+    from tests.bundle_tools import bundle_parts
 
     path = tmp_path / "laptop.qam-bundle"
     export_bundle(programme, path, actor="test")
