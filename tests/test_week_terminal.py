@@ -231,6 +231,9 @@ def _friday(week: Week, reviewer: str) -> None:
         "--reason",
         "Waiting for the weekend re-test",
     )
+    # The office enrols the laptop's key once (its fingerprint read out by the sergeant).
+    enrolled = week.run(hq, "sync", "trust", "laptop.bundle", "--yes")
+    assert "fingerprint" in enrolled.screen.lower()
     first = week.run(hq, "sync", "import", "laptop.bundle")
     assert "1 conflict." in first.screen and "CONFLICT REC-2023-011" in first.screen
     again = week.run(hq, "sync", "import", "laptop.bundle")
