@@ -12,6 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+import orjson
+
 from qam.errors import AuditError
 
 GENESIS_HASH = "0" * 64
@@ -30,6 +32,11 @@ _HASHED_FIELDS = (
 )
 
 
+# Built once (a merge fingerprints every finding's notes): json.dumps(ensure_ascii=False,
+# default=str)'s output, without making a new encoder each call.
+_FINGERPRINT = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+
 def text_fingerprint(*texts: object) -> str:
     """SHA-256 of free text, for the decision trail.
 
@@ -37,18 +44,39 @@ def text_fingerprint(*texts: object) -> str:
     a fingerprint of what was written (which proves what a finding said, given the text) and
     never the words, so retention and erasure can remove the words from the store alone.
     """
-    payload = json.dumps(list(texts), ensure_ascii=False, default=str)
+    payload = _FINGERPRINT(list(texts))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
+
+# An event's fields in the order its hash covers them, then its hash.
+ORDER = (*_HASHED_FIELDS, "hash")
+_PREV = _HASHED_FIELDS.index("prev_hash")
 
 # One encoder, built once, with json.dumps(ensure_ascii=False, separators=(",", ":"))'s output.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+_PLAIN = frozenset((str, int, bool, type(None)))
+
+
+def canonical(values: list) -> bytes:
+    """`values` as canonical JSON (json.dumps(ensure_ascii=False, separators=(",", ":")),
+    UTF-8), the bytes an event's hash covers.
+
+    orjson writes the same bytes for text, whole numbers of 64 bits, true, false and null
+    (tests/foundation/test_trail.py checks every character); anything else (a float, a list,
+    a bigger number, a lone surrogate) is left to the json module."""
+    if _PLAIN.issuperset(map(type, values)):
+        try:
+            return orjson.dumps(values)
+        except TypeError:
+            pass
+    return _CANONICAL(values).encode("utf-8")
+
+
 def event_hash(row: dict) -> str:
     """SHA-256 over the event's fields in a fixed order, as canonical JSON."""
-    payload = _CANONICAL([row[f] for f in _HASHED_FIELDS])
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical([row[f] for f in _HASHED_FIELDS])).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -68,21 +96,27 @@ class Chain:
 
     def add(self, row: dict) -> None:
         """Check the next event's place, link and hash; raise AuditError naming it if wrong."""
+        self.add_values([row[f] for f in ORDER])
+
+    def add_values(self, values: list) -> None:
+        """`add` for an event given as its values in `ORDER` (a bundle's row, reordered)."""
+        seq = values[0]
         expected_seq = self.events + 1
-        if row["seq"] != expected_seq:
+        if seq != expected_seq:
             raise AuditError(
-                f"audit_log row seq {expected_seq} is missing (next row is seq {row['seq']}): "
+                f"audit_log row seq {expected_seq} is missing (next row is seq {seq}): "
                 "events were deleted or reordered."
             )
-        if row["prev_hash"] != self.head:
+        if values[_PREV] != self.head:
             raise AuditError(
-                f"audit_log row seq {row['seq']} does not verify: it does not link to the row before it."
+                f"audit_log row seq {seq} does not verify: it does not link to the row before it."
             )
-        if event_hash(row) != row["hash"]:
+        claimed = values[_PREV + 1]
+        if hashlib.sha256(canonical(values[: _PREV + 1])).hexdigest() != claimed:
             raise AuditError(
-                f"audit_log row seq {row['seq']} does not verify: its content was changed after it was written."
+                f"audit_log row seq {seq} does not verify: its content was changed after it was written."
             )
-        self.head = row["hash"]
+        self.head = claimed
         self.events = expected_seq
 
 

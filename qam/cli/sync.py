@@ -117,10 +117,16 @@ def import_cmd(
     for table, n in sorted(receipt["added"].items()):
         noun, plural = names.get(table, (table.replace("_", " "), None))
         typer.echo(f"  added {count_label(n, noun, plural)}")
-    typer.echo(
-        f"  trail: {count_label(receipt['events_added'], 'event')} added, "
-        f"{receipt['events_already_present']} already present"
-    )
+    if receipt["trail_adopted"]:
+        typer.echo(
+            f"  trail: {count_label(receipt['events_added'], 'event')} taken as this new "
+            "store's own, as the bundle holds them (same events, same chain head)"
+        )
+    else:
+        typer.echo(
+            f"  trail: {count_label(receipt['events_added'], 'event')} added, "
+            f"{receipt['events_already_present']} already present"
+        )
     if receipt.get("skipped_purged_total"):
         typer.echo(
             f"  skipped {count_label(receipt['skipped_purged_total'], 'record')} purged here under "

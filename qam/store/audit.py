@@ -260,6 +260,27 @@ def events_with_text(store: Store, entity: str, ids: Iterable[str]) -> int:
 # ----------------------------------------------------------------------------- synced events
 
 
+def adopt(store: Store, events: str, synced: str) -> int:
+    """Take a bundle's whole trail (`events`, `synced`: the staged tables, verified from the
+    first event) as this store's own, event for event, in the caller's transaction; returns
+    how many events. Only for a store whose trail is empty: a new store made from another's
+    bundle then holds the same events under the same ids and hashes, verifies to the same
+    head, and names each event as the store it came from does."""
+    conn = store.conn
+    columns = EVENT.select()
+    added = conn.execute(
+        f"INSERT INTO main.audit_log ({columns}) SELECT {columns} FROM {events} ORDER BY seq"
+    ).rowcount
+    conn.execute(
+        f"INSERT INTO main.synced_event ({SYNCED.select()}) SELECT s.original_event_id, "
+        "s.local_event_id, CASE WHEN json_valid(e.new) THEN json_extract(e.new, '$.from_store') "
+        f"END FROM {synced} s JOIN {events} e ON e.event_id = s.local_event_id"
+    )
+    seq, last = head(store)
+    settings.put(store, MARK, f"{seq}:{last}")
+    return added
+
+
 def record_synced_events(store: Store, rows: Iterable[tuple[str, str, str | None]]) -> None:
     """(original event id, local wrapper event id, store it came from) for merged events."""
     store.conn.executemany(SYNCED.insert_sql(), rows)

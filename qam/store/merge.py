@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -79,6 +80,13 @@ def holds_work(store: Store) -> bool:
 
 CACHE_KIB = 32_768
 SCRATCH = "incoming"  # the attached scratch database a bundle is staged in
+# Staged values holding a NUL or a C0 control character other than tab, line feed and
+# carriage return, or DEL: no command QAM has stores them, and a terminal or a spreadsheet
+# may act on them. They are found as the rows stream past (one search a row, in C) and
+# listed here (table, staged row, column) for the rules (`qam.store.rules`) to refuse,
+# since a pattern match in SQL over every text value costs more than the rest of a merge.
+CONTROLLED = f"{SCRATCH}.control_flag"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def staged(name: str) -> str:
@@ -120,7 +128,9 @@ class StagingError(Exception):
     """A bundle's row this store cannot take; `str()` says which and why."""
 
 
-def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> None:
+def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> list[int]:
+    """Make the table a bundle's rows of `carried` are staged in; returns the positions of
+    its text columns."""
     missing = [k for k in carried.table.key if k not in columns]
     if missing:
         raise StagingError(f"table {carried.name} carries no '{missing[0]}' (its key).")
@@ -128,6 +138,34 @@ def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> No
     defs = ", ".join(f'"{c}" {types.get(c, "")}'.rstrip() for c in columns)
     store.conn.execute(f"DROP TABLE IF EXISTS {staged(carried.name)}")
     store.conn.execute(f"CREATE TABLE {staged(carried.name)} ({defs})")
+    return [i for i, c in enumerate(columns) if types.get(c, "").upper() == "TEXT"]
+
+
+def _flagged(rows: Iterable[list], text_at: list[int], flags: list[int]) -> Iterator[list]:
+    """The rows, unchanged; the number of each whose text holds a control character is
+    added to `flags` (one search over the row's strings; the columns are found later)."""
+    search = _CONTROL.search
+    for number, row in enumerate(rows, start=1):
+        if search("\n".join([v for v in row if v.__class__ is str])):
+            flags.append(number)
+        yield row
+
+
+def _flag_columns(
+    store: Store, name: str, columns: tuple[str, ...], text_at: list[int], numbers: list[int]
+) -> None:
+    """List the text columns of the flagged staged rows that hold a control character."""
+    found = []
+    for number in numbers:
+        row = store.conn.execute(
+            f"SELECT * FROM {staged(name)} WHERE rowid = ?", [number]
+        ).fetchone()
+        found += [
+            (name, number, columns[i])
+            for i in text_at
+            if isinstance(row[i], str) and _CONTROL.search(row[i])
+        ]
+    store.conn.executemany(f"INSERT INTO {CONTROLLED} VALUES (?, ?, ?)", found)
 
 
 def _check_keys(store: Store, carried: Carried) -> None:
@@ -164,9 +202,12 @@ class Stage:
     def add(self, name: str, columns: tuple[str, ...], rows: Iterable[list]) -> int:
         """Stage one table's rows (`columns` as the bundle lists them); returns how many."""
         carried = BY_NAME[name]
-        _stage_table(self.store, carried, columns)
+        text_at = _stage_table(self.store, carried, columns)
         self.columns[name] = columns
         numbers = itertools.count(1)  # counts the rows handed over, at C speed
+        flags: list[int] = []
+        if text_at and carried not in TRAIL:  # the trail is checked by its own rules
+            rows = _flagged(rows, text_at, flags)
         sql = f"INSERT INTO {staged(name)} ({_q(columns)}) VALUES ({', '.join('?' * len(columns))})"
         try:
             self.store.conn.executemany(sql, map(itemgetter(0), zip(rows, numbers, strict=False)))
@@ -176,8 +217,10 @@ class Stage:
                 "or a number."
             ) from None
         _check_keys(self.store, carried)
-        if carried in TRAIL:  # the trail is merged event by event: a repeat is refused here
-            _key_index(self.store, carried)
+        # Indexed by key (a repeat refused here): the rules and the merge look rows up by it.
+        _key_index(self.store, carried)
+        if flags:
+            _flag_columns(self.store, name, columns, text_at, flags)
         return next(numbers) - 1
 
 
@@ -192,6 +235,7 @@ def staging(store: Store) -> Iterator[Stage]:
     for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = {-CACHE_KIB}"):
         store.conn.execute(f"PRAGMA {SCRATCH}.{pragma}")
     store.conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
+    store.conn.execute(f"CREATE TABLE {CONTROLLED} (staged TEXT, row INTEGER, col TEXT)")
     stage = Stage(store, {})
     store.conn.execute("BEGIN")
     try:
@@ -282,6 +326,14 @@ class Merge:
                 f"OR EXISTS (SELECT 1 FROM {staged('purged_record')})"
             ).fetchone()[0]
         )
+
+    def adopt_trail(self) -> int | None:
+        """Into a store whose trail is empty, with nothing purged here or in the bundle (so
+        no event is left out), take the bundle's trail whole as this store's own
+        (`audit.adopt`) and return how many events; otherwise None (merge it event by event)."""
+        if self.purges or audit.head(self.store)[0]:
+            return None
+        return audit.adopt(self.store, staged("audit_log"), staged("synced_event"))
 
     def _not_purged(self, carried: Carried, alias: str) -> str:
         if carried.purged_as is None or not self.purges:

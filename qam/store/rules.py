@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qam.store.merge import BY_NAME, CARRIED, SCRATCH, staged
+from qam.store.merge import BY_NAME, CARRIED, CONTROLLED, SCRATCH, staged
 from qam.trail import text_fingerprint
 
 if TYPE_CHECKING:
@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 EVENTS = f"{SCRATCH}.events"  # the bundle's trail, each event read as its original
 QUESTIONS = f"{SCRATCH}.known_question"
 GRADES = f"{SCRATCH}.known_grade"
-# C0 control characters other than tab, line feed and carriage return, and DEL: no command
-# QAM has stores them, and a terminal or a spreadsheet may act on them.
-_CONTROLS = "char(" + ", ".join(str(c) for c in (*range(1, 9), 11, 12, *range(14, 32), 127)) + ")"
 
 
 @dataclass(frozen=True)
@@ -298,8 +295,14 @@ def _specific(vocab: dict) -> dict[str, list[tuple[str, str, str | None]]]:
 
 def _generic(store: Store, name: str, columns: list[str]) -> list[tuple[str, str, str | None]]:
     """Rules every table keeps: required values present, whole numbers whole, and no NUL or
-    control character in any text."""
+    control character in any text (found as the rows were staged: `CONTROLLED`)."""
     info = {r[1]: r for r in store.conn.execute(f'PRAGMA main.table_info("{name}")')}
+    controlled = {
+        r[0]
+        for r in store.conn.execute(
+            f"SELECT DISTINCT col FROM {CONTROLLED} WHERE staged = ?", [name]
+        )
+    }
     rules: list[tuple[str, str, str | None]] = []
     for column in columns:
         if column not in info:
@@ -310,11 +313,12 @@ def _generic(store: Store, name: str, columns: list[str]) -> list[tuple[str, str
             rules.append((f"required:{column}", f"{ref} IS NULL", None))
         if kind.upper() == "INTEGER":
             rules.append((f"integer:{column}", f"typeof({ref}) NOT IN ('integer', 'null')", ref))
-        elif kind.upper() == "TEXT":
+        elif column in controlled:
             rules.append(
                 (
                     f"control:{column}",
-                    f"instr(CAST({ref} AS BLOB), x'00') > 0 OR {ref} GLOB '*[' || {_CONTROLS} || ']*'",
+                    f"i.rowid IN (SELECT row FROM {CONTROLLED} WHERE staged = '{name}' "
+                    f"AND col = '{column}')",
                     None,
                 )
             )

@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+import orjson
+
 FORMAT = "qam-sync-bundle"
 FORMAT_VERSION = 3
 MAX_BYTES = 2_000_000_000
@@ -205,9 +207,10 @@ class Reader:
 
     @staticmethod
     def _parse(data: bytes, count: int) -> list | None:
-        """`count` lines as one JSON array, or None if that is not what they are."""
+        """`count` lines as one JSON array, or None if that is not what they are (or not
+        what orjson reads: the lines are then read one by one by the json module)."""
         try:
-            rows = json.loads(b"[" + data.replace(b"\n", b",")[:-1] + b"]")
+            rows = orjson.loads(b"[" + data.replace(b"\n", b",")[:-1] + b"]")
         except (UnicodeDecodeError, ValueError, RecursionError):
             return None
         return rows if isinstance(rows, list) and len(rows) == count else None

@@ -15,7 +15,9 @@ declare:
 - then each table: new rows added, rows here already left alone (reviews and register items
   are the programme's and never overwritten), forward columns filled in once;
 - trail events are appended to this store's own chain as new events that name the original
-  event id; the chain here is never rewritten;
+  event id; the chain here is never rewritten. A new store (its trail empty, nothing purged
+  on either side) takes the bundle's trail whole instead, event for event, so a laptop made
+  from the programme's bundle holds the programme's trail as it is;
 - offline decisions and corrections that went different ways are flagged as conflicts
   (`qam.sync.conflicts`).
 
@@ -39,7 +41,7 @@ from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused, Sealed
 from qam.sync.conflicts import flag_decision_conflicts, flag_finding_conflicts
 from qam.sync.rules import check_rules
 from qam.sync.trust import BASE_BUNDLE, check_signer, enrol
-from qam.trail import Chain
+from qam.trail import ORDER, Chain
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,10 +55,13 @@ def _refused(path: Path, why: str) -> ImportFileError:
 
 def _events(rows: Iterator[list], columns: tuple[str, ...], chain: Chain) -> Iterator[list]:
     """The trail's rows, each checked against the one before as it streams past."""
+    try:
+        order = [columns.index(name) for name in ORDER]
+    except ValueError:
+        raise Refused("its decision trail is malformed.") from None
     for row in rows:
-        event = dict(zip(columns, row, strict=True))
         try:
-            chain.add(event)
+            chain.add_values([row[i] for i in order])
         except AuditError as err:
             raise Refused(
                 f"its decision trail does not verify ({err}) Rows may have been edited or "
@@ -285,6 +290,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
         with store.transaction():
             merge = merge_db.Merge(store, manifest.store_id)
             _refuse_clashes(merge, path)
+            adopted = merge.adopt_trail()  # before any event of this import is written
             enrolled = _enrol_signer(store, staged, actor)
             purged_here = (
                 apply_purges(store, purges, actor=actor, from_store=manifest.store_id)
@@ -299,7 +305,11 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
                     except merge_db.StagingError as err:
                         raise _refused(path, str(err)) from None
                     receipt.count(carried.name, merged)
-            events = _merge_trail(store, manifest.store_id, actor)
+            events = (
+                (adopted, 0, 0)
+                if adopted is not None
+                else _merge_trail(store, manifest.store_id, actor)
+            )
             raised, forked = _conflicts(merge, actor)
             audit.append_event(
                 store,
@@ -313,6 +323,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
                     "trail": {"events": manifest.events, "head": manifest.head},
                     "added": receipt.added,
                     "events": events[0],
+                    "trail_adopted": adopted is not None,
                     "conflicts": len(raised),
                     "finding_conflicts": len(forked),
                     "skipped_purged": receipt.skipped,
@@ -335,6 +346,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
         "added": receipt.added,
         "already_present": receipt.present,
         "events_added": events[0],
+        "trail_adopted": adopted is not None,
         "events_already_present": events[1],
         "conflicts": raised,
         "finding_conflicts": forked,

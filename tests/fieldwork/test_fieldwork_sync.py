@@ -247,3 +247,55 @@ def test_export_is_atomic_no_partial_file(tmp_path, programme):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
     manifest, _ = bundle_parts(target)
     assert manifest["format"] == "qam-sync-bundle" and manifest["format_version"] == 3
+
+
+def test_a_new_store_takes_the_base_bundles_trail_as_it_is(tmp_path):
+    """A laptop made from the programme's bundle holds the programme's trail event for event:
+    the same ids, the same chain head; its own events follow, and the programme finds its own
+    events already present when the laptop's bundle comes back."""
+    from qam.store.audit import events, head
+    from qam.trail import verify
+
+    prog = make_programme(tmp_path / "programme.db")
+    base = tmp_path / "base.qam-bundle"
+    export_bundle(prog, base, actor="liaison.lead")
+    programme_trail = [(e["event_id"], e["hash"]) for e in events(prog)]
+    laptop = Store.open(tmp_path / "laptop.db")
+    receipt = import_bundle(laptop, base, actor="sgt.eastern")
+    assert receipt["trail_adopted"] is True
+    assert receipt["events_added"] == len(programme_trail)
+    laptop_trail = events(laptop)
+    assert [(e["event_id"], e["hash"]) for e in laptop_trail[: len(programme_trail)]] == (
+        programme_trail
+    )
+    # After them, this import's own events (the signer enrolled, the import itself).
+    assert [e["action"] for e in laptop_trail[len(programme_trail) :]][-1] == "import"
+    verify(laptop_trail)
+    _capture(laptop, "sgt.eastern", "Handover briefings covered detainee risk", "good")
+    export_bundle(laptop, tmp_path / "laptop.qam-bundle", actor="sgt.eastern")
+    trust_bundle(prog, tmp_path / "laptop.qam-bundle")
+    before = head(prog)[0]
+    back = import_bundle(prog, tmp_path / "laptop.qam-bundle", actor="liaison.lead")
+    assert back["trail_adopted"] is False
+    assert back["events_already_present"] == len(programme_trail)
+    assert back["added"]["finding"] == 2
+    # The laptop's own events arrive wrapped, naming their originals; none are taken twice.
+    wrapped = [e for e in events(prog)[before:] if e["action"] == "sync_import"]
+    assert len(wrapped) == back["events_added"] > 0
+    assert (
+        import_bundle(prog, tmp_path / "laptop.qam-bundle", actor="liaison.lead")["events_added"]
+        == 0
+    )
+    verify(events(prog))
+
+
+def test_a_store_with_a_trail_of_its_own_merges_event_by_event(tmp_path):
+    """`qam init` writes events, so a second programme store wraps the bundle's events."""
+    prog = make_programme(tmp_path / "programme.db")
+    base = tmp_path / "base.qam-bundle"
+    export_bundle(prog, base, actor="liaison.lead")
+    other = make_programme(tmp_path / "other.db")
+    trust_bundle(other, base)
+    receipt = import_bundle(other, base, actor="lead")
+    assert receipt["trail_adopted"] is False
+    assert receipt["events_added"] > 0

@@ -99,3 +99,23 @@ def test_audit_log_json_lists_events_with_actor(qam, monkeypatch):
     events = json.loads(result.stdout)
     assert events[0]["actor"] == "sgt.owen"
     assert events[0]["entity"] == "setting"
+
+
+def test_the_fast_encoding_is_the_json_modules_for_every_character():
+    """`trail.canonical` (orjson where it can) writes exactly the bytes json.dumps writes, for
+    every Unicode scalar value alone and between others, and the numbers an event holds; what
+    orjson cannot write (a float, a list, a huge number) is the json module's too."""
+    import json
+
+    def reference(values: list) -> bytes:
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for start in range(0, len(every), 65536):
+        chunk = every[start : start + 65536]
+        values = [*chunk, "a" + "".join(chunk[:512]) + "z"]
+        assert trail.canonical(values) == reference(values)
+    odd = [0, -1, 2**63 - 1, -(2**63), 2**64, True, False, None, 1e16, 0.1, ["x", 1.5]]
+    assert trail.canonical(odd) == reference(odd)
+    for value in odd:
+        assert trail.canonical(["seq", value]) == reference(["seq", value])
