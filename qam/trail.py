@@ -8,6 +8,7 @@ the tail is caught too (`qam audit verify --expect-head`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -44,6 +45,9 @@ def text_fingerprint(*texts: object) -> str:
     a fingerprint of what was written (which proves what a finding said, given the text) and
     never the words, so retention and erasure can remove the words from the store alone.
     """
+    if len(texts) == 1 and texts[0].__class__ is str:  # a finding's notes: see `canonical`
+        with contextlib.suppress(TypeError):
+            return hashlib.sha256(orjson.dumps(texts)).hexdigest()
     payload = _FINGERPRINT(list(texts))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -59,7 +63,7 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _PLAIN = frozenset((str, int, bool, type(None)))
 
 
-def canonical(values: list) -> bytes:
+def canonical(values: list | tuple) -> bytes:
     """`values` as canonical JSON (json.dumps(ensure_ascii=False, separators=(",", ":")),
     UTF-8), the bytes an event's hash covers.
 
@@ -98,7 +102,7 @@ class Chain:
         """Check the next event's place, link and hash; raise AuditError naming it if wrong."""
         self.add_values([row[f] for f in ORDER])
 
-    def add_values(self, values: list) -> None:
+    def add_values(self, values: list | tuple) -> None:
         """`add` for an event given as its values in `ORDER` (a bundle's row, reordered)."""
         seq = values[0]
         expected_seq = self.events + 1

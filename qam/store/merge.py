@@ -19,8 +19,8 @@ import contextlib
 import itertools
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -141,13 +141,20 @@ def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> li
     return [i for i, c in enumerate(columns) if types.get(c, "").upper() == "TEXT"]
 
 
-def _flagged(rows: Iterable[list], text_at: list[int], flags: list[int]) -> Iterator[list]:
-    """The rows, unchanged; the number of each whose text holds a control character is
-    added to `flags` (one search over the row's strings; the columns are found later)."""
+def _controlled(rows: Iterable[list], first: int = 1) -> list[int]:
+    """The numbers of the rows whose text holds a control character (one search a row)."""
     search = _CONTROL.search
+    return [
+        number
+        for number, row in enumerate(rows, start=first)
+        if search("\n".join([v for v in row if v.__class__ is str]))
+    ]
+
+
+def _flagged(rows: Iterable[list], flags: list[int]) -> Iterator[list]:
+    """The rows, unchanged; the numbers of those holding a control character go to `flags`."""
     for number, row in enumerate(rows, start=1):
-        if search("\n".join([v for v in row if v.__class__ is str])):
-            flags.append(number)
+        flags += _controlled([row], number)
         yield row
 
 
@@ -198,6 +205,14 @@ class Stage:
 
     store: Store
     columns: dict[str, tuple[str, ...]]
+    suspects: dict[str, list[int]] = field(default_factory=dict)
+
+    def suspect(self, name: str) -> Callable[[int, list[list]], None]:
+        """What the bundle's reader calls with a batch of `name`'s rows whose bytes may hold
+        a control character (from its own thread): the rows that do are noted. A table read
+        this way is not searched row by row again."""
+        found = self.suspects.setdefault(name, [])
+        return lambda first, rows: found.extend(_controlled(rows, first))
 
     def add(self, name: str, columns: tuple[str, ...], rows: Iterable[list]) -> int:
         """Stage one table's rows (`columns` as the bundle lists them); returns how many."""
@@ -205,9 +220,10 @@ class Stage:
         text_at = _stage_table(self.store, carried, columns)
         self.columns[name] = columns
         numbers = itertools.count(1)  # counts the rows handed over, at C speed
-        flags: list[int] = []
-        if text_at and carried not in TRAIL:  # the trail is checked by its own rules
-            rows = _flagged(rows, text_at, flags)
+        flags = self.suspects.get(name)
+        if flags is None:
+            flags = []
+            rows = _flagged(rows, flags)
         sql = f"INSERT INTO {staged(name)} ({_q(columns)}) VALUES ({', '.join('?' * len(columns))})"
         try:
             self.store.conn.executemany(sql, map(itemgetter(0), zip(rows, numbers, strict=False)))
@@ -219,7 +235,7 @@ class Stage:
         _check_keys(self.store, carried)
         # Indexed by key (a repeat refused here): the rules and the merge look rows up by it.
         _key_index(self.store, carried)
-        if flags:
+        if flags and text_at and carried not in TRAIL:  # the trail has rules of its own
             _flag_columns(self.store, name, columns, text_at, flags)
         return next(numbers) - 1
 

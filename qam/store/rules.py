@@ -11,8 +11,9 @@ rule's name; `qam.sync.rules` turns the name into a sentence.
 Rules that need words from the domain (the statuses, the methods, which statuses need an
 approver) take them as `vocab`; the question sets' questions and grades are staged beside the
 bundle by the domain (`stage_questions`), which validates each question set as `qam sets
-validate` does. The trail a bundle carries is unified first (`unify_trail`): an event merged
-from a third store is read as the original it wraps, so a record can name either.
+validate` does. The merged events of the trail a bundle carries are unwrapped first
+(`stage_trail`): an event merged from a third store is read as the original it wraps, so a
+record can name either.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from qam.trail import text_fingerprint
 if TYPE_CHECKING:
     from qam.store.db import Store
 
-EVENTS = f"{SCRATCH}.events"  # the bundle's trail, each event read as its original
+# The bundle's trail as the rules read it: its events as they are, and the events it merged
+# from other stores read as their originals (`unwrap_trail`).
+UNWRAPPED = f"{SCRATCH}.unwrapped"
+EVENTS = (staged("audit_log"), UNWRAPPED)
 QUESTIONS = f"{SCRATCH}.known_question"
 GRADES = f"{SCRATCH}.known_grade"
 
@@ -45,33 +49,49 @@ class Breach:
 # ----------------------------------------------------------------------------- the trail
 
 
-def _unified(source: str, synced: str) -> str:
-    """SQL: the events of `source` (an audit_log), each merged event read as its original."""
+def _unwrapped(source: str, synced: str) -> str:
+    """SQL: the events of `source` (an audit_log) that wrap events merged from another store
+    (`synced` maps them), each read as the original it names."""
     return f"""
-        SELECT e.event_id AS event_id, e.entity, e.entity_id, e.at, e.actor, e.action,
-               e.reason, e.old, e.new
-        FROM {source} e WHERE e.event_id NOT IN (SELECT local_event_id FROM {synced})
-        UNION ALL
-        SELECT s.original_event_id, e.entity, e.entity_id, json_extract(e.new, '$.at'),
-               json_extract(e.new, '$.actor'), json_extract(e.new, '$.action'),
-               json_extract(e.new, '$.reason'),
+        SELECT s.original_event_id AS event_id, e.entity, e.entity_id,
+               json_extract(e.new, '$.at') AS at, json_extract(e.new, '$.actor') AS actor,
+               json_extract(e.new, '$.action') AS action,
+               json_extract(e.new, '$.reason') AS reason,
                CASE WHEN json_type(e.new, '$.old') IN ('null') THEN NULL
-                    ELSE e.new -> '$.old' END,
+                    ELSE e.new -> '$.old' END AS old,
                CASE WHEN json_type(e.new, '$.new') IN ('null') THEN NULL
-                    ELSE e.new -> '$.new' END
+                    ELSE e.new -> '$.new' END AS new
         FROM {source} e JOIN {synced} s ON s.local_event_id = e.event_id
         WHERE json_valid(e.new)"""
 
 
-def unify_trail(store: Store, into: str, source: str, synced: str) -> None:
-    """Copy a trail (`source` and its `synced` map) into table `into`, indexed for lookups."""
+def unwrap_trail(store: Store, into: str, source: str, synced: str) -> tuple[str, str]:
+    """Copy the merged events of a trail (`source` and its `synced` map), each read as its
+    original, into table `into`, indexed for lookups; returns (source, into), the tables the
+    record checks look in. A trail's own events are read where they are: a wrapper's action
+    (`sync_import`) is never one a record needs, so it cannot stand in for an original."""
     conn = store.conn
     conn.execute(f"DROP TABLE IF EXISTS {into}")
-    conn.execute(f"CREATE TABLE {into} AS {_unified(source, synced)}")
+    conn.execute(f"CREATE TABLE {into} AS {_unwrapped(source, synced)}")
     schema, _, name = into.rpartition(".")
     prefix = f"{schema}." if schema else ""
     conn.execute(f"CREATE INDEX {prefix}{name}_entity ON {name} (entity_id, entity)")
     conn.execute(f"CREATE INDEX {prefix}{name}_id ON {name} (event_id)")
+    return source, into
+
+
+def stage_trail(store: Store) -> None:
+    """Ready the bundle's staged trail for the rules (`EVENTS`): indexed by record, and its
+    merged events unwrapped."""
+    store.conn.execute(
+        f'CREATE INDEX IF NOT EXISTS {SCRATCH}.audit_log_record ON "audit_log" (entity_id, entity)'
+    )
+    unwrap_trail(store, UNWRAPPED, staged("audit_log"), staged("synced_event"))
+
+
+def _in_trail(events: tuple[str, ...], where: str) -> str:
+    """SQL: some event `e` of the trail's tables meets `where`."""
+    return "(" + " OR ".join(f"EXISTS (SELECT 1 FROM {t} e WHERE {where})" for t in events) + ")"
 
 
 def fingerprints(store: Store) -> None:
@@ -82,10 +102,12 @@ def fingerprints(store: Store) -> None:
 
 
 # What each record's event must say. `r` is the record, `e` an event of `events`.
-def decision_event(events: str, r: str = "i") -> str:
+def decision_event(events: tuple[str, ...], r: str = "i") -> str:
     """SQL: a decision names an event that says the same thing (item, statuses, reason,
     approver, evidence where the event keeps it, who and when)."""
-    return f"""EXISTS (SELECT 1 FROM {events} e WHERE e.event_id = {r}.event_id
+    return _in_trail(
+        events,
+        f"""e.event_id = {r}.event_id
         AND e.entity = 'register_item' AND e.entity_id = {r}.item_ref COLLATE NOCASE
         AND e.action = 'status' AND e.actor = {r}.actor AND e.at = {r}.decided_at
         AND e.reason IS {r}.reason AND json_valid(e.new)
@@ -95,17 +117,20 @@ def decision_event(events: str, r: str = "i") -> str:
         AND (json_type(e.new, '$.evidence') IS NULL
              OR json_extract(e.new, '$.evidence') IS {r}.evidence)
         AND (e.old IS NULL AND {r}.old_status IS NULL
-             OR json_valid(e.old) AND json_extract(e.old, '$') IS {r}.old_status))"""
+             OR json_valid(e.old) AND json_extract(e.old, '$') IS {r}.old_status)""",
+    )
 
 
 _FINDING_ACTIONS = "('record', 'revise', 'correct')"
 
 
-def finding_event(events: str, r: str = "i") -> str:
+def finding_event(events: tuple[str, ...], r: str = "i") -> str:
     """SQL: a finding has the event that made it, saying the same thing: who, the question,
     the grade, the sources and good-practice flag (when said) and the notes' fingerprint
     (when the event keeps one); a correction or revision names the version it replaces."""
-    return f"""EXISTS (SELECT 1 FROM {events} e WHERE e.entity_id = {r}.id
+    return _in_trail(
+        events,
+        f"""e.entity_id = {r}.id
         AND e.entity = 'finding' AND e.action IN {_FINDING_ACTIONS}
         AND e.actor = {r}.reviewer AND json_valid(e.new)
         AND (json_type(e.new, '$.question') IS NULL
@@ -121,13 +146,17 @@ def finding_event(events: str, r: str = "i") -> str:
         AND (CASE WHEN {r}.supersedes IS NULL THEN e.action = 'record'
              ELSE e.action IN ('revise', 'correct') AND json_valid(e.old)
                   AND json_extract(e.old, '$.finding') = {r}.supersedes
-                  AND (e.action = 'revise' OR trim(coalesce(e.reason, '')) <> '') END))"""
+                  AND (e.action = 'revise' OR trim(coalesce(e.reason, '')) <> '') END)""",
+    )
 
 
-def session_event(events: str, r: str = "i") -> str:
+def session_event(events: tuple[str, ...], r: str = "i") -> str:
     """SQL: a capture session has the event that opened it, by the same reviewer."""
-    return f"""EXISTS (SELECT 1 FROM {events} e WHERE e.entity_id = {r}.id
-        AND e.entity = 'capture_session' AND e.action = 'open' AND e.actor = {r}.reviewer)"""
+    return _in_trail(
+        events,
+        f"""e.entity_id = {r}.id AND e.entity = 'capture_session' AND e.action = 'open'
+        AND e.actor = {r}.reviewer""",
+    )
 
 
 # ----------------------------------------------------------------------------- the rules
@@ -153,6 +182,7 @@ def _specific(vocab: dict) -> dict[str, list[tuple[str, str, str | None]]]:
     """table -> [(rule, breach SQL on `i`, the value shown)] beyond the generic ones."""
     statuses, closing = _listed(vocab["statuses"]), _listed(vocab["needs_approver"])
     methods = _listed(vocab["methods"])
+    # The capture session a finding names, as this store or the bundle holds it.
     session = (
         "(SELECT {0} FROM main.capture_session s WHERE s.id = i.session_id UNION ALL "
         f"SELECT {{0}} FROM {staged('capture_session')} s WHERE s.id = i.session_id LIMIT 1)"
@@ -200,9 +230,11 @@ def _specific(vocab: dict) -> dict[str, list[tuple[str, str, str | None]]]:
             ),
             (
                 "finding.session_review",
-                f"{session.format('s.review_id')} IS NOT i.review_id "
-                f"OR {session.format('s.question_set')} IS NOT i.question_set "
-                f"OR {session.format('s.question_set_version')} IS NOT i.question_set_version",
+                session.format(
+                    "s.review_id IS i.review_id AND s.question_set IS i.question_set "
+                    "AND s.question_set_version IS i.question_set_version"
+                )
+                + " IS NOT 1",
                 None,
             ),
             (
@@ -396,12 +428,13 @@ def orphan_event(store: Store) -> tuple[str, str, str] | None:
             f"OR {record} IN (SELECT record_id FROM {staged('purged_record')} "
             f"WHERE record_table = '{table}')"
         )
-        row = store.conn.execute(
-            f"SELECT e.entity, {record}, e.action FROM {EVENTS} e WHERE e.entity = '{entity}' "
-            f"AND {action} AND NOT {_in_either(table, 'id', record)} AND NOT ({purged}) LIMIT 1"
-        ).fetchone()
-        if row:
-            return row[0], row[1], row[2]
+        for events in EVENTS:
+            row = store.conn.execute(
+                f"SELECT e.entity, {record}, e.action FROM {events} e WHERE e.entity = '{entity}' "
+                f"AND {action} AND NOT {_in_either(table, 'id', record)} AND NOT ({purged}) LIMIT 1"
+            ).fetchone()
+            if row:
+                return row[0], row[1], row[2]
     return None
 
 
@@ -423,6 +456,9 @@ def stage_questions(
         f"CREATE INDEX {SCRATCH}.known_question_key ON known_question "
         "(question_set, version, question_id)"
     )
+    conn.execute(
+        f"CREATE INDEX {SCRATCH}.known_grade_key ON known_grade (question_set, version, grade)"
+    )
 
 
 def question_set_rows(store: Store) -> tuple[list[dict], list[dict]]:
@@ -443,38 +479,36 @@ def unmatched_records(store: Store, limit: int = 5) -> list[tuple[str, str, bool
     """Records of this store whose trail event is missing or says something else (what
     `qam audit verify` checks beside the chain): (what, its id, whether an event of that id
     or about it is there at all), at most `limit` of each kind."""
-    events = "temp.trail_events"
-    unify_trail(store, events, "main.audit_log", "main.synced_event")
+    unwrapped = "temp.trail_events"
+    events = unwrap_trail(store, unwrapped, "main.audit_log", "main.synced_event")
     fingerprints(store)
 
     def purged(table: str) -> str:
         return f"r.id IN (SELECT record_id FROM main.purged_record WHERE record_table = '{table}')"
 
-    accepted = (
-        f"EXISTS (SELECT 1 FROM {events} e WHERE e.entity = 'plan_proposal' AND "
-        "e.entity_id = r.id AND e.action = 'accept') OR EXISTS (SELECT 1 FROM "
-        f"{events} e WHERE e.entity = 'review' AND e.reason = 'plan accepted (proposal ' || "
-        "r.id || ')')"
+    accepted = _in_trail(
+        events,
+        "e.entity = 'plan_proposal' AND e.entity_id = r.id AND e.action = 'accept' "
+        "OR e.entity = 'review' AND e.reason = 'plan accepted (proposal ' || r.id || ')'",
     )
     checks = (
         (
             "status decision",
             "status_decision",
             f"NOT {decision_event(events, 'r')}",
-            f"EXISTS (SELECT 1 FROM {events} e WHERE e.event_id = r.event_id)",
+            _in_trail(events, "e.event_id = r.event_id"),
         ),
         (
             "finding",
             "finding",
             f"NOT {purged('finding')} AND NOT {finding_event(events, 'r')}",
-            f"EXISTS (SELECT 1 FROM {events} e WHERE e.entity = 'finding' AND e.entity_id = r.id)",
+            _in_trail(events, "e.entity = 'finding' AND e.entity_id = r.id"),
         ),
         (
             "capture session",
             "capture_session",
             f"NOT {purged('capture_session')} AND NOT {session_event(events, 'r')}",
-            f"EXISTS (SELECT 1 FROM {events} e WHERE e.entity = 'capture_session' "
-            "AND e.entity_id = r.id)",
+            _in_trail(events, "e.entity = 'capture_session' AND e.entity_id = r.id"),
         ),
         ("accepted plan", "plan_proposal", f"r.accepted_at IS NOT NULL AND NOT ({accepted})", "0"),
     )
@@ -485,5 +519,5 @@ def unmatched_records(store: Store, limit: int = 5) -> list[tuple[str, str, bool
             [limit],
         ):
             found.append((what, key, bool(there)))
-    store.conn.execute(f"DROP TABLE IF EXISTS {events}")
+    store.conn.execute(f"DROP TABLE IF EXISTS {unwrapped}")
     return found

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,6 +52,10 @@ _MANIFEST_KEYS = {
     "sections",
 }
 _HEX = frozenset("0123456789abcdef")
+# Bytes of a batch of lines that may hold a C0 control character or DEL in a string: JSON
+# writes the first as \u00XX, \b or \f (a raw one is not JSON), DEL as itself or \u007f.
+# (An escaped backslash before such letters matches too; the rows are then looked at closely.)
+_MAY_HOLD_CONTROLS = re.compile(rb"\\u00[01]|\\u007[fF]|\x7f|\\[bf]")
 
 
 def encode(value: Any) -> bytes:
@@ -120,6 +125,10 @@ class Sealed:
     signature: str
 
 
+# Called with (the number of a batch's first row, its rows) for rows to look at closely.
+Suspect = Callable[[int, list[list]], None]
+
+
 class Refused(Exception):
     """The bundle is refused whole; `str()` says why, in words for the person importing it."""
 
@@ -178,14 +187,16 @@ class Reader:
             )
         return _manifest(doc, known)
 
-    def rows(self, section: Section) -> Iterator[list]:
-        """The section's rows as lists, each checked to have one value a column.
+    def rows(self, section: Section, suspect: Suspect | None = None) -> Iterator[list]:
+        """The section's rows as lists, each checked to have one value a column. Each batch
+        whose bytes may hold a control character is handed to `suspect` (the number of its
+        first row, its rows) before its rows are.
 
         A second thread reads, hashes and parses the next rows while this one stores the
         last ones (SQLite lets go of the interpreter while it writes)."""
-        return _read_ahead(self._batches(section))
+        return _read_ahead(self._batches(section, suspect))
 
-    def _batches(self, section: Section) -> Iterator[list[list]]:
+    def _batches(self, section: Section, suspect: Suspect | None) -> Iterator[list[list]]:
         width = len(section.columns)
         for first in range(1, section.rows + 1, BATCH):
             last = min(first + BATCH, section.rows + 1)
@@ -203,6 +214,8 @@ class Reader:
                     raise Refused(
                         f"table {section.name} row {first + i} does not have the known columns."
                     )
+            if suspect is not None and _MAY_HOLD_CONTROLS.search(data):
+                suspect(first, rows)
             yield rows
 
     @staticmethod

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,12 +57,12 @@ def _refused(path: Path, why: str) -> ImportFileError:
 def _events(rows: Iterator[list], columns: tuple[str, ...], chain: Chain) -> Iterator[list]:
     """The trail's rows, each checked against the one before as it streams past."""
     try:
-        order = [columns.index(name) for name in ORDER]
+        ordered = itemgetter(*(columns.index(name) for name in ORDER))
     except ValueError:
         raise Refused("its decision trail is malformed.") from None
     for row in rows:
         try:
-            chain.add_values([row[i] for i in order])
+            chain.add_values(ordered(row))
         except AuditError as err:
             raise Refused(
                 f"its decision trail does not verify ({err}) Rows may have been edited or "
@@ -122,7 +123,7 @@ def _stage(store: Store, path: Path) -> Staged:
             enrol = check_signer(store, manifest, path)
             with merge_db.staging(store) as stage:
                 for section in manifest.sections:
-                    rows = reader.rows(section)
+                    rows = reader.rows(section, suspect=stage.suspect(section.name))
                     if section.name == "audit_log":
                         rows = _events(rows, section.columns, chain)
                     stage.add(section.name, section.columns, rows)

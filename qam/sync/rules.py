@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from qam import question_sets
 from qam.errors import ImportFileError, QuestionSetError
 from qam.register.decisions import NEEDS_APPROVER
-from qam.store import merge as merge_db
 from qam.store import rules as rules_db
 from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
 
@@ -116,9 +115,7 @@ def _stage_question_sets(store: Store, path: Path) -> None:
 def check_rules(store: Store, path: Path) -> None:
     """Refuse the staged bundle if any row breaks a rule, or its trail does not cover what it
     carries (an event for a record it dropped)."""
-    rules_db.unify_trail(
-        store, rules_db.EVENTS, merge_db.staged("audit_log"), merge_db.staged("synced_event")
-    )
+    rules_db.stage_trail(store)
     rules_db.fingerprints(store)
     _stage_question_sets(store, path)
     breach = rules_db.first_breach(store, vocab())

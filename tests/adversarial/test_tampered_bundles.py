@@ -342,6 +342,13 @@ CASES = [
     (_value("finding", "grade", "superb-not-a-grade"), False, "finding", "not on its question set"),
     (_value("finding", "sources", -3), False, "finding", "cannot be negative"),
     (_value("finding", "notes", "nul\x00byte"), False, "finding", "NUL or control character"),
+    # Every control character JSON escapes, and DEL (written as itself), in any text column.
+    *(
+        (_value("finding", "notes", f"a{chr(c)}b"), False, "finding", "control character")
+        for c in (1, 8, 11, 12, 27, 31, 127)
+    ),
+    (_value("finding", "participant_role", "sgt\x1b[2J"), False, "participant role", "control"),
+    (_value("finding", "reviewer", "sgt\x07"), False, "finding", "reviewer holds a NUL"),
     (_value("finding", "notes", "lone \ud800"), False, "table finding row 1", "not plain text"),
     (_value("finding", "review_id", "R-NOWHERE"), False, "finding", "R-NOWHERE"),
     (_value("finding", "question_id", "made-up-1"), False, "finding", "made-up-1"),

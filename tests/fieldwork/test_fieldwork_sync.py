@@ -299,3 +299,19 @@ def test_a_store_with_a_trail_of_its_own_merges_event_by_event(tmp_path):
     receipt = import_bundle(other, base, actor="lead")
     assert receipt["trail_adopted"] is False
     assert receipt["events_added"] > 0
+
+
+def test_text_that_only_looks_like_a_control_character_merges(tmp_path):
+    """Backslashes before b or f, a written-out \\u0001, tabs and line breaks are words a
+    reviewer may type: the bundle's screen for control characters lets them through whole."""
+    prog = make_programme(tmp_path / "programme.db")
+    base = tmp_path / "base.qam-bundle"
+    export_bundle(prog, base, actor="liaison.lead")
+    laptop = _laptop(tmp_path, "laptop", base)
+    notes = "Saved to C:\\build\\files\\u0001 and \\b;\tthen a new line\r\nhere"
+    _capture(laptop, "sgt.eastern", notes, "good")
+    export_bundle(laptop, tmp_path / "laptop.qam-bundle", actor="sgt.eastern")
+    trust_bundle(prog, tmp_path / "laptop.qam-bundle")
+    receipt = import_bundle(prog, tmp_path / "laptop.qam-bundle", actor="liaison.lead")
+    assert receipt["added"]["finding"] == 2
+    assert notes in {f["notes"] for f in list_findings(prog)}
