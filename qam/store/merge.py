@@ -3,22 +3,25 @@ bundle's rows with a few set-based statements a table.
 
 Each table's owner declares how a bundle carries it (a `Carried` beside its `Table`, in its
 `BUNDLE`); `CARRIED` lists them in merge order, what others refer to first, and `TRAIL` the
-decision trail that follows them. Importing stages the bundle's rows in a private scratch
-database SQLite makes and deletes itself (attached as `incoming`; one table a carried table,
-indexed by the table's key once loaded) as the file is read; then,
-inside one transaction, a `Merge` finds rows already here with other content (`clashes`), and
-for each table adds the rows this store lacks with one INSERT ... SELECT, fills in forward
-columns with one UPDATE and runs the owner's hook (search indexes, which store made a
-decision). Detaching the scratch database deletes it at once; a killed run leaves nothing,
-since SQLite unlinks it as soon as it is made.
+decision trail that follows them. Importing stages the bundle's rows in a scratch database
+(attached as `incoming`; one table a carried table, indexed by the table's key once loaded)
+as the file is read; from then on it is only read. The rules are checked on a second
+connection (the stage's `checker`), on a core of its own, while, inside one transaction on this one, a
+`Merge` finds rows already here with other content (`clashes`), and for each table adds the
+rows this store lacks with one INSERT ... SELECT, fills in forward columns with one UPDATE
+and runs the owner's hook (search indexes, which store made a decision); the transaction
+commits only if the rules hold. The scratch file is unlinked as soon as both connections
+have it open, so a killed run leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -204,6 +207,7 @@ class Stage:
     """Rows staged so far, table by table."""
 
     store: Store
+    checker: Store  # a second connection to the store, with the scratch database attached
     columns: dict[str, tuple[str, ...]]
     suspects: dict[str, list[int]] = field(default_factory=dict)
 
@@ -233,8 +237,13 @@ class Stage:
                 "or a number."
             ) from None
         _check_keys(self.store, carried)
-        # Indexed by key (a repeat refused here): the rules and the merge look rows up by it.
+        # Indexed by key (a repeat refused here): the rules and the merge look rows up by it,
+        # and the trail by record too, for the rules.
         _key_index(self.store, carried)
+        if name == "audit_log":
+            self.store.conn.execute(
+                f'CREATE INDEX {SCRATCH}.audit_log_record ON "audit_log" (entity_id, entity)'
+            )
         if flags and text_at and carried not in TRAIL:  # the trail has rules of its own
             _flag_columns(self.store, name, columns, text_at, flags)
         return next(numbers) - 1
@@ -243,16 +252,17 @@ class Stage:
 @contextlib.contextmanager
 def staging(store: Store) -> Iterator[Stage]:
     """Stage a bundle's rows in one transaction on the temporary tables; on any error they
-    are dropped. Tables the bundle does not hold are staged empty. Call `discard` when done."""
+    are dropped. Tables the bundle does not hold are staged empty. Call `discard` when done
+    (with the stage's `checker`)."""
     discard(store)
+    checker = _scratch(store)
     # A bundle of any size in bounded memory: staged rows spill to the scratch file past a
     # cache big enough for the indexes a merge works through. Nothing there needs a journal.
-    store.conn.execute(f"ATTACH DATABASE '' AS {SCRATCH}")
     for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = {-CACHE_KIB}"):
         store.conn.execute(f"PRAGMA {SCRATCH}.{pragma}")
     store.conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
     store.conn.execute(f"CREATE TABLE {CONTROLLED} (staged TEXT, row INTEGER, col TEXT)")
-    stage = Stage(store, {})
+    stage = Stage(store, checker, {})
     store.conn.execute("BEGIN")
     try:
         yield stage
@@ -263,15 +273,54 @@ def staging(store: Store) -> Iterator[Stage]:
     except BaseException:
         if store.conn.in_transaction:
             store.conn.execute("ROLLBACK")
-        discard(store)
+        discard(store, checker)
         raise
 
 
-def discard(store: Store) -> None:
-    """Delete the scratch database (nothing of a bundle stays behind); outside a transaction."""
-    attached = {r[1] for r in store.conn.execute("PRAGMA database_list")}
+def _scratch(store: Store) -> Store:
+    """Attach a new scratch database to this connection and to a second one, which is
+    returned (the `checker`), then unlink its file: both keep it open, and a killed run
+    leaves nothing of the bundle behind. The file is this user's alone while it has a name.
+
+    The second connection checks the rules (from another thread) while this one merges: it
+    reads this store as it was before the merge, since the merge commits only after the
+    rules hold."""
+    from qam.store.db import BUSY_TIMEOUT_MS, Store
+
+    conn = sqlite3.connect(
+        str(store.path),
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        # Made and unlinked within a few statements: a kill between leaves an empty file.
+        handle, scratch = tempfile.mkstemp(prefix="qam-bundle-", suffix=".sqlite")
+        os.close(handle)
+        try:
+            for each in (store.conn, conn):
+                each.execute(f"ATTACH DATABASE ? AS {SCRATCH}", [scratch])
+        finally:
+            with contextlib.suppress(OSError):  # on Windows an open file stays until `discard`
+                os.unlink(scratch)
+        conn.execute(f"PRAGMA {SCRATCH}.cache_size = {-CACHE_KIB}")
+    except BaseException:
+        conn.close()
+        discard(store)
+        raise
+    return Store(store.path, conn)
+
+
+def discard(store: Store, checker: Store | None = None) -> None:
+    """Close the scratch database (nothing of a bundle stays behind); outside a transaction."""
+    if checker is not None:
+        checker.conn.close()
+    attached = {r[1]: r[2] for r in store.conn.execute("PRAGMA database_list")}
     if SCRATCH in attached:
         store.conn.execute(f"DETACH DATABASE {SCRATCH}")
+        with contextlib.suppress(OSError):
+            os.unlink(attached[SCRATCH])
     store.conn.execute("PRAGMA main.cache_size = -2000")
 
 
@@ -316,7 +365,7 @@ def trail_arrivals(store: Store) -> tuple[Iterator[dict], int, int]:
         "WHERE p.record_table = e.entity)))"
     )
     return audit.incoming_events(
-        store, staged("audit_log"), staged("synced_event"), skip=skip, into=staged("arrivals")
+        store, staged("audit_log"), staged("synced_event"), skip=skip, into="temp.arrivals"
     )
 
 
@@ -394,14 +443,12 @@ class Merge:
     def table(self, carried: Carried) -> Merged:
         """Add the staged rows of one table this store does not have; fill forward columns.
 
-        Into an empty table every row is new: no row is looked up, and a key the bundle
-        repeats fails the table's own key (refused); otherwise the staged rows are indexed
-        by key first, refusing a repeated key, and each is looked up here."""
+        Into an empty table every row is new: no row is looked up; otherwise each is looked
+        up here by key (the staged rows are indexed by it, a repeated key refused)."""
         name, source, conn = carried.name, staged(carried.name), self.store.conn
         if self._empty(carried):
             here = "0"
         else:
-            _key_index(self.store, carried)
             here = f'EXISTS (SELECT 1 FROM main."{name}" m WHERE {_key_match(carried, "m", "i")})'
         kept = self._not_purged(carried, "i")
         total = conn.execute(f"SELECT count(*) FROM {source}").fetchone()[0]

@@ -30,10 +30,12 @@ if TYPE_CHECKING:
 
 # The bundle's trail as the rules read it: its events as they are, and the events it merged
 # from other stores read as their originals (`unwrap_trail`).
-UNWRAPPED = f"{SCRATCH}.unwrapped"
+UNWRAPPED = "temp.unwrapped"
 EVENTS = (staged("audit_log"), UNWRAPPED)
-QUESTIONS = f"{SCRATCH}.known_question"
-GRADES = f"{SCRATCH}.known_grade"
+# Made by the connection that checks the rules, in its own temporary schema: the staged bundle
+# is only read once staged (the stage's `checker`, `qam.store.merge.staging`).
+QUESTIONS = "temp.known_question"
+GRADES = "temp.known_grade"
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,8 @@ def unwrap_trail(store: Store, into: str, source: str, synced: str) -> tuple[str
 
 
 def stage_trail(store: Store) -> None:
-    """Ready the bundle's staged trail for the rules (`EVENTS`): indexed by record, and its
-    merged events unwrapped."""
-    store.conn.execute(
-        f'CREATE INDEX IF NOT EXISTS {SCRATCH}.audit_log_record ON "audit_log" (entity_id, entity)'
-    )
+    """Ready the bundle's staged trail for the rules (`EVENTS`: staged indexed by record, see
+    `qam.store.merge`): its merged events unwrapped."""
     unwrap_trail(store, UNWRAPPED, staged("audit_log"), staged("synced_event"))
 
 
@@ -453,12 +452,10 @@ def stage_questions(
     conn.executemany(f"INSERT INTO {QUESTIONS} VALUES (?, ?, ?, ?)", questions)
     conn.executemany(f"INSERT INTO {GRADES} VALUES (?, ?, ?)", grades)
     conn.execute(
-        f"CREATE INDEX {SCRATCH}.known_question_key ON known_question "
+        "CREATE INDEX temp.known_question_key ON known_question "
         "(question_set, version, question_id)"
     )
-    conn.execute(
-        f"CREATE INDEX {SCRATCH}.known_grade_key ON known_grade (question_set, version, grade)"
-    )
+    conn.execute("CREATE INDEX temp.known_grade_key ON known_grade (question_set, version, grade)")
 
 
 def question_set_rows(store: Store) -> tuple[list[dict], list[dict]]:

@@ -21,12 +21,9 @@ triggers or views into, and reading never holds more than one row.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import queue
 import re
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -192,9 +189,9 @@ class Reader:
         whose bytes may hold a control character is handed to `suspect` (the number of its
         first row, its rows) before its rows are.
 
-        A second thread reads, hashes and parses the next rows while this one stores the
-        last ones (SQLite lets go of the interpreter while it writes)."""
-        return _read_ahead(self._batches(section, suspect))
+        Read in this thread: a second one reading ahead costs more in handing the
+        interpreter back and forth than it saves (measured with benchmarks/sync_benchmark.py)."""
+        return (row for batch in self._batches(section, suspect) for row in batch)
 
     def _batches(self, section: Section, suspect: Suspect | None) -> Iterator[list[list]]:
         width = len(section.columns)
@@ -253,47 +250,6 @@ class Reader:
         if self.fh.read(1):
             raise Refused("it has something after its signature this QAM does not read.")
         return Sealed(digest, signed, doc["signature"]["ed25519"])
-
-
-_DONE = object()
-
-
-def _read_ahead(batches: Iterator[list[list]], depth: int = 4) -> Iterator[list]:
-    """The rows of `batches`, produced by a thread of their own at most `depth` batches ahead.
-
-    Whatever the producer raises (a refusal) is raised here, in order; if the consumer stops
-    early, the producer is told to stop and waited for, so the file is never read by two."""
-    ready: queue.Queue = queue.Queue(depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        ready.put(batch, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            ready.put(_DONE)
-        except BaseException as err:  # handed to the consumer, which raises it
-            ready.put(err)
-
-    worker = threading.Thread(target=produce, name="bundle-reader", daemon=True)
-    worker.start()
-    try:
-        while (item := ready.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield from item
-    finally:
-        stop.set()
-        while worker.is_alive():  # let a producer blocked on a full queue finish
-            with contextlib.suppress(queue.Empty):
-                ready.get(timeout=0.1)
-        worker.join()
 
 
 def read_seal(fh: IO[bytes]) -> tuple[Any, bytes, Any]:

@@ -26,7 +26,9 @@ Merging twice changes nothing, and laptops merge in any order to the same store.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -95,6 +97,7 @@ class Staged:
     manifest: Manifest
     sealed: Sealed
     enrol: bool
+    checker: Store  # the second connection the rules are checked on (`merge_db.staging`)
 
 
 def _check_seal(manifest: Manifest, sealed: Sealed, chain: Chain) -> None:
@@ -131,7 +134,7 @@ def _stage(store: Store, path: Path) -> Staged:
                 _check_seal(manifest, sealed, chain)
         except (Refused, merge_db.StagingError) as err:
             raise _refused(path, str(err)) from None
-    return Staged(manifest, sealed, enrol)
+    return Staged(manifest, sealed, enrol, stage.checker)
 
 
 def _check_earlier_head(store: Store, manifest: Manifest, path: Path) -> None:
@@ -250,6 +253,52 @@ def _append(store: Store, batch: list[dict]) -> int:
     return count
 
 
+class _Rules:
+    """The rules checked on the store's second connection (the stage's `checker`, `merge_db.staging`), in a thread
+    of its own, while this one merges; `verdict()` waits for them and raises their refusal."""
+
+    def __init__(self, checker: Store, path: Path):
+        self.checker = checker
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(path,), name="bundle-rules")
+        self.thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            check_rules(self.checker, path)
+        except BaseException as err:  # raised in the merging thread by `verdict`
+            self.error = err
+
+    def verdict(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Stop the check early (the import failed or was interrupted) and wait for it."""
+        if self.thread.is_alive():
+            self.checker.conn.interrupt()
+        self.thread.join()
+
+
+@contextlib.contextmanager
+def _rules_beside(checker: Store, path: Path) -> Iterator[_Rules]:
+    """Check the staged bundle's rules beside the merge. A refusal by the rules comes first:
+    if the merge fails too, the rules' refusal is what the person importing sees."""
+    rules = _Rules(checker, path)
+    try:
+        yield rules
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        rules.thread.join()
+        if rules.error is not None:
+            raise rules.error from None
+        raise
+    finally:
+        rules.stop()
+
+
 def _conflicts(merge: merge_db.Merge, actor: str) -> tuple[list[dict], list[dict]]:
     """Decisions and corrections that went different ways on two stores, flagged."""
     store = merge.store
@@ -284,75 +333,95 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
     manifest, digest = staged.manifest, staged.sealed.sha256
     try:
         _check_earlier_head(store, manifest, path)
-        check_rules(store, path)
-        purges = _purges(store, path)
-        if purges:
-            retention_db.secure_delete(store, True)
-        with store.transaction():
-            merge = merge_db.Merge(store, manifest.store_id)
-            _refuse_clashes(merge, path)
-            adopted = merge.adopt_trail()  # before any event of this import is written
-            enrolled = _enrol_signer(store, staged, actor)
-            purged_here = (
-                apply_purges(store, purges, actor=actor, from_store=manifest.store_id)
-                if purges
-                else {}
-            )
-            receipt = Receipt()
-            for carried in merge_db.CARRIED:
-                if carried.table is not retention_db.PURGED:  # applied above
-                    try:
-                        merged = merge.table(carried)
-                    except merge_db.StagingError as err:
-                        raise _refused(path, str(err)) from None
-                    receipt.count(carried.name, merged)
-            events = (
-                (adopted, 0, 0)
-                if adopted is not None
-                else _merge_trail(store, manifest.store_id, actor)
-            )
-            raised, forked = _conflicts(merge, actor)
-            audit.append_event(
-                store,
-                actor=actor,
-                entity="sync",
-                entity_id=manifest.store_id,
-                action="import",
-                new={
-                    "bundle_hash": digest,
-                    "signer": manifest.fingerprint,
-                    "trail": {"events": manifest.events, "head": manifest.head},
-                    "added": receipt.added,
-                    "events": events[0],
-                    "trail_adopted": adopted is not None,
-                    "conflicts": len(raised),
-                    "finding_conflicts": len(forked),
-                    "skipped_purged": receipt.skipped,
-                    "purged_here": purged_here,
-                },
-                reason="sync bundle imported",
-            )
+        with _rules_beside(staged.checker, path) as rules:
+            done = _merge(store, staged, path, actor, rules)
     finally:
-        merge_db.discard(store)
-    if any(purged_here.values()):
+        merge_db.discard(store, staged.checker)
+    if any(done.purged_here.values()):
         retention_db.wipe_free_space(store)
+    receipt, events = done.receipt, done.events
     return {
         "file": str(path),
         "from_store": manifest.store_id,
         "bundle_hash": digest,
         "signer": manifest.fingerprint,
-        "signer_enrolled": enrolled,
+        "signer_enrolled": done.enrolled,
         "trail_head": manifest.head,
         "trail_events": manifest.events,
         "added": receipt.added,
         "already_present": receipt.present,
         "events_added": events[0],
-        "trail_adopted": adopted is not None,
+        "trail_adopted": done.adopted,
         "events_already_present": events[1],
-        "conflicts": raised,
-        "finding_conflicts": forked,
+        "conflicts": done.raised,
+        "finding_conflicts": done.forked,
         "skipped_purged": receipt.skipped,
         "skipped_purged_total": sum(receipt.skipped.values()),
         "events_skipped_purged": events[2],
-        "purged_here": purged_here,
+        "purged_here": done.purged_here,
     }
+
+
+@dataclass
+class _Merged:
+    """What the merge's transaction did."""
+
+    enrolled: dict | None
+    receipt: Receipt
+    events: tuple[int, int, int]  # added, already here, skipped as purged
+    adopted: bool
+    raised: list[dict]
+    forked: list[dict]
+    purged_here: dict
+
+
+def _merge(store: Store, staged: Staged, path: Path, actor: str, rules: _Rules) -> _Merged:
+    """Merge the staged bundle in one transaction that commits only once `rules` hold."""
+    manifest = staged.manifest
+    purges = _purges(store, path)
+    if purges:
+        retention_db.secure_delete(store, True)
+    with store.transaction():
+        merge = merge_db.Merge(store, manifest.store_id)
+        _refuse_clashes(merge, path)
+        adopted = merge.adopt_trail()  # before any event of this import is written
+        enrolled = _enrol_signer(store, staged, actor)
+        purged_here = (
+            apply_purges(store, purges, actor=actor, from_store=manifest.store_id) if purges else {}
+        )
+        receipt = Receipt()
+        for carried in merge_db.CARRIED:
+            if carried.table is not retention_db.PURGED:  # applied above
+                try:
+                    merged = merge.table(carried)
+                except merge_db.StagingError as err:
+                    raise _refused(path, str(err)) from None
+                receipt.count(carried.name, merged)
+        events = (
+            (adopted, 0, 0)
+            if adopted is not None
+            else _merge_trail(store, manifest.store_id, actor)
+        )
+        raised, forked = _conflicts(merge, actor)
+        audit.append_event(
+            store,
+            actor=actor,
+            entity="sync",
+            entity_id=manifest.store_id,
+            action="import",
+            new={
+                "bundle_hash": staged.sealed.sha256,
+                "signer": manifest.fingerprint,
+                "trail": {"events": manifest.events, "head": manifest.head},
+                "added": receipt.added,
+                "events": events[0],
+                "trail_adopted": adopted is not None,
+                "conflicts": len(raised),
+                "finding_conflicts": len(forked),
+                "skipped_purged": receipt.skipped,
+                "purged_here": purged_here,
+            },
+            reason="sync bundle imported",
+        )
+        rules.verdict()  # inside the transaction: a refusal rolls all of it back
+    return _Merged(enrolled, receipt, events, adopted is not None, raised, forked, purged_here)

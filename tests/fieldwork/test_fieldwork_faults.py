@@ -109,8 +109,10 @@ def _big_laptop_bundle(tmp_path, findings: int = 1000):
     return programme, bundle
 
 
-def _import(db_path, bundle) -> subprocess.Popen:
+def _import(db_path, bundle, scratch=None) -> subprocess.Popen:
     env = {**os.environ, "QAM_DB": str(db_path), "QAM_USER": "liaison.lead"}
+    if scratch is not None:  # where the import may keep its scratch database
+        env["TMPDIR"] = str(scratch)
     return subprocess.Popen(
         [sys.executable, "-m", "qam", "sync", "import", str(bundle)],
         env=env,
@@ -134,6 +136,8 @@ def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path)
 
     rng = random.Random(4)
     work = tmp_path / "work.db"
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     outcomes = []
     for loop in range(MERGE_KILLS):
         for suffix in ("", "-wal", "-shm"):  # a fresh copy of the programme store each time
@@ -141,13 +145,16 @@ def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path)
             if p.exists():
                 p.unlink()
         shutil.copy(programme, work)
-        proc = _import(work, bundle)
+        proc = _import(work, bundle, scratch)
         # Python's start-up is the first third of the run: aim most kills at the merge itself.
         time.sleep(rng.uniform(duration * 0.3, duration * 1.05))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         state = _state(work)  # recovers any hot WAL the kill left behind (never deleted)
         assert state in (before, after), f"loop {loop}: the programme store is half-merged"
+        # Nothing of the bundle is left behind in a scratch file, whenever the kill came (a
+        # kill in the instant between making the file and unlinking it leaves it empty).
+        assert [f for f in scratch.iterdir() if f.stat().st_size] == [], f"loop {loop}"
         outcomes.append("after" if state == after else "before")
         with Store.open(work) as store:
             assert store.integrity_ok(), f"loop {loop}"
