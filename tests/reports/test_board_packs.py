@@ -22,15 +22,6 @@ BOARDS = {
 MARKING_RED = (0xB3, 0x26, 0x1E)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from qam import demo as demo_run
-
-    out = tmp_path_factory.mktemp("demo")
-    demo_run.run(out, actor="test.reviewer")
-    return out
-
-
 def _refs(html: str) -> set[str]:
     """The refs of the register items a pack lists (its register section only)."""
     section = html[html.index('id="register"') : html.index('id="reviews"')]

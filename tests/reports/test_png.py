@@ -55,12 +55,9 @@ def test_every_report_renders_to_a_png(programme, tmp_path):
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"
 )
-def test_the_demo_index_page_renders_to_a_png(tmp_path):
-    from qam import demo
-
-    result = demo.run(tmp_path / "demo", actor="test.reviewer")
+def test_the_demo_index_page_renders_to_a_png(demo, tmp_path):
     png = tmp_path / "index.png"
-    screenshot(result.index, png, tmp_path / "profile-index")
+    screenshot(demo / "index.html", png, tmp_path / "profile-index")
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     keep = os.environ.get("QAM_REPORT_PNGS")

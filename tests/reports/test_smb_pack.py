@@ -9,19 +9,8 @@ import re
 import stat
 from html import unescape
 
-import pytest
-
 from qam.reports import output
 from tests.reports.htmlcheck import Page
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from qam import demo as demo_run
-
-    out = tmp_path_factory.mktemp("demo")
-    demo_run.run(out, actor="test.reviewer")
-    return out
 
 
 def _section(html: str, section_id: str) -> str:
