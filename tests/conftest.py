@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,26 +118,36 @@ def _build_demo(home: Path) -> DemoRun:
     return DemoRun(out=out, printed=run.stdout, cwd=cwd, elsewhere=cwd / "elsewhere.db", env=env)
 
 
-@pytest.fixture(scope="session")
-def shared_demo(tmp_path_factory) -> tuple[DemoRun, dict]:
-    """One `qam demo` for the whole run: built by the first xdist worker that needs it (the
-    others wait on a lock, as pytest-xdist's docs suggest), then only read. Use `demo` (the
-    folder, checked unchanged after each test) or `demo_copy` (a copy to change)."""
+def _once_per_run(tmp_path_factory, name: str, build: Callable[[Path], dict]) -> dict:
+    """What `build(folder)` returned (JSON), built by the first xdist worker that asks (the
+    others wait on a lock, as pytest-xdist's docs suggest) and only read from then on."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         root = root.parent  # shared by every worker of this run
-    home, record = root / "shared-demo", root / "shared-demo.json"
-    with open(root / "shared-demo.lock", "w") as lock:
+    record = root / f"{name}.json"
+    with open(root / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not record.exists():
-            run = _build_demo(home)
-            fields = {
-                **run.__dict__,
-                **{k: str(getattr(run, k)) for k in ("out", "cwd", "elsewhere")},
-            }
-            record.write_text(json.dumps(fields), encoding="utf-8")
-        fields = json.loads(record.read_text(encoding="utf-8"))
-    run = DemoRun(**{**fields, **{k: Path(fields[k]) for k in ("out", "cwd", "elsewhere")}})
+            record.write_text(json.dumps(build(root / name)), encoding="utf-8")
+        return json.loads(record.read_text(encoding="utf-8"))
+
+
+def _unchanged(folder: Path, built: dict, instead: str) -> None:
+    assert _fingerprint(folder) == built, f"this test changed the shared {folder.name}: {instead}"
+
+
+@pytest.fixture(scope="session")
+def shared_demo(tmp_path_factory) -> tuple[DemoRun, dict]:
+    """One `qam demo` for the whole run, then only read. Use `demo` (the folder, checked
+    unchanged after each test), `demo_run` (what it printed) or `demo_copy` (a copy to change)."""
+    paths = ("out", "cwd", "elsewhere")
+
+    def build(home: Path) -> dict:
+        run = _build_demo(home)
+        return {**run.__dict__, **{k: str(getattr(run, k)) for k in paths}}
+
+    fields = _once_per_run(tmp_path_factory, "shared-demo", build)
+    run = DemoRun(**{**fields, **{k: Path(fields[k]) for k in paths}})
     return run, _fingerprint(run.out)
 
 
@@ -147,7 +157,7 @@ def demo(shared_demo) -> Iterator[Path]:
     any file in it fails here, since every other test reads the same files."""
     run, built = shared_demo
     yield run.out
-    assert _fingerprint(run.out) == built, "this test changed the shared demo: use demo_copy"
+    _unchanged(run.out, built, "use demo_copy")
 
 
 @pytest.fixture
@@ -163,3 +173,40 @@ def demo_copy(shared_demo, tmp_path) -> Path:
 def demo_run(shared_demo, demo) -> DemoRun:
     """The shared demo's run: what it printed, where from (its folder checked as `demo`'s)."""
     return shared_demo[0]
+
+
+# ------------------------------------------------- the report tests' programme, every report
+
+
+def _write_every_report(home: Path) -> dict:
+    """tests/reports/conftest.py's programme (canaries, XSS corpus) and every report of it."""
+    from qam.reports import output
+    from qam.store import Store
+    from tests.reports.conftest import build_programme
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("QAM_USER", "test.reviewer")
+        env.setenv("XDG_DATA_HOME", str(home / "xdg"))
+        with Store.open(home / "store" / "qam.db") as store:
+            build_programme(store)
+            files = output.write_all(store, home / "reports")
+    return {
+        "store": str(home / "store" / "qam.db"),
+        "files": {f["href"]: str(f["path"]) for f in files},
+    }
+
+
+@pytest.fixture(scope="session")
+def _every_report(tmp_path_factory) -> tuple[dict, dict]:
+    written = _once_per_run(tmp_path_factory, "every-report", _write_every_report)
+    return written, _fingerprint(Path(written["store"]).parents[1])
+
+
+@pytest.fixture
+def every_report(_every_report) -> Iterator[tuple[Path, dict[str, Path]]]:
+    """(the store, {file name: path}) of `output.write_all` on the report tests' programme,
+    written once for the run and read only (checked unchanged after each test)."""
+    written, built = _every_report
+    store = Path(written["store"])
+    yield store, {href: Path(path) for href, path in written["files"].items()}
+    _unchanged(store.parents[1], built, "write the reports of a `programme` of its own")

@@ -16,9 +16,10 @@ OS = "OFFICIAL-SENSITIVE"
 
 
 @pytest.fixture
-def written(programme, tmp_path):
-    files = output.write_all(programme, tmp_path / "out")
-    return {w["href"]: w["path"].read_text(encoding="utf-8") for w in files}
+def written(every_report):
+    """Every report of the programme in tests/reports/conftest.py, by file name."""
+    _, files = every_report
+    return {href: path.read_text(encoding="utf-8") for href, path in files.items()}
 
 
 def test_every_report_and_both_views_are_written(written):
