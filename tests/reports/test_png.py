@@ -37,11 +37,20 @@ def screenshot(html, png, profile) -> None:
     CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"
 )
 def test_every_report_renders_to_a_png(every_report, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     _, files = every_report  # every report of the programme in tests/reports/conftest.py
     keep = os.environ.get("QAM_REPORT_PNGS")  # set to a folder to look at the PNGs afterwards
-    for href, html in files.items():
-        png = tmp_path / (html.stem + ".png")
-        screenshot(html, png, tmp_path / f"profile-{html.stem}")
+    pngs = {href: tmp_path / (html.stem + ".png") for href, html in files.items()}
+    # Two Chromiums at a time: much of each one's run is start-up spent waiting, not working.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = [
+            pool.submit(screenshot, html, pngs[href], tmp_path / f"profile-{html.stem}")
+            for href, html in files.items()
+        ]
+    for shot in done:
+        shot.result()  # raises what the Chromium run raised
+    for href, png in pngs.items():
         data = png.read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n"), href
         assert len(data) > 20_000, f"{href} rendered an almost empty page"
