@@ -27,28 +27,56 @@ def plain(text: str) -> str:
     return _ESCAPES.sub("", text)
 
 
+_WHERE_IS_THE_CURSOR = "\x1b[6n"
+
+
+class TerminalChild(pexpect.spawn):
+    """A pexpect child whose terminal answers "where is the cursor?" as xterm does.
+
+    prompt_toolkit asks (ESC [6n) as it draws each prompt and, when no answer comes, waits a
+    full second for one as the prompt ends: a second per question that no person at a real
+    terminal ever waits. The answer is the bottom row, column 1: a terminal whose output has
+    scrolled, as a person's has after a few commands (so no blank space is kept below).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._rows = kwargs.get("dimensions", (24, 80))[0]
+        self._tail = ""
+
+    def read_nonblocking(self, size=1, timeout=-1):
+        incoming = super().read_nonblocking(size, timeout)
+        seen = self._tail + incoming  # a request may arrive split across two reads
+        for _ in range(seen.count(_WHERE_IS_THE_CURSOR)):
+            self.send(f"\x1b[{self._rows};1R")
+        self._tail = seen.rpartition(_WHERE_IS_THE_CURSOR)[2][-(len(_WHERE_IS_THE_CURSOR) - 1) :]
+        return incoming
+
+
+def spawn_qam(args, env: dict, *, timeout: int, cwd=None, answers_cursor: bool = True):
+    """`python -m qam ARGS` in a 160×50 pseudo-terminal (answering cursor requests, or not)."""
+    return (TerminalChild if answers_cursor else pexpect.spawn)(
+        sys.executable,
+        ["-m", "qam", *args],
+        env={**env, "TERM": "xterm", "COLUMNS": "160", "LINES": "50"},
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(50, 160),
+        cwd=str(cwd) if cwd else None,
+    )
+
+
 class Terminal:
     """One `qam ARGS` run in a 160×50 pseudo-terminal, as QAM_USER `user` on store `db`."""
 
     def __init__(self, db, *args: str, user: str = "sgt.eastern", timeout: int = 60, cwd=None):
-        env = {
-            **os.environ,
-            "QAM_DB": str(db),
-            "QAM_USER": user,
-            "TERM": "xterm",
-            "COLUMNS": "160",
-            "LINES": "50",
-        }
+        env = {**os.environ, "QAM_DB": str(db), "QAM_USER": user}
         self.log = io.StringIO()
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "qam", *args],
-            env=env,
-            encoding="utf-8",
-            timeout=timeout,
-            dimensions=(50, 160),
-            cwd=str(cwd) if cwd else None,
-        )
+        # Not answering cursor requests: these walks `see` a prompt again after a refused
+        # answer, which only happens when prompt_toolkit gives up waiting for an answer (two
+        # seconds in) and redraws the whole prompt. Answering, as TerminalChild does, would
+        # save about a second per question once the walks stop relying on that redraw.
+        self.child = spawn_qam(args, env, timeout=timeout, cwd=cwd, answers_cursor=False)
         self.child.logfile_read = self.log
 
     @property

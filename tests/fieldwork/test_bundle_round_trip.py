@@ -24,10 +24,8 @@ def _read(qam, db, *args):
     return json.loads(result.stdout)
 
 
-def test_the_demo_reads_the_same_on_a_laptop_made_from_its_bundle(qam, tmp_path):
-    out = tmp_path / "demo"
-    assert qam("demo", "--out", str(out)).exit_code == 0
-    programme, laptop = out / "qam-demo.db", tmp_path / "laptop.db"
+def test_the_demo_reads_the_same_on_a_laptop_made_from_its_bundle(qam, demo_copy, tmp_path):
+    programme, laptop = demo_copy / "qam-demo.db", tmp_path / "laptop.db"
     _add_an_action_plan(programme)
     bundle = tmp_path / "base.qam-bundle"
     assert qam("--db", str(programme), "sync", "export", str(bundle)).exit_code == 0

@@ -33,6 +33,8 @@ from qam.sync.export import export_bundle
 from qam.sync.merge import import_bundle
 
 MERGE_KILLS = int(os.environ.get("QAM_MERGE_KILLS", "15"))
+# The everyday suite kills a few merges; the slow suite (CI) kills MERGE_KILLS of them.
+_KILLS = [5, pytest.param(MERGE_KILLS, marks=pytest.mark.slow)]
 _TABLES = (
     "capture_session",
     "finding",
@@ -122,7 +124,8 @@ def _import(db_path, bundle, scratch=None) -> subprocess.Popen:
     )
 
 
-def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path):
+@pytest.mark.parametrize("kills", _KILLS)
+def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path, kills):
     programme, bundle = _big_laptop_bundle(tmp_path)
     before = _state(programme)
     reference = tmp_path / "reference.db"
@@ -139,7 +142,7 @@ def test_kill_during_merge_leaves_before_or_after_and_a_rerun_succeeds(tmp_path)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     outcomes = []
-    for loop in range(MERGE_KILLS):
+    for loop in range(kills):
         for suffix in ("", "-wal", "-shm"):  # a fresh copy of the programme store each time
             p = tmp_path / f"work.db{suffix}"
             if p.exists():

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 import pexpect
 import pytest
 from fw_helpers import finding_ids, make_programme
+from terminal import spawn_qam
 
 from qam.fieldwork.findings import get_finding, list_findings
 from qam.fieldwork.sessions import unfinished_sessions
@@ -22,22 +22,8 @@ FINISH_NOTES = "\x1b\r"  # Esc then Enter ends a multi-line answer
 
 
 def _spawn(db, *args) -> pexpect.spawn:
-    env = {
-        **os.environ,
-        "QAM_DB": str(db),
-        "QAM_USER": "sgt.eastern",
-        "TERM": "xterm",
-        "COLUMNS": "160",
-        "LINES": "50",
-    }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "qam", "capture", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(50, 160),
-    )
+    env = {**os.environ, "QAM_DB": str(db), "QAM_USER": "sgt.eastern"}
+    return spawn_qam(["capture", *args], env, timeout=30)
 
 
 def _answer(child, notes: str, graded: bool) -> str:

@@ -10,20 +10,24 @@ import subprocess
 import sys
 import time
 
+import pytest
 from fw_helpers import answer_line, make_programme
 
 from qam.store import Store
 
 KILL_LOOPS = int(os.environ.get("QAM_KILL_LOOPS", "30"))
+# The everyday suite kills a few captures; the slow suite (CI) kills KILL_LOOPS of them.
+_LOOPS = [10, pytest.param(KILL_LOOPS, marks=pytest.mark.slow)]
 
 
-def test_kill_loop_acknowledged_answers_survive(tmp_path):
+@pytest.mark.parametrize("loops", _LOOPS)
+def test_kill_loop_acknowledged_answers_survive(tmp_path, loops):
     db = tmp_path / "laptop.db"
     make_programme(db).close()
     env = {**os.environ, "QAM_DB": str(db), "QAM_USER": "sgt.kill"}
     acknowledged: set[str] = set()
     rng = random.Random(5)
-    for loop in range(KILL_LOOPS):
+    for loop in range(loops):
         proc = subprocess.Popen(
             [sys.executable, "-m", "qam", "capture", "--answers", "-"],
             env=env,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,11 +25,9 @@ class _Links(HTMLParser):
         self.text.append(data)
 
 
-def test_demo_builds_a_store_and_an_index_page(qam, tmp_path):
-    out = tmp_path / "demo"
-    result = qam("demo", "--out", str(out))
-    assert result.exit_code == 0, result.stderr
-    assert "Open " in result.stdout and str(out / "index.html") in result.stdout
+def test_demo_builds_a_store_and_an_index_page(demo_run):
+    out = demo_run.out  # built once for the run; that it exits 0 is checked as it is built
+    assert "Open " in demo_run.printed and str(out / "index.html") in demo_run.printed
     index = out / "index.html"
     page = _Links()
     page.feed(index.read_text(encoding="utf-8"))
@@ -51,11 +48,9 @@ def test_demo_builds_a_store_and_an_index_page(qam, tmp_path):
         verify(events(store))
 
 
-def test_demo_says_how_to_explore_its_store_and_links_every_file(qam, tmp_path):
-    out = tmp_path / "demo"
-    result = qam("demo", "--out", str(out))
-    assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+def test_demo_says_how_to_explore_its_store_and_links_every_file(demo_run):
+    out = demo_run.out
+    lines = demo_run.printed.splitlines()
     at = lines.index("Explore the demo's store from this shell:")
     export, example = (line.strip() for line in lines[at + 1 : at + 3])
     assert export == f"export QAM_DB={(out / 'qam-demo.db').resolve()}"
@@ -79,31 +74,26 @@ def test_demo_says_how_to_explore_its_store_and_links_every_file(qam, tmp_path):
     assert written - linked <= {n for n in written if n.endswith((".db-shm", ".db-wal"))} | keys
 
 
-def test_the_printed_command_shows_the_demo_register_position(tmp_path):
-    """What the demo prints is what a newcomer pastes: run it as a shell would."""
-    out = tmp_path / "demo"
-    env = {**os.environ, "QAM_DB": str(tmp_path / "elsewhere.db")}
-    run = subprocess.run(
-        [sys.executable, "-m", "qam", "demo", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
-    assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+def test_the_printed_command_shows_the_demo_register_position(demo_run):
+    """What the demo prints is what a newcomer pastes: run it as a shell would (the shared
+    demo is `python -m qam demo` run from a shell whose QAM_DB points elsewhere)."""
+    lines = demo_run.printed.splitlines()
     at = lines.index("Explore the demo's store from this shell:")
     script = "\n".join(line.strip() for line in lines[at + 1 : at + 3])
     shown = subprocess.run(
-        ["bash", "-c", script + " --json"], capture_output=True, text=True, env=env, cwd=tmp_path
+        ["bash", "-c", script + " --json"],
+        capture_output=True,
+        text=True,
+        env=demo_run.env,
+        cwd=demo_run.cwd,
     )
     assert shown.returncode == 0, shown.stderr
     from qam.register.summary import position
     from qam.store import Store
 
-    with Store.open(out / "qam-demo.db", create=False) as store:
+    with Store.open(demo_run.out / "qam-demo.db", create=False) as store:
         assert json.loads(shown.stdout) == json.loads(json.dumps(position(store)))
-    assert not (tmp_path / "elsewhere.db").exists()
+    assert not demo_run.elsewhere.exists()
 
 
 @pytest.mark.slow  # two whole demos: the everyday suite has the other demo tests

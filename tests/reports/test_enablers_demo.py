@@ -14,15 +14,6 @@ from qam.vocabulary import ENABLERS
 from tests.reports.htmlcheck import Page
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from qam import demo as demo_run
-
-    out = tmp_path_factory.mktemp("demo")
-    demo_run.run(out, actor="test.reviewer")
-    return out
-
-
 def _read(qam, demo, *args):
     result = qam("--db", str(demo / "qam-demo.db"), *args)
     assert result.exit_code == 0, result.stderr

@@ -8,8 +8,6 @@ import subprocess
 
 import pytest
 
-from qam.reports import output
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -38,15 +36,24 @@ def screenshot(html, png, profile) -> None:
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"
 )
-def test_every_report_renders_to_a_png(programme, tmp_path):
-    files = output.write_all(programme, tmp_path / "html")
+def test_every_report_renders_to_a_png(every_report, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, files = every_report  # every report of the programme in tests/reports/conftest.py
     keep = os.environ.get("QAM_REPORT_PNGS")  # set to a folder to look at the PNGs afterwards
-    for f in files:
-        png = tmp_path / (f["path"].stem + ".png")
-        screenshot(f["path"], png, tmp_path / f"profile-{f['path'].stem}")
+    pngs = {href: tmp_path / (html.stem + ".png") for href, html in files.items()}
+    # Two Chromiums at a time: much of each one's run is start-up spent waiting, not working.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = [
+            pool.submit(screenshot, html, pngs[href], tmp_path / f"profile-{html.stem}")
+            for href, html in files.items()
+        ]
+    for shot in done:
+        shot.result()  # raises what the Chromium run raised
+    for href, png in pngs.items():
         data = png.read_bytes()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n"), f["href"]
-        assert len(data) > 20_000, f"{f['href']} rendered an almost empty page"
+        assert data.startswith(b"\x89PNG\r\n\x1a\n"), href
+        assert len(data) > 20_000, f"{href} rendered an almost empty page"
         if keep:
             os.makedirs(keep, exist_ok=True)
             shutil.copy(png, keep)
@@ -55,12 +62,9 @@ def test_every_report_renders_to_a_png(programme, tmp_path):
 @pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium is not installed (Debian package `chromium`)"
 )
-def test_the_demo_index_page_renders_to_a_png(tmp_path):
-    from qam import demo
-
-    result = demo.run(tmp_path / "demo", actor="test.reviewer")
+def test_the_demo_index_page_renders_to_a_png(demo, tmp_path):
     png = tmp_path / "index.png"
-    screenshot(result.index, png, tmp_path / "profile-index")
+    screenshot(demo / "index.html", png, tmp_path / "profile-index")
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     keep = os.environ.get("QAM_REPORT_PNGS")

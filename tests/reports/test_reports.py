@@ -16,9 +16,10 @@ OS = "OFFICIAL-SENSITIVE"
 
 
 @pytest.fixture
-def written(programme, tmp_path):
-    files = output.write_all(programme, tmp_path / "out")
-    return {w["href"]: w["path"].read_text(encoding="utf-8") for w in files}
+def written(every_report):
+    """Every report of the programme in tests/reports/conftest.py, by file name."""
+    _, files = every_report
+    return {href: path.read_text(encoding="utf-8") for href, path in files.items()}
 
 
 def test_every_report_and_both_views_are_written(written):
@@ -129,7 +130,10 @@ def test_official_sensitive_item_refuses_public_and_marks_stakeholder(programme,
     path = output.write(programme, "register", tmp_path, "stakeholder")
     assert OS in path.name and path.read_text().count(OS) >= 2
     assert not list(tmp_path.glob("*public*"))
-    names = [w["href"] for w in output.write_all(programme, tmp_path / "all")]
+    from qam.reports import charts
+
+    with charts.skipped():  # which files are written is checked here, not what they show
+        names = [w["href"] for w in output.write_all(programme, tmp_path / "all")]
     assert names and not any("public" in n for n in names)
 
 

@@ -88,14 +88,12 @@ def test_public_view_refuses_a_store_marked_official_sensitive(programme_db, qam
 
 
 @pytest.mark.slow
-def test_the_demo_store_in_public_names_no_one_and_quotes_nothing(qam, tmp_path):
+def test_the_demo_store_in_public_names_no_one_and_quotes_nothing(demo_copy):
     """The issue's check on the demo store: every page and JSON answer reachable from the home
     page holds none of the store's names, notes, titles or register text."""
     from qam.store import Store
 
-    out = tmp_path / "demo"
-    assert qam("demo", "--out", str(out)).exit_code == 0
-    db = out / "qam-demo.db"
+    db = demo_copy / "qam-demo.db"
     with Store.open(db) as store:
         texts = store.conn.execute(
             "SELECT name FROM sme UNION SELECT notes FROM finding UNION SELECT concerns FROM "
