@@ -49,6 +49,22 @@ def store(isolated_store):
     s.close()
 
 
+@pytest.fixture
+def quick_escape(monkeypatch):
+    """A lone Esc leaves a prompt at once rather than after prompt_toolkit's 1.5 s wait for the
+    rest of a key sequence (0.5 s for the terminal's, 1 s for a key binding's): the prompts'
+    own Esc binding still does the leaving."""
+    from qam.cli import prompts
+
+    bind = prompts._cancel_on_escape
+
+    def quick(question) -> None:
+        bind(question)
+        question.application.ttimeoutlen, question.application.timeoutlen = 0.01, 0.05
+
+    monkeypatch.setattr(prompts, "_cancel_on_escape", quick)
+
+
 class Cli:
     """Runs `qam ...` in-process and keeps stdout and stderr apart."""
 

@@ -114,7 +114,7 @@ def test_a_menu_value_is_never_none():
 
 
 @pytest.mark.parametrize("key", ["\x03", "\x1b"])
-def test_ctrl_c_and_esc_leave_every_kind_of_prompt(key):
+def test_ctrl_c_and_esc_leave_every_kind_of_prompt(key, quick_escape):
     for ask_one in (
         lambda a: a.select("Menu", [("One", 1), ("Two", 2)]),
         lambda a: a.text("Text"),

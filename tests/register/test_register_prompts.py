@@ -63,7 +63,7 @@ def test_closing_an_item_asks_who_approved_it(home, tracker, monkeypatch):
     assert history[-1]["approver"] == "ACC Harper"
 
 
-def test_ctrl_c_and_esc_at_a_prompt_stop_cleanly(home, tracker, monkeypatch, db_path):
+def test_ctrl_c_and_esc_at_a_prompt_stop_cleanly(home, tracker, monkeypatch, db_path, quick_escape):
     from register_helpers import snapshot
 
     home("recs", "import", str(tracker))
