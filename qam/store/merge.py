@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from qam.errors import StoreError
 from qam.store import (
     action_updates,
     audit,
@@ -305,9 +306,15 @@ def _scratch(store: Store) -> Store:
             with contextlib.suppress(OSError):  # on Windows an open file stays until `discard`
                 os.unlink(scratch)
         conn.execute(f"PRAGMA {SCRATCH}.cache_size = {-CACHE_KIB}")
-    except BaseException:
+    except BaseException as err:
         conn.close()
         discard(store)
+        if isinstance(err, OSError | sqlite3.Error):
+            raise StoreError(
+                f"Cannot make the scratch file a bundle is checked in, in "
+                f"{tempfile.gettempdir()} ({getattr(err, 'strerror', None) or 'not writable'}): "
+                "free some space there, or point TMPDIR at a folder you can write to."
+            ) from None
         raise
     return Store(store.path, conn)
 

@@ -315,3 +315,27 @@ def test_text_that_only_looks_like_a_control_character_merges(tmp_path):
     receipt = import_bundle(prog, tmp_path / "laptop.qam-bundle", actor="liaison.lead")
     assert receipt["added"]["finding"] == 2
     assert notes in {f["notes"] for f in list_findings(prog)}
+
+
+def test_no_room_for_the_scratch_file_is_one_clear_error(tmp_path, monkeypatch):
+    """The bundle is staged in a scratch file in the temporary folder: when it cannot be
+    made, the import says where and what to do, and nothing is written."""
+    import errno
+
+    from qam.errors import StoreError
+    from qam.store import merge as merge_db
+
+    prog = make_programme(tmp_path / "programme.db")
+    base = tmp_path / "base.qam-bundle"
+    export_bundle(prog, base, actor="liaison.lead")
+    laptop = Store.open(tmp_path / "laptop.db")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(merge_db.tempfile, "mkstemp", full)
+    with pytest.raises(StoreError, match="No space left on device.*free some space"):
+        import_bundle(laptop, base, actor="sgt.eastern")
+    assert laptop.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+    monkeypatch.undo()
+    assert import_bundle(laptop, base, actor="sgt.eastern")["trail_adopted"] is True
