@@ -268,8 +268,10 @@ def adopt(store: Store, events: str, synced: str) -> int:
     head, and names each event as the store it came from does."""
     conn = store.conn
     columns = EVENT.select()
+    # Staged in chain order (each event checked against the one before as it was read), so
+    # the rows are taken in the order they were staged: no sort.
     added = conn.execute(
-        f"INSERT INTO main.audit_log ({columns}) SELECT {columns} FROM {events} ORDER BY seq"
+        f"INSERT INTO main.audit_log ({columns}) SELECT {columns} FROM {events} ORDER BY rowid"
     ).rowcount
     conn.execute(
         f"INSERT INTO main.synced_event ({SYNCED.select()}) SELECT s.original_event_id, "
