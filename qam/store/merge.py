@@ -312,7 +312,7 @@ def _scratch(store: Store) -> Store:
         finally:
             with contextlib.suppress(OSError):  # on Windows an open file stays until `discard`
                 os.unlink(scratch)
-        conn.execute(f"PRAGMA {SCRATCH}.cache_size = {-CACHE_KIB}")
+        conn.execute(f"PRAGMA {SCRATCH}.cache_size = {-CACHE_KIB // 2}")
     except BaseException as err:
         conn.close()
         discard(store)
