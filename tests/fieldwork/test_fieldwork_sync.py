@@ -339,3 +339,59 @@ def test_no_room_for_the_scratch_file_is_one_clear_error(tmp_path, monkeypatch):
     assert laptop.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
     monkeypatch.undo()
     assert import_bundle(laptop, base, actor="sgt.eastern")["trail_adopted"] is True
+
+
+def _read_all(path):
+    from qam.store import merge as merge_db
+    from qam.sync.bundle import Reader
+
+    known = {c.name: c.columns for c in (*merge_db.CARRIED, *merge_db.TRAIL)}
+    with path.open("rb") as fh:
+        reader = Reader(fh)
+        manifest = reader.manifest(known)
+        for section in manifest.sections:
+            for _ in reader.rows(section):
+                pass
+        reader.end()
+
+
+def test_a_damaged_line_in_the_middle_of_a_batch_is_named(tmp_path, monkeypatch):
+    """Lines are read a batch at a time: a line cut, too long, not a list or of the wrong
+    width is still refused naming its table and row."""
+    from qam.sync import bundle as bundle_mod
+    from qam.sync.bundle import Refused
+
+    prog = make_programme(tmp_path / "programme.db")
+    good = tmp_path / "good.qam-bundle"
+    export_bundle(prog, good, actor="liaison.lead")
+    _read_all(good)  # the bundle as written reads whole
+    lines = good.read_bytes().split(b"\n")
+    manifest = json.loads(lines[0])
+    names = [s["name"] for s in manifest["sections"]]
+    first_event = 1 + sum(s["rows"] for s in manifest["sections"][: names.index("audit_log")])
+    assert json.loads(lines[first_event + 1])[0] == 2  # the trail's second event
+
+    def damaged(name, line):
+        edited = list(lines)
+        edited[first_event + 1] = line
+        path = tmp_path / name
+        path.write_bytes(b"\n".join(edited))
+        return path
+
+    cases = {
+        "not a list": (damaged("dict", b'{"seq": 2}'), "audit_log row 2 does not have"),
+        "short": (damaged("short", b"[2, 3]"), "audit_log row 2 does not have"),
+        "not json": (damaged("json", b"[2, oops"), "audit_log row 2 is not readable"),
+    }
+    for path, message in cases.values():
+        with pytest.raises(Refused, match=message):
+            _read_all(path)
+    cut = tmp_path / "cut"
+    cut.write_bytes(b"\n".join(lines[: first_event + 1]) + b"\n" + lines[first_event + 1][:20])
+    with pytest.raises(Refused, match="audit_log row 2 is not a complete line"):
+        _read_all(cut)
+    longest = max(map(len, lines)) + 10
+    monkeypatch.setattr(bundle_mod, "MAX_LINE", longest)
+    padded = damaged("long", lines[first_event + 1] + b" " * longest)
+    with pytest.raises(Refused, match="audit_log row 2 is not a complete line"):
+        _read_all(padded)
