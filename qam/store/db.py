@@ -249,19 +249,30 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size = {int(old)}")
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, store_only: bool = False) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with BEGIN IMMEDIATE; nested calls join the outer one.
 
         An SQLite failure inside it (a full disk, `max_page_count`, a busy store) becomes a
         `StoreError` a reviewer can act on; SQLite has already rolled back by then, and
         whatever is left is rolled back here, so nothing of the failed write stays.
+
+        `store_only`: take the write lock of the store alone, not of the databases attached
+        beside it (BEGIN IMMEDIATE locks them all), so another connection can go on writing
+        them (a bundle's scratch databases while it is imported).
         """
         if self.conn.in_transaction:
             yield self.conn
             return
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            if store_only:
+                self.conn.execute("BEGIN")
+                # An update that changes nothing takes the store's write lock at once.
+                self.conn.execute("UPDATE main.setting SET key = key WHERE 0")
+            else:
+                self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise StoreError(_explain(err, self.path)) from err
         try:
             yield self.conn

@@ -3,15 +3,16 @@ bundle's rows with a few set-based statements a table.
 
 Each table's owner declares how a bundle carries it (a `Carried` beside its `Table`, in its
 `BUNDLE`); `CARRIED` lists them in merge order, what others refer to first, and `TRAIL` the
-decision trail that follows them. Importing stages the bundle's rows in a scratch database
-(attached as `incoming`; one table a carried table, indexed by the table's key once loaded)
-as the file is read; from then on it is only read. The rules are checked on a second
-connection (the stage's `checker`), on a core of its own, while, inside one transaction on this one, a
-`Merge` finds rows already here with other content (`clashes`), and for each table adds the
-rows this store lacks with one INSERT ... SELECT, fills in forward columns with one UPDATE
-and runs the owner's hook (search indexes, which store made a decision); the transaction
-commits only if the rules hold. The scratch file is unlinked as soon as both connections
-have it open, so a killed run leaves nothing behind.
+decision trail that follows them. Importing stages the bundle's rows in two scratch
+databases, its tables (`incoming`) and its trail (`incoming_trail`), one table a carried
+table, indexed by its key once loaded, as the file is read (`begin_staging`). Once the
+tables are staged, a second connection (the stage's `merger`) merges them, in one
+transaction that locks the store alone, while this one stages the trail and then checks the
+rules: a `Merge` finds rows already here with other content (`clashes`), and for each table
+adds the rows this store lacks with one INSERT ... SELECT, fills in forward columns with one
+UPDATE and runs the owner's hook (search indexes, which store made a decision). The scratch
+files are unlinked as soon as both connections have them open, so a killed run leaves
+nothing behind.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ CARRIED: tuple[Carried, ...] = (
 )
 TRAIL: tuple[Carried, ...] = audit.BUNDLE
 BY_NAME: dict[str, Carried] = {c.name: c for c in (*CARRIED, *TRAIL)}
+TRAIL_NAMES = frozenset(c.name for c in TRAIL)
 
 
 # What `qam init` puts into every store: a store holding nothing else is new (`holds_work`).
@@ -83,7 +85,10 @@ def holds_work(store: Store) -> bool:
 
 
 CACHE_KIB = 32_768
-SCRATCH = "incoming"  # the attached scratch database a bundle is staged in
+# The attached scratch databases a bundle is staged in: its tables, then its trail, each a
+# file of its own, so the merge can read the tables while the trail is still being written.
+SCRATCH = "incoming"
+TRAIL_SCRATCH = "incoming_trail"
 # Staged values holding a NUL or a C0 control character other than tab, line feed and
 # carriage return, or DEL: no command QAM has stores them, and a terminal or a spreadsheet
 # may act on them. They are found as the rows stream past (one search a row, in C) and
@@ -93,9 +98,13 @@ CONTROLLED = f"{SCRATCH}.control_flag"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _scratch_of(name: str) -> str:
+    return TRAIL_SCRATCH if name in TRAIL_NAMES else SCRATCH
+
+
 def staged(name: str) -> str:
     """The temporary table holding a bundle's rows of one table while it is imported."""
-    return f'{SCRATCH}."{name}"'
+    return f'{_scratch_of(name)}."{name}"'
 
 
 def _q(columns: Iterable[str], alias: str = "") -> str:
@@ -196,7 +205,7 @@ def _key_index(store: Store, carried: Carried) -> None:
     key = carried.table.key
     try:
         store.conn.execute(
-            f'CREATE UNIQUE INDEX IF NOT EXISTS {SCRATCH}."{carried.name}_key" '
+            f'CREATE UNIQUE INDEX IF NOT EXISTS {_scratch_of(carried.name)}."{carried.name}_key" '
             f'ON "{carried.name}" ({_q(key)})'
         )
     except sqlite3.IntegrityError:
@@ -208,9 +217,32 @@ class Stage:
     """Rows staged so far, table by table."""
 
     store: Store
-    checker: Store  # a second connection to the store, with the scratch database attached
+    merger: Store  # a second connection to the store, with the scratch databases attached
     columns: dict[str, tuple[str, ...]]
     suspects: dict[str, list[int]] = field(default_factory=dict)
+
+    def commit(self, names: Iterable[str]) -> None:
+        """Stage empty the tables of `names` the bundle does not hold, and commit what is
+        staged so far (the other connection can read it); staging goes on."""
+        self._fill(names)
+        self.store.conn.execute("COMMIT")
+        self.store.conn.execute("BEGIN")
+
+    def finish(self) -> None:
+        """Stage empty every table the bundle does not hold, and commit."""
+        self._fill(BY_NAME)
+        self.store.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Drop what is staged and the scratch databases, and close the second connection."""
+        if self.store.conn.in_transaction:
+            self.store.conn.execute("ROLLBACK")
+        discard(self.store, self.merger)
+
+    def _fill(self, names: Iterable[str]) -> None:
+        for name in names:
+            if name not in self.columns:
+                self.add(name, BY_NAME[name].columns, [])
 
     def suspect(self, name: str) -> Callable[[int, list[list]], None]:
         """What the bundle's reader calls with a batch of `name`'s rows whose bytes may hold
@@ -243,56 +275,46 @@ class Stage:
         _key_index(self.store, carried)
         if name == "audit_log":
             self.store.conn.execute(
-                f'CREATE INDEX {SCRATCH}.audit_log_record ON "audit_log" (entity_id, entity)'
+                f"CREATE INDEX {TRAIL_SCRATCH}.audit_log_record ON audit_log (entity_id, entity)"
             )
         if flags and text_at and carried not in TRAIL:  # the trail has rules of its own
             _flag_columns(self.store, name, columns, text_at, flags)
         return next(numbers) - 1
 
 
-@contextlib.contextmanager
-def staging(store: Store) -> Iterator[Stage]:
-    """Stage a bundle's rows in one transaction on the temporary tables; on any error they
-    are dropped. Tables the bundle does not hold are staged empty. Call `discard` when done
-    (with the stage's `checker`)."""
+def begin_staging(store: Store) -> Stage:
+    """Make the scratch databases and start staging a bundle's rows in them, one transaction
+    for its tables (`Stage.commit`) and one for its trail (`Stage.finish`). Always `close`
+    the stage: it deletes the scratch databases, and what was staged with them."""
     discard(store)
-    checker = _scratch(store)
-    # A bundle of any size in bounded memory: staged rows spill to the scratch file past a
+    merger = _scratch(store)
+    # A bundle of any size in bounded memory: staged rows spill to the scratch files past a
     # cache big enough for the indexes a merge works through. Nothing there needs a journal.
     # Pages of 16 KiB: a staged row is long (a finding's notes, an event's JSON), and fewer,
     # bigger pages make staging and the rules' lookups about a third cheaper.
-    for pragma in (
-        "page_size = 16384",
-        "journal_mode = OFF",
-        "synchronous = OFF",
-        f"cache_size = {-CACHE_KIB}",
-    ):
-        store.conn.execute(f"PRAGMA {SCRATCH}.{pragma}")
-    store.conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
+    for scratch in (SCRATCH, TRAIL_SCRATCH):
+        for pragma in (
+            "page_size = 16384",
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            f"cache_size = {-CACHE_KIB // 2}",
+        ):
+            store.conn.execute(f"PRAGMA {scratch}.{pragma}")
     store.conn.execute(f"CREATE TABLE {CONTROLLED} (staged TEXT, row INTEGER, col TEXT)")
-    stage = Stage(store, checker, {})
+    stage = Stage(store, merger, {})
     store.conn.execute("BEGIN")
-    try:
-        yield stage
-        for carried in BY_NAME.values():
-            if carried.name not in stage.columns:
-                stage.add(carried.name, carried.columns, [])
-        store.conn.execute("COMMIT")
-    except BaseException:
-        if store.conn.in_transaction:
-            store.conn.execute("ROLLBACK")
-        discard(store, checker)
-        raise
+    return stage
 
 
 def _scratch(store: Store) -> Store:
-    """Attach a new scratch database to this connection and to a second one, which is
-    returned (the `checker`), then unlink its file: both keep it open, and a killed run
-    leaves nothing of the bundle behind. The file is this user's alone while it has a name.
+    """Attach new scratch databases to this connection and to a second one, which is
+    returned (the `merger`), then unlink their files: both keep them open, and a killed run
+    leaves nothing of the bundle behind. The files are this user's alone while they have a
+    name.
 
-    The second connection checks the rules (from another thread) while this one merges: it
-    reads this store as it was before the merge, since the merge commits only after the
-    rules hold."""
+    The second connection merges the bundle into the store, from another thread, while this
+    one stages the rest and checks the rules: it reads this store as it was before the
+    merge, since the merge commits only after the rules hold."""
     from qam.store.db import BUSY_TIMEOUT_MS, Store
 
     conn = sqlite3.connect(
@@ -302,17 +324,20 @@ def _scratch(store: Store) -> Store:
         check_same_thread=False,
     )
     try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-        # Made and unlinked within a few statements: a kill between leaves an empty file.
-        handle, scratch = tempfile.mkstemp(prefix="qam-bundle-", suffix=".sqlite")
-        os.close(handle)
-        try:
-            for each in (store.conn, conn):
-                each.execute(f"ATTACH DATABASE ? AS {SCRATCH}", [scratch])
-        finally:
-            with contextlib.suppress(OSError):  # on Windows an open file stays until `discard`
-                os.unlink(scratch)
-        conn.execute(f"PRAGMA {SCRATCH}.cache_size = {-CACHE_KIB // 2}")
+        for pragma in ("trusted_schema = OFF", "synchronous = FULL", "foreign_keys = ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
+        for name in (SCRATCH, TRAIL_SCRATCH):
+            # Made and unlinked within a few statements: a kill between leaves an empty file.
+            handle, scratch = tempfile.mkstemp(prefix="qam-bundle-", suffix=".sqlite")
+            os.close(handle)
+            try:
+                for each in (store.conn, conn):
+                    each.execute(f"ATTACH DATABASE ? AS {name}", [scratch])
+            finally:
+                with contextlib.suppress(OSError):  # on Windows, open files stay until closed
+                    os.unlink(scratch)
+            conn.execute(f"PRAGMA {name}.cache_size = {-CACHE_KIB // 4}")
     except BaseException as err:
         conn.close()
         discard(store)
@@ -326,16 +351,16 @@ def _scratch(store: Store) -> Store:
     return Store(store.path, conn)
 
 
-def discard(store: Store, checker: Store | None = None) -> None:
-    """Close the scratch database (nothing of a bundle stays behind); outside a transaction."""
-    if checker is not None:
-        checker.conn.close()
+def discard(store: Store, merger: Store | None = None) -> None:
+    """Close the scratch databases (nothing of a bundle stays behind); outside a transaction."""
+    if merger is not None:
+        merger.conn.close()
     attached = {r[1]: r[2] for r in store.conn.execute("PRAGMA database_list")}
-    if SCRATCH in attached:
-        store.conn.execute(f"DETACH DATABASE {SCRATCH}")
-        with contextlib.suppress(OSError):
-            os.unlink(attached[SCRATCH])
-    store.conn.execute("PRAGMA main.cache_size = -2000")
+    for name in (SCRATCH, TRAIL_SCRATCH):
+        if name in attached:
+            store.conn.execute(f"DETACH DATABASE {name}")
+            with contextlib.suppress(OSError):
+                os.unlink(attached[name])
 
 
 def staged_rows(store: Store, name: str) -> list[dict]:
@@ -363,7 +388,7 @@ def staged_values(store: Store, name: str, column: str) -> list:
 
 
 def _staged_columns(store: Store, name: str) -> list[str]:
-    return [r[1] for r in store.conn.execute(f'PRAGMA {SCRATCH}.table_info("{name}")')]
+    return [r[1] for r in store.conn.execute(f'PRAGMA {_scratch_of(name)}.table_info("{name}")')]
 
 
 # ----------------------------------------------------------------------------- merging

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 UNWRAPPED = "temp.unwrapped"
 EVENTS = (staged("audit_log"), UNWRAPPED)
 # Made by the connection that checks the rules, in its own temporary schema: the staged bundle
-# is only read once staged (the stage's `checker`, `qam.store.merge.staging`).
+# is only read once staged, and read by the merge beside it (`qam.store.merge.begin_staging`).
 QUESTIONS = "temp.known_question"
 GRADES = "temp.known_grade"
 
