@@ -217,7 +217,10 @@ class Stage:
     """Rows staged so far, table by table."""
 
     store: Store
-    merger: Store  # a second connection to the store, with the scratch databases attached
+    # Two more connections to the store, with the scratch databases attached: one merges,
+    # one shares the checking of the rules.
+    merger: Store
+    checker: Store
     columns: dict[str, tuple[str, ...]]
     suspects: dict[str, list[int]] = field(default_factory=dict)
 
@@ -237,7 +240,7 @@ class Stage:
         """Drop what is staged and the scratch databases, and close the second connection."""
         if self.store.conn.in_transaction:
             self.store.conn.execute("ROLLBACK")
-        discard(self.store, self.merger)
+        discard(self.store, self.merger, self.checker)
 
     def _fill(self, names: Iterable[str]) -> None:
         for name in names:
@@ -287,7 +290,7 @@ def begin_staging(store: Store) -> Stage:
     for its tables (`Stage.commit`) and one for its trail (`Stage.finish`). Always `close`
     the stage: it deletes the scratch databases, and what was staged with them."""
     discard(store)
-    merger = _scratch(store)
+    merger, checker = _scratch(store)
     # A bundle of any size in bounded memory: staged rows spill to the scratch files past a
     # cache big enough for the indexes a merge works through. Nothing there needs a journal.
     # Pages of 16 KiB: a staged row is long (a finding's notes, an event's JSON), and fewer,
@@ -297,25 +300,18 @@ def begin_staging(store: Store) -> Stage:
             "page_size = 16384",
             "journal_mode = OFF",
             "synchronous = OFF",
-            f"cache_size = {-CACHE_KIB // 2}",
+            f"cache_size = {-CACHE_KIB // 4}",
         ):
             store.conn.execute(f"PRAGMA {scratch}.{pragma}")
     store.conn.execute(f"CREATE TABLE {CONTROLLED} (staged TEXT, row INTEGER, col TEXT)")
-    stage = Stage(store, merger, {})
+    stage = Stage(store, merger, checker, {})
     store.conn.execute("BEGIN")
     return stage
 
 
-def _scratch(store: Store) -> Store:
-    """Attach new scratch databases to this connection and to a second one, which is
-    returned (the `merger`), then unlink their files: both keep them open, and a killed run
-    leaves nothing of the bundle behind. The files are this user's alone while they have a
-    name.
-
-    The second connection merges the bundle into the store, from another thread, while this
-    one stages the rest and checks the rules: it reads this store as it was before the
-    merge, since the merge commits only after the rules hold."""
-    from qam.store.db import BUSY_TIMEOUT_MS, Store
+def _connect(store: Store, cache_kib: int) -> sqlite3.Connection:
+    """Another connection to this store, used from another thread."""
+    from qam.store.db import BUSY_TIMEOUT_MS
 
     conn = sqlite3.connect(
         str(store.path),
@@ -323,23 +319,42 @@ def _scratch(store: Store) -> Store:
         isolation_level=None,
         check_same_thread=False,
     )
+    for pragma in ("trusted_schema = OFF", "synchronous = FULL", "foreign_keys = ON"):
+        conn.execute(f"PRAGMA {pragma}")
+    conn.execute(f"PRAGMA main.cache_size = {-cache_kib}")
+    return conn
+
+
+def _scratch(store: Store) -> tuple[Store, Store]:
+    """Attach new scratch databases to this connection and to two more, which are returned
+    (the `merger` and the `checker`), then unlink their files: all keep them open, and a
+    killed run leaves nothing of the bundle behind. The files are this user's alone while
+    they have a name.
+
+    The merger merges the bundle into the store, from another thread, while this connection
+    stages the rest and checks the rules, sharing the rows to check with the checker: both
+    read this store as it was before the merge, since the merge commits only after the rules
+    hold."""
+    from qam.store.db import Store
+
+    conns: list[sqlite3.Connection] = []
     try:
-        for pragma in ("trusted_schema = OFF", "synchronous = FULL", "foreign_keys = ON"):
-            conn.execute(f"PRAGMA {pragma}")
-        conn.execute(f"PRAGMA main.cache_size = {-CACHE_KIB}")
+        conns += [_connect(store, CACHE_KIB * 3 // 4), _connect(store, 2000)]
         for name in (SCRATCH, TRAIL_SCRATCH):
             # Made and unlinked within a few statements: a kill between leaves an empty file.
             handle, scratch = tempfile.mkstemp(prefix="qam-bundle-", suffix=".sqlite")
             os.close(handle)
             try:
-                for each in (store.conn, conn):
+                for each in (store.conn, *conns):
                     each.execute(f"ATTACH DATABASE ? AS {name}", [scratch])
             finally:
                 with contextlib.suppress(OSError):  # on Windows, open files stay until closed
                     os.unlink(scratch)
-            conn.execute(f"PRAGMA {name}.cache_size = {-CACHE_KIB // 4}")
+            for conn, cache in zip(conns, (CACHE_KIB // 4, CACHE_KIB // 8), strict=True):
+                conn.execute(f"PRAGMA {name}.cache_size = {-cache}")
     except BaseException as err:
-        conn.close()
+        for conn in conns:
+            conn.close()
         discard(store)
         if isinstance(err, OSError | sqlite3.Error):
             raise StoreError(
@@ -348,13 +363,14 @@ def _scratch(store: Store) -> Store:
                 "free some space there, or point TMPDIR at a folder you can write to."
             ) from None
         raise
-    return Store(store.path, conn)
+    return Store(store.path, conns[0]), Store(store.path, conns[1])
 
 
-def discard(store: Store, merger: Store | None = None) -> None:
-    """Close the scratch databases (nothing of a bundle stays behind); outside a transaction."""
-    if merger is not None:
-        merger.conn.close()
+def discard(store: Store, *others: Store) -> None:
+    """Close the scratch databases (nothing of a bundle stays behind) and the connections
+    that share them; outside a transaction."""
+    for other in others:
+        other.conn.close()
     attached = {r[1]: r[2] for r in store.conn.execute("PRAGMA database_list")}
     for name in (SCRATCH, TRAIL_SCRATCH):
         if name in attached:

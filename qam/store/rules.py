@@ -46,6 +46,7 @@ class Breach:
     key: str
     rule: str
     value: object
+    order: tuple[int, int] = (0, 0)  # (the table's place in merge order, the staged row)
 
 
 # ----------------------------------------------------------------------------- the trail
@@ -371,28 +372,43 @@ def _new_here(name: str) -> str:
     return sql
 
 
-def first_breach(store: Store, vocab: dict) -> Breach | None:
-    """The first staged row, in merge order, that breaks a rule; None if every row keeps them."""
+def first_breach(store: Store, vocab: dict, share: tuple[int, int] = (0, 1)) -> Breach | None:
+    """The first staged row, in merge order, that breaks a rule; None if every row keeps them.
+
+    `share` (k, n) looks only at the rows numbered k modulo n, so n connections can share the
+    work: the first of their breaches (`Breach.order`) is the first of all."""
     specific = _specific(vocab)
-    for carried in CARRIED:
-        name = carried.name
-        columns = [r[1] for r in store.conn.execute(f'PRAGMA {SCRATCH}.table_info("{name}")')]
-        rules = _generic(store, name, columns) + specific.get(name, [])
-        found = _first(store, name, carried.table.key, rules)
+    tables = [(c.name, c.table.key) for c in CARRIED] + [("synced_event", ("original_event_id",))]
+    for place, (name, key) in enumerate(tables):
+        if name == "synced_event":
+            rules = specific[name]
+        else:
+            columns = [r[1] for r in store.conn.execute(f'PRAGMA {SCRATCH}.table_info("{name}")')]
+            rules = _generic(store, name, columns) + specific.get(name, [])
+        found = _first(store, name, key, rules, share, place)
         if found:
             return found
-    return _first(store, "synced_event", ("original_event_id",), specific["synced_event"])
+    return None
 
 
-def _first(store: Store, name: str, key: tuple[str, ...], rules: list) -> Breach | None:
+def _first(
+    store: Store,
+    name: str,
+    key: tuple[str, ...],
+    rules: list,
+    share: tuple[int, int],
+    place: int,
+) -> Breach | None:
     if not rules:
         return None
     case = " ".join(f"WHEN {sql} THEN {i}" for i, (_, sql, _) in enumerate(rules))
     keys = " || '/' || ".join(f"coalesce(i.\"{k}\", '')" for k in key)
     where = _new_here(name) if name in BY_NAME and name != "synced_event" else "1"
+    mine = f"i.rowid % {int(share[1])} = {int(share[0])}"
     row = store.conn.execute(
         f"SELECT * FROM (SELECT i.rowid AS n, {keys} AS key, CASE {case} END AS rule "
-        f"FROM {staged(name)} i WHERE {where}) WHERE rule IS NOT NULL ORDER BY n LIMIT 1"
+        f"FROM {staged(name)} i WHERE {mine} AND {where}) WHERE rule IS NOT NULL "
+        "ORDER BY n LIMIT 1"
     ).fetchone()
     if row is None:
         return None
@@ -402,7 +418,7 @@ def _first(store: Store, name: str, key: tuple[str, ...], rules: list) -> Breach
         value = store.conn.execute(
             f"SELECT {value_sql} FROM {staged(name)} i WHERE i.rowid = ?", [row[0]]
         ).fetchone()[0]
-    return Breach(name, row[1], rule, value)
+    return Breach(name, row[1], rule, value, (place, row[0]))
 
 
 # ----------------------------------------------------------------------------- trail coverage

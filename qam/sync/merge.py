@@ -169,7 +169,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
                 raise refused(path, str(err)) from None
             mergers[0].trail_ready(sealed)
             _check_earlier_head(store, manifest, path)
-            check_rules(store, path)
+            check_rules(store, path, stage.checker)
             mergers[0].approve()
             done = mergers[0].result()
         finally:

@@ -10,6 +10,7 @@ recomputed), and a sentence for each rule.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,13 +113,49 @@ def _stage_question_sets(store: Store, path: Path) -> None:
     )
 
 
-def check_rules(store: Store, path: Path) -> None:
-    """Refuse the staged bundle if any row breaks a rule, or its trail does not cover what it
-    carries (an event for a record it dropped)."""
+def _prepare(store: Store, path: Path) -> None:
     rules_db.stage_trail(store)
     rules_db.fingerprints(store)
     _stage_question_sets(store, path)
-    breach = rules_db.first_breach(store, vocab())
+
+
+def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.Breach | None:
+    """The first row that breaks a rule; with a `checker` (another connection to the store,
+    the bundle staged beside it), each looks at every other row, in a thread of its own."""
+    if checker is None:
+        _prepare(store, path)
+        return rules_db.first_breach(store, vocab())
+    found: list[rules_db.Breach | None] = []
+    failed: list[BaseException] = []
+
+    def other_half() -> None:
+        try:
+            _prepare(checker, path)
+            found.append(rules_db.first_breach(checker, vocab(), share=(1, 2)))
+        except BaseException as err:  # raised in this thread below
+            failed.append(err)
+
+    thread = threading.Thread(target=other_half, name="bundle-rules")
+    thread.start()
+    try:
+        _prepare(store, path)
+        found.append(rules_db.first_breach(store, vocab(), share=(0, 2)))
+    except BaseException:
+        checker.conn.interrupt()  # stop the other half too
+        raise
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+    breaches = [b for b in found if b is not None]
+    return min(breaches, key=lambda b: b.order) if breaches else None
+
+
+def check_rules(store: Store, path: Path, checker: Store | None = None) -> None:
+    """Refuse the staged bundle if any row breaks a rule, or its trail does not cover what it
+    carries (an event for a record it dropped). With a `checker`, the rows are shared out
+    between the two connections."""
+    breach = _first_breach(store, path, checker)
     if breach:
         raise _refused(path, sentence(breach))
     orphan = rules_db.orphan_event(store)

@@ -390,3 +390,26 @@ def test_the_cli_refuses_with_one_line_and_exit_1(world, tmp_path, qam, monkeypa
             assert line.startswith("Error: ") and "unexpected" not in line
     assert canonical(world.programme) == before
     assert qam("sync", "import", str(world.bundle)).exit_code == 0
+
+
+def test_the_rules_shared_between_two_connections_name_the_first_breach(world, tmp_path):
+    """The rows are checked half on each of two connections (every other row): a breach in
+    either half is found, and of two, the one earlier in the bundle is the one named."""
+    _, parts = bundle_parts(world.bundle)
+    assert len(parts["finding"]) >= 2
+    ids = [row[0] for row in parts["finding"][:2]]
+
+    def bad_grade(row):
+        return _value("finding", "grade", f"superb-{row}", row=row)
+
+    for row in (0, 1):  # the first row is the checker's, the second this connection's
+        path = _signed_by_laptop(world, tmp_path, bad_grade(row), f"grade-{row}")
+        _refused(world, path, f"finding {ids[row]}", f"superb-{row}")
+
+    def both(manifest, parts):
+        bad_grade(1)(manifest, parts)
+        _value("finding", "method", "hearsay", row=0)(manifest, parts)
+
+    path = _signed_by_laptop(world, tmp_path, both, "both")
+    message = _refused(world, path, f"finding {ids[0]}", "hearsay")
+    assert "superb" not in message
