@@ -166,6 +166,19 @@ class MergeResult:
     purged_here: dict
 
 
+def bare(err: BaseException) -> BaseException:
+    """`err` without the tracebacks it and the exceptions behind it carry. An error caught in
+    another thread outlives it; its frames would keep that thread's cursors, and so its
+    connection, open after `close()`, and with them this store's write-ahead log."""
+    seen: set[int] = set()
+    each: BaseException | None = err
+    while each is not None and id(each) not in seen:
+        seen.add(id(each))
+        each.__traceback__ = None
+        each = each.__cause__ or each.__context__
+    return err
+
+
 class _Stopped(Exception):
     """The import was stopped on the other side: roll the merge back."""
 
@@ -218,7 +231,7 @@ class Merger:
         try:
             self.merged = self._merge()
         except BaseException as err:  # raised to the importing thread by `result`
-            self.error = err
+            self.error = bare(err)
 
     def _merge(self) -> MergeResult:
         store, path, manifest, actor = self.store, self.path, self.manifest, self.actor

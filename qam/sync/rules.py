@@ -18,6 +18,7 @@ from qam import question_sets
 from qam.errors import ImportFileError, QuestionSetError
 from qam.register.decisions import NEEDS_APPROVER
 from qam.store import rules as rules_db
+from qam.sync.merger import bare
 from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
 
 if TYPE_CHECKING:
@@ -133,7 +134,7 @@ def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.B
             _prepare(checker, path)
             found.append(rules_db.first_breach(checker, vocab(), share=(1, 2)))
         except BaseException as err:  # raised in this thread below
-            failed.append(err)
+            failed.append(bare(err))
 
     thread = threading.Thread(target=other_half, name="bundle-rules")
     thread.start()

@@ -395,3 +395,36 @@ def test_a_damaged_line_in_the_middle_of_a_batch_is_named(tmp_path, monkeypatch)
     padded = damaged("long", lines[first_event + 1] + b" " * longest)
     with pytest.raises(Refused, match="audit_log row 2 is not a complete line"):
         _read_all(padded)
+
+
+def test_a_refusal_after_the_merge_began_leaves_nothing_open(tmp_path, two_laptops):
+    """The merge starts while the rules are still being checked: when they refuse, it is
+    rolled back and its connections really close, so the store's write-ahead log goes
+    when the store does, and the store is as it was."""
+    from bundle_tools import canonical as store_hash
+
+    prog, base, bundle_a, bundle_b = two_laptops
+    path = prog.path
+    prog.close()
+    before = store_hash(path)
+    manifest, parts = bundle_parts(bundle_a)
+    names = [c for s in manifest["sections"] if s["name"] == "audit_log" for c in s["columns"]]
+    made = [
+        i
+        for i, e in enumerate(parts["audit_log"])
+        if e[names.index("entity")] == "finding" and e[names.index("action")] == "record"
+    ]
+    # The event that made a finding says another grade; the trail re-chained to hide it.
+    set_value(manifest, parts, "audit_log", made[-1], "new", '{"grade": "outstanding"}')
+    crafted = tmp_path / "crafted.qam-bundle"
+    write_bundle(crafted, manifest, parts, store_key(tmp_path / "a.db"), chain=True)
+    store = Store.open(path)
+    try:
+        with pytest.raises(ImportFileError, match="no event that made it"):
+            import_bundle(store, crafted, actor="lead")
+    finally:
+        store.close()
+    assert not (tmp_path / "programme.db-wal").exists()
+    assert store_hash(path) == before
+    with Store.open(path) as again:  # and the same store merges the real bundle after
+        assert import_bundle(again, bundle_a, actor="lead")["added"]["finding"] == 2
