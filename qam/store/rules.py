@@ -18,7 +18,11 @@ record can name either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import signal
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,6 +103,33 @@ def fingerprints(store: Store) -> None:
     store.conn.create_function(
         "qam_fingerprint", 1, lambda text: text_fingerprint(text), deterministic=True
     )
+
+
+@contextlib.contextmanager
+def ctrl_c_kept(store: Store) -> Iterator[None]:
+    """Around queries that call `qam_fingerprint`: a Ctrl-C stops the query, and reaches the
+    caller as KeyboardInterrupt (stopped, exit 130). Raised inside the function, it would
+    reach it as SQLite's report that a function failed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread alone
+        return
+    came: list[bool] = []
+
+    def on_ctrl_c(signum: int, frame: object) -> None:
+        came.append(True)
+        store.conn.interrupt()
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield
+    except sqlite3.OperationalError:
+        if came:
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if came:
+        raise KeyboardInterrupt
 
 
 # What each record's event must say. `r` is the record, `e` an event of `events`.
@@ -379,6 +410,11 @@ def first_breach(store: Store, vocab: dict, share: tuple[int, int] = (0, 1)) -> 
     work: the first of their breaches (`Breach.order`) is the first of all."""
     specific = _specific(vocab)
     tables = [(c.name, c.table.key) for c in CARRIED] + [("synced_event", ("original_event_id",))]
+    with ctrl_c_kept(store):
+        return _first_of(store, tables, specific, share)
+
+
+def _first_of(store: Store, tables: list, specific: dict, share: tuple[int, int]) -> Breach | None:
     for place, (name, key) in enumerate(tables):
         if name == "synced_event":
             rules = specific[name]
@@ -526,11 +562,13 @@ def unmatched_records(store: Store, limit: int = 5) -> list[tuple[str, str, bool
         ("accepted plan", "plan_proposal", f"r.accepted_at IS NOT NULL AND NOT ({accepted})", "0"),
     )
     found = []
-    for what, table, breach, present in checks:
-        for key, there in store.conn.execute(
-            f'SELECT r.id, {present} FROM main."{table}" r WHERE {breach} ORDER BY r.rowid LIMIT ?',
-            [limit],
-        ):
-            found.append((what, key, bool(there)))
+    with ctrl_c_kept(store):
+        for what, table, breach, present in checks:
+            for key, there in store.conn.execute(
+                f'SELECT r.id, {present} FROM main."{table}" r WHERE {breach} '
+                "ORDER BY r.rowid LIMIT ?",
+                [limit],
+            ):
+                found.append((what, key, bool(there)))
     store.conn.execute(f"DROP TABLE IF EXISTS {unwrapped}")
     return found

@@ -26,6 +26,8 @@ from qam.sync.conflicts import flag_decision_conflicts, flag_finding_conflicts
 from qam.sync.trust import BASE_BUNDLE, enrol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from qam.store import Store
 
 
@@ -179,6 +181,24 @@ def bare(err: BaseException) -> BaseException:
     return err
 
 
+def wait_for(done: threading.Event, stop: Callable[[], None] | None = None) -> None:
+    """Wait until a thread has set `done` (at its very end), even through Ctrl-C: its
+    connection must not be closed under it. A Ctrl-C calls `stop` (which interrupts what the
+    thread runs) and is raised again once the thread is done. (Not `Thread.join`: in Python
+    3.11 a join cut short by Ctrl-C marks the thread ended while it still runs.)"""
+    stopped = False
+    while True:
+        try:
+            done.wait()
+            break
+        except KeyboardInterrupt:
+            stopped = True
+            if stop is not None:
+                stop()
+    if stopped:
+        raise KeyboardInterrupt
+
+
 class _Stopped(Exception):
     """The import was stopped on the other side: roll the merge back."""
 
@@ -196,6 +216,7 @@ class Merger:
         self._stopped = False
         self.error: BaseException | None = None
         self.merged: MergeResult | None = None
+        self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, name="bundle-merge", daemon=True)
         self.thread.start()
 
@@ -208,15 +229,19 @@ class Merger:
 
     def stop(self) -> None:
         """Roll the merge back (if it has not committed) and wait for it to end."""
-        if self.thread.is_alive() and not self._approved.is_set():
+        if not self.done.is_set() and not self._approved.is_set():
             self._stopped = True
             self._trail.set()
             self._approved.set()
             self.store.conn.interrupt()
-        self.thread.join()
+        wait_for(self.done, self._interrupt)
+
+    def _interrupt(self) -> None:
+        if not self._approved.is_set() or self._stopped:
+            self.store.conn.interrupt()
 
     def result(self) -> MergeResult:
-        self.thread.join()
+        wait_for(self.done)  # approved: a Ctrl-C now waits for the commit, then stops
         if self.error is not None:
             raise self.error
         assert self.merged is not None
@@ -232,6 +257,8 @@ class Merger:
             self.merged = self._merge()
         except BaseException as err:  # raised to the importing thread by `result`
             self.error = bare(err)
+        finally:
+            self.done.set()
 
     def _merge(self) -> MergeResult:
         store, path, manifest, actor = self.store, self.path, self.manifest, self.actor

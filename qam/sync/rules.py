@@ -18,7 +18,7 @@ from qam import question_sets
 from qam.errors import ImportFileError, QuestionSetError
 from qam.register.decisions import NEEDS_APPROVER
 from qam.store import rules as rules_db
-from qam.sync.merger import bare
+from qam.sync.merger import bare, wait_for
 from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
 
 if TYPE_CHECKING:
@@ -128,6 +128,7 @@ def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.B
         return rules_db.first_breach(store, vocab())
     found: list[rules_db.Breach | None] = []
     failed: list[BaseException] = []
+    done = threading.Event()
 
     def other_half() -> None:
         try:
@@ -135,6 +136,8 @@ def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.B
             found.append(rules_db.first_breach(checker, vocab(), share=(1, 2)))
         except BaseException as err:  # raised in this thread below
             failed.append(bare(err))
+        finally:
+            done.set()
 
     thread = threading.Thread(target=other_half, name="bundle-rules")
     thread.start()
@@ -145,7 +148,7 @@ def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.B
         checker.conn.interrupt()  # stop the other half too
         raise
     finally:
-        thread.join()
+        wait_for(done, checker.conn.interrupt)
     if failed:
         raise failed[0]
     breaches = [b for b in found if b is not None]
