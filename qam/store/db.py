@@ -168,6 +168,26 @@ class Store:
             raise
         return store
 
+    def another(self) -> "Store":
+        """A second connection to this open store, with the same settings, that another
+        thread may use (a bundle's import merges and checks the rules on their own)."""
+        try:
+            conn = sqlite3.connect(
+                str(self.path),
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as err:
+            raise StoreError(f"Cannot open the store {self.path}: {err}.") from err
+        other = Store(self.path, conn)
+        try:
+            other._configure()
+        except BaseException:
+            conn.close()
+            raise
+        return other
+
     def _configure(self) -> None:
         execute = self.conn.execute
         execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -309,22 +309,6 @@ def begin_staging(store: Store) -> Stage:
     return stage
 
 
-def _connect(store: Store, cache_kib: int) -> sqlite3.Connection:
-    """Another connection to this store, used from another thread."""
-    from qam.store.db import BUSY_TIMEOUT_MS
-
-    conn = sqlite3.connect(
-        str(store.path),
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-        check_same_thread=False,
-    )
-    for pragma in ("trusted_schema = OFF", "synchronous = FULL", "foreign_keys = ON"):
-        conn.execute(f"PRAGMA {pragma}")
-    conn.execute(f"PRAGMA main.cache_size = {-cache_kib}")
-    return conn
-
-
 def _scratch(store: Store) -> tuple[Store, Store]:
     """Attach new scratch databases to this connection and to two more, which are returned
     (the `merger` and the `checker`), then unlink their files: all keep them open, and a
@@ -335,11 +319,12 @@ def _scratch(store: Store) -> tuple[Store, Store]:
     stages the rest and checks the rules, sharing the rows to check with the checker: both
     read this store as it was before the merge, since the merge commits only after the rules
     hold."""
-    from qam.store.db import Store
-
-    conns: list[sqlite3.Connection] = []
+    others: list[Store] = []
     try:
-        conns += [_connect(store, CACHE_KIB * 3 // 4), _connect(store, 2000)]
+        others += [store.another(), store.another()]
+        conns = [other.conn for other in others]
+        for conn, cache in zip(conns, (CACHE_KIB * 3 // 4, 2000), strict=True):
+            conn.execute(f"PRAGMA main.cache_size = {-cache}")
         for name in (SCRATCH, TRAIL_SCRATCH):
             # Made and unlinked within a few statements: a kill between leaves an empty file.
             handle, scratch = tempfile.mkstemp(prefix="qam-bundle-", suffix=".sqlite")
@@ -353,8 +338,8 @@ def _scratch(store: Store) -> tuple[Store, Store]:
             for conn, cache in zip(conns, (CACHE_KIB // 4, CACHE_KIB // 8), strict=True):
                 conn.execute(f"PRAGMA {name}.cache_size = {-cache}")
     except BaseException as err:
-        for conn in conns:
-            conn.close()
+        for other in others:
+            other.close()
         discard(store)
         if isinstance(err, OSError | sqlite3.Error):
             raise StoreError(
@@ -363,7 +348,7 @@ def _scratch(store: Store) -> tuple[Store, Store]:
                 "free some space there, or point TMPDIR at a folder you can write to."
             ) from None
         raise
-    return Store(store.path, conns[0]), Store(store.path, conns[1])
+    return others[0], others[1]
 
 
 def discard(store: Store, *others: Store) -> None:
