@@ -5,7 +5,8 @@ entry and its trail event, committed with WAL and synchronous=FULL before "saved
 The baseline is the least any durable save can cost on this disk: a row shaped like a finding
 inserted and committed on its own, in a fresh WAL store with synchronous=FULL, statements
 prepared once. The promise (issue 11): at most 3x. Both run N times (default 200) in the same
-run, interleaved in blocks; medians of the per-answer costs are compared.
+run, a raw commit before each answer, on the same disk; medians of the per-answer costs are
+compared.
 
     python benchmarks/answer_benchmark.py [--answers 200] [--rounds 3]
 """
@@ -40,12 +41,50 @@ def _answers(n: int, start: int) -> list[str]:
     ]
 
 
-def _qam_seconds(folder: Path, n: int) -> float:
-    """Seconds a saved answer costs in `capture_answers`, after the session is open."""
+class _Raw:
+    """The baseline: one finding-shaped row inserted and committed with plain sqlite3."""
+
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        columns = [f"c{i}" for i in range(19)]
+        self.conn.execute(f"CREATE TABLE finding (id TEXT PRIMARY KEY, {', '.join(columns[1:])})")
+        self.sql = f"INSERT INTO finding VALUES ({', '.join('?' * len(columns))})"
+        self.width = len(columns) - 1
+        self.count = 0
+
+    def commit_one(self) -> float:
+        self.count += 1
+        row = [f"id-{self.count}", *(f"value {self.count} {c}" for c in range(self.width))]
+        start = time.perf_counter()
+        self.conn.execute("BEGIN")
+        self.conn.execute(self.sql, row)
+        self.conn.execute("COMMIT")
+        return time.perf_counter() - start
+
+
+def _round(folder: Path, n: int) -> tuple[float, float]:
+    """(raw, saved answer) medians in seconds: one raw commit before each answer, so both
+    meet the disk in the same state (the disk's speed drifts between runs, not the ratio)."""
     from qam.fieldwork.answers import capture_answers
     from qam.initialise import initialise
     from qam.planner.reviews import add_review
     from qam.store import Store
+
+    raw = _Raw(folder / "raw.db")
+    raw_times: list[float] = []
+    qam_times: list[float] = []
+    mark = [0.0]
+
+    def lines():
+        for line in _answers(n + 1, 0):
+            raw_times.append(raw.commit_one())
+            mark[0] = time.perf_counter()
+            yield line
+
+    def saved(_finding: dict) -> None:
+        qam_times.append(time.perf_counter() - mark[0])
 
     with Store.open(folder / "qam.db") as store:
         initialise(store, actor="bench", force_name="Westshire Police")
@@ -59,37 +98,10 @@ def _qam_seconds(folder: Path, n: int) -> float:
             end="2025-06-13",
             actor="bench",
         )
-        lines = _answers(n + 1, 0)
-        times: list[float] = []
-        mark = [time.perf_counter()]
-
-        def saved(_finding: dict) -> None:
-            now = time.perf_counter()
-            times.append(now - mark[0])
-            mark[0] = now
-
-        capture_answers(store, lines, actor="bench", on_saved=saved)
-    return statistics.median(times[1:])  # the first answer also opens the session
-
-
-def _raw_seconds(folder: Path, n: int) -> float:
-    """Seconds an insert and commit of one finding-shaped row costs with plain sqlite3."""
-    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    columns = [f"c{i}" for i in range(19)]
-    conn.execute(f"CREATE TABLE finding (id TEXT PRIMARY KEY, {', '.join(columns[1:])})")
-    sql = f"INSERT INTO finding VALUES ({', '.join('?' * len(columns))})"
-    times = []
-    for i in range(n):
-        row = [f"id-{i}", *(f"value {i} {c}" for c in columns[1:])]
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute(sql, row)
-        conn.execute("COMMIT")
-        times.append(time.perf_counter() - start)
-    conn.close()
-    return statistics.median(times)
+        capture_answers(store, lines(), actor="bench", on_saved=saved)
+    raw.conn.close()
+    # The first answer also opens the session.
+    return statistics.median(raw_times[1:]), statistics.median(qam_times[1:])
 
 
 def main() -> int:
@@ -99,9 +111,10 @@ def main() -> int:
     args = parser.parse_args()
     qam, raw = [], []
     for _ in range(args.rounds):
-        with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-            raw.append(_raw_seconds(Path(a), args.answers))
-            qam.append(_qam_seconds(Path(b), args.answers))
+        with tempfile.TemporaryDirectory() as folder:
+            baseline, answer = _round(Path(folder), args.answers)
+        raw.append(baseline)
+        qam.append(answer)
     baseline, measured = statistics.median(raw), statistics.median(qam)
     ratio = measured / baseline
     print(

@@ -18,7 +18,7 @@ from qam.clock import now
 from qam.enablers import choose, resolve, stored
 from qam.enablers import enabler as to_enabler
 from qam.errors import NotFoundError, RefusedError
-from qam.fieldwork.sessions import answered, get_session, session_set
+from qam.fieldwork.sessions import get_session, session_set
 from qam.question_sets import QuestionSet
 from qam.store import audit
 from qam.store import finding_conflicts as conflicts_db
@@ -115,7 +115,7 @@ def record_answer(
                 f"Session {session['id'][:8]} is finalised; correct a finding with "
                 "`qam findings correct ID --notes ... --reason ...`."
             )
-        previous = answered(store, session["id"]).get(question_id)
+        previous = findings_db.current_answer_id(store, session["id"], question_id)
         finding = {
             "id": str(uuid.uuid4()),
             "session_id": session["id"],
@@ -133,7 +133,7 @@ def record_answer(
             "participant_unit": participant_unit,
             "reviewer": actor,
             "created_at": now(),
-            "supersedes": previous["id"] if previous else None,
+            "supersedes": previous,
             "responses": responses,
             "grade_counts": json.dumps(grade_counts, sort_keys=True) if grade_counts else None,
             "enablers": stored(chosen),
@@ -145,7 +145,7 @@ def record_answer(
             entity="finding",
             entity_id=finding["id"],
             action="revise" if previous else "record",
-            old={"finding": previous["id"]} if previous else None,
+            old={"finding": previous} if previous else None,
             new={
                 "question": question_id,
                 "grade": grade,

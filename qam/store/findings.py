@@ -142,6 +142,16 @@ def add_enablers(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE finding ADD COLUMN enablers TEXT")
 
 
+def index_answers(conn: sqlite3.Connection) -> None:
+    """m016_answer_index: a session's findings indexed by question too, so the answer a new
+    one supersedes is one lookup however long the session (the index still serves every
+    lookup by session alone)."""
+    conn.execute("DROP INDEX finding_session")
+    conn.execute(
+        "CREATE INDEX finding_session_question ON finding(session_id, question_id, created_at)"
+    )
+
+
 def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
     """m006_retention: the findings' locks open only while a retention purge runs."""
     for name, ddl in guards(not_purging).items():
@@ -150,6 +160,9 @@ def lock_unless_purging(conn: sqlite3.Connection, not_purging: str) -> None:
 
 
 # ----------------------------------------------------------------------------- writing
+
+
+_NOTES, _CONCERNS = FINDING.columns.index("notes"), FINDING.columns.index("concerns")
 
 
 def _last_rowid(store: Store) -> int:
@@ -170,12 +183,21 @@ def save_findings(
 ) -> None:
     """Save new findings and their (finding id, register ref) links, searchable, in one
     transaction: one answer, a correction, a survey, or a load test's thousands."""
+    findings = list(findings)
     with store.transaction():
-        before = _last_rowid(store)
-        store.conn.executemany(
-            FINDING.insert_sql(), ([f.get(c) for c in FINDING.columns] for f in findings)
-        )
-        _index_new(store, before)
+        if len(findings) == 1:  # an answer: indexed from its own values, not found again
+            row = [findings[0].get(c) for c in FINDING.columns]
+            rowid = store.conn.execute(FINDING.insert_sql(), row).lastrowid
+            store.conn.execute(
+                "INSERT INTO finding_fts (rowid, notes, concerns) VALUES (?, ?, ?)",
+                [rowid, row[_NOTES], row[_CONCERNS]],
+            )
+        else:
+            before = _last_rowid(store)
+            store.conn.executemany(
+                FINDING.insert_sql(), ([f.get(c) for c in FINDING.columns] for f in findings)
+            )
+            _index_new(store, before)
         store.conn.executemany(LINK.insert_sql(verb="INSERT OR IGNORE"), links)
 
 
@@ -255,6 +277,22 @@ def findings(
         sql += (" AND " if current_only else " WHERE ") + " AND ".join(where)
     sql += " ORDER BY f.review_id, f.created_at, f.id"
     return [_decode(r) for r in store.rows(sql, params)]
+
+
+CURRENT_ANSWER = (
+    f"SELECT f.id FROM finding f WHERE f.session_id = ? AND f.question_id = ? AND "
+    f"{current_condition('f')} ORDER BY f.created_at DESC LIMIT 1"
+)
+
+
+def current_answer_id(store: Store, session_id: str, question_id: str) -> str | None:
+    """The current finding answering a question in a session (the newest, should two laptops'
+    corrections both stand), or None: what a new answer to that question supersedes.
+
+    The index is walked newest first and stops at the first current finding, so a saved
+    answer costs the same at the two-hundredth revision of a question as at the first."""
+    row = store.conn.execute(CURRENT_ANSWER, [session_id, question_id]).fetchone()
+    return row[0] if row else None
 
 
 def count(store: Store) -> int:

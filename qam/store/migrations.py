@@ -60,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("m013_register_sources", ("register.add_sources",)),
     Migration("m014_action_updates", ("action_updates.create",)),
     Migration("m015_trusted_signers", ("keys.create", "audit.start_mark")),
+    Migration("m016_answer_index", ("findings.index_answers",)),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -164,7 +164,7 @@ def test_an_upgraded_store_starts_its_mark_where_its_trail_ends(tmp_path):
     conn = sql.connect(path)
     conn.execute("BEGIN")
     migrations.apply(conn, stop_before="m015_trusted_signers")
-    conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION - 1}")
+    conn.execute(f"PRAGMA user_version = {len(migrations.applied(conn))}")
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(
         "INSERT INTO audit_log (event_id, seq, at, actor, entity, entity_id, action, old, new, "

@@ -167,6 +167,31 @@ def test_revision_supersedes_and_finalise_locks(programme):
     assert reasons == ["miscounted"]
 
 
+def test_each_revision_supersedes_the_one_before_by_one_indexed_lookup(programme):
+    """Answering a question again replaces the current answer to that question alone, found
+    through the (session, question) index: no scan of the session however long it grows."""
+    from qam.store.findings import CURRENT_ANSWER, current_answer_id
+
+    session = open_session(programme, review_id="R1", method="direct_observation", actor="sgt")
+    other = record_answer(programme, session, question_id="vic-1", notes="victims", actor="sgt")
+    chain = [
+        record_answer(programme, session, question_id="pub-1", notes=f"take {i}", actor="sgt")
+        for i in range(6)
+    ]
+    assert [f["supersedes"] for f in chain] == [None] + [f["id"] for f in chain[:-1]]
+    assert current_answer_id(programme, session["id"], "pub-1") == chain[-1]["id"]
+    assert current_answer_id(programme, session["id"], "vic-1") == other["id"]
+    assert current_answer_id(programme, session["id"], "wf-1") is None
+    plan = " ".join(
+        r[3]
+        for r in programme.conn.execute(
+            f"EXPLAIN QUERY PLAN {CURRENT_ANSWER}", [session["id"], "pub-1"]
+        )
+    )
+    assert "finding_session_question (session_id=? AND question_id=?)" in plan
+    assert "SCAN f" not in plan and "TEMP B-TREE" not in plan
+
+
 def test_findings_cli_list_search_show_correct(programme, qam):
     qam(
         "capture",
