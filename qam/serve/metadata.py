@@ -13,7 +13,7 @@ import re
 
 from qam.store import canned, published, schemadoc
 from qam.store.published import READINESS_VIEW
-from qam.store.schema import Table
+from qam.store.schema import Table, owner_path
 from qam.vocabulary import label
 
 # The tables a stakeholder may browse. Everything else (the trail, synced events, settings,
@@ -106,7 +106,7 @@ def _table(found: dict) -> dict:
     }
     meta: dict = {
         "title": label(table.name),
-        "description": f"{_owner_about(owner)} (Kept by {owner.replace('.', '/')}.py; "
+        "description": f"{_owner_about(owner)} (Kept by {owner_path(owner)}; "
         f"key: {', '.join(table.key)}.)",
         "columns": columns,
     }

@@ -1,7 +1,8 @@
 """What a table's owner declares about it: its columns, its key, what stays local.
 
-Every table has exactly one owning module in `qam/store` (`TABLE_OWNERS` below): the module
-that holds its DDL (a migration step listed in `qam/store/migrations.py`), its one column
+Every table has exactly one owning module in `qam/store` (`TABLE_OWNERS` below; an owner
+grown too long for one file is a package, its modules sharing the work): the module that
+holds its DDL (a migration step listed in `qam/store/migrations.py`), its one column
 tuple, and every read and write of it. Anything else that needs the table's rows (the
 reports, sync) calls the owner; no other module lists the table's columns or queries it.
 
@@ -13,6 +14,7 @@ fails the suite instead of silently staying behind on a laptop.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -144,3 +146,11 @@ class Carried:
 def owner_modules() -> list[str]:
     """The owning modules, each once, in the order of TABLE_OWNERS."""
     return list(dict.fromkeys(TABLE_OWNERS.values()))
+
+
+def owner_path(module_name: str) -> str:
+    """Where an owner's code is in the checkout: `qam/store/NAME.py`, or the folder
+    `qam/store/NAME/` of an owner grown into a package (its modules are all the owner's)."""
+    spec = importlib.util.find_spec(module_name)
+    path = module_name.replace(".", "/")
+    return f"{path}/" if spec and spec.submodule_search_locations is not None else f"{path}.py"

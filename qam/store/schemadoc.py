@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from qam.store import merge, migrations
-from qam.store.schema import IMMUTABLE, TABLE_OWNERS, Carried, Table
+from qam.store.schema import IMMUTABLE, TABLE_OWNERS, Carried, Table, owner_path
 
 DOC = Path(__file__).parents[2] / "docs" / "schema.md"
 HEADER = """# The store's schema
@@ -73,7 +73,7 @@ def _merge_rule(carried: Carried | None) -> str:
 
 
 def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
-    owner = TABLE_OWNERS[table.name].replace(".", "/") + ".py"
+    owner = owner_path(TABLE_OWNERS[table.name])
     carried = table.name in merge.BY_NAME
     lines = [
         f"## {table.name}",
