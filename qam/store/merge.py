@@ -46,6 +46,7 @@ from qam.store import (
     themes,
 )
 from qam.store.schema import IMMUTABLE, Arrival, Carried
+from qam.trail import text_fingerprint
 
 if TYPE_CHECKING:
     from qam.store.db import Store
@@ -96,6 +97,14 @@ TRAIL_SCRATCH = "incoming_trail"
 # since a pattern match in SQL over every text value costs more than the rest of a merge.
 CONTROLLED = f"{SCRATCH}.control_flag"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A value the rules compare that SQL cannot compute cheaply, computed once a row as the row is
+# staged, into a scratch column of its own: a finding's notes' fingerprint, which its trail
+# event keeps. (From SQL it is a Python function each of the rules' two connections calls
+# for every finding, taking turns with the interpreter: several times the cost.)
+NOTES_FINGERPRINT = "notes_sha256"
+DERIVED: dict[str, tuple[str, str, Callable[[object], str]]] = {
+    "finding": (NOTES_FINGERPRINT, "notes", text_fingerprint)
+}
 
 
 def _scratch_of(name: str) -> str:
@@ -152,6 +161,27 @@ def _stage_table(store: Store, carried: Carried, columns: tuple[str, ...]) -> li
     store.conn.execute(f"DROP TABLE IF EXISTS {staged(carried.name)}")
     store.conn.execute(f"CREATE TABLE {staged(carried.name)} ({defs})")
     return [i for i, c in enumerate(columns) if types.get(c, "").upper() == "TEXT"]
+
+
+def _derive(
+    name: str, columns: tuple[str, ...], rows: Iterable[list]
+) -> tuple[Iterable[list], tuple[str, ...]]:
+    """The rows with the values the rules need computed beside them (`DERIVED`), and the
+    columns they are staged under."""
+    if name not in DERIVED:
+        return rows, columns
+    column, source, compute = DERIVED[name]
+
+    def derived(value: object) -> str | None:
+        try:
+            return compute(value)
+        except UnicodeEncodeError:  # not text: staging refuses the row, naming it
+            return None
+
+    if source not in columns:
+        return (row + [derived(None)] for row in rows), (*columns, column)
+    at = columns.index(source)
+    return (row + [derived(row[at])] for row in rows), (*columns, column)
 
 
 def _controlled(rows: Iterable[list], first: int = 1) -> list[int]:
@@ -257,14 +287,16 @@ class Stage:
     def add(self, name: str, columns: tuple[str, ...], rows: Iterable[list]) -> int:
         """Stage one table's rows (`columns` as the bundle lists them); returns how many."""
         carried = BY_NAME[name]
-        text_at = _stage_table(self.store, carried, columns)
+        rows, staged_columns = _derive(name, columns, rows)
+        text_at = _stage_table(self.store, carried, staged_columns)
         self.columns[name] = columns
         numbers = itertools.count(1)  # counts the rows handed over, at C speed
         flags = self.suspects.get(name)
         if flags is None:
             flags = []
             rows = _flagged(rows, flags)
-        sql = f"INSERT INTO {staged(name)} ({_q(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        marks = ", ".join("?" * len(staged_columns))
+        sql = f"INSERT INTO {staged(name)} ({_q(staged_columns)}) VALUES ({marks})"
         try:
             self.store.conn.executemany(sql, map(itemgetter(0), zip(rows, numbers, strict=False)))
         except (sqlite3.Error, UnicodeEncodeError):  # a lone surrogate is not UTF-8 text

@@ -116,7 +116,6 @@ def _stage_question_sets(store: Store, path: Path) -> None:
 
 def _prepare(store: Store, path: Path) -> None:
     rules_db.stage_trail(store)
-    rules_db.fingerprints(store)
     _stage_question_sets(store, path)
 
 
