@@ -4,7 +4,7 @@ The chain (`qam.trail`) proves the trail's events were not edited, reordered or 
 its middle. What it cannot see by itself is checked here too:
 
 - every status decision, finding, correction, capture session and accepted plan names an
-  event that is in the trail and says the same thing (`qam.store.rules.unmatched_records`):
+  event that is in the trail and says the same thing (`qam.store.event_rules.unmatched_records`):
   a record whose event was deleted, or whose event says otherwise, is named;
 - the trail's end: a trail whose last events were deleted by hand no longer holds where QAM
   last wrote, which the store found and recorded when it opened (`qam.store.guards`);
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 
 from qam import trail
 from qam.errors import AuditError
-from qam.store import audit, guards
-from qam.store import rules as rules_db
+from qam.store import audit, event_rules, guards
 
 if TYPE_CHECKING:
     from qam.store import Store
@@ -61,7 +60,7 @@ def verify_store(store: Store, expect_head: str | None = None) -> Report:
             f"the append-only triggers {', '.join(store.restored)} were missing (dropped by "
             "hand); they were re-created just now, and the trail records it"
         )
-    problems += _missing(rules_db.unmatched_records(store))
+    problems += _missing(event_rules.unmatched_records(store))
     if problems:
         shown = "; ".join(problems[:8]) + (
             f"; and {len(problems) - 8} more" if len(problems) > 8 else ""

@@ -10,7 +10,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from qam.store import merge, migrations
+from qam.store import carried as carried_db
+from qam.store import migrations
 from qam.store.schema import IMMUTABLE, TABLE_OWNERS, Carried, Table, owner_path
 
 DOC = Path(__file__).parents[2] / "docs" / "schema.md"
@@ -74,12 +75,12 @@ def _merge_rule(carried: Carried | None) -> str:
 
 def _section(conn: sqlite3.Connection, table: Table) -> list[str]:
     owner = owner_path(TABLE_OWNERS[table.name])
-    carried = table.name in merge.BY_NAME
+    carried = table.name in carried_db.BY_NAME
     lines = [
         f"## {table.name}",
         "",
         f"Owner: `{owner}`. Key: {', '.join(table.key)}. "
-        + _merge_rule(merge.BY_NAME.get(table.name)),
+        + _merge_rule(carried_db.BY_NAME.get(table.name)),
         "",
         "| column | type | required | default | in a bundle | what it holds |",
         "|---|---|---|---|---|---|",

@@ -7,7 +7,8 @@
 - `conflicts.py`: offline decisions that went different ways, and findings corrected on two
   laptops; listing and resolving them.
 
-The store's side (`qam/store/merge.py`) owns the per-table merge rules each table's owner
-declares (`Carried` in `qam/store/schema.py`) and runs them as a few set-based statements a
-table, so a merge runs at the speed of the disk.
+The store's side lists the tables a bundle carries (`qam/store/carried.py`), stages a
+bundle's rows in scratch files (`qam/store/staging.py`) and merges them (`qam/store/merge.py`)
+by the per-table rules each table's owner declares (`Carried` in `qam/store/schema.py`), as a
+few set-based statements a table, so a merge runs at the speed of the disk.
 """

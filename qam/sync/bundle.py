@@ -6,7 +6,7 @@
                   "trail": {"events", "head"}, "sections": [{"name", "columns", "rows"}, ...]}
     then          each section's rows in manifest order, one JSON array a line, values in the
                   order of the section's `columns`; the sections are the tables the store's
-                  owners carry (`qam/store/merge.py`), then `audit_log` (the exporter's whole
+                  owners carry (`qam/store/carried.py`), then `audit_log` (the exporter's whole
                   trail, so it can be verified: its head is the manifest's `trail.head`) and
                   `synced_event`
     then          {"end": {"sha256": hex}}: the SHA-256 of every byte before this line

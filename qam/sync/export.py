@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from qam import __version__
 from qam.files import BUNDLE, atomic_file, is_folder, output_mode
 from qam.store import audit, settings
-from qam.store import merge as merge_db
+from qam.store import carried as carried_db
 from qam.sync import signing
 from qam.sync.bundle import FORMAT, FORMAT_VERSION, Writer
 
@@ -45,7 +45,7 @@ def export_bundle(
     sid = settings.store_id(store)
     key = signing.own_key(store)
     public = signing.public_text(key)
-    carried = (*merge_db.CARRIED, *merge_db.TRAIL)
+    carried = (*carried_db.CARRIED, *carried_db.TRAIL)
     with (
         atomic_file(path, mode=output_mode(store.path), kind=BUNDLE, overwrite=overwrite) as fh,
         store.transaction(),
@@ -60,7 +60,7 @@ def export_bundle(
             reason="sync bundle exported",
         )
         events, head = audit.head(store)
-        counts = {c.name: merge_db.export_count(store, c) for c in carried}
+        counts = {c.name: carried_db.export_count(store, c) for c in carried}
         writer = Writer(fh)
         writer.line(
             {
@@ -81,7 +81,7 @@ def export_bundle(
             }
         )
         for c in carried:
-            writer.rows(merge_db.export_rows(store, c))
+            writer.rows(carried_db.export_rows(store, c))
         digest = writer.end()
         writer.sign(lambda signed: signing.sign(key, signed))
     counts.pop("audit_log")

@@ -1,6 +1,6 @@
 """Importing a bundle: check it whole, then merge it table by table in one transaction.
 
-The bundle is read once, as a stream, into scratch tables (`qam/store/merge.py`): every
+The bundle is read once, as a stream, into scratch tables (`qam/store/staging.py`): every
 line is hashed and checked and the trail is verified as it goes, so a file cut short, changed
 after export, malformed or with a broken trail is refused whole before anything is written.
 Then every rule its rows must keep is checked (`qam.sync.rules`). Beside both, one
@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qam.errors import AuditError, ImportFileError
-from qam.store import audit
-from qam.store import merge as merge_db
+from qam.store import audit, staging
+from qam.store import carried as carried_db
 from qam.store import retention as retention_db
 from qam.sync import signing
 from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused, Sealed
@@ -100,18 +100,18 @@ def _check_seal(manifest: Manifest, sealed: Sealed, chain: Chain) -> None:
 def _tables_first(manifest: Manifest) -> bool:
     """True if the bundle holds its tables before its trail (as QAM writes it): the merge
     can then start while the trail is read."""
-    trail = [section.name in merge_db.TRAIL_NAMES for section in manifest.sections]
+    trail = [section.name in carried_db.TRAIL_NAMES for section in manifest.sections]
     return trail == sorted(trail)
 
 
-def _stage(reader: Reader, manifest: Manifest, stage: merge_db.Stage, start_merge) -> Sealed:
+def _stage(reader: Reader, manifest: Manifest, stage: staging.Stage, start_merge) -> Sealed:
     """Read the whole bundle into the scratch tables, checking every line as it comes and
     its signature after them; the merge is started (`start_merge`) once the tables are in."""
     chain = Chain()
     started = False
     for section in manifest.sections:
-        if not started and section.name in merge_db.TRAIL_NAMES and _tables_first(manifest):
-            stage.commit(c.name for c in merge_db.CARRIED)
+        if not started and section.name in carried_db.TRAIL_NAMES and _tables_first(manifest):
+            stage.commit(c.name for c in carried_db.CARRIED)
             start_merge()
             started = True
         rows = reader.rows(section, suspect=stage.suspect(section.name))
@@ -134,7 +134,7 @@ def _check_earlier_head(store: Store, manifest: Manifest, path: Path) -> None:
     if earlier is None or not isinstance(received, dict) or not received.get("head"):
         return
     seq, head = received.get("events"), received["head"]
-    if not isinstance(seq, int) or merge_db.staged_event_at(store, seq) != head:
+    if not isinstance(seq, int) or staging.staged_event_at(store, seq) != head:
         raise refused(
             path,
             f"its trail no longer holds event {seq} ({head[:16]}…), the head this store "
@@ -148,7 +148,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
     keep) and merge it in one transaction that commits only if it all holds; returns the
     receipt."""
     path = Path(path)
-    known = {c.name: c.columns for c in (*merge_db.CARRIED, *merge_db.TRAIL)}
+    known = {c.name: c.columns for c in (*carried_db.CARRIED, *carried_db.TRAIL)}
     with _open(path) as fh:
         reader = Reader(fh)
         try:
@@ -156,7 +156,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
             enrols = check_signer(store, manifest, path)
         except Refused as err:
             raise refused(path, str(err)) from None
-        stage = merge_db.begin_staging(store)
+        stage = staging.begin_staging(store)
         mergers: list[Merger] = []
         try:
 
@@ -165,7 +165,7 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
 
             try:
                 sealed = _stage(reader, manifest, stage, start_merge)
-            except (Refused, merge_db.StagingError) as err:
+            except (Refused, staging.StagingError) as err:
                 raise refused(path, str(err)) from None
             mergers[0].trail_ready(sealed)
             _check_earlier_head(store, manifest, path)

@@ -1,5 +1,5 @@
 """The merge of a staged bundle into this store: one transaction, on the store's second
-connection (`qam.store.merge.begin_staging`), in a thread of its own.
+connection (`qam.store.staging.begin_staging`), in a thread of its own.
 
 It starts as soon as the bundle's tables are staged, while the importing connection is still
 staging the trail, and goes on with the trail once that is staged, while the importing
@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from qam.errors import ImportFileError
 from qam.fieldwork.retention import apply_purges
-from qam.store import audit, settings
+from qam.store import audit, settings, staging
+from qam.store import carried as carried_db
 from qam.store import merge as merge_db
 from qam.store import retention as retention_db
 from qam.sync.bundle import Manifest, Sealed
@@ -52,7 +53,7 @@ def _refuse_clashes(merge: merge_db.Merge, path: Path, tables: tuple) -> None:
 
 
 def _purges(store: Store, path: Path) -> list[dict]:
-    rows = merge_db.staged_rows(store, "purged_record")
+    rows = staging.staged_rows(store, "purged_record")
     for i, row in enumerate(rows, start=1):
         if not all(isinstance(v, str) and v for v in row.values()):
             raise refused(path, f"table purged_record row {i} is malformed. Export it again.")
@@ -136,7 +137,7 @@ def _conflicts(merge: merge_db.Merge, actor: str) -> tuple[list[dict], list[dict
     arrived = merge.added_rows("status_decision")
     local_id = settings.store_id(store)
     raised = flag_decision_conflicts(store, arrived, actor, local_id) if arrived else []
-    corrected = merge_db.staged_values(store, "finding", "supersedes")
+    corrected = staging.staged_values(store, "finding", "supersedes")
     return raised, flag_finding_conflicts(store, corrected, actor)
 
 
@@ -267,22 +268,22 @@ class Merger:
             retention_db.secure_delete(store, True)
         with store.transaction(store_only=True):  # the scratch databases stay unlocked
             merge = merge_db.Merge(store, manifest.store_id)
-            _refuse_clashes(merge, path, merge_db.CARRIED)
+            _refuse_clashes(merge, path, carried_db.CARRIED)
             purged_here = (
                 apply_purges(store, purges, actor=actor, from_store=manifest.store_id)
                 if purges
                 else {}
             )
             receipt = Receipt()
-            for carried in merge_db.CARRIED:
+            for carried in carried_db.CARRIED:
                 if carried.table is not retention_db.PURGED:  # applied above
                     try:
                         merged = merge.table(carried)
-                    except merge_db.StagingError as err:
+                    except staging.StagingError as err:
                         raise refused(path, str(err)) from None
                     receipt.count(carried.name, merged)
             self._wait(self._trail)
-            _refuse_clashes(merge, path, merge_db.TRAIL)
+            _refuse_clashes(merge, path, carried_db.TRAIL)
             adopted = merge.adopt_trail()  # before any event of this import is written
             enrolled = _enrol_signer(store, manifest, self.enrols, actor)
             events = (

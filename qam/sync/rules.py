@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from qam import question_sets
 from qam.errors import ImportFileError, QuestionSetError
 from qam.register.decisions import NEEDS_APPROVER
+from qam.store import event_rules
 from qam.store import rules as rules_db
 from qam.sync.merger import bare, wait_for
 from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
@@ -115,7 +116,7 @@ def _stage_question_sets(store: Store, path: Path) -> None:
 
 
 def _prepare(store: Store, path: Path) -> None:
-    rules_db.stage_trail(store)
+    event_rules.stage_trail(store)
     _stage_question_sets(store, path)
 
 
@@ -161,7 +162,7 @@ def check_rules(store: Store, path: Path, checker: Store | None = None) -> None:
     breach = _first_breach(store, path, checker)
     if breach:
         raise _refused(path, sentence(breach))
-    orphan = rules_db.orphan_event(store)
+    orphan = event_rules.orphan_event(store)
     if orphan:
         entity, record, action = orphan
         raise _refused(

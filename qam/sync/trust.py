@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from qam.errors import ImportFileError, NotFoundError, RefusedError
 from qam.files import PUBLIC_KEY, is_folder, output_mode, write_atomic
 from qam.store import audit, settings
+from qam.store import carried as carried_db
 from qam.store import keys as keys_db
-from qam.store import merge as merge_db
 from qam.sync import signing
 from qam.sync.bundle import FORMAT, MAX_BYTES, Manifest, Refused, read_seal
 
@@ -49,7 +49,7 @@ def trust_command(path: Path | str) -> str:
 def is_new_store(store: Store) -> bool:
     """A store nothing has been put into yet but its question sets (just made by `qam init`
     or by the import itself), and that trusts no one yet: the laptop a base bundle makes."""
-    return keys_db.count(store) == 0 and not merge_db.holds_work(store)
+    return keys_db.count(store) == 0 and not carried_db.holds_work(store)
 
 
 def check_signer(store: Store, manifest: Manifest, path: Path) -> bool:

@@ -323,7 +323,7 @@ def test_no_room_for_the_scratch_file_is_one_clear_error(tmp_path, monkeypatch):
     import errno
 
     from qam.errors import StoreError
-    from qam.store import merge as merge_db
+    from qam.store import staging
 
     prog = make_programme(tmp_path / "programme.db")
     base = tmp_path / "base.qam-bundle"
@@ -333,7 +333,7 @@ def test_no_room_for_the_scratch_file_is_one_clear_error(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(merge_db.tempfile, "mkstemp", full)
+    monkeypatch.setattr(staging.tempfile, "mkstemp", full)
     with pytest.raises(StoreError, match="No space left on device.*free some space"):
         import_bundle(laptop, base, actor="sgt.eastern")
     assert laptop.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
@@ -342,10 +342,10 @@ def test_no_room_for_the_scratch_file_is_one_clear_error(tmp_path, monkeypatch):
 
 
 def _read_all(path):
-    from qam.store import merge as merge_db
+    from qam.store import carried as carried_db
     from qam.sync.bundle import Reader
 
-    known = {c.name: c.columns for c in (*merge_db.CARRIED, *merge_db.TRAIL)}
+    known = {c.name: c.columns for c in (*carried_db.CARRIED, *carried_db.TRAIL)}
     with path.open("rb") as fh:
         reader = Reader(fh)
         manifest = reader.manifest(known)

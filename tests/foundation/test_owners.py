@@ -48,17 +48,17 @@ def test_every_table_has_one_owner_that_declares_its_columns_in_order(store):
 def test_a_bundle_carries_every_column_but_the_local_ones_each_with_its_reason(store, tmp_path):
     """What an exported bundle carries of each table is its whole row, less the columns its
     owner keeps local, each with the reason (an action plan never stays behind again)."""
-    from qam.store import merge
+    from qam.store import carried as carried_db
     from qam.sync.bundle import Reader
     from qam.sync.export import export_bundle
 
     path = tmp_path / "b.qam-bundle"
     export_bundle(store, path, actor="test")
-    known = {c.name: c.columns for c in (*merge.CARRIED, *merge.TRAIL)}
+    known = {c.name: c.columns for c in (*carried_db.CARRIED, *carried_db.TRAIL)}
     with path.open("rb") as fh:
         sections = {s.name: s.columns for s in Reader(fh).manifest(known).sections}
-    assert list(sections) == [c.name for c in (*merge.CARRIED, *merge.TRAIL)]
-    for carried in (*merge.CARRIED, *merge.TRAIL):
+    assert list(sections) == [c.name for c in (*carried_db.CARRIED, *carried_db.TRAIL)]
+    for carried in (*carried_db.CARRIED, *carried_db.TRAIL):
         table = carried.table
         info = [r[1] for r in store.conn.execute(f'PRAGMA table_info("{table.name}")')]
         extra = tuple(name for name, _ in carried.extra)
