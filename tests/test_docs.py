@@ -66,6 +66,17 @@ def test_ruff_format_is_clean():
     assert result.returncode == 0, result.stdout
 
 
+def test_no_module_is_over_500_lines():
+    """STYLE.md: no module past 500 lines. A module that grows past it is split by job (a
+    table's owner becomes a package that is still its one owner), not let grow."""
+    lines = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "qam").rglob("*.py")
+    }
+    assert len(lines) > 100
+    assert {path: n for path, n in lines.items() if n > 500} == {}
+
+
 def test_no_template_or_code_turns_autoescape_off_or_marks_user_data_safe():
     for path in list((ROOT / "qam").rglob("*.py")):
         assert "autoescape=False" not in path.read_text(encoding="utf-8"), path

@@ -3,7 +3,7 @@
 An answer is one `finding` row written in its own transaction (with its links and its trail
 event), so a crash loses at most the answer being typed. Answering a question again, or
 correcting a finalised finding, writes a new row that `supersedes` the old one: nothing a
-reviewer was told is saved ever changes. The rows are saved by `qam/store/findings.py`, the
+reviewer was told is saved ever changes. The rows are saved by `qam/store/findings/`, the
 store's one writer of findings, which keeps the search index in step.
 """
 

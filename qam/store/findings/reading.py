@@ -101,10 +101,6 @@ def current_answer_id(store: Store, session_id: str, question_id: str) -> str | 
     return row[0] if row else None
 
 
-def count(store: Store) -> int:
-    return store.conn.execute("SELECT count(*) FROM finding").fetchone()[0]
-
-
 def superseded_by(store: Store, finding_id: str) -> list[str]:
     return [
         r[0]
