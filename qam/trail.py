@@ -8,7 +8,6 @@ the tail is caught too (`qam audit verify --expect-head`).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -46,8 +45,10 @@ def text_fingerprint(*texts: object) -> str:
     never the words, so retention and erasure can remove the words from the store alone.
     """
     if len(texts) == 1 and texts[0].__class__ is str:  # a finding's notes: see `canonical`
-        with contextlib.suppress(TypeError):
+        try:  # (not contextlib.suppress: a merge calls this for every finding it stages)
             return hashlib.sha256(orjson.dumps(texts)).hexdigest()
+        except TypeError:
+            pass
     payload = _FINGERPRINT(list(texts))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
