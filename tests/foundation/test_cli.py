@@ -68,8 +68,14 @@ def test_unknown_command_is_a_usage_error_without_traceback():
 
 
 def test_version(qam):
+    """`qam --version` says the version pyproject.toml declares (the one pip installs)."""
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
     result = qam("--version")
-    assert result.exit_code == 0 and result.stdout.startswith("qam ")
+    assert result.exit_code == 0 and result.stdout.strip() == f"qam {declared}"
 
 
 def test_sets_list_json_shows_at_least_two_sets(qam):
