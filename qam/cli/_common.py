@@ -46,6 +46,14 @@ def open_store(create: bool = False):
     from qam.store import Store
 
     store = Store.open(db_path(), create=create)
+    if store.upgraded:
+        # Said once, the run that upgrades: otherwise a copy appears beside the store unexplained.
+        old, copy = store.upgraded
+        typer.echo(
+            f"Note: {store.path} was upgraded for this QAM (schema {old} to "
+            f"{store.pragma('user_version')}); the store as it was is kept at {copy}.",
+            err=True,
+        )
     for warning in store.warnings:
         typer.echo(f"Warning: {warning}", err=True)
     return store

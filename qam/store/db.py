@@ -81,6 +81,8 @@ class Store:
         # What opening found and repaired (dropped triggers, a cut trail): the CLI shows them.
         self.warnings: list[str] = []
         self.restored: list[str] = []  # append-only triggers found missing and re-created
+        # Opening upgraded an older store: (its schema before, the copy kept of it as it was).
+        self.upgraded: tuple[int, Path] | None = None
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = True, migrate: bool = True) -> "Store":
@@ -228,12 +230,13 @@ class Store:
         current = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if current == migrations.SCHEMA_VERSION and not migrations.pending(self.conn):
             return
-        if current:
-            self.backup_before_upgrade(current, migrations.SCHEMA_VERSION)
+        copy = self.backup_before_upgrade(current, migrations.SCHEMA_VERSION) if current else None
         with self.transaction():
             migrations.apply(self.conn)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {migrations.SCHEMA_VERSION}")
+        if copy is not None:
+            self.upgraded = (current, copy)
 
     def _check_guards(self) -> None:
         from qam.store import guards

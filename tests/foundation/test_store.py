@@ -91,6 +91,35 @@ def test_a_store_qam_01_wrote_opens_without_migrating_again(tmp_path):
     assert len(backups) == (1 if SCHEMA_VERSION > 6 else 0)
 
 
+def test_the_run_that_upgrades_a_store_says_so_and_where_the_copy_is(tmp_path, qam, monkeypatch):
+    """An older store (one migration behind) is upgraded by the first command that opens it;
+    that command says so on stderr, naming the copy kept aside, and its output is unchanged.
+    The next run upgrades nothing and says nothing."""
+    import json
+
+    path = tmp_path / "older.db"
+    conn = sqlite3.connect(path)
+    conn.execute("BEGIN")
+    migrations.apply(conn, stop_before=MIGRATIONS[-1].name)
+    conn.execute(f"PRAGMA user_version = {len(migrations.applied(conn))}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv("QAM_DB", str(path))
+    first = qam("recs", "list", "--json")
+    assert first.exit_code == 0 and json.loads(first.stdout) is not None
+    (copy,) = tmp_path.glob(f"older.db.schema{SCHEMA_VERSION - 1}-before-upgrade-*.bak")
+    assert first.stderr.strip() == (
+        f"Note: {path} was upgraded for this QAM (schema {SCHEMA_VERSION - 1} to "
+        f"{SCHEMA_VERSION}); the store as it was is kept at {copy}."
+    )
+    with Store.open(copy, migrate=False) as kept:
+        assert kept.pragma("user_version") == SCHEMA_VERSION - 1
+    again = qam("recs", "list", "--json")
+    assert again.exit_code == 0 and again.stderr == ""
+    assert len(list(tmp_path.glob("older.db.*.bak"))) == 1
+
+
 def test_reopening_does_not_migrate_again(tmp_path):
     path = tmp_path / "s.db"
     Store.open(path).close()
