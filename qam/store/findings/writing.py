@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from qam.store.db import Store
 
 
-_NOTES, _CONCERNS = FINDING.columns.index("notes"), FINDING.columns.index("concerns")
-
-
 def _last_rowid(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(rowid), 0) FROM finding").fetchone()[0]
 
@@ -35,21 +32,12 @@ def save_findings(
 ) -> None:
     """Save new findings and their (finding id, register ref) links, searchable, in one
     transaction: one answer, a correction, a survey, or a load test's thousands."""
-    findings = list(findings)
     with store.transaction():
-        if len(findings) == 1:  # an answer: indexed from its own values, not found again
-            row = [findings[0].get(c) for c in FINDING.columns]
-            rowid = store.conn.execute(FINDING.insert_sql(), row).lastrowid
-            store.conn.execute(
-                "INSERT INTO finding_fts (rowid, notes, concerns) VALUES (?, ?, ?)",
-                [rowid, row[_NOTES], row[_CONCERNS]],
-            )
-        else:
-            before = _last_rowid(store)
-            store.conn.executemany(
-                FINDING.insert_sql(), ([f.get(c) for c in FINDING.columns] for f in findings)
-            )
-            _index_new(store, before)
+        before = _last_rowid(store)
+        store.conn.executemany(
+            FINDING.insert_sql(), ([f.get(c) for c in FINDING.columns] for f in findings)
+        )
+        _index_new(store, before)
         store.conn.executemany(LINK.insert_sql(verb="INSERT OR IGNORE"), links)
 
 
