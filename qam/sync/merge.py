@@ -39,7 +39,7 @@ from qam.store import carried as carried_db
 from qam.store import retention as retention_db
 from qam.sync import signing
 from qam.sync.bundle import MAX_BYTES, Manifest, Reader, Refused, Sealed
-from qam.sync.merger import Merger, refused
+from qam.sync.merger import Merger, ctrl_c_held, refused
 from qam.sync.rules import check_rules
 from qam.sync.trust import check_signer
 from qam.trail import ORDER, Chain
@@ -161,7 +161,8 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
         try:
 
             def start_merge() -> None:
-                mergers.append(Merger(stage.merger, path, manifest, enrols, actor))
+                with ctrl_c_held():  # started and noted together: `stop` below waits for it
+                    mergers.append(Merger(stage.merger, path, manifest, enrols, actor))
 
             try:
                 sealed = _stage(reader, manifest, stage, start_merge)

@@ -10,7 +10,9 @@ What each step does is `qam.sync.merge`'s to say.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,7 @@ from qam.sync.conflicts import flag_decision_conflicts, flag_finding_conflicts
 from qam.sync.trust import BASE_BUNDLE, enrol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from qam.store import Store
 
@@ -180,6 +182,24 @@ def bare(err: BaseException) -> BaseException:
         each.__traceback__ = None
         each = each.__cause__ or each.__context__
     return err
+
+
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Around starting a thread and noting it (so it will be waited for): a Ctrl-C there is
+    held, then raised on leaving. Raised in between, the thread would run on unwaited for, and
+    its connection be closed under it (a crash, not a stop)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread alone
+        return
+    came: list[bool] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: came.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if came:
+        raise KeyboardInterrupt
 
 
 def wait_for(done: threading.Event, stop: Callable[[], None] | None = None) -> None:

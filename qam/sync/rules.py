@@ -19,7 +19,7 @@ from qam.errors import ImportFileError, QuestionSetError
 from qam.register.decisions import NEEDS_APPROVER
 from qam.store import event_rules
 from qam.store import rules as rules_db
-from qam.sync.merger import bare, wait_for
+from qam.sync.merger import bare, ctrl_c_held, wait_for
 from qam.vocabulary import METHODS, REGISTER_SCOPES, REGISTER_TYPES, STATUSES
 
 if TYPE_CHECKING:
@@ -140,15 +140,19 @@ def _first_breach(store: Store, path: Path, checker: Store | None) -> rules_db.B
             done.set()
 
     thread = threading.Thread(target=other_half, name="bundle-rules")
-    thread.start()
+    started = False
     try:
+        with ctrl_c_held():  # started and noted together: waited for below once started
+            thread.start()
+            started = True
         _prepare(store, path)
         found.append(rules_db.first_breach(store, vocab(), share=(0, 2)))
     except BaseException:
         checker.conn.interrupt()  # stop the other half too
         raise
     finally:
-        wait_for(done, checker.conn.interrupt)
+        if started:
+            wait_for(done, checker.conn.interrupt)
     if failed:
         raise failed[0]
     breaches = [b for b in found if b is not None]

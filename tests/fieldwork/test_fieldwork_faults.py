@@ -209,6 +209,63 @@ def test_ctrl_c_during_an_import_stops_it_whole(tmp_path):
         assert [f for f in scratch.iterdir() if f.stat().st_size] == [], f"loop {loop}"
 
 
+_CTRL_C_AS_A_THREAD_STARTS = """
+import os, runpy, signal, sys, threading
+
+point, bundle = sys.argv[1], sys.argv[2]
+if point == "merge":
+    import qam.sync.merger as merger
+
+    made = merger.Merger.__init__
+
+    def init(self, *args, **kwargs):
+        made(self, *args, **kwargs)  # the merge's thread has started
+        os.kill(os.getpid(), signal.SIGINT)
+
+    merger.Merger.__init__ = init
+else:
+    start = threading.Thread.start
+
+    def started(self):
+        start(self)
+        if self.name == "bundle-rules":  # the rules' second thread has started
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread.start = started
+sys.argv = ["qam", "sync", "import", bundle]
+runpy.run_module("qam", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("point", ["merge", "rules"])
+def test_ctrl_c_the_moment_a_thread_starts_waits_for_it(tmp_path, point):
+    """A Ctrl-C just after the merge's or the rules' thread starts, before the import has
+    noted it: the import still waits for that thread before closing its connection (before,
+    the connection was closed under it: a segmentation fault). Exit 130, the store as it was."""
+    programme, bundle = _big_laptop_bundle(tmp_path, findings=300)
+    before = _state(programme)
+    env = {**os.environ, "QAM_DB": str(programme), "QAM_USER": "liaison.lead"}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-c",
+            _CTRL_C_AS_A_THREAD_STARTS,
+            point,
+            str(bundle),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.strip() == "Stopped. Everything already saved is kept."
+    assert _state(programme) == before
+
+
 # ----------------------------------------------------------------------------- disk full
 
 
