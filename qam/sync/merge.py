@@ -174,9 +174,11 @@ def import_bundle(store: Store, path: Path | str, *, actor: str) -> dict:
             mergers[0].approve()
             done = mergers[0].result()
         finally:
-            for merger in mergers:
-                merger.stop()
-            stage.close()
+            try:
+                for merger in mergers:
+                    merger.stop()  # a Ctrl-C here is raised once the merge has ended
+            finally:
+                stage.close()
     if any(done.purged_here.values()):
         retention_db.wipe_free_space(store)
     receipt, events = done.receipt, done.events
